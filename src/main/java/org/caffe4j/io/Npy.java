@@ -1,5 +1,7 @@
 package org.caffe4j.io;
 
+import org.caffe4j.MalformedModelException;
+
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;

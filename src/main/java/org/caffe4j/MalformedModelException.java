@@ -1,6 +1,5 @@
-package org.caffe4j.io;
+package org.caffe4j;
 
-import org.caffe4j.CaffeModelException;
 
 /** An unparseable, truncated or inconsistent file: bad syntax, a corrupt caffemodel, a blob of the wrong size. */
 public class MalformedModelException extends CaffeModelException {
