@@ -1,7 +1,90 @@
 package org.caffe4j.cli;
 
-public final class Main {
+import org.caffe4j.CaffeModelException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+
+/**
+ * Entry point of the {@code caffe4j} command. Every verb is one picocli command class listed here; each is a thin
+ * shell over the library API. Errors print one line, {@code error: ...}, on stderr and exit non-zero; {@code --debug}
+ * adds the stack trace.
+ */
+@Command(name = "caffe4j", mixinStandardHelpOptions = true, version = "caffe4j 0.1.0",
+        description = "Import and run Caffe models in pure Java.",
+        subcommands = {
+                SummaryCommand.class,
+        })
+public final class Main implements Runnable {
+    /** Exit code for bad input (a model, image or option the user gave). */
+    public static final int EXIT_BAD_INPUT = 2;
+    /** Exit code for an internal failure. */
+    public static final int EXIT_INTERNAL = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see --help)");
+    }
+
     public static void main(String[] args) {
-        System.out.println(org.caffe4j.proto.Caffe.NetParameter.getDescriptor().getFullName());
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given streams and returns the exit code (used by tests too). */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        boolean debug = java.util.Arrays.asList(args).contains("--debug");
+        String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("error: " + ex.getMessage());
+            err.flush();
+            return EXIT_BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            err.println("error: " + describe(ex));
+            if (debug) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return isUserError(ex) ? EXIT_BAD_INPUT : EXIT_INTERNAL;
+        });
+        int code = cl.execute(rest);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    static boolean isUserError(Throwable ex) {
+        return ex instanceof CaffeModelException || ex instanceof IOException || ex instanceof UncheckedIOException
+                || ex instanceof IllegalArgumentException || ex instanceof OutOfMemoryError;
+    }
+
+    /** One line that says what went wrong, without the exception class unless nothing better is known. */
+    static String describe(Throwable ex) {
+        Throwable t = ex instanceof UncheckedIOException && ex.getCause() != null ? ex.getCause() : ex;
+        if (t instanceof NoSuchFileException) {
+            return t.getMessage() + ": no such file";
+        }
+        if (t instanceof AccessDeniedException) {
+            return t.getMessage() + ": permission denied";
+        }
+        if (t instanceof OutOfMemoryError) {
+            return "out of memory (" + t.getMessage() + "); raise the heap with CAFFE4J_JAVA_OPTS=-Xmx...";
+        }
+        String msg = t.getMessage();
+        if (msg == null || msg.isBlank()) {
+            return t.getClass().getSimpleName();
+        }
+        return msg.replace('\n', ' ');
     }
 }
