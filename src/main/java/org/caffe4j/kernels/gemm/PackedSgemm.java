@@ -11,8 +11,10 @@ import org.caffe4j.kernels.simd.Simd;
  * for a convolution is exactly the NCHW output image (rows = output channels, columns = output pixels).
  *
  * <p>Blocking. K is cut into nearly equal slices of at most {@link #KC_MAX}; for each slice a task packs its
- * block of B (up to {@link #B_BLOCK_FLOATS}, sized to stay in a 1 MB L2) and then, for each A micro-panel (MR x kc,
- * L1-resident), runs the micro-kernel across all of its B tiles, streaming B from L2. Column remainders use a
+ * block of B (up to {@link #B_BLOCK_FLOATS}, sized to stay in a 1 MB L2) and then, for each A micro-panel (MR x kc),
+ * runs the micro-kernel across all of its B tiles. When the output has few columns (deep layers on small images)
+ * the work is split across A instead, and then B is packed once up front, in parallel, into a buffer of the calling
+ * thread that all tasks read, rather than once per A block. Column remainders use a
  * half-width tile when they fit one; a tile that sticks out past the last row or column is computed into a small
  * scratch tile and copied back, so it does the same float operations per output as a full tile.
  *
@@ -21,13 +23,18 @@ import org.caffe4j.kernels.simd.Simd;
  * {@link #TARGET_TASKS}. Every output is summed over k in the same order whatever the split, so results are
  * bit-identical for any thread count.
  *
- * <p>Scratch memory. Each thread keeps one growable float[] in a ThreadLocal for its B block and edge tile: no
- * allocation per tile or per call once warm, safe for any number of threads running models concurrently, and
- * bounded by threads x (KC_MAX x B_BLOCK width + one tile).
+ * <p>Scratch memory. Each thread keeps one growable float[] in a ThreadLocal for its B block and edge tile, and
+ * the calling thread one more for a shared B: no allocation per tile or per call once warm (besides the small
+ * call descriptor), safe for any number of threads running models concurrently, since a shared buffer belongs to
+ * the thread whose call is using it.
  */
 public final class PackedSgemm {
-    /** Longest K slice; a 256 x 32 B micro-panel is 32 KB. */
-    static final int KC_MAX = 256;
+    /**
+     * Longest K slice. Measured on NIN (JDK 25): not slicing at all (K up to 3456) beat 256- and 768-long slices
+     * by 10-40% on conv2/conv3/conv4, since every extra slice re-reads and re-writes the C tile; the A micro-panel
+     * then streams from L2, which the prefetcher keeps up with. Slicing remains for very deep K.
+     */
+    static final int KC_MAX = 4096;
     /** Most floats one task packs per K slice (512 KB), so the block stays in L2 while A panels sweep it. */
     static final int B_BLOCK_FLOATS = 128 * 1024;
     /** Split work until there are this many tasks, enough to balance 2–4 threads on a busy machine. */
@@ -37,6 +44,8 @@ public final class PackedSgemm {
 
     private static final int MR = SgemmMicroKernel.MR;
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+    /** The caller's buffer for a B operand packed once and shared by all tasks (see {@link Call#sharedB}). */
+    private static final ThreadLocal<float[]> SHARED_B = ThreadLocal.withInitial(() -> new float[0]);
 
     private PackedSgemm() {
     }
@@ -62,6 +71,17 @@ public final class PackedSgemm {
                     + cOff + ", have " + c.length);
         }
         Call call = new Call(a, b, n, c, cOff, act, kernel);
+        if (call.mBlocks > 1) {
+            // Several A blocks would each pack the same B block: pack all of B once (in parallel), then share it.
+            int size = call.colTiles * call.nr * a.depth() * a.groups();
+            float[] shared = SHARED_B.get();
+            if (shared.length < size) {
+                shared = new float[size];
+                SHARED_B.set(shared);
+            }
+            call.sharedB = shared;
+            par.forEach(a.groups() * call.colTiles, call::packSharedTile);
+        }
         par.forEach(call.tasks, call);
     }
 
@@ -86,6 +106,8 @@ public final class PackedSgemm {
         final int mBlocks;
         final int tasks;
         final int scratchFloats;
+        /** B packed once for every task (slice s, tile t at sharedOffset), or null when each task packs its own. */
+        float[] sharedB;
 
         Call(PackedWeights a, PanelSource b, int n, float[] c, int cOff, Activation act, SgemmMicroKernel kernel) {
             this.a = a;
@@ -123,6 +145,23 @@ public final class PackedSgemm {
             this.scratchFloats = kc * tpt * nr + MR * nr;
         }
 
+        /** Offset of group g, K slice starting at k0 (length kcur), column tile t in the shared B buffer. */
+        private int sharedOffset(int g, int k0, int kcur, int t) {
+            return (g * a.depth() + k0) * colTiles * nr + t * nr * kcur;
+        }
+
+        void packSharedTile(int groupTile) {
+            int g = groupTile / colTiles;
+            int t = groupTile % colTiles;
+            int j0 = t * nr;
+            for (int s = 0; s < kSlices; s++) {
+                int k0 = s * kc;
+                int kcur = Math.min(kc, a.depth() - k0);
+                b.pack(g, k0, kcur, j0, Math.min(tileWidth(t), n - j0), tileWidth(t), sharedB,
+                        sharedOffset(g, k0, kcur, t));
+            }
+        }
+
         @Override
         public void accept(int task) {
             int g = task / (mBlocks * nBlocks);
@@ -145,9 +184,17 @@ public final class PackedSgemm {
             for (int s = 0; s < kSlices; s++) {
                 int k0 = s * kc;
                 int kcur = Math.min(kc, depth - k0);
-                for (int t = t0; t < t1; t++) {
-                    int j0 = t * nr;
-                    b.pack(g, k0, kcur, j0, Math.min(tileWidth(t), n - j0), tileWidth(t), buf, (t - t0) * nr * kcur);
+                float[] bp = buf;
+                int bBase = 0;
+                if (sharedB == null) {
+                    for (int t = t0; t < t1; t++) {
+                        int j0 = t * nr;
+                        b.pack(g, k0, kcur, j0, Math.min(tileWidth(t), n - j0), tileWidth(t), buf,
+                                (t - t0) * nr * kcur);
+                    }
+                } else {
+                    bp = sharedB;
+                    bBase = sharedOffset(g, k0, kcur, t0);
                 }
                 boolean accumulate = s > 0;
                 boolean last = s == kSlices - 1;
@@ -161,16 +208,16 @@ public final class PackedSgemm {
                         int width = tileWidth(t);
                         int j0 = t * nr;
                         int colsValid = Math.min(width, n - j0);
-                        int bOff = (t - t0) * nr * kcur;
+                        int bOff = bBase + (t - t0) * nr * kcur;
                         if (rowsValid == MR && colsValid == width) {
-                            run(width, kcur, w, aOff, buf, bOff, c, cRow + j0, n, accumulate, bias, biasOff,
+                            run(width, kcur, w, aOff, bp, bOff, c, cRow + j0, n, accumulate, bias, biasOff,
                                     last && relu);
                         } else {
                             // Edge tile: same kernel on a scratch tile, so each output sees the same float ops.
                             if (accumulate) {
                                 copy(c, cRow + j0, n, buf, edge, width, rowsValid, colsValid);
                             }
-                            run(width, kcur, w, aOff, buf, bOff, buf, edge, width, accumulate, bias, biasOff,
+                            run(width, kcur, w, aOff, bp, bOff, buf, edge, width, accumulate, bias, biasOff,
                                     last && relu);
                             copy(buf, edge, width, c, cRow + j0, n, rowsValid, colsValid);
                         }

@@ -41,7 +41,9 @@ class Conv2dGemmTest {
                 Arguments.of(new ConvShape(6, 8, 8, 5, 1, 1, 2, 2, 1, 1, 1, 1, 1)),        // 1x1 strided + padded
                 Arguments.of(new ConvShape(40, 6, 6, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1)),      // K = 360 > one slice
                 Arguments.of(new ConvShape(2, 3, 3, 3, 5, 5, 1, 1, 2, 2, 1, 1, 1)),        // kernel wider than input
-                Arguments.of(new ConvShape(3, 40, 37, 8, 3, 3, 1, 1, 0, 0, 1, 1, 1)));     // many tiles
+                Arguments.of(new ConvShape(3, 40, 37, 8, 3, 3, 1, 1, 0, 0, 1, 1, 1)),      // many tiles
+                Arguments.of(new ConvShape(64, 6, 6, 96, 3, 3, 1, 1, 1, 1, 1, 1, 1)),      // conv4-like: split over A
+                Arguments.of(new ConvShape(16, 5, 7, 72, 3, 3, 1, 1, 1, 1, 1, 1, 2)));     // split over A, groups
     }
 
     @ParameterizedTest

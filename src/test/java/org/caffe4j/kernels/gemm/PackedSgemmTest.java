@@ -36,7 +36,9 @@ class PackedSgemmTest {
                 Arguments.of(1, 40, 600, 36, true, Activation.relu(-0.5f)),
                 Arguments.of(3, 13, 70, 65, true, Activation.NONE),
                 Arguments.of(2, 64, 513, 16, false, Activation.RELU),
-                Arguments.of(1, 260, 20, 900, true, Activation.NONE));
+                Arguments.of(1, 260, 20, 900, true, Activation.NONE),
+                Arguments.of(1, 200, 300, 36, true, Activation.RELU),          // split over A, shared B
+                Arguments.of(1, 70, 4200, 20, true, Activation.RELU));         // K sliced, split over A
     }
 
     @ParameterizedTest
