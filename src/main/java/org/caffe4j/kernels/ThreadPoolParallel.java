@@ -14,9 +14,10 @@ import java.util.function.IntConsumer;
  * allocates nothing. Idle workers spin briefly (kernel calls come in quick succession during a forward pass) and
  * then park.
  *
- * <p>One call runs at a time. A call made while the pool is busy — from another thread sharing the pool, or from
- * inside a task (nested parallelism) — runs its tasks serially on its own thread instead of waiting, which cannot
- * deadlock and, since kernels split work by shape only, gives the same results.
+ * <p>One call runs on the pool at a time. A call made while the pool is busy — from another thread running the same
+ * model, or from inside a task (nested parallelism) — runs its tasks serially on its own thread instead of waiting,
+ * so a call always completes, nothing can deadlock, and (kernels split work by shape only) results are the same.
+ * The first failure of a task is rethrown to the caller once every task of the call has finished.
  */
 public final class ThreadPoolParallel implements Parallel, AutoCloseable {
     private static final int INDEX_BITS = 22;
