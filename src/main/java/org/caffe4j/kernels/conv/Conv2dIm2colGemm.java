@@ -5,6 +5,8 @@ import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.gemm.PackedSgemm;
 import org.caffe4j.kernels.gemm.PanelSource;
+import org.caffe4j.kernels.gemm.SgemmMicroKernel;
+import org.caffe4j.kernels.simd.Simd;
 
 /**
  * Any 2-D convolution (kernel size, stride, padding, dilation, groups) as a GEMM per group whose B operand is the
@@ -25,7 +27,12 @@ public final class Conv2dIm2colGemm extends GemmConvolution {
      */
     public Conv2dIm2colGemm(float[] weights, float[] bias, int outC, int inCPerGroup, int kH, int kW, int group,
                             Activation activation) {
-        super(weights, bias, outC, inCPerGroup, kH, kW, group, activation);
+        this(weights, bias, outC, inCPerGroup, kH, kW, group, activation, Simd.sgemmKernel());
+    }
+
+    Conv2dIm2colGemm(float[] weights, float[] bias, int outC, int inCPerGroup, int kH, int kW, int group,
+                     Activation activation, SgemmMicroKernel microKernel) {
+        super(weights, bias, outC, inCPerGroup, kH, kW, group, activation, microKernel);
     }
 
     @Override
@@ -37,7 +44,7 @@ public final class Conv2dIm2colGemm extends GemmConvolution {
         }
         ConvScratch scratch = ConvScratch.forCurrentThread();
         PackedSgemm.multiply(weights, new Im2colPanels(shape, in, inOff, scratch), shape.outH() * shape.outW(), out,
-                outOff, activation, par);
+                outOff, activation, par, microKernel);
     }
 
     /**

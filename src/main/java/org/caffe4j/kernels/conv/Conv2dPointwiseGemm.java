@@ -4,6 +4,8 @@ import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.gemm.PackedSgemm;
 import org.caffe4j.kernels.gemm.RowMajorPanels;
+import org.caffe4j.kernels.gemm.SgemmMicroKernel;
+import org.caffe4j.kernels.simd.Simd;
 
 /**
  * 1x1 convolution with stride 1 and no padding as one GEMM per group straight on the NCHW image: the input is
@@ -18,7 +20,12 @@ public final class Conv2dPointwiseGemm extends GemmConvolution {
      */
     public Conv2dPointwiseGemm(float[] weights, float[] bias, int outC, int inCPerGroup, int group,
                                Activation activation) {
-        super(weights, bias, outC, inCPerGroup, 1, 1, group, activation);
+        this(weights, bias, outC, inCPerGroup, group, activation, Simd.sgemmKernel());
+    }
+
+    Conv2dPointwiseGemm(float[] weights, float[] bias, int outC, int inCPerGroup, int group, Activation activation,
+                        SgemmMicroKernel microKernel) {
+        super(weights, bias, outC, inCPerGroup, 1, 1, group, activation, microKernel);
     }
 
     @Override
@@ -34,6 +41,6 @@ public final class Conv2dPointwiseGemm extends GemmConvolution {
                                  int outOff, Parallel par) {
         int pixels = shape.inH() * shape.inW();
         PackedSgemm.multiply(conv.weights, new RowMajorPanels(in, inOff, pixels, conv.inCPerGroup * pixels),
-                pixels, out, outOff, conv.activation, par);
+                pixels, out, outOff, conv.activation, par, conv.microKernel);
     }
 }

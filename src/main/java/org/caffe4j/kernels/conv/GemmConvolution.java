@@ -2,6 +2,8 @@ package org.caffe4j.kernels.conv;
 
 import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.gemm.PackedWeights;
+import org.caffe4j.kernels.gemm.SgemmMicroKernel;
+import org.caffe4j.kernels.simd.Simd;
 
 /** What every GEMM-based convolution holds: the weights packed once per group, the bias and the fused activation. */
 abstract class GemmConvolution implements Conv2dKernel {
@@ -12,9 +14,11 @@ abstract class GemmConvolution implements Conv2dKernel {
     final int kH;
     final int kW;
     final int group;
+    /** {@link Simd#sgemmKernel()} normally; tests pass the scalar twin to cover both paths in one JVM. */
+    final SgemmMicroKernel microKernel;
 
     GemmConvolution(float[] w, float[] bias, int outC, int inCPerGroup, int kH, int kW, int group,
-                    Activation activation) {
+                    Activation activation, SgemmMicroKernel microKernel) {
         if (outC <= 0 || inCPerGroup <= 0 || kH <= 0 || kW <= 0 || group <= 0 || outC % group != 0) {
             throw new IllegalArgumentException("invalid convolution weights geometry: outC=" + outC
                     + " inCPerGroup=" + inCPerGroup + " kernel=" + kH + "x" + kW + " group=" + group);
@@ -35,6 +39,7 @@ abstract class GemmConvolution implements Conv2dKernel {
         this.kH = kH;
         this.kW = kW;
         this.group = group;
+        this.microKernel = microKernel;
     }
 
     void checkShape(ConvShape s, float[] in, int inOff, float[] out, int outOff) {

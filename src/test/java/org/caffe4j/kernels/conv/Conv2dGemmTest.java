@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.ThreadPoolParallel;
+import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.testing.Tolerance;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,26 @@ class Conv2dGemmTest {
                 Activation.NONE);
         float[] expected = c.expected(null, Activation.NONE);
         Tolerance.APPROX.assertClose("no bias", expected, c.run(plain, Parallel.SERIAL));
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void scalarPathMatchesReferenceAndVectorPath(ConvShape s) {
+        Case c = new Case(s, 4);
+        Activation act = Activation.relu(0.5f);
+        Conv2dKernel scalar = new Conv2dIm2colGemm(c.w, c.bias, s.outC(), s.inCPerGroup(), s.kH(), s.kW(),
+                s.group(), act, Simd.scalarSgemmKernel());
+        Conv2dKernel vector = new Conv2dIm2colGemm(c.w, c.bias, s.outC(), s.inCPerGroup(), s.kH(), s.kW(),
+                s.group(), act, Simd.sgemmKernel());
+        float[] scalarOut = c.run(scalar, Parallel.SERIAL);
+        Tolerance.APPROX.assertClose(s + " scalar", c.expected(c.bias, act), scalarOut);
+        // Same float operations per output in both micro-kernels.
+        Tolerance.EXACT.assertClose(s + " scalar vs vector", scalarOut, c.run(vector, Parallel.SERIAL));
+        if (s.isPointwise()) {
+            Conv2dKernel pointwise = new Conv2dPointwiseGemm(c.w, c.bias, s.outC(), s.inCPerGroup(), s.group(), act,
+                    Simd.scalarSgemmKernel());
+            Tolerance.EXACT.assertClose(s + " scalar pointwise", scalarOut, c.run(pointwise, Parallel.SERIAL));
+        }
     }
 
     @ParameterizedTest
