@@ -24,7 +24,7 @@ import org.caffe4j.kernels.simd.Simd;
  * java --add-modules=jdk.incubator.vector -cp target/classes:target/test-classes \
  *     org.caffe4j.bench.ConvKernelBench [threads=2] [reps=15] [batch=1] [layer-name-filter]
  * </pre>
- * Run with -Dcaffe4j.simd=false for the scalar path.
+ * Run with -Dcaffe4j.simd=false for the scalar path, -Dbench.relu=false to leave the ReLU out.
  */
 public final class ConvKernelBench {
     /** The caller's CPU time: with one thread it is the kernel's own time, immune to other processes' load. */
@@ -63,6 +63,8 @@ public final class ConvKernelBench {
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 15;
         int batch = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         String filter = args.length > 3 ? args[3] : "";
+        Activation act = Boolean.parseBoolean(System.getProperty("bench.relu", "true")) ? Activation.RELU
+                : Activation.NONE;
         System.out.printf("java %s, simd=%s (%d-float tile width), threads=%d, batch=%d, best of %d, load average %.1f%n",
                 System.getProperty("java.version"), Simd.enabled(), Simd.sgemmKernel().nr(), threads, batch, reps,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -84,9 +86,8 @@ public final class ConvKernelBench {
             float[] bias = random(rnd, s.outC(), 0.1f);
             layers.add(layer);
             kernels.add(s.isPointwise()
-                    ? new Conv2dPointwiseGemm(w, bias, s.outC(), s.inCPerGroup(), s.group(), Activation.RELU)
-                    : new Conv2dIm2colGemm(w, bias, s.outC(), s.inCPerGroup(), s.kH(), s.kW(), s.group(),
-                            Activation.RELU));
+                    ? new Conv2dPointwiseGemm(w, bias, s.outC(), s.inCPerGroup(), s.group(), act)
+                    : new Conv2dIm2colGemm(w, bias, s.outC(), s.inCPerGroup(), s.kH(), s.kW(), s.group(), act));
             inputs.add(random(rnd, s.inSize() * batch, 1f));
             outputs.add(new float[s.outSize() * batch]);
         }
