@@ -126,15 +126,25 @@ public final class PackedSgemm {
             this.kSlices = (depth + KC_MAX - 1) / KC_MAX;
             this.kc = (depth + kSlices - 1) / kSlices;
             int panels = a.panelsPerGroup();
-            int tpt = Math.max(1, Math.min(colTiles, B_BLOCK_FLOATS / (kc * nr)));
+            int tpt;
             int ppt = panels;
-            while (a.groups() * ceilDiv(colTiles, tpt) * ceilDiv(panels, ppt) < TARGET_TASKS) {
-                if (tpt > 1) {
-                    tpt = ceilDiv(tpt, 2);
-                } else if (ppt >= 2 * MIN_PANELS_PER_TASK) {
+            if (a.rows() > n) {
+                // Weights outweigh the activations (deep layers on small images): split over A only, so each
+                // weight is streamed from memory once, with all columns of B (packed once, shared) per task.
+                tpt = colTiles;
+                while (a.groups() * ceilDiv(panels, ppt) < TARGET_TASKS && ppt >= 2 * MIN_PANELS_PER_TASK) {
                     ppt = ceilDiv(ppt, 2);
-                } else {
-                    break;
+                }
+            } else {
+                tpt = Math.max(1, Math.min(colTiles, B_BLOCK_FLOATS / (kc * nr)));
+                while (a.groups() * ceilDiv(colTiles, tpt) * ceilDiv(panels, ppt) < TARGET_TASKS) {
+                    if (tpt > 1) {
+                        tpt = ceilDiv(tpt, 2);
+                    } else if (ppt >= 2 * MIN_PANELS_PER_TASK) {
+                        ppt = ceilDiv(ppt, 2);
+                    } else {
+                        break;
+                    }
                 }
             }
             this.tilesPerTask = tpt;
@@ -142,7 +152,7 @@ public final class PackedSgemm {
             this.nBlocks = ceilDiv(colTiles, tpt);
             this.mBlocks = ceilDiv(panels, ppt);
             this.tasks = a.groups() * mBlocks * nBlocks;
-            this.scratchFloats = kc * tpt * nr + MR * nr;
+            this.scratchFloats = (mBlocks > 1 ? 0 : kc * tpt * nr) + MR * nr;
         }
 
         /** Offset of group g, K slice starting at k0 (length kcur), column tile t in the shared B buffer. */
@@ -176,7 +186,7 @@ public final class PackedSgemm {
                 buf = new float[scratchFloats];
                 SCRATCH.set(buf);
             }
-            int edge = kc * tilesPerTask * nr;
+            int edge = scratchFloats - MR * nr;
             float[] w = a.data();
             float[] bias = a.paddedBias();
             int rows = a.rows();
