@@ -117,22 +117,19 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
     /**
      * The packed-GEMM kernels: 1x1 stride-1 unpadded layers multiply the image directly, the rest gather im2col
      * tiles on the fly; bias and a planner-fused ReLU are applied as each output tile is stored. The weights are
-     * packed once per model (memoised), so re-planning for another batch or image size reuses them. Images of a
-     * batch run one after another, each spread over all threads (the split depends only on the layer's shape).
+     * packed once per model (memoised), so re-planning for another batch or image size reuses them. Small maps
+     * (13x13, 6x6) of a batch are multiplied together so each weight is loaded once per batch; larger ones run
+     * image by image. Either way the work is spread over all threads, split by shape only.
      */
     @Override
     public LayerKernel lower(Params p, KernelContext ctx) {
         Shape x = ctx.inputShapes().get(0);
         ConvShape s = p.shape(x.dim(1), x.dim(2), x.dim(3));
-        int batch = x.dim(0), inSize = s.inSize(), outSize = s.outSize();
+        int batch = x.dim(0);
         Float slope = ctx.fusedReluSlope();
         Activation act = slope == null ? Activation.NONE : Activation.relu(slope);
         Conv2dKernel kernel = ctx.memo("packed-gemm relu=" + slope, () -> prepare(p, s, ctx, act));
-        return (inputs, outputs, par) -> {
-            for (int n = 0; n < batch; n++) {
-                kernel.forward(s, inputs[0], n * inSize, outputs[0], n * outSize, par);
-            }
-        };
+        return (inputs, outputs, par) -> kernel.forward(s, batch, inputs[0], 0, outputs[0], 0, par);
     }
 
     private static Conv2dKernel prepare(Params p, ConvShape s, KernelContext ctx, Activation act) {

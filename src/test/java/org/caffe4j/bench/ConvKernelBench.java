@@ -130,9 +130,7 @@ public final class ConvKernelBench {
 
     private static void runBatch(Conv2dKernel kernel, ConvShape s, float[] in, float[] out, int batch,
                                  Parallel par) {
-        for (int n = 0; n < batch; n++) {
-            kernel.forward(s, in, n * s.inSize(), out, n * s.outSize(), par);
-        }
+        kernel.forward(s, batch, in, 0, out, 0, par);
     }
 
     private static String describe(ConvShape s) {

@@ -43,7 +43,7 @@ public final class Conv2dIm2colGemm extends GemmConvolution {
             return;
         }
         ConvScratch scratch = ConvScratch.forCurrentThread();
-        PackedSgemm.multiply(weights, new Im2colPanels(shape, in, inOff, scratch), shape.outH() * shape.outW(), out,
+        PackedSgemm.multiply(weights, new Im2colPanels(shape, 1, in, inOff, scratch), shape.outH() * shape.outW(), out,
                 outOff, activation, par, microKernel);
     }
 
@@ -64,22 +64,28 @@ public final class Conv2dIm2colGemm extends GemmConvolution {
         private final int kH, kW;
         private final int inCPerGroup;
 
-        Im2colPanels(ConvShape s, float[] in, int inOff, ConvScratch scratch) {
+        /** Columns are the output pixels of {@code images} consecutive images (image i at inOff + i*inSize). */
+        Im2colPanels(ConvShape s, int images, float[] in, int inOff, ConvScratch scratch) {
             int paddedH = s.inH() + 2 * s.padH();
             int paddedW = s.inW() + 2 * s.padW();
+            int imageStride = s.inC() * paddedH * paddedW;
             if (s.padH() == 0 && s.padW() == 0) {
                 this.src = in;
                 this.srcOff = inOff;
             } else {
-                this.src = scratch.padded(s.inC() * paddedH * paddedW);
+                this.src = scratch.padded(images * imageStride);
                 this.srcOff = 0;
-                pad(s, in, inOff, src, paddedH, paddedW);
+                for (int i = 0; i < images; i++) {
+                    pad(s, in, inOff + i * s.inSize(), src, i * imageStride, paddedH, paddedW);
+                }
             }
             int outH = s.outH(), outW = s.outW();
-            this.columnOffset = scratch.columns(outH * outW);
-            for (int oy = 0, j = 0; oy < outH; oy++) {
-                for (int ox = 0; ox < outW; ox++, j++) {
-                    columnOffset[j] = oy * s.strideH() * paddedW + ox * s.strideW();
+            this.columnOffset = scratch.columns(images * outH * outW);
+            for (int i = 0, j = 0; i < images; i++) {
+                for (int oy = 0; oy < outH; oy++) {
+                    for (int ox = 0; ox < outW; ox++, j++) {
+                        columnOffset[j] = i * imageStride + oy * s.strideH() * paddedW + ox * s.strideW();
+                    }
                 }
             }
             this.channelStride = paddedH * paddedW;
@@ -90,9 +96,10 @@ public final class Conv2dIm2colGemm extends GemmConvolution {
             this.inCPerGroup = s.inCPerGroup();
         }
 
-        private static void pad(ConvShape s, float[] in, int inOff, float[] dst, int paddedH, int paddedW) {
+        private static void pad(ConvShape s, float[] in, int inOff, float[] dst, int dstOff, int paddedH,
+                                int paddedW) {
             int inH = s.inH(), inW = s.inW(), padH = s.padH(), padW = s.padW();
-            int d = 0;
+            int d = dstOff;
             for (int c = 0; c < s.inC(); c++) {
                 Arrays.fill(dst, d, d + padH * paddedW, 0f);
                 d += padH * paddedW;

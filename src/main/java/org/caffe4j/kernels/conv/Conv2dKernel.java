@@ -15,4 +15,16 @@ public interface Conv2dKernel {
      *                                  weights', or an array is too short
      */
     void forward(ConvShape shape, float[] in, int inOff, float[] out, int outOff, Parallel par);
+
+    /**
+     * Convolves {@code batch} images stored one after another (image i at {@code inOff + i*shape.inSize()}, its
+     * output at {@code outOff + i*shape.outSize()}). Kernels may process them together, e.g. to load each weight
+     * once for all images; results are the same as image-by-image calls up to the summation order documented by
+     * the implementation.
+     */
+    default void forward(ConvShape shape, int batch, float[] in, int inOff, float[] out, int outOff, Parallel par) {
+        for (int i = 0; i < batch; i++) {
+            forward(shape, in, inOff + i * shape.inSize(), out, outOff + i * shape.outSize(), par);
+        }
+    }
 }

@@ -37,6 +37,14 @@ public final class Conv2dPointwiseGemm extends GemmConvolution {
         forwardPointwise(this, shape, in, inOff, out, outOff, par);
     }
 
+    @Override
+    public void forward(ConvShape shape, int batch, float[] in, int inOff, float[] out, int outOff, Parallel par) {
+        if (!shape.isPointwise()) {
+            throw new IllegalArgumentException("not a 1x1 stride-1 unpadded convolution: " + shape);
+        }
+        super.forward(shape, batch, in, inOff, out, outOff, par);
+    }
+
     static void forwardPointwise(GemmConvolution conv, ConvShape shape, float[] in, int inOff, float[] out,
                                  int outOff, Parallel par) {
         int pixels = shape.inH() * shape.inW();

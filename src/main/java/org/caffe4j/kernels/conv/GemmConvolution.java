@@ -1,12 +1,23 @@
 package org.caffe4j.kernels.conv;
 
 import org.caffe4j.kernels.Activation;
+import org.caffe4j.kernels.Parallel;
+import org.caffe4j.kernels.gemm.PackedSgemm;
 import org.caffe4j.kernels.gemm.PackedWeights;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 import org.caffe4j.kernels.simd.Simd;
 
-/** What every GEMM-based convolution holds: the weights packed once per group, the bias and the fused activation. */
+/**
+ * What every GEMM-based convolution holds: the weights packed once per group, the bias and the fused activation;
+ * and the batched path shared by both layouts.
+ */
 abstract class GemmConvolution implements Conv2dKernel {
+    /**
+     * Images with at most this many output pixels are multiplied together as one GEMM (columns = all images'
+     * pixels): on 13x13 and 6x6 maps a weight is otherwise used for only 169 or 36 outputs per load from memory.
+     */
+    static final int BATCH_TOGETHER_MAX_PIXELS = 256;
+
     final PackedWeights weights;
     final Activation activation;
     final int outC;
@@ -40,6 +51,26 @@ abstract class GemmConvolution implements Conv2dKernel {
         this.kW = kW;
         this.group = group;
         this.microKernel = microKernel;
+    }
+
+    /**
+     * Small images go through one GEMM for the whole batch (each output still sums over k in the same order as in
+     * a single-image call, so results are identical); larger ones run image by image.
+     */
+    @Override
+    public void forward(ConvShape shape, int batch, float[] in, int inOff, float[] out, int outOff, Parallel par) {
+        int pixels = shape.outH() * shape.outW();
+        if (batch <= 1 || pixels > BATCH_TOGETHER_MAX_PIXELS) {
+            Conv2dKernel.super.forward(shape, batch, in, inOff, out, outOff, par);
+            return;
+        }
+        checkShape(shape, in, inOff, out, outOff);
+        if (inOff + (long) batch * shape.inSize() > in.length || outOff + (long) batch * shape.outSize() > out.length) {
+            throw new IllegalArgumentException("arrays too short for " + batch + " images of " + shape);
+        }
+        ConvScratch scratch = ConvScratch.forCurrentThread();
+        PackedSgemm.multiplyImages(weights, new Conv2dIm2colGemm.Im2colPanels(shape, batch, in, inOff, scratch),
+                batch, pixels, out, outOff, shape.outSize(), activation, par, microKernel);
     }
 
     void checkShape(ConvShape s, float[] in, int inOff, float[] out, int outOff) {

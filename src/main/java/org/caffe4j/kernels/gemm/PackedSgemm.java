@@ -62,15 +62,34 @@ public final class PackedSgemm {
      */
     public static void multiply(PackedWeights a, PanelSource b, int n, float[] c, int cOff, Activation act,
                                 Parallel par, SgemmMicroKernel kernel) {
-        if (n <= 0) {
-            throw new IllegalArgumentException("n must be positive: " + n);
+        multiplyImages(a, b, 1, n, c, cOff, 0, act, par, kernel);
+    }
+
+    /**
+     * Several images in one multiplication, so that each weight is loaded once for all of them (deep layers on
+     * small images are otherwise limited by streaming the weights from memory). B's columns are the images'
+     * pixels one image after another ({@code images * pixels} columns, the {@link PanelSource} maps them), and
+     * image i's C goes to {@code c[cOff + i*cImageStride ..]} laid out as for a single image.
+     */
+    public static void multiplyImages(PackedWeights a, PanelSource b, int images, int pixels, float[] c, int cOff,
+                                      int cImageStride, Activation act, Parallel par, SgemmMicroKernel kernel) {
+        if (images <= 0 || pixels <= 0) {
+            throw new IllegalArgumentException("images and pixels must be positive: " + images + ", " + pixels);
         }
-        long needed = (long) a.groups() * a.rows() * n;
+        long perImage = (long) a.groups() * a.rows() * pixels;
+        if (images > 1 && cImageStride < perImage) {
+            throw new IllegalArgumentException("image stride " + cImageStride + " is smaller than an image's "
+                    + perImage + " outputs");
+        }
+        long needed = (long) (images - 1) * cImageStride + perImage;
         if (cOff < 0 || cOff + needed > c.length) {
             throw new IllegalArgumentException("output array too short: need " + needed + " values from offset "
                     + cOff + ", have " + c.length);
         }
-        Call call = new Call(a, b, n, c, cOff, act, kernel);
+        if ((long) images * pixels > Integer.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("too many columns: " + images + " x " + pixels);
+        }
+        Call call = new Call(a, b, images * pixels, pixels, c, cOff, cImageStride, act, kernel);
         if (call.mBlocks > 1) {
             // Several A blocks would each pack the same B block: pack all of B once (in parallel), then share it.
             int size = call.colTiles * call.nr * a.depth() * a.groups();
@@ -90,8 +109,10 @@ public final class PackedSgemm {
         final PackedWeights a;
         final PanelSource b;
         final int n;
+        final int pixels;            // columns per image
         final float[] c;
         final int cOff;
+        final int cImageStride;
         final boolean relu;
         final float slope;
         final SgemmMicroKernel kernel;
@@ -109,12 +130,15 @@ public final class PackedSgemm {
         /** B packed once for every task (slice s, tile t at sharedOffset), or null when each task packs its own. */
         float[] sharedB;
 
-        Call(PackedWeights a, PanelSource b, int n, float[] c, int cOff, Activation act, SgemmMicroKernel kernel) {
+        Call(PackedWeights a, PanelSource b, int n, int pixels, float[] c, int cOff, int cImageStride,
+             Activation act, SgemmMicroKernel kernel) {
             this.a = a;
             this.b = b;
             this.n = n;
+            this.pixels = pixels;
             this.c = c;
             this.cOff = cOff;
+            this.cImageStride = cImageStride;
             this.relu = act.relu();
             this.slope = act.negativeSlope();
             this.kernel = kernel;
@@ -213,23 +237,26 @@ public final class PackedSgemm {
                     int row0 = p * MR;
                     int rowsValid = Math.min(MR, rows - row0);
                     int biasOff = (g * a.panelsPerGroup() + p) * MR;
-                    int cRow = cOff + (g * rows + row0) * n;
+                    int cRow = cOff + (g * rows + row0) * pixels; // row0's first pixel in image 0
                     for (int t = t0; t < t1; t++) {
                         int width = tileWidth(t);
                         int j0 = t * nr;
                         int colsValid = Math.min(width, n - j0);
                         int bOff = bBase + (t - t0) * nr * kcur;
-                        if (rowsValid == MR && colsValid == width) {
-                            run(width, kcur, w, aOff, bp, bOff, c, cRow + j0, n, accumulate, bias, biasOff,
-                                    last && relu);
+                        int image = j0 / pixels;
+                        int pixel = j0 - image * pixels;
+                        if (rowsValid == MR && colsValid == width && pixel + width <= pixels) {
+                            run(width, kcur, w, aOff, bp, bOff, c, cRow + image * cImageStride + pixel, pixels,
+                                    accumulate, bias, biasOff, last && relu);
                         } else {
-                            // Edge tile: same kernel on a scratch tile, so each output sees the same float ops.
+                            // Edge tile (or one spanning two images): same kernel on a scratch tile, so each
+                            // output sees the same float operations as in a full tile.
                             if (accumulate) {
-                                copy(c, cRow + j0, n, buf, edge, width, rowsValid, colsValid);
+                                transfer(false, cRow, j0, rowsValid, colsValid, buf, edge, width);
                             }
                             run(width, kcur, w, aOff, bp, bOff, buf, edge, width, accumulate, bias, biasOff,
                                     last && relu);
-                            copy(buf, edge, width, c, cRow + j0, n, rowsValid, colsValid);
+                            transfer(true, cRow, j0, rowsValid, colsValid, buf, edge, width);
                         }
                     }
                 }
@@ -250,10 +277,22 @@ public final class PackedSgemm {
             }
         }
 
-        private static void copy(float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride,
-                                 int rowCount, int colCount) {
-            for (int r = 0; r < rowCount; r++) {
-                System.arraycopy(src, srcOff + r * srcStride, dst, dstOff + r * dstStride, colCount);
+        /** Copies the valid part of a scratch tile to C (toC) or from C, one run per image the tile touches. */
+        private void transfer(boolean toC, int cRow, int j0, int rowCount, int colCount, float[] tile, int tileOff,
+                              int tileStride) {
+            for (int q = 0; q < colCount; ) {
+                int image = (j0 + q) / pixels;
+                int pixel = j0 + q - image * pixels;
+                int len = Math.min(colCount - q, pixels - pixel);
+                int cAt = cRow + image * cImageStride + pixel;
+                for (int r = 0; r < rowCount; r++) {
+                    if (toC) {
+                        System.arraycopy(tile, tileOff + r * tileStride + q, c, cAt + r * pixels, len);
+                    } else {
+                        System.arraycopy(c, cAt + r * pixels, tile, tileOff + r * tileStride + q, len);
+                    }
+                }
+                q += len;
             }
         }
     }

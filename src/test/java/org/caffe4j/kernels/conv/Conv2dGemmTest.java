@@ -104,6 +104,35 @@ class Conv2dGemmTest {
         assertArrayEquals(c.run(kernel, Parallel.SERIAL), c.run(kernel, POOL));
     }
 
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void batchEqualsImageByImage(ConvShape s) {
+        int batch = 3;
+        Random rnd = new Random(s.hashCode());
+        float[] in = random(rnd, GUARD + batch * s.inSize());
+        float[] w = random(rnd, s.weightSize());
+        float[] bias = random(rnd, s.outC());
+        Conv2dKernel kernel = new Conv2dIm2colGemm(w, bias, s.outC(), s.inCPerGroup(), s.kH(), s.kW(), s.group(),
+                Activation.RELU);
+        float[] oneByOne = new float[GUARD + batch * s.outSize()];
+        for (int i = 0; i < batch; i++) {
+            kernel.forward(s, in, GUARD + i * s.inSize(), oneByOne, GUARD + i * s.outSize(), Parallel.SERIAL);
+        }
+        float[] together = new float[GUARD + batch * s.outSize()];
+        kernel.forward(s, batch, in, GUARD, together, GUARD, Parallel.SERIAL);
+        Tolerance.EXACT.assertClose(s + " batch of 3", oneByOne, together);
+        float[] pooled = new float[GUARD + batch * s.outSize()];
+        kernel.forward(s, batch, in, GUARD, pooled, GUARD, POOL);
+        Tolerance.EXACT.assertClose(s + " batch of 3, 2 threads", oneByOne, pooled);
+        // And the first image against the reference, so a consistently wrong batch path cannot pass.
+        float[] expected = new float[s.outSize()];
+        Conv2dReference.forward(s, in, GUARD, w, bias, expected, 0);
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = Activation.RELU.apply(expected[i]);
+        }
+        Tolerance.APPROX.assertClose(s + " batch image 0", expected, 0, together, GUARD, s.outSize());
+    }
+
     @Test
     void pointwiseRejectsStridedShape() {
         Conv2dKernel kernel = new Conv2dPointwiseGemm(new float[4], null, 2, 2, 1, Activation.NONE);

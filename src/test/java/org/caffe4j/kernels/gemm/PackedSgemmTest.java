@@ -71,6 +71,46 @@ class PackedSgemmTest {
         assertArrayEquals(serial, pooled);
     }
 
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void imagesTogetherEqualOneByOne(int groups, int m, int k, int n, boolean withBias, Activation act) {
+        // n pixels per image, 3 images whose outputs sit 7 floats apart; tiles straddle image boundaries.
+        int images = 3;
+        int perImage = groups * m * n;
+        int stride = perImage + 7;
+        Problem[] p = new Problem[images];
+        float[] bAll = new float[images * groups * k * n];
+        for (int i = 0; i < images; i++) {
+            p[i] = new Problem(groups, m, k, n, withBias, 5);
+            // Same weights for all (seeded identically), different activations per image.
+            Random rnd = new Random(100 + i);
+            for (int x = 0; x < groups * k * n; x++) {
+                p[i].b[x] = rnd.nextFloat() * 2 - 1;
+                bAll[i * groups * k * n + x] = p[i].b[x];
+            }
+        }
+        // B source: column j = image j / n, pixel j % n; row k of group g.
+        PanelSource source = (group, k0, kc, j0, valid, width, dst, dstOff) -> {
+            for (int kk = 0; kk < kc; kk++) {
+                for (int q = 0; q < width; q++) {
+                    int j = j0 + q;
+                    dst[dstOff + kk * width + q] = q < valid
+                            ? bAll[(j / n) * groups * k * n + group * k * n + (k0 + kk) * n + j % n] : 0f;
+                }
+            }
+        };
+        for (Parallel par : new Parallel[] {Parallel.SERIAL, POOL}) {
+            float[] together = new float[2 + images * stride];
+            PackedSgemm.multiplyImages(p[0].packed, source, images, n, together, 2, stride, act, par,
+                    Simd.sgemmKernel());
+            for (int i = 0; i < images; i++) {
+                float[] alone = p[i].run(act, Parallel.SERIAL, Simd.sgemmKernel());
+                Tolerance.EXACT.assertClose("image " + i, alone, 5, together, 2 + i * stride, perImage);
+            }
+            Tolerance.EXACT.assertClose("gap after image 0", new float[7], 0, together, 2 + perImage, 7);
+        }
+    }
+
     @Test
     void rejectsTooShortOutput() {
         Problem p = new Problem(1, 8, 8, 8, false, 1);
