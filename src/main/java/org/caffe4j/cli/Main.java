@@ -21,6 +21,7 @@ import java.nio.file.NoSuchFileException;
                 SummaryCommand.class,
                 RunCommand.class,
                 UpgradeCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
     /** Exit code for bad input (a model, image or option the user gave). */
