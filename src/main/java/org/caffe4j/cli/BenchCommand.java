@@ -162,6 +162,6 @@ final class BenchCommand implements Callable<Integer> {
     private static String simdDescription() {
         var kernel = org.caffe4j.kernels.simd.Simd.sgemmKernel();
         return (org.caffe4j.kernels.simd.Simd.enabled() ? "Vector API" : "scalar") + " kernels, "
-                + kernel.mr() + "x" + kernel.nr() + " GEMM tile";
+                + org.caffe4j.kernels.gemm.SgemmMicroKernel.MR + "x" + kernel.nr() + " GEMM tile";
     }
 }
