@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 
@@ -112,6 +113,7 @@ def main():
     cv_net.enableFusion(False)  # otherwise a Convolution's output already includes the ReLU after it
     cv_net.setPreferableBackend(cv2.dnn.DNN_BACKEND_OPENCV)
     cv_net.setPreferableTarget(cv2.dnn.DNN_TARGET_CPU)
+    shutil.rmtree(tmpdir)
     cv_layer_names = set(cv_net.getLayerNames())
 
     def opencv_name(layer):
@@ -135,7 +137,9 @@ def main():
             # One forward pass per layer: nothing after the requested layer can overwrite its output buffers.
             cv_net.setInput(x, args.input_blob)
             outs = cv_net.forwardAndRetrieve([name])[0]
-            if len(outs) != len(layer.tops):
+            # OpenCV's MAX Pooling may add a second output (the argmax mask) that Caffe has no top for.
+            extra_ok = layer.type == "Pooling" and len(outs) == len(layer.tops) + 1
+            if len(outs) != len(layer.tops) and not extra_ok:
                 raise SystemExit(f"OpenCV layer '{name}' has {len(outs)} outputs, Caffe layer '{layer.name}' "
                                  f"has {len(layer.tops)} tops")
             retrieved[name] = [np.array(o, dtype=np.float32, copy=True) for o in outs]
