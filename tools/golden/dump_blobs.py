@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import shutil
 import sys
 import tempfile
@@ -175,7 +176,7 @@ def main():
                      % cv2.__version__,
         "opencv_version": cv2.__version__,
         "numpy_version": np.__version__,
-        "command": "/usr/bin/python3 " + " ".join(["tools/golden/dump_blobs.py"] + sys.argv[1:]),
+        "command": shlex.join(["/usr/bin/python3", "tools/golden/dump_blobs.py"] + sys.argv[1:]),
         "prototxt": {"file": os.path.basename(args.prototxt), "sha256": sha256(args.prototxt)},
         "caffemodel": {"file": os.path.basename(args.caffemodel), "sha256": sha256(args.caffemodel)},
         "input": {"blob": args.input_blob, "file": os.path.basename(args.input), "shape": list(x.shape),
