@@ -66,6 +66,30 @@ class GoldenSetTest {
         assertThrows(org.caffe4j.MalformedModelException.class, () -> GoldenSet.open(dir));
     }
 
+    @Test
+    void malformedMetaJsonIsAMalformedModelErrorNamingTheFile() throws IOException {
+        npy("data.npy", 1);
+        Files.writeString(dir.resolve("meta.json"), "{\"blobs\": [{\"name\": \"data\", \"file\": ");
+        org.caffe4j.MalformedModelException e =
+                assertThrows(org.caffe4j.MalformedModelException.class, () -> GoldenSet.open(dir));
+        assertTrue(e.getMessage().contains("meta.json"), e.getMessage());
+        Files.writeString(dir.resolve("meta.json"), "{\"blobs\": 3}");
+        assertThrows(org.caffe4j.MalformedModelException.class, () -> GoldenSet.open(dir));
+    }
+
+    @Test
+    void jsonReaderHandlesWhatPythonWrites() {
+        Object o = Json.parse("{\"a\": [1, -2.5e-3, true, null, NaN, -Infinity], \"s\": \"x\\\"\\u00e9\"}");
+        Map<?, ?> m = (Map<?, ?>) o;
+        List<?> a = (List<?>) m.get("a");
+        assertEquals(-2.5e-3, (Double) a.get(1));
+        assertEquals(Boolean.TRUE, a.get(2));
+        assertTrue(((Double) a.get(4)).isNaN());
+        assertEquals(Double.NEGATIVE_INFINITY, a.get(5));
+        assertEquals("x\"\u00e9", m.get("s"));
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("[1, 2] x"));
+    }
+
     /** The committed sets are complete: each meta.json blob exists with the shape meta.json records. */
     @ParameterizedTest
     @ValueSource(strings = {"lenet_mnist", "cifar10_quick", "nin_imagenet_cat", "nin_imagenet_fishbike",
