@@ -87,7 +87,11 @@ final class VerifyCommand implements Callable<Integer> {
             c = GoldenVerifier.verify(model, set, x, blob, tol);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? c.toJson() : c.table());
+        if (json) {
+            out.println(Json.write(c.toReport()));
+        } else {
+            out.print(c.table());
+        }
         out.flush();
         return c.passed() ? 0 : EXIT_MISMATCH;
     }

@@ -1,7 +1,10 @@
 package org.caffe4j.verify;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -88,36 +91,37 @@ public final class Comparison {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3e", v);
     }
 
-    /** The same content as {@link #table()} as one JSON object. */
-    public String toJson() {
-        StringBuilder b = new StringBuilder("{\n");
-        b.append("  \"passed\": ").append(passed()).append(",\n");
-        b.append("  \"first_failure\": ").append(firstFailure().map(r -> Json.quote(r.name())).orElse("null"))
-                .append(",\n");
-        b.append("  \"tolerances\": {\"atol\": ").append(Json.number(tolerances.atol())).append(", \"rtol\": ")
-                .append(Json.number(tolerances.rtol())).append(", \"mean_atol\": ")
-                .append(Json.number(tolerances.meanAtol())).append("},\n");
-        b.append("  \"blobs\": [");
-        for (int i = 0; i < results.size(); i++) {
-            BlobResult r = results.get(i);
-            b.append(i == 0 ? "\n" : ",\n");
-            b.append("    {\"name\": ").append(Json.quote(r.name()))
-                    .append(", \"status\": ").append(Json.quote(r.status().name()))
-                    .append(", \"shape\": ").append(Json.quote(BlobResult.shapeText(r.expectedShape())))
-                    .append(", \"actual_shape\": ").append(r.actualShape() == null ? "null"
-                            : Json.quote(BlobResult.shapeText(r.actualShape())))
-                    .append(", \"max_abs\": ").append(Json.number(r.maxAbs()))
-                    .append(", \"max_rel\": ").append(Json.number(r.maxRel()))
-                    .append(", \"mean_abs\": ").append(Json.number(r.meanAbs()))
-                    .append(", \"cosine\": ").append(Json.number(r.cosine()))
-                    .append(", \"non_finite\": ").append(r.nonFinite())
-                    .append(", \"top5_agrees\": ").append(r.top5() == null ? "null" : r.top5().toString())
-                    .append(", \"detail\": ").append(Json.quote(r.detail())).append('}');
+    /**
+     * The same content as {@link #table()} as plain maps and lists (for a JSON writer): passed, first_failure,
+     * tolerances, one entry per blob in network order, and the actual blobs without a golden value.
+     */
+    public Map<String, Object> toReport() {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("passed", passed());
+        report.put("first_failure", firstFailure().map(BlobResult::name).orElse(null));
+        Map<String, Object> tol = new LinkedHashMap<>();
+        tol.put("atol", tolerances.atol());
+        tol.put("rtol", tolerances.rtol());
+        tol.put("mean_atol", tolerances.meanAtol());
+        report.put("tolerances", tol);
+        List<Map<String, Object>> blobs = new ArrayList<>();
+        for (BlobResult r : results) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("name", r.name());
+            b.put("status", r.status().name());
+            b.put("shape", r.expectedShape());
+            b.put("actual_shape", r.actualShape());
+            b.put("max_abs", r.maxAbs());
+            b.put("max_rel", r.maxRel());
+            b.put("mean_abs", r.meanAbs());
+            b.put("cosine", r.cosine());
+            b.put("non_finite", r.nonFinite());
+            b.put("top5_agrees", r.top5());
+            b.put("detail", r.detail());
+            blobs.add(b);
         }
-        b.append("\n  ],\n  \"extra_actual_blobs\": [");
-        for (int i = 0; i < extraActualBlobs.size(); i++) {
-            b.append(i == 0 ? "" : ", ").append(Json.quote(extraActualBlobs.get(i)));
-        }
-        return b.append("]\n}\n").toString();
+        report.put("blobs", blobs);
+        report.put("extra_actual_blobs", extraActualBlobs);
+        return report;
     }
 }

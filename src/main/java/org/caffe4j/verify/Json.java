@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small JSON reader and string quoting helper, enough for golden {@code meta.json} files and the verify report
- * (the project has no JSON dependency). Objects become {@link LinkedHashMap} (key order kept), arrays
+ * A small JSON reader, enough for golden {@code meta.json} files (the project has no JSON dependency; the CLI's
+ * writer is {@code org.caffe4j.cli.Json}). Objects become {@link LinkedHashMap} (key order kept), arrays
  * {@link List}, numbers {@link Double}, plus String, Boolean and null.
  */
 final class Json {
@@ -27,34 +27,6 @@ final class Json {
             throw j.error("trailing characters");
         }
         return v;
-    }
-
-    /** A JSON string literal for {@code s}. */
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
-    }
-
-    /** A JSON number, or null for NaN/infinity (which JSON cannot express). */
-    static String number(double v) {
-        return Double.isFinite(v) ? Double.toString(v) : "null";
     }
 
     private Object value() {
