@@ -85,14 +85,15 @@ public final class BlobComparator {
         double normR = 0;
         long nonFinite = 0;
         long overTolerance = 0;
-        int firstBad = -1;
+        int firstNonFinite = -1;
+        int firstOver = -1;
         for (int i = 0; i < n; i++) {
             double av = a[i];
             double rv = r[i];
             if (!Double.isFinite(av) || !Double.isFinite(rv)) {
                 nonFinite++;
-                if (firstBad < 0) {
-                    firstBad = i;
+                if (firstNonFinite < 0) {
+                    firstNonFinite = i;
                 }
                 continue;
             }
@@ -104,8 +105,8 @@ public final class BlobComparator {
             normR += rv * rv;
             if (d > allowedAbs + tol.rtol() * Math.abs(rv)) {
                 overTolerance++;
-                if (firstBad < 0) {
-                    firstBad = i;
+                if (firstOver < 0) {
+                    firstOver = i;
                 }
             }
         }
@@ -126,12 +127,13 @@ public final class BlobComparator {
 
         List<String> why = new ArrayList<>();
         if (nonFinite > 0) {
-            why.add(nonFinite + " non-finite value(s), first at index " + firstBad);
+            why.add(nonFinite + " non-finite value(s), first at index " + firstNonFinite + " "
+                    + indexText(firstNonFinite, refShape));
         }
         if (overTolerance > 0) {
             why.add(String.format("%d element(s) over tolerance, first at index %d (%s): actual %s vs golden %s;"
-                            + " max abs %.3g > %.3g", overTolerance, firstBad, indexText(firstBad, refShape),
-                    a[firstBad], r[firstBad], maxAbs, allowedAbs));
+                            + " max abs %.3g > %.3g", overTolerance, firstOver, indexText(firstOver, refShape),
+                    a[firstOver], r[firstOver], maxAbs, allowedAbs));
         }
         double allowedMean = tol.meanAtol() * Math.max(1, meanRef);
         if (nonFinite == 0 && meanAbs > allowedMean) {
