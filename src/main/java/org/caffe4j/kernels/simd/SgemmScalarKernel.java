@@ -61,6 +61,9 @@ public final class SgemmScalarKernel implements SgemmMicroKernel {
     private static float finish(float acc, float[] c, int off, boolean accumulate, float start, boolean relu,
                                 float slope) {
         float v = acc + (accumulate ? c[off] : start);
-        return !relu || v > 0f ? v : v * slope;
+        if (!relu) {
+            return v;
+        }
+        return slope == 0f ? Math.max(v, 0f) : v > 0f ? v : v * slope;
     }
 }

@@ -128,7 +128,25 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
             c70 = c70.add(0f);
             c71 = c71.add(0f);
         }
-        if (relu) {
+        if (relu && slope == 0f) {
+            // Caffe's max(x, 0) + 0 * min(x, 0): +0 (not -0) for negative x.
+            c00 = c00.max(0f);
+            c01 = c01.max(0f);
+            c10 = c10.max(0f);
+            c11 = c11.max(0f);
+            c20 = c20.max(0f);
+            c21 = c21.max(0f);
+            c30 = c30.max(0f);
+            c31 = c31.max(0f);
+            c40 = c40.max(0f);
+            c41 = c41.max(0f);
+            c50 = c50.max(0f);
+            c51 = c51.max(0f);
+            c60 = c60.max(0f);
+            c61 = c61.max(0f);
+            c70 = c70.max(0f);
+            c71 = c71.max(0f);
+        } else if (relu) {
             c00 = c00.blend(c00.mul(slope), c00.compare(VectorOperators.LE, 0f));
             c01 = c01.blend(c01.mul(slope), c01.compare(VectorOperators.LE, 0f));
             c10 = c10.blend(c10.mul(slope), c10.compare(VectorOperators.LE, 0f));
@@ -234,7 +252,17 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
             c60 = c60.add(0f);
             c70 = c70.add(0f);
         }
-        if (relu) {
+        if (relu && slope == 0f) {
+            // Caffe's max(x, 0) + 0 * min(x, 0): +0 (not -0) for negative x.
+            c00 = c00.max(0f);
+            c10 = c10.max(0f);
+            c20 = c20.max(0f);
+            c30 = c30.max(0f);
+            c40 = c40.max(0f);
+            c50 = c50.max(0f);
+            c60 = c60.max(0f);
+            c70 = c70.max(0f);
+        } else if (relu) {
             c00 = c00.blend(c00.mul(slope), c00.compare(VectorOperators.LE, 0f));
             c10 = c10.blend(c10.mul(slope), c10.compare(VectorOperators.LE, 0f));
             c20 = c20.blend(c20.mul(slope), c20.compare(VectorOperators.LE, 0f));

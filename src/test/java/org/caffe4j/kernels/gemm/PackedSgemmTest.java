@@ -1,6 +1,7 @@
 package org.caffe4j.kernels.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
@@ -108,6 +109,24 @@ class PackedSgemmTest {
                 Tolerance.EXACT.assertClose("image " + i, alone, 5, together, 2 + i * stride, perImage);
             }
             Tolerance.EXACT.assertClose("gap after image 0", new float[7], 0, together, 2 + perImage, 7);
+        }
+    }
+
+    @Test
+    void fusedReluGivesPositiveZeroLikeCaffe() {
+        // One row of weights -1 against positive activations: every output is negative before the ReLU.
+        float[] a = new float[8 * 4];
+        java.util.Arrays.fill(a, -1f);
+        float[] b = new float[4 * 40];
+        java.util.Arrays.fill(b, 0.5f);
+        PackedWeights w = PackedWeights.pack(a, 0, 1, 8, 4, null);
+        for (SgemmMicroKernel kernel : new SgemmMicroKernel[] {Simd.sgemmKernel(), Simd.scalarSgemmKernel()}) {
+            float[] c = new float[8 * 40];
+            PackedSgemm.multiply(w, new RowMajorPanels(b, 0, 40, 0), 40, c, 0, Activation.RELU, Parallel.SERIAL,
+                    kernel);
+            for (float v : c) {
+                assertEquals(0, Float.floatToRawIntBits(v), "expected +0, got " + v);
+            }
         }
     }
 
