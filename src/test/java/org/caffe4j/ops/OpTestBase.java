@@ -31,11 +31,12 @@ abstract class OpTestBase {
     /** Seeds for the randomized cases: fixed, so failures reproduce. */
     static final long[] SEEDS = {1, 2, 3, 4, 5, 6};
 
+    /** Uniform values in [-2, 2). */
     static Tensor random(Random rnd, int... shape) {
-        return random(rnd, -2, 2, shape);
+        return uniform(rnd, -2, 2, shape);
     }
 
-    static Tensor random(Random rnd, double lo, double hi, int... shape) {
+    static Tensor uniform(Random rnd, double lo, double hi, int... shape) {
         float[] d = new float[Math.toIntExact(count(shape))];
         for (int i = 0; i < d.length; i++) {
             d[i] = (float) (lo + (hi - lo) * rnd.nextDouble());
@@ -108,7 +109,7 @@ abstract class OpTestBase {
         Tensor[] decoys = new Tensor[inputs.length];
         Random rnd = new Random(99);
         for (int i = 0; i < inputs.length; i++) {
-            decoys[i] = random(rnd, -50, 50, inputs[i].shape());
+            decoys[i] = uniform(rnd, -50, 50, inputs[i].shape());
         }
         Map<String, Tensor> reference = runTwice(layerText, weights, true, decoys, inputs);
         Map<String, Tensor> planned = runTwice(layerText, weights, false, decoys, inputs);
@@ -206,7 +207,7 @@ abstract class OpTestBase {
     static void checkUnary(String type, String params, java.util.function.DoubleUnaryOperator f, Tolerance tol,
                            long seed, double lo, double hi) {
         Random rnd = new Random(seed);
-        Tensor x = random(rnd, lo, hi, randomShape(rnd));
+        Tensor x = uniform(rnd, lo, hi, randomShape(rnd));
         Tensor y = runOne(layer(type, "x0", seed % 2 == 1 ? "x0" : "y", params), x);
         double[] expected = new double[x.data().length];
         for (int i = 0; i < expected.length; i++) {

@@ -28,7 +28,7 @@ class SigmoidOpTest extends OpTestBase {
     void blobLargerThanOneChunkIsSplitAcrossTasks() {
         // 3 x 7 x 61 x 41 = 52521 values: more than Elementwise.CHUNK, so two parallel tasks.
         Random rnd = new Random(11);
-        var x = random(rnd, -6.0, 6.0, 3, 7, 61, 41);
+        var x = uniform(rnd, -6, 6, 3, 7, 61, 41);
         var y = runOne(layer("Sigmoid", "x0", "y", ""), x);
         double[] expected = new double[x.data().length];
         for (int i = 0; i < expected.length; i++) {
