@@ -7,7 +7,8 @@ import org.caffe4j.proto.Caffe;
 import java.util.List;
 
 /**
- * Caffe's Eltwise over two or more equally shaped bottoms: SUM (with optional per-bottom coeff), PROD, MAX.
+ * Caffe's Eltwise over two or more equally shaped bottoms: SUM (with optional per-bottom coeff), PROD, MAX
+ * (coeff accepted and ignored, as Caffe).
  * stable_prod_grad only affects the backward pass.
  */
 public final class EltwiseOp implements OpDefinition<EltwiseOp.Params> {
@@ -25,8 +26,9 @@ public final class EltwiseOp implements OpDefinition<EltwiseOp.Params> {
         ctx.requireTops(1, 1);
         Caffe.EltwiseParameter q = ctx.layer().getEltwiseParam();
         int bottoms = ctx.layer().getBottomCount();
-        if (q.getCoeffCount() > 0 && q.getOperation() != Caffe.EltwiseParameter.EltwiseOp.SUM) {
-            throw ctx.invalid("eltwise_param.coeff", "is only allowed with operation SUM (got " + q.getOperation() + ")");
+        // Caffe refuses coefficients for PROD only; with MAX it accepts and ignores them, and so does caffe4j.
+        if (q.getCoeffCount() > 0 && q.getOperation() == Caffe.EltwiseParameter.EltwiseOp.PROD) {
+            throw ctx.invalid("eltwise_param.coeff", "is only allowed with operation SUM (got PROD)");
         }
         if (q.getCoeffCount() != 0 && q.getCoeffCount() != bottoms) {
             throw ctx.invalid("eltwise_param.coeff", "has " + q.getCoeffCount() + " values for " + bottoms

@@ -93,6 +93,17 @@ class EltwiseOpTest extends OpTestBase {
     }
 
     @Test
+    void maxIgnoresCoefficientsAndTakesTheSecondOnTiesAsCaffe() {
+        // Caffe: a > b ? a : b, so -0 vs 0 and NaN in the first bottom take the second bottom's value.
+        Tensor a = new Tensor(new int[]{1, 4}, new float[]{0f, Float.NaN, 2f, -1f});
+        Tensor b = new Tensor(new int[]{1, 4}, new float[]{-0f, 5f, 1f, 3f});
+        Tensor y = runOne(layer("Eltwise", "x0 x1", "y", "eltwise_param { operation: MAX coeff: 7 coeff: 9 }"), a, b);
+        org.junit.jupiter.api.Assertions.assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(y.data()[0]),
+                "tie 0 vs -0 takes the second bottom");
+        assertTensor(Tolerance.EXACT, new int[]{1, 4}, new double[]{-0.0, 5, 2, 3}, y);
+    }
+
+    @Test
     void rejectsWrongCoefficientCount() {
         Random rnd = new Random(1);
         Tensor a = random(rnd, 2, 3);

@@ -33,8 +33,9 @@ public final class EltwiseReference {
 
     public static void max(float[][] ins, float[] out, int from, int n) {
         for (int i = from; i < from + n; i++) {
-            // Caffe: start from max(a0, a1) (a1 only when strictly greater), then each later input when greater.
-            float m = ins[1][i] > ins[0][i] ? ins[1][i] : ins[0][i];
+            // Caffe's exact order: a0 > a1 ? a0 : a1 (so a tie, or a NaN in a0, takes a1), then each later input
+            // only when strictly greater.
+            float m = ins[0][i] > ins[1][i] ? ins[0][i] : ins[1][i];
             for (int b = 2; b < ins.length; b++) {
                 if (ins[b][i] > m) {
                     m = ins[b][i];
