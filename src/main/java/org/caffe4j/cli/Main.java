@@ -20,6 +20,8 @@ import java.nio.file.NoSuchFileException;
         subcommands = {
                 SummaryCommand.class,
                 RunCommand.class,
+                UpgradeCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
     /** Exit code for bad input (a model, image or option the user gave). */
