@@ -46,6 +46,27 @@ class PReluOpTest extends OpTestBase {
     }
 
     @Test
+    void channelSharedSlopeStoredWithShapeOneIsAccepted() {
+        Random rnd = new Random(8);
+        Tensor x = random(rnd, 1, 2, 3);
+        Tensor y = runOne(layer("PReLU", "x0", "y", "prelu_param { channel_shared: true }"),
+                List.of(new Tensor(new int[]{1}, new float[]{-2f})), x);
+        double[] expected = new double[x.data().length];
+        for (int i = 0; i < expected.length; i++) {
+            double v = x.data()[i];
+            expected[i] = v > 0 ? v : -2 * v;
+        }
+        assertTensor(Tolerance.CLOSE, x.shape(), expected, y);
+    }
+
+    @Test
+    void rejectsChannelSharedSlopeWithSeveralValues() {
+        Tensor x = random(new Random(1), 2, 3, 4);
+        assertRejected(ShapeException.class, "PReLU", "blobs[0]", layer("PReLU", "x0", "y",
+                "prelu_param { channel_shared: true }"), List.of(random(new Random(2), 3)), x);
+    }
+
+    @Test
     void rejectsSlopeBlobOfWrongSize() {
         Tensor x = random(new Random(1), 2, 3, 4);
         assertRejected(ShapeException.class, "PReLU", "blobs[0]", layer("PReLU", "x0", "y", ""),
