@@ -2,18 +2,20 @@ package org.caffe4j.ops;
 
 import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.act.ChannelAffine;
+import org.caffe4j.kernels.norm.BatchNormReference;
 import org.caffe4j.proto.Caffe;
 
 import java.util.List;
 
 /**
- * Caffe's BatchNorm at inference: out = (x - mean) / sqrt(var + eps) per channel (axis 1), with the stored
+ * Caffe's BatchNorm: out = (x - mean) / sqrt(var + eps) per channel (axis 1), by default with the stored
  * statistics. Blobs: mean (C), variance (C) and the moving-average scale factor s (1); mean and variance are
  * divided by s, and s == 0 gives factor 0, exactly as batch_norm_layer.cpp does.
- * {@code use_global_stats: false} (normalize by the batch's own statistics, Caffe's TRAIN behaviour) is rejected.
+ * With {@code use_global_stats: false} Caffe ignores the stored statistics even at test time and normalizes by the
+ * mean and variance of the current batch; caffe4j does the same (the blobs must still be present, as in Caffe).
  */
 public final class BatchNormOp implements OpDefinition<BatchNormOp.Params> {
-    public record Params(float eps) {
+    public record Params(float eps, boolean globalStats) {
     }
 
     @Override
@@ -27,14 +29,11 @@ public final class BatchNormOp implements OpDefinition<BatchNormOp.Params> {
         ctx.requireTops(1, 1);
         Caffe.BatchNormParameter q = ctx.layer().getBatchNormParam();
         // Unset means "TEST phase => global stats" in Caffe, which is the phase caffe4j runs.
-        if (q.hasUseGlobalStats() && !q.getUseGlobalStats()) {
-            throw ctx.unsupported("batch_norm_param.use_global_stats", "is false: normalizing by the statistics of "
-                    + "the current batch (Caffe's training behaviour) is not supported; only the stored statistics");
-        }
+        boolean global = !q.hasUseGlobalStats() || q.getUseGlobalStats();
         if (!Float.isFinite(q.getEps())) {
             throw ctx.invalid("batch_norm_param.eps", "is " + q.getEps() + "; must be finite");
         }
-        return new Params(q.getEps()); // moving_average_fraction: training only
+        return new Params(q.getEps(), global); // moving_average_fraction: training only
     }
 
     static int channels(Shape x) {
@@ -65,6 +64,11 @@ public final class BatchNormOp implements OpDefinition<BatchNormOp.Params> {
         Shape x = ctx.inputShapes().get(0);
         int c = channels(x);
         int n = x.dim(0), inner = (int) (x.count() / ((long) n * c));
+        if (!p.globalStats()) {
+            // One task per channel: each reads and writes only its own channel, so in place is safe.
+            return (inputs, outputs, par) -> par.forEach(c, ch ->
+                    BatchNormReference.batchStatistics(inputs[0], outputs[0], n, c, inner, ch, p.eps()));
+        }
         float[] mean = ctx.weights().get(0).data(), var = ctx.weights().get(1).data();
         float s = ctx.weights().get(2).data()[0];
         float factor = s == 0f ? 0f : 1f / s;

@@ -1,6 +1,6 @@
 package org.caffe4j.ops;
 
-import org.caffe4j.UnsupportedLayerException;
+import org.caffe4j.ShapeException;
 import org.caffe4j.MalformedModelException;
 import org.caffe4j.runtime.Tensor;
 import org.caffe4j.testing.Tolerance;
@@ -54,12 +54,50 @@ class BatchNormOpTest extends OpTestBase {
         assertTensor(Tolerance.CLOSE, x.shape(), e, y);
     }
 
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4})
+    void useGlobalStatsFalseNormalizesByTheBatchItself(long seed) {
+        Random rnd = new Random(seed);
+        int[] shape = {size(rnd, 1, 3), size(rnd, 1, 5), size(rnd, 1, 6), size(rnd, 1, 6)};
+        int c = shape[1], spatial = shape[2] * shape[3];
+        Tensor x = uniform(rnd, -1, 3, shape);
+        // The stored statistics must be ignored: give nonsense ones.
+        List<Tensor> blobs = List.of(uniform(rnd, 50, 60, c), uniform(rnd, 50, 60, c), new Tensor(new int[]{1}, new float[]{2}));
+        Tensor y = runOne(layer("BatchNorm", "x0", seed % 2 == 1 ? "x0" : "y",
+                "batch_norm_param { use_global_stats: false eps: 0.01 }"), blobs, x);
+        double[] expected = new double[x.data().length];
+        for (int ch = 0; ch < c; ch++) {
+            double sum = 0, sq = 0;
+            int count = shape[0] * spatial;
+            for (int n = 0; n < shape[0]; n++) {
+                for (int i = 0; i < spatial; i++) {
+                    sum += x.data()[(n * c + ch) * spatial + i];
+                }
+            }
+            double mean = sum / count;
+            for (int n = 0; n < shape[0]; n++) {
+                for (int i = 0; i < spatial; i++) {
+                    double d = x.data()[(n * c + ch) * spatial + i] - mean;
+                    sq += d * d;
+                }
+            }
+            double std = Math.sqrt(sq / count + 0.01);
+            for (int n = 0; n < shape[0]; n++) {
+                for (int i = 0; i < spatial; i++) {
+                    int at = (n * c + ch) * spatial + i;
+                    expected[at] = (x.data()[at] - mean) / std;
+                }
+            }
+        }
+        assertTensor(Tolerance.APPROX, shape, expected, y);
+    }
+
     @Test
-    void rejectsBatchStatistics() {
+    void rejectsNonFiniteEps() {
         Random rnd = new Random(3);
         Tensor x = random(rnd, 2, 3);
-        assertRejected(UnsupportedLayerException.class, "BatchNorm", "batch_norm_param.use_global_stats",
-                layer("BatchNorm", "x0", "y", "batch_norm_param { use_global_stats: false }"),
+        assertRejected(ShapeException.class, "BatchNorm", "batch_norm_param.eps",
+                layer("BatchNorm", "x0", "y", "batch_norm_param { eps: inf }"),
                 List.of(random(rnd, 3), random(rnd, 3), random(rnd, 1)), x);
     }
 
