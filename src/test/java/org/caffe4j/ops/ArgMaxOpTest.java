@@ -114,4 +114,10 @@ class ArgMaxOpTest extends OpTestBase {
         assertRejected(ShapeException.class, "ArgMax", "argmax_param.axis",
                 layer("ArgMax", "x0", "y", "argmax_param { axis: 2 }"), x);
     }
+
+    @Test
+    void batchFollowsTheInput() {
+        assertBatchFollowsInput(layer("ArgMax", "x0", "y", "argmax_param { top_k: 2 out_max_val: true }"), java.util.List.of(),
+                random(new Random(5), 3, 4, 2, 3));
+    }
 }

@@ -108,4 +108,12 @@ class BatchNormOpTest extends OpTestBase {
         assertRejected(MalformedModelException.class, "BatchNorm", "blobs",
                 layer("BatchNorm", "x0", "y", ""), List.of(random(rnd, 3), random(rnd, 3)), x);
     }
+
+    @Test
+    void batchStatisticsFollowTheInputBatch() {
+        Random rnd = new Random(5);
+        assertBatchFollowsInput(layer("BatchNorm", "x0", "y", "batch_norm_param { use_global_stats: false }"),
+                List.of(random(rnd, 3), uniform(rnd, 1, 2, 3), new Tensor(new int[]{1}, new float[]{1})),
+                random(rnd, 4, 3, 2, 5));
+    }
 }

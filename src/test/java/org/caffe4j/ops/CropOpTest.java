@@ -85,4 +85,11 @@ class CropOpTest extends OpTestBase {
         Random rnd = new Random(1);
         assertRejected(ShapeException.class, "Crop", "bottom", layer("Crop", "x0", "y", ""), random(rnd, 1, 2, 5, 5));
     }
+
+    @Test
+    void batchFollowsTheInput() {
+        Random rnd = new Random(5);
+        assertBatchFollowsInput(layer("Crop", "x0 x1", "y", "crop_param { axis: 1 offset: 1 }"), java.util.List.of(),
+                random(rnd, 3, 4, 6, 5), random(rnd, 3, 2, 3, 3));
+    }
 }

@@ -121,4 +121,11 @@ class DeconvolutionOpTest extends OpTestBase {
         assertRejected(ShapeException.class, "Deconvolution", "convolution_param.num_output",
                 layer("Deconvolution", "x0", "y", "convolution_param { kernel_size: 2 }"), random(rnd, 1, 2, 4, 4));
     }
+
+    @Test
+    void batchFollowsTheInput() {
+        Random rnd = new Random(5);
+        assertBatchFollowsInput(layer("Deconvolution", "x0", "y", "convolution_param { num_output: 2 kernel_size: 3 stride: 2 }"),
+                List.of(random(rnd, 3, 2, 3, 3), random(rnd, 2)), random(rnd, 3, 3, 4, 5));
+    }
 }

@@ -108,4 +108,10 @@ class LrnOpTest extends OpTestBase {
         Tensor x = random(new Random(1), 2, 4);
         assertRejected(ShapeException.class, "LRN", "bottom", layer("LRN", "x0", "y", ""), x);
     }
+
+    @Test
+    void batchFollowsTheInput() {
+        assertBatchFollowsInput(layer("LRN", "x0", "y", "lrn_param { local_size: 3 norm_region: WITHIN_CHANNEL }"),
+                java.util.List.of(), random(new Random(5), 3, 4, 5, 6));
+    }
 }

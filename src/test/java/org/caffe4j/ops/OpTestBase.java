@@ -227,4 +227,30 @@ abstract class OpTestBase {
         }
         assertTensor(tol, x.shape(), expected, y);
     }
+
+    /**
+     * A net declared for batch 1 and fed a larger batch reshapes like Caffe's Net::Reshape: every output must equal
+     * that of the net declared with the real batch.
+     */
+    static void assertBatchFollowsInput(String layerText, List<Tensor> weights, Tensor... inputs) {
+        Tensor[] single = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            int[] s = inputs[i].shape();
+            s[0] = 1;
+            single[i] = new Tensor(s, java.util.Arrays.copyOf(inputs[i].data(), (int) count(s)));
+        }
+        Map<String, Tensor> expected = run(layerText, weights, inputs);
+        Map<String, Tensor> actual;
+        try (Model m = load(layerText, weights, false, single)) {
+            m.run(named(single));
+            actual = m.run(named(inputs));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        Assertions.assertEquals(expected.keySet(), actual.keySet());
+        for (String name : expected.keySet()) {
+            assertArrayEquals(expected.get(name).shape(), actual.get(name).shape(), name + " shape after reshape");
+            Tolerance.EXACT.assertClose(name + " after reshape", expected.get(name).data(), actual.get(name).data());
+        }
+    }
 }

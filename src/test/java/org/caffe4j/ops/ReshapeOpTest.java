@@ -59,4 +59,10 @@ class ReshapeOpTest extends OpTestBase {
         assertRejected(ShapeException.class, "Reshape", "reshape_param.shape.dim",
                 layer("Reshape", "x0", "y", "reshape_param { shape { dim: 0 dim: 0 } }"), x);
     }
+
+    @Test
+    void batchFollowsTheInput() {
+        assertBatchFollowsInput(layer("Reshape", "x0", "y", "reshape_param { shape { dim: 0 dim: -1 dim: 2 } }"),
+                java.util.List.of(), random(new Random(5), 3, 4, 2, 3));
+    }
 }

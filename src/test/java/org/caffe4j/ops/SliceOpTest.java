@@ -88,4 +88,10 @@ class SliceOpTest extends OpTestBase {
         assertRejected(ShapeException.class, "Slice", "slice_param.slice_point",
                 layer("Slice", "x0", "a b c", "slice_param { slice_point: 3 slice_point: 2 }"), x);
     }
+
+    @Test
+    void batchFollowsTheInput() {
+        assertBatchFollowsInput(layer("Slice", "x0", "a b", "slice_param { axis: 1 slice_point: 1 }"), java.util.List.of(),
+                random(new Random(5), 3, 4, 2));
+    }
 }
