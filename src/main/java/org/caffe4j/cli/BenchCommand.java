@@ -160,12 +160,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static String simdDescription() {
-        try {
-            Class<?> simd = Class.forName("org.caffe4j.kernels.simd.Simd");
-            Object d = simd.getMethod("describe").invoke(null);
-            return String.valueOf(d);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return "scalar kernels";
-        }
+        var kernel = org.caffe4j.kernels.simd.Simd.sgemmKernel();
+        return (org.caffe4j.kernels.simd.Simd.enabled() ? "Vector API" : "scalar") + " kernels, "
+                + org.caffe4j.kernels.gemm.SgemmMicroKernel.MR + "x" + kernel.nr() + " GEMM tile";
     }
 }
