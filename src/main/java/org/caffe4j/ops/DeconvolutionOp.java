@@ -2,6 +2,7 @@ package org.caffe4j.ops;
 
 import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.conv.ConvShape;
+import org.caffe4j.kernels.conv.Deconv2dGemmCol2im;
 import org.caffe4j.kernels.conv.Deconv2dReference;
 
 import java.util.List;
@@ -59,6 +60,24 @@ public final class DeconvolutionOp implements OpDefinition<ConvolutionOp.Params>
     @Override
     public long multiplyAdds(ConvolutionOp.Params p, List<Shape> in, List<Shape> out) {
         return in.get(0).count() * (p.numOutput() / p.group()) * p.kernelH() * p.kernelW();
+    }
+
+    /** The packed-GEMM + col2im kernel; W^T is packed once per model. */
+    @Override
+    public LayerKernel lower(ConvolutionOp.Params p, KernelContext ctx) {
+        Shape x = ctx.inputShapes().get(0);
+        ConvShape s = transposed(p, x);
+        int inSize = s.outSize(), outSize = s.inSize();
+        float[] w = ctx.weights().get(0).data();
+        float[] bias = p.biasTerm() ? ctx.weights().get(1).data() : null;
+        // Packing depends on the geometry only through channels and kernel, not on the spatial size.
+        Deconv2dGemmCol2im kernel = ctx.memo("deconv-gemm " + x.dim(1), () -> new Deconv2dGemmCol2im(s, w, bias));
+        Deconv2dGemmCol2im sized = kernel.forShape(s);
+        return (inputs, outputs, par) -> {
+            for (int n = 0; n < x.dim(0); n++) {
+                sized.forward(inputs[0], n * inSize, outputs[0], n * outSize, par);
+            }
+        };
     }
 
     @Override

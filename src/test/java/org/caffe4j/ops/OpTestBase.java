@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * tensors) followed by the layer under test, which must be named "op"; its weights, if any, come from an
  * in-memory caffemodel. Each case is run with the reference planner and with the normal planner (which reuses
  * buffers and runs elementwise layers in place), each time after a first run on other values so that kernels
- * see dirty buffers; both results must agree exactly.
+ * see dirty buffers; both results must agree exactly, unless the op lowers to a fast kernel that sums in another
+ * order, whose tolerance against the reference the test then gives.
  */
 abstract class OpTestBase {
     /** Seeds for the randomized cases: fixed, so failures reproduce. */
@@ -106,6 +107,11 @@ abstract class OpTestBase {
 
     /** Runs the layer and returns the net's outputs (the layer's tops) by blob name. */
     static Map<String, Tensor> run(String layerText, List<Tensor> weights, Tensor... inputs) {
+        return run(layerText, weights, Tolerance.EXACT, inputs);
+    }
+
+    /** As {@link #run(String, List, Tensor...)}, the fast kernels agreeing with the reference within {@code fast}. */
+    static Map<String, Tensor> run(String layerText, List<Tensor> weights, Tolerance fast, Tensor... inputs) {
         Tensor[] decoys = new Tensor[inputs.length];
         Random rnd = new Random(99);
         for (int i = 0; i < inputs.length; i++) {
@@ -116,7 +122,7 @@ abstract class OpTestBase {
         Assertions.assertEquals(reference.keySet(), planned.keySet(), "outputs of the two planners");
         for (String name : reference.keySet()) {
             assertArrayEquals(reference.get(name).shape(), planned.get(name).shape(), name + " shape");
-            Tolerance.EXACT.assertClose(name + " (planned vs reference planner)", reference.get(name).data(),
+            fast.assertClose(name + " (planned vs reference planner)", reference.get(name).data(),
                     planned.get(name).data());
         }
         return reference;
@@ -139,7 +145,11 @@ abstract class OpTestBase {
 
     /** The one output blob. */
     static Tensor runOne(String layerText, List<Tensor> weights, Tensor... inputs) {
-        Map<String, Tensor> out = run(layerText, weights, inputs);
+        return runOne(layerText, weights, Tolerance.EXACT, inputs);
+    }
+
+    static Tensor runOne(String layerText, List<Tensor> weights, Tolerance fast, Tensor... inputs) {
+        Map<String, Tensor> out = run(layerText, weights, fast, inputs);
         Assertions.assertEquals(1, out.size(), "outputs: " + out.keySet());
         return out.values().iterator().next();
     }
@@ -233,13 +243,17 @@ abstract class OpTestBase {
      * that of the net declared with the real batch.
      */
     static void assertBatchFollowsInput(String layerText, List<Tensor> weights, Tensor... inputs) {
+        assertBatchFollowsInput(layerText, weights, Tolerance.EXACT, inputs);
+    }
+
+    static void assertBatchFollowsInput(String layerText, List<Tensor> weights, Tolerance fast, Tensor... inputs) {
         Tensor[] single = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             int[] s = inputs[i].shape();
             s[0] = 1;
             single[i] = new Tensor(s, java.util.Arrays.copyOf(inputs[i].data(), (int) count(s)));
         }
-        Map<String, Tensor> expected = run(layerText, weights, inputs);
+        Map<String, Tensor> expected = run(layerText, weights, fast, inputs);
         Map<String, Tensor> actual;
         try (Model m = load(layerText, weights, false, single)) {
             m.run(named(single));
@@ -250,7 +264,7 @@ abstract class OpTestBase {
         Assertions.assertEquals(expected.keySet(), actual.keySet());
         for (String name : expected.keySet()) {
             assertArrayEquals(expected.get(name).shape(), actual.get(name).shape(), name + " shape after reshape");
-            Tolerance.EXACT.assertClose(name + " after reshape", expected.get(name).data(), actual.get(name).data());
+            fast.assertClose(name + " after reshape", expected.get(name).data(), actual.get(name).data());
         }
     }
 }
