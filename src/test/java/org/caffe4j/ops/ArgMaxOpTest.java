@@ -95,6 +95,13 @@ class ArgMaxOpTest extends OpTestBase {
     }
 
     @Test
+    void singleBestAlsoTakesTheLargerIndexOnTies() {
+        Tensor x = new Tensor(new int[]{2, 4}, new float[]{5, 1, 5, 2, -1, -1, -3, -1});
+        Tensor y = runOne(layer("ArgMax", "x0", "y", ""), x);
+        assertTensor(Tolerance.EXACT, new int[]{2, 1, 1}, new double[]{2, 3}, y);
+    }
+
+    @Test
     void rejectsTopKLargerThanTheValues() {
         Tensor x = random(new Random(1), 2, 3);
         assertRejected(ShapeException.class, "ArgMax", "argmax_param.top_k",

@@ -13,6 +13,16 @@ public final class ArgMaxReference {
 
     /** The top_k (value, index) pairs of one line, best first: {@code order[j]} is the j-th index. */
     static int[] topK(float[] in, int off, int dim, int stride, int topK) {
+        if (topK == 1) {
+            // The common case without sorting: the largest value, the later index on ties (d >= best keeps it).
+            int best = 0;
+            for (int d = 1; d < dim; d++) {
+                if (in[off + d * stride] >= in[off + best * stride]) {
+                    best = d;
+                }
+            }
+            return new int[]{best};
+        }
         Integer[] idx = new Integer[dim];
         for (int d = 0; d < dim; d++) {
             idx[d] = d;
