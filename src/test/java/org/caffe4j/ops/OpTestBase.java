@@ -24,9 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Runs one layer the way a user would: a prototxt with an Input layer (tops x0, x1, ... shaped like the given
  * tensors) followed by the layer under test, which must be named "op"; its weights, if any, come from an
  * in-memory caffemodel. Each case is run with the reference planner and with the normal planner (which reuses
- * buffers and runs elementwise layers in place), each time after a first run on other values so that kernels
- * see dirty buffers; both results must agree exactly, unless the op lowers to a fast kernel that sums in another
- * order, whose tolerance against the reference the test then gives.
+ * buffers and runs elementwise layers in place), the latter on 1 and 2 threads (bit-identical), each time after a
+ * first run on other values so that kernels see dirty buffers. Both planners must agree exactly, unless the op
+ * lowers to a fast kernel that sums in another order, whose tolerance against the reference the test then gives.
  */
 abstract class OpTestBase {
     /** Seeds for the randomized cases: fixed, so failures reproduce. */
@@ -91,8 +91,13 @@ abstract class OpTestBase {
     }
 
     static Model load(String layerText, List<Tensor> weights, boolean reference, Tensor... inputs) throws IOException {
+        return load(layerText, weights, reference, 2, inputs);
+    }
+
+    static Model load(String layerText, List<Tensor> weights, boolean reference, int threads, Tensor... inputs)
+            throws IOException {
         String prototxt = "name: \"one_layer\"\n" + inputLayer(inputs) + layerText;
-        LoadOptions options = LoadOptions.defaults().withThreads(2).withReference(reference);
+        LoadOptions options = LoadOptions.defaults().withThreads(threads).withReference(reference);
         return Model.load(new ByteArrayInputStream(prototxt.getBytes(StandardCharsets.UTF_8)),
                 weights.isEmpty() ? null : new ByteArrayInputStream(caffemodel(weights)), options);
     }
@@ -117,8 +122,13 @@ abstract class OpTestBase {
         for (int i = 0; i < inputs.length; i++) {
             decoys[i] = uniform(rnd, -50, 50, inputs[i].shape());
         }
-        Map<String, Tensor> reference = runTwice(layerText, weights, true, decoys, inputs);
-        Map<String, Tensor> planned = runTwice(layerText, weights, false, decoys, inputs);
+        Map<String, Tensor> reference = runTwice(layerText, weights, true, 2, decoys, inputs);
+        Map<String, Tensor> planned = runTwice(layerText, weights, false, 2, decoys, inputs);
+        // Work splits depend on the shape only, so one thread must give the very same bits.
+        Map<String, Tensor> serial = runTwice(layerText, weights, false, 1, decoys, inputs);
+        for (String name : planned.keySet()) {
+            Tolerance.EXACT.assertClose(name + " (1 thread vs 2)", planned.get(name).data(), serial.get(name).data());
+        }
         Assertions.assertEquals(reference.keySet(), planned.keySet(), "outputs of the two planners");
         for (String name : reference.keySet()) {
             assertArrayEquals(reference.get(name).shape(), planned.get(name).shape(), name + " shape");
@@ -132,9 +142,9 @@ abstract class OpTestBase {
         return run(layerText, List.of(), inputs);
     }
 
-    private static Map<String, Tensor> runTwice(String layerText, List<Tensor> weights, boolean reference,
+    private static Map<String, Tensor> runTwice(String layerText, List<Tensor> weights, boolean reference, int threads,
                                                 Tensor[] decoys, Tensor[] inputs) {
-        try (Model m = load(layerText, weights, reference, inputs)) {
+        try (Model m = load(layerText, weights, reference, threads, inputs)) {
             // Inputs are copied into the model's buffers, so the callers' arrays stay untouched.
             m.run(named(decoys));
             return m.run(named(inputs));
