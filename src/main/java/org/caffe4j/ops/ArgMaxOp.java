@@ -37,7 +37,7 @@ public final class ArgMaxOp implements OpDefinition<ArgMaxOp.Params> {
     public List<Shape> outputShapes(Params p, List<Shape> in, LayerContext ctx) {
         Shape x = in.get(0);
         if (p.axis() != null) {
-            int axis = ConcatOp.axis(x, p.axis(), false, "argmax_param.axis", ctx);
+            int axis = Axes.canonical(x, p.axis(), "argmax_param.axis", ctx);
             if (p.topK() > x.dim(axis)) {
                 throw ctx.invalid("argmax_param.top_k", "= " + p.topK() + " is more than the " + x.dim(axis)
                         + " values along axis " + axis + " of " + x);
@@ -63,7 +63,7 @@ public final class ArgMaxOp implements OpDefinition<ArgMaxOp.Params> {
     public LayerKernel reference(Params p, KernelContext ctx) {
         Shape x = ctx.inputShapes().get(0);
         if (p.axis() != null) {
-            int axis = ConcatOp.axis(x, p.axis(), false, "argmax_param.axis", null);
+            int axis = Axes.canonical(x, p.axis(), "argmax_param.axis", null);
             int outer = (int) x.count(0, axis), dim = x.dim(axis), inner = (int) x.count(axis + 1, x.rank());
             return (inputs, outputs, par) ->
                     ArgMaxReference.alongAxis(inputs[0], outputs[0], outer, dim, inner, p.topK(), p.outMaxVal());

@@ -35,18 +35,10 @@ public final class ConcatOp implements OpDefinition<ConcatOp.Params> {
         return new Params(q.getAxis(), false);
     }
 
-    static int axis(Shape x, int axis, boolean legacy, String field, LayerContext ctx) {
-        int a = axis < 0 && !legacy ? axis + x.rank() : axis;
-        if (a < 0 || a >= x.rank()) {
-            throw ctx.invalid(field, "= " + axis + " is out of range for a bottom of shape " + x);
-        }
-        return a;
-    }
-
     @Override
     public List<Shape> outputShapes(Params p, List<Shape> in, LayerContext ctx) {
         Shape first = in.get(0);
-        int axis = axis(first, p.axis(), p.legacyDim(), p.legacyDim() ? "concat_param.concat_dim" : "concat_param.axis", ctx);
+        int axis = Axes.canonical(first, p.axis(), p.legacyDim(), p.legacyDim() ? "concat_param.concat_dim" : "concat_param.axis", ctx);
         long total = 0;
         for (int i = 0; i < in.size(); i++) {
             Shape s = in.get(i);
@@ -72,7 +64,7 @@ public final class ConcatOp implements OpDefinition<ConcatOp.Params> {
     public LayerKernel reference(Params p, KernelContext ctx) {
         List<Shape> in = ctx.inputShapes();
         Shape y = ctx.outputShapes().get(0);
-        int axis = axis(y, p.axis(), p.legacyDim(), "", null);
+        int axis = Axes.canonical(y, p.axis(), p.legacyDim(), "", null);
         int outer = (int) y.count(0, axis), inner = (int) y.count(axis + 1, y.rank()), total = y.dim(axis);
         int[] widths = in.stream().mapToInt(s -> s.dim(axis)).toArray();
         return (inputs, outputs, par) -> par.forEach(widths.length, b -> {

@@ -30,7 +30,7 @@ public final class CropOp implements OpDefinition<CropOp.Params> {
 
     /** Per-axis offsets for a bottom of rank {@code rank} (0 before the crop axis). */
     private static int[] offsets(Params p, Shape x, Shape ref, LayerContext ctx) {
-        int axis = ConcatOp.axis(x, p.axis(), false, "crop_param.axis", ctx);
+        int axis = Axes.canonical(x, p.axis(), "crop_param.axis", ctx);
         int cropped = x.rank() - axis;
         if (p.offsets().size() > 1 && p.offsets().size() != cropped) {
             throw ctx.invalid("crop_param.offset", "has " + p.offsets().size() + " values; expected 0, 1 or " + cropped

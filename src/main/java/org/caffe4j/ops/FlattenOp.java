@@ -27,8 +27,8 @@ public final class FlattenOp implements OpDefinition<FlattenOp.Params> {
     @Override
     public List<Shape> outputShapes(Params p, List<Shape> in, LayerContext ctx) {
         Shape x = in.get(0);
-        int start = ConcatOp.axis(x, p.axis(), false, "flatten_param.axis", ctx);
-        int end = ConcatOp.axis(x, p.endAxis(), false, "flatten_param.end_axis", ctx);
+        int start = Axes.canonical(x, p.axis(), "flatten_param.axis", ctx);
+        int end = Axes.canonical(x, p.endAxis(), "flatten_param.end_axis", ctx);
         // Caffe's Blob::count(start, end + 1) needs start <= end + 1.
         if (start > end + 1) {
             throw ctx.invalid("flatten_param.end_axis", "= " + p.endAxis() + " (axis " + end + ") comes before axis "

@@ -38,7 +38,8 @@ public final class ScaleOp implements OpDefinition<ScaleOp.Params> {
     }
 
     /**
-     * Where the broadcast operand sits in x: {outer, dim, inner}. Checks the shapes as Caffe's Reshape does.
+     * Where the broadcast operand sits in x: {outer, dim, inner, axis, number of axes}. Checks the shapes as
+     * Caffe's Reshape does.
      *
      * @param operand the second bottom's shape, or null for a blob derived from x
      */
@@ -46,7 +47,7 @@ public final class ScaleOp implements OpDefinition<ScaleOp.Params> {
         int axis;
         int span;
         if (operand == null) {
-            axis = canonical(x, axisParam, prefix + "axis", ctx);
+            axis = Axes.canonical(x, axisParam, prefix + "axis", ctx);
             span = numAxes == -1 ? x.rank() - axis : numAxes;
             if (axis + span > x.rank()) {
                 throw ctx.invalid(prefix + "num_axes", "= " + numAxes + " from axis " + axis + " goes past the "
@@ -54,7 +55,7 @@ public final class ScaleOp implements OpDefinition<ScaleOp.Params> {
             }
         } else {
             // A scalar operand applies to everything (Caffe then uses axis 0).
-            axis = operand.rank() == 0 ? 0 : canonical(x, axisParam, prefix + "axis", ctx);
+            axis = operand.rank() == 0 ? 0 : Axes.canonical(x, axisParam, prefix + "axis", ctx);
             span = operand.rank();
             boolean fits = axis + span <= x.rank();
             for (int i = 0; fits && i < span; i++) {
@@ -67,14 +68,6 @@ public final class ScaleOp implements OpDefinition<ScaleOp.Params> {
         }
         return new int[]{(int) x.count(0, axis), (int) x.count(axis, axis + span), (int) x.count(axis + span, x.rank()),
                 axis, span};
-    }
-
-    private static int canonical(Shape x, int axis, String field, LayerContext ctx) {
-        int a = axis < 0 ? axis + x.rank() : axis;
-        if (a < 0 || a >= x.rank()) {
-            throw ctx.invalid(field, "= " + axis + " is out of range for a bottom of shape " + x);
-        }
-        return a;
     }
 
     /** The operand's shape: x's dims on the broadcast axes. */

@@ -79,7 +79,7 @@ public final class SliceOp implements OpDefinition<SliceOp.Params> {
     }
 
     private static int axis(Params p, Shape x, LayerContext ctx) {
-        return ConcatOp.axis(x, p.axis(), p.legacyDim(), p.legacyDim() ? "slice_param.slice_dim" : "slice_param.axis", ctx);
+        return Axes.canonical(x, p.axis(), p.legacyDim(), p.legacyDim() ? "slice_param.slice_dim" : "slice_param.axis", ctx);
     }
 
     @Override
