@@ -1,9 +1,9 @@
 package org.caffe4j.kernels;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
@@ -27,7 +27,8 @@ public final class ThreadPoolParallel implements Parallel, AutoCloseable {
 
     private final int threads;
     private final Thread[] workers;
-    private final ReentrantLock callLock = new ReentrantLock();
+    /** Set while a call owns the pool; not a reentrant lock, so a task's nested call sees the pool as busy. */
+    private final AtomicBoolean busy = new AtomicBoolean();
     /** generation (20 bits) | task count (22 bits) | next index (22 bits). */
     private final AtomicLong state = new AtomicLong();
     private final AtomicInteger finished = new AtomicInteger();
@@ -64,7 +65,7 @@ public final class ThreadPoolParallel implements Parallel, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("thread pool is closed");
         }
-        if (workers.length == 0 || tasks == 1 || tasks > MAX_TASKS || !callLock.tryLock()) {
+        if (workers.length == 0 || tasks == 1 || tasks > MAX_TASKS || !busy.compareAndSet(false, true)) {
             Parallel.SERIAL.forEach(tasks, task);
             return;
         }
@@ -96,7 +97,7 @@ public final class ThreadPoolParallel implements Parallel, AutoCloseable {
                 throw new IllegalStateException(f);
             }
         } finally {
-            callLock.unlock();
+            busy.set(false);
         }
     }
 
@@ -128,7 +129,9 @@ public final class ThreadPoolParallel implements Parallel, AutoCloseable {
     }
 
     private void workLoop() {
-        long seen = state.get() >>> (2 * INDEX_BITS);
+        // Generation 0 is the idle state the pool starts in. (Reading the state here instead would miss a call
+        // published before this thread first ran.)
+        long seen = 0;
         int spins = 0;
         while (!closed) {
             long generation = state.get() >>> (2 * INDEX_BITS);
