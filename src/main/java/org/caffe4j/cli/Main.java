@@ -19,6 +19,7 @@ import java.nio.file.NoSuchFileException;
         description = "Import and run Caffe models in pure Java.",
         subcommands = {
                 SummaryCommand.class,
+                RunCommand.class,
         })
 public final class Main implements Runnable {
     /** Exit code for bad input (a model, image or option the user gave). */

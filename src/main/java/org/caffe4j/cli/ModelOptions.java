@@ -1,0 +1,61 @@
+package org.caffe4j.cli;
+
+import org.caffe4j.runtime.LoadOptions;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Options shared by every command that loads a model. */
+final class ModelOptions {
+    @Option(names = "--batch", paramLabel = "N", description = "batch size of the input(s)")
+    Integer batch;
+
+    @Option(names = "--channels", paramLabel = "C", description = "channels of inputs made from data layers (default 3)")
+    Integer channels;
+
+    @Option(names = "--input-shape", paramLabel = "[BLOB=]N,C,H,W",
+            description = "explicit input shape (repeatable; BLOB defaults to the first input)")
+    java.util.List<String> inputShapes;
+
+    @Option(names = "--ignore-unknown-fields", description = "load prototxts with fields from Caffe forks, ignoring them")
+    boolean ignoreUnknownFields;
+
+    @Option(names = "--add-softmax", description = "append a Softmax layer when the net does not end in one")
+    boolean addSoftmax;
+
+    @Option(names = "--threads", paramLabel = "T", description = "worker threads (default: all cores)")
+    Integer threads;
+
+    @Option(names = "--reference", description = "use the plain reference kernels (slow; for checking)")
+    boolean reference;
+
+    LoadOptions toLoadOptions() {
+        LoadOptions o = LoadOptions.defaults().withBatch(batch).withChannels(channels)
+                .withIgnoreUnknownFields(ignoreUnknownFields).withAddSoftmax(addSoftmax).withReference(reference);
+        if (threads != null) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+            }
+            o = o.withThreads(threads);
+        }
+        if (batch != null && batch < 1) {
+            throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        }
+        if (inputShapes != null && !inputShapes.isEmpty()) {
+            Map<String, int[]> m = new LinkedHashMap<>();
+            for (String s : inputShapes) {
+                int eq = s.indexOf('=');
+                String blob = eq < 0 ? "data" : s.substring(0, eq);
+                String dims = eq < 0 ? s : s.substring(eq + 1);
+                try {
+                    m.put(blob, java.util.Arrays.stream(dims.split("[,x]")).mapToInt(t -> Integer.parseInt(t.trim())).toArray());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--input-shape '" + s + "': expected [BLOB=]N,C,H,W");
+                }
+            }
+            o = o.withInputShapes(m);
+        }
+        return o;
+    }
+}

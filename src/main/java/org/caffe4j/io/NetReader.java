@@ -1,0 +1,223 @@
+package org.caffe4j.io;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.ExtensionRegistry;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.TextFormat;
+import org.caffe4j.MalformedModelException;
+import org.caffe4j.proto.Caffe;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Reads Caffe's two file kinds with protobuf-java's own parsers: a net definition in text format (.prototxt) and
+ * trained weights in binary format (.caffemodel, .binaryproto). Nothing here interprets the net; see
+ * {@link NetUpgrader} for dialects.
+ */
+public final class NetReader {
+    /** Protobuf's own ceiling: a message's length is a signed 32-bit value. */
+    private static final long MAX_BINARY_BYTES = Integer.MAX_VALUE - 8;
+
+    private NetReader() {
+    }
+
+    /** Options for text parsing. */
+    public record TextOptions(boolean ignoreUnknownFields) {
+        public static final TextOptions STRICT = new TextOptions(false);
+    }
+
+    public static Caffe.NetParameter readPrototxt(Path file) throws IOException {
+        return readPrototxt(file, TextOptions.STRICT, new ArrayList<>());
+    }
+
+    /**
+     * @param warnings receives one line per ignored unknown field when {@code options.ignoreUnknownFields()}
+     */
+    public static Caffe.NetParameter readPrototxt(Path file, TextOptions options, List<String> warnings) throws IOException {
+        checkNotEmpty(file);
+        return parseText(Files.readString(file, StandardCharsets.UTF_8), file.toString(), options, warnings);
+    }
+
+    public static Caffe.NetParameter readPrototxt(InputStream in, String name, TextOptions options, List<String> warnings)
+            throws IOException {
+        byte[] bytes = readAll(in, name);
+        if (bytes.length == 0) {
+            throw new MalformedModelException(name + ": file is empty");
+        }
+        return parseText(new String(bytes, StandardCharsets.UTF_8), name, options, warnings);
+    }
+
+    static Caffe.NetParameter parseText(String text, String name, TextOptions options, List<String> warnings) {
+        Caffe.NetParameter.Builder builder = Caffe.NetParameter.newBuilder();
+        try {
+            TextFormat.Parser.newBuilder().build().merge(text, ExtensionRegistry.getEmptyRegistry(), builder);
+        } catch (TextFormat.ParseException e) {
+            if (!isUnknownField(e)) {
+                throw new MalformedModelException(name + ":" + lineColumn(e) + ": syntax error: " + stripPosition(e));
+            }
+            List<String> unknown = unknownFields(text);
+            if (!options.ignoreUnknownFields()) {
+                throw new MalformedModelException(name + ": fields that Caffe's schema does not have: "
+                        + String.join(", ", unknown)
+                        + " (a fork's extension; pass --ignore-unknown-fields to load the net without them)");
+            }
+            warnings.addAll(unknown.stream().map(u -> name + ": ignored unknown field " + u).toList());
+            builder = Caffe.NetParameter.newBuilder();
+            try {
+                TextFormat.Parser.newBuilder().setAllowUnknownFields(true).build()
+                        .merge(text, ExtensionRegistry.getEmptyRegistry(), builder);
+            } catch (TextFormat.ParseException e2) {
+                throw new MalformedModelException(name + ":" + lineColumn(e2) + ": syntax error: " + stripPosition(e2));
+            }
+        }
+        return builder.build();
+    }
+
+    private static boolean isUnknownField(TextFormat.ParseException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains("has no field named") || m.contains("unknown field"));
+    }
+
+    /**
+     * Lists every unknown field with its line and column. Protobuf's lenient parser reports them through its
+     * logger, all at once, which is the only way to get the full list in one pass.
+     */
+    private static List<String> unknownFields(String text) {
+        Logger logger = Logger.getLogger(TextFormat.class.getName());
+        List<String> found = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                String msg = record.getMessage();
+                if (msg == null) {
+                    return;
+                }
+                for (String line : msg.split("\n")) {
+                    String t = line.trim();
+                    // Lines look like "12:5:\tcaffe.TransformationParameter.resize_size".
+                    int tab = t.indexOf('\t');
+                    if (tab > 0 && Character.isDigit(t.charAt(0))) {
+                        String field = t.substring(tab + 1).replace("caffe.", "");
+                        String pos = t.substring(0, tab).replaceAll(":$", "");
+                        found.add(field + " (line " + pos.replace(":", ", column ") + ")");
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        boolean parentHandlers = logger.getUseParentHandlers();
+        Level level = logger.getLevel();
+        logger.addHandler(capture);
+        logger.setUseParentHandlers(false);
+        logger.setLevel(Level.ALL);
+        try {
+            TextFormat.Parser.newBuilder().setAllowUnknownFields(true).build()
+                    .merge(text, ExtensionRegistry.getEmptyRegistry(), Caffe.NetParameter.newBuilder());
+        } catch (TextFormat.ParseException ignored) {
+            // The strict pass already reported the first problem; only the list of names matters here.
+        } finally {
+            logger.removeHandler(capture);
+            logger.setUseParentHandlers(parentHandlers);
+            logger.setLevel(level);
+        }
+        return found;
+    }
+
+    private static String lineColumn(TextFormat.ParseException e) {
+        return e.getLine() >= 0 ? e.getLine() + ":" + e.getColumn() : "";
+    }
+
+    private static String stripPosition(TextFormat.ParseException e) {
+        String m = e.getMessage();
+        return m == null ? "" : m.replaceFirst("^\\d+:\\d+:\\s*", "");
+    }
+
+    /** Reads a binary NetParameter (a .caffemodel), any size protobuf allows. */
+    public static Caffe.NetParameter readCaffemodel(Path file) throws IOException {
+        return parseBinary(readFile(file), file.toString(), Caffe.NetParameter.parser());
+    }
+
+    public static Caffe.NetParameter readCaffemodel(InputStream in, String name) throws IOException {
+        return parseBinary(readAll(in, name), name, Caffe.NetParameter.parser());
+    }
+
+    /** Reads a binary BlobProto (a .binaryproto mean file). */
+    public static Caffe.BlobProto readBinaryproto(Path file) throws IOException {
+        return parseBinary(readFile(file), file.toString(), Caffe.BlobProto.parser());
+    }
+
+    private static byte[] readFile(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size == 0) {
+            throw new MalformedModelException(file + ": file is empty");
+        }
+        if (size > MAX_BINARY_BYTES) {
+            throw new MalformedModelException(file + ": " + size + " bytes is larger than a protobuf message can be (2 GiB)");
+        }
+        return Files.readAllBytes(file);
+    }
+
+    private static byte[] readAll(InputStream in, String name) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        for (int r; (r = in.read(buf)) > 0; ) {
+            total += r;
+            if (total > MAX_BINARY_BYTES) {
+                throw new MalformedModelException(name + ": larger than a protobuf message can be (2 GiB)");
+            }
+            out.write(buf, 0, r);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Parses from a byte array that holds the whole file, so that a length prefix pointing past the end fails at
+     * once as "truncated" instead of making the parser allocate what the header claims.
+     */
+    private static <T extends Message> T parseBinary(byte[] bytes, String name, com.google.protobuf.Parser<T> parser) {
+        if (bytes.length == 0) {
+            throw new MalformedModelException(name + ": file is empty");
+        }
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        in.setSizeLimit(Integer.MAX_VALUE);
+        in.setRecursionLimit(200);
+        try {
+            T msg = parser.parseFrom(in);
+            in.checkLastTagWas(0);
+            return msg;
+        } catch (InvalidProtocolBufferException e) {
+            String what = e.getMessage() == null ? "corrupt data" : e.getMessage();
+            if (what.contains("truncated")) {
+                what = "the file is truncated or a length field is corrupt";
+            }
+            throw new MalformedModelException(name + ": not a valid binary Caffe file near byte offset "
+                    + in.getTotalBytesRead() + " of " + bytes.length + ": " + what, e);
+        }
+    }
+
+    private static void checkNotEmpty(Path file) throws IOException {
+        if (Files.size(file) == 0) {
+            throw new MalformedModelException(file + ": file is empty");
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package org.caffe4j.ir;
+
+import org.caffe4j.MalformedModelException;
+import org.caffe4j.ShapeException;
+import org.caffe4j.UnsupportedLayerException;
+import org.caffe4j.io.BlobDecoder;
+import org.caffe4j.ops.LayerContext;
+import org.caffe4j.ops.OpDefinition;
+import org.caffe4j.ops.registry.OpRegistry;
+import org.caffe4j.proto.Caffe;
+import org.caffe4j.proto.Caffe.LayerParameter;
+import org.caffe4j.proto.Caffe.NetParameter;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the checked {@link Graph} from a V2 deploy net (see {@link org.caffe4j.io.DeployDeriver}) and, optionally,
+ * trained weights: resolves every layer type (all unknown ones reported together), wires bottoms to tops in
+ * Caffe's layer order (in-place layers get a new value version; a blob may feed many layers), binds weights by
+ * layer name, and infers every shape with Caffe's arithmetic.
+ */
+public final class GraphBuilder {
+    private final OpRegistry registry;
+
+    public GraphBuilder(OpRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** A layer ready for shape inference: its op, parsed params and bound weights. */
+    private record Layer(LayerContext ctx, OpDefinition<Object> op, Object params, List<Blob> weights) {
+    }
+
+    /**
+     * @param weights       upgraded V2 weights (a caffemodel), or null to build without weights (e.g. summary)
+     * @param source        net definition file name, for messages
+     * @param weightsSource caffemodel file name, for messages
+     * @param inputShapes   optional overrides of input blob shapes (by blob name); null for the declared ones
+     */
+    public Graph build(NetParameter net, NetParameter weights, String source, String weightsSource,
+                       Map<String, Shape> inputShapes) {
+        List<Layer> layers = resolve(net, weights, source, weightsSource);
+        List<String> warnings = new ArrayList<>();
+        if (weights != null) {
+            Set<String> names = new java.util.HashSet<>();
+            net.getLayerList().forEach(l -> names.add(l.getName()));
+            List<String> extra = weights.getLayerList().stream().map(LayerParameter::getName)
+                    .filter(n -> !names.contains(n)).toList();
+            if (!extra.isEmpty()) {
+                warnings.add(weightsSource + ": ignored " + extra.size() + " layer(s) that the net does not have: "
+                        + String.join(", ", extra.size() > 8 ? extra.subList(0, 8) : extra) + (extra.size() > 8 ? ", ..." : ""));
+            }
+        }
+        return infer(net.getName(), layers, inputShapes, warnings, weights != null);
+    }
+
+    private List<Layer> resolve(NetParameter net, NetParameter weights, String source, String weightsSource) {
+        Map<String, LayerParameter> trained = new HashMap<>();
+        if (weights != null) {
+            for (LayerParameter l : weights.getLayerList()) {
+                // Caffe copies from the first source layer of a name; keep the first one too.
+                trained.putIfAbsent(l.getName(), l);
+            }
+        }
+        Set<String> unknown = new LinkedHashSet<>();
+        for (LayerParameter l : net.getLayerList()) {
+            if (registry.find(l.getType()) == null) {
+                unknown.add("'" + l.getName() + "' (" + (l.getType().isEmpty() ? "no type" : l.getType()) + ")");
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new UnsupportedLayerException(source + ": unsupported layer type(s) in layer(s) " + String.join(", ", unknown)
+                    + "; supported types: " + String.join(", ", registry.types()));
+        }
+        List<Layer> out = new ArrayList<>();
+        Set<String> names = new java.util.HashSet<>();
+        for (LayerParameter l : net.getLayerList()) {
+            LayerContext ctx = new LayerContext(source, l);
+            if (l.getName().isEmpty()) {
+                throw new MalformedModelException(source + ": a layer of type " + l.getType() + " has no name");
+            }
+            if (!names.add(l.getName())) {
+                throw new MalformedModelException(ctx.label() + ": name: another layer has the same name");
+            }
+            OpDefinition<Object> op = registry.find(l.getType());
+            Object params = op.parse(ctx);
+            List<Blob> blobs = new ArrayList<>();
+            LayerParameter src = trained.get(l.getName());
+            String where = weightsSource;
+            if (src == null && l.getBlobsCount() > 0) {
+                src = l;
+                where = source;
+            }
+            if (src != null) {
+                for (int i = 0; i < src.getBlobsCount(); i++) {
+                    blobs.add(BlobDecoder.decode(src.getBlobs(i), where + ": layer '" + l.getName() + "' blobs[" + i + "]"));
+                }
+            }
+            out.add(new Layer(ctx, op, params, blobs));
+        }
+        return out;
+    }
+
+    private Graph infer(String name, List<Layer> layers, Map<String, Shape> inputShapes, List<String> warnings,
+                        boolean requireWeights) {
+        Map<String, Value> current = new LinkedHashMap<>();
+        Map<String, String> producer = new HashMap<>();
+        Map<String, Value> finals = new LinkedHashMap<>();
+        Set<String> consumed = new java.util.HashSet<>();
+        List<Node> nodes = new ArrayList<>();
+        List<Value> inputs = new ArrayList<>();
+        Set<String> overridden = new java.util.HashSet<>();
+        for (Layer layer : layers) {
+            LayerContext ctx = layer.ctx();
+            LayerParameter l = ctx.layer();
+            List<Value> ins = new ArrayList<>();
+            List<Shape> inShapes = new ArrayList<>();
+            for (int i = 0; i < l.getBottomCount(); i++) {
+                Value v = current.get(l.getBottom(i));
+                if (v == null) {
+                    throw new MalformedModelException(ctx.label() + ": bottom[" + i + "] '" + l.getBottom(i)
+                            + "' is not produced by any earlier layer (unknown blob, or a cycle)");
+                }
+                ins.add(v);
+                inShapes.add(v.shape());
+                consumed.add(v.id());
+            }
+            List<Shape> outShapes;
+            try {
+                outShapes = layer.op().outputShapes(layer.params(), inShapes, ctx);
+            } catch (ShapeException | UnsupportedLayerException e) {
+                throw e.getMessage().contains(ctx.label()) ? e : new ShapeException(ctx.label() + ": " + e.getMessage(), e);
+            }
+            if (l.getType().equals("Input") && inputShapes != null) {
+                List<Shape> replaced = new ArrayList<>(outShapes);
+                for (int i = 0; i < l.getTopCount(); i++) {
+                    Shape s = inputShapes.get(l.getTop(i));
+                    if (s != null) {
+                        replaced.set(i, s);
+                        overridden.add(l.getTop(i));
+                    }
+                }
+                outShapes = replaced;
+            }
+            checkWeights(layer, inShapes, requireWeights);
+            List<Value> outs = new ArrayList<>();
+            for (int i = 0; i < l.getTopCount(); i++) {
+                String top = l.getTop(i);
+                boolean inPlace = l.getBottomList().contains(top);
+                if (current.containsKey(top) && !inPlace) {
+                    throw new MalformedModelException(ctx.label() + ": top[" + i + "] '" + top + "' is already produced by layer '"
+                            + producer.get(top) + "'; only an in-place layer (top == bottom) may write a blob twice");
+                }
+                String id = current.containsKey(top) ? top + "#" + l.getName() : top;
+                Value v = new Value(id, top, outShapes.get(i));
+                outs.add(v);
+                current.put(top, v);
+                producer.put(top, l.getName());
+                finals.remove(top);
+                finals.put(top, v);
+            }
+            Node node = new Node(l.getName(), l.getType(), layer.op(), layer.params(), ins, outs, layer.weights(), l);
+            if (l.getType().equals("Input")) {
+                inputs.addAll(outs);
+            }
+            nodes.add(node);
+        }
+        if (inputShapes != null) {
+            for (String blob : inputShapes.keySet()) {
+                if (!overridden.contains(blob)) {
+                    throw new ShapeException("the net has no input blob named '" + blob + "' (inputs: "
+                            + String.join(", ", inputs.stream().map(Value::blob).toList()) + ")");
+                }
+            }
+        }
+        // Keep finals in the order blobs first appeared (network order), each with its last version.
+        Map<String, Value> ordered = new LinkedHashMap<>();
+        for (Node n : nodes) {
+            for (Value v : n.outputs()) {
+                ordered.putIfAbsent(v.blob(), finals.get(v.blob()));
+            }
+        }
+        List<Value> outputs = new ArrayList<>();
+        for (Value v : ordered.values()) {
+            if (!consumed.contains(v.id()) && !inputs.contains(v)) {
+                outputs.add(v);
+            }
+        }
+        return new Graph(name, nodes, inputs, outputs, ordered, warnings);
+    }
+
+    private static void checkWeights(Layer layer, List<Shape> inShapes, boolean requireWeights) {
+        List<Shape> expected = layer.op().weightShapes(layer.params(), inShapes);
+        List<Blob> blobs = layer.weights();
+        LayerContext ctx = layer.ctx();
+        if (blobs.isEmpty()) {
+            if (!expected.isEmpty() && requireWeights) {
+                throw new MalformedModelException(ctx.label() + ": blobs: the layer needs " + expected.size()
+                        + " weight blob(s) " + expected + " but the caffemodel has no layer of this name");
+            }
+            return;
+        }
+        if (blobs.size() != expected.size()) {
+            throw new MalformedModelException(ctx.label() + ": blobs: has " + blobs.size() + " blob(s); expected "
+                    + expected.size() + " " + expected);
+        }
+        for (int i = 0; i < blobs.size(); i++) {
+            if (!blobs.get(i).fits(expected.get(i))) {
+                throw new ShapeException(ctx.label() + ": blobs[" + i + "] has shape " + blobs.get(i).shape()
+                        + (blobs.get(i).legacy4d() ? " (legacy 4-D)" : "") + "; expected " + expected.get(i));
+            }
+        }
+    }
+
+    /** Re-infers every shape for new input shapes (Caffe's Net::Reshape), keeping layers and weights. */
+    public static Graph reshape(Graph graph, Map<String, Shape> inputShapes) {
+        Map<String, Value> byId = new HashMap<>();
+        List<Node> nodes = new ArrayList<>();
+        for (Node n : graph.nodes()) {
+            LayerContext ctx = new LayerContext("", n.layer());
+            List<Value> ins = n.inputs().stream().map(v -> byId.get(v.id())).toList();
+            List<Shape> inShapes = ins.stream().map(Value::shape).toList();
+            List<Shape> outShapes = n.op().outputShapes(n.params(), inShapes, ctx);
+            List<Value> outs = new ArrayList<>();
+            for (int i = 0; i < n.outputs().size(); i++) {
+                Value old = n.outputs().get(i);
+                Shape s = n.type().equals("Input") && inputShapes.containsKey(old.blob())
+                        ? inputShapes.get(old.blob()) : outShapes.get(i);
+                Value v = new Value(old.id(), old.blob(), s);
+                byId.put(v.id(), v);
+                outs.add(v);
+            }
+            checkWeights(new Layer(ctx, n.op(), n.params(), n.weights()), inShapes, false);
+            nodes.add(new Node(n.name(), n.type(), n.op(), n.params(), ins, outs, n.weights(), n.layer()));
+        }
+        Map<String, Value> finals = new LinkedHashMap<>();
+        graph.finalValues().forEach((k, v) -> finals.put(k, byId.get(v.id())));
+        return new Graph(graph.name(), nodes, graph.inputs().stream().map(v -> byId.get(v.id())).toList(),
+                graph.outputs().stream().map(v -> byId.get(v.id())).toList(), finals, graph.warnings());
+    }
+}

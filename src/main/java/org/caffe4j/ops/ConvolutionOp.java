@@ -1,0 +1,116 @@
+package org.caffe4j.ops;
+
+import org.caffe4j.ir.Blob;
+import org.caffe4j.ir.Shape;
+import org.caffe4j.kernels.act.Activations;
+import org.caffe4j.kernels.conv.Conv2dReference;
+import org.caffe4j.kernels.conv.ConvShape;
+import org.caffe4j.proto.Caffe;
+
+import java.util.List;
+
+/** Caffe's Convolution: 2-D, any kernel/stride/pad/dilation (scalar or _h/_w forms), groups, optional bias. */
+public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
+
+    public record Params(int numOutput, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
+                         int dilationH, int dilationW, int group, boolean biasTerm) {
+        /** Geometry for one image with {@code channels} x {@code h} x {@code w} input. */
+        public ConvShape shape(int channels, int h, int w) {
+            return new ConvShape(channels, h, w, numOutput, kernelH, kernelW, strideH, strideW, padH, padW,
+                    dilationH, dilationW, group);
+        }
+    }
+
+    @Override
+    public String type() {
+        return "Convolution";
+    }
+
+    @Override
+    public Params parse(LayerContext ctx) {
+        ctx.requireBottoms(1, 1);
+        ctx.requireTops(1, 1);
+        return parseConvolution(ctx, ctx.layer().getConvolutionParam());
+    }
+
+    /** Shared with Deconvolution, which reads the same message. */
+    static Params parseConvolution(LayerContext ctx, Caffe.ConvolutionParameter p) {
+        String f = "convolution_param.";
+        if (!p.hasNumOutput() || p.getNumOutput() <= 0) {
+            throw ctx.invalid(f + "num_output", "must be set and positive (got " + p.getNumOutput() + ")");
+        }
+        if (p.hasAxis() && p.getAxis() != 1) {
+            throw ctx.unsupported(f + "axis", "= " + p.getAxis() + " is not supported; only the channel axis (1)");
+        }
+        int[] k = Spatial.pair(ctx, f, "kernel_size", p.getKernelSizeList(), p.hasKernelH(), p.getKernelH(),
+                p.hasKernelW(), p.getKernelW(), 0, 1);
+        int[] s = Spatial.pair(ctx, f, "stride", p.getStrideList(), p.hasStrideH(), p.getStrideH(),
+                p.hasStrideW(), p.getStrideW(), 1, 1);
+        int[] pad = Spatial.pair(ctx, f, "pad", p.getPadList(), p.hasPadH(), p.getPadH(), p.hasPadW(), p.getPadW(), 0, 0);
+        int[] d = Spatial.pair(ctx, f, "dilation", p.getDilationList(), false, 0, false, 0, 1, 1);
+        int group = p.getGroup();
+        if (group <= 0) {
+            throw ctx.invalid(f + "group", "is " + group + "; must be at least 1");
+        }
+        if (p.getNumOutput() % group != 0) {
+            throw ctx.invalid(f + "num_output", "= " + p.getNumOutput() + " is not a multiple of group = " + group);
+        }
+        return new Params((int) p.getNumOutput(), k[0], k[1], s[0], s[1], pad[0], pad[1], d[0], d[1], group,
+                p.getBiasTerm());
+    }
+
+    @Override
+    public List<Shape> outputShapes(Params p, List<Shape> in, LayerContext ctx) {
+        Shape x = in.get(0);
+        if (x.rank() != 4) {
+            throw ctx.invalid("bottom", "has shape " + x + "; Convolution needs N x C x H x W");
+        }
+        if (x.dim(1) % p.group() != 0) {
+            throw ctx.invalid("convolution_param.group", "= " + p.group() + " does not divide the " + x.dim(1)
+                    + " input channels");
+        }
+        int spanH = p.dilationH() * (p.kernelH() - 1) + 1, spanW = p.dilationW() * (p.kernelW() - 1) + 1;
+        if (spanH > x.dim(2) + 2 * p.padH() || spanW > x.dim(3) + 2 * p.padW()) {
+            throw ctx.invalid("convolution_param.kernel_size", "gives a " + spanH + "x" + spanW
+                    + " window, larger than the padded " + (x.dim(2) + 2 * p.padH()) + "x" + (x.dim(3) + 2 * p.padW()) + " input");
+        }
+        ConvShape s = p.shape(x.dim(1), x.dim(2), x.dim(3));
+        return List.of(Shape.checked(new long[]{x.dim(0), p.numOutput(), s.outH(), s.outW()}, ctx.label()));
+    }
+
+    @Override
+    public List<Shape> weightShapes(Params p, List<Shape> in) {
+        Shape w = Shape.of(p.numOutput(), in.get(0).dim(1) / p.group(), p.kernelH(), p.kernelW());
+        return p.biasTerm() ? List.of(w, Shape.of(p.numOutput())) : List.of(w);
+    }
+
+    @Override
+    public long multiplyAdds(Params p, List<Shape> in, List<Shape> out) {
+        return out.get(0).count() * (in.get(0).dim(1) / p.group()) * p.kernelH() * p.kernelW();
+    }
+
+    @Override
+    public boolean fusesRelu() {
+        return true;
+    }
+
+    @Override
+    public LayerKernel reference(Params p, KernelContext ctx) {
+        Shape x = ctx.inputShapes().get(0);
+        ConvShape s = p.shape(x.dim(1), x.dim(2), x.dim(3));
+        int batch = x.dim(0), inSize = s.inSize(), outSize = s.outSize();
+        float[] w = ctx.weights().get(0).data();
+        float[] bias = p.biasTerm() ? ctx.weights().get(1).data() : null;
+        Float slope = ctx.fusedReluSlope();
+        return (inputs, outputs, par) -> par.forEach(batch, n -> {
+            Conv2dReference.forward(s, inputs[0], n * inSize, w, bias, outputs[0], n * outSize);
+            if (slope != null) {
+                Activations.relu(outputs[0], n * outSize, outputs[0], n * outSize, outSize, slope);
+            }
+        });
+    }
+
+    static float[] data(List<Blob> weights, int i) {
+        return i < weights.size() ? weights.get(i).data() : null;
+    }
+}

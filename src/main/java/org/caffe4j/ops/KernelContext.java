@@ -1,0 +1,30 @@
+package org.caffe4j.ops;
+
+import org.caffe4j.ir.Blob;
+import org.caffe4j.ir.Shape;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * What an op needs to build its kernel: the concrete shapes, its weights, a fusion request from the planner, and
+ * a per-model memo so that repacked weights survive re-planning for another input size.
+ */
+public interface KernelContext {
+    String layerName();
+
+    List<Shape> inputShapes();
+
+    List<Shape> outputShapes();
+
+    List<Blob> weights();
+
+    /**
+     * Non-null when the planner asks this op to apply a ReLU with this negative slope to its output in the same
+     * pass (only for ops whose {@link OpDefinition#fusesRelu()} is true).
+     */
+    Float fusedReluSlope();
+
+    /** Returns the value memoised under (layer, key), computing it once per loaded model. */
+    <T> T memo(String key, Supplier<T> compute);
+}

@@ -1,0 +1,57 @@
+package org.caffe4j.ops;
+
+import org.caffe4j.ir.Shape;
+
+import java.util.List;
+
+/**
+ * Everything caffe4j knows about one Caffe layer type, in one class: how to read and check its parameters, what
+ * shapes it produces, which weight blobs it needs, a plain reference kernel and (optionally) a fast one.
+ * Adding a layer = one implementation plus one line in {@link org.caffe4j.ops.registry.BuiltinOps}.
+ *
+ * @param <P> the op's immutable parameter record
+ */
+public interface OpDefinition<P> {
+    /** The Caffe type string, e.g. "Convolution" (the registry key). */
+    String type();
+
+    /**
+     * Reads and checks every field this op uses, and the number of bottoms and tops. Throws with the field path
+     * via {@link LayerContext#unsupported}/{@link LayerContext#invalid}.
+     */
+    P parse(LayerContext layer);
+
+    /** Output shapes for the given input shapes; checks that the inputs fit (Caffe's Reshape). */
+    List<Shape> outputShapes(P params, List<Shape> inputs, LayerContext layer);
+
+    /** Shapes of the weight blobs this layer needs for the given inputs (empty for none). */
+    default List<Shape> weightShapes(P params, List<Shape> inputs) {
+        return List.of();
+    }
+
+    /** Multiply-adds of one forward pass (convolutions and inner products; 0 for the rest). */
+    default long multiplyAdds(P params, List<Shape> inputs, List<Shape> outputs) {
+        return 0;
+    }
+
+    /** The plain, obviously-correct kernel. Always present; fast kernels are tested against it. */
+    LayerKernel reference(P params, KernelContext context);
+
+    /** Picks an optimized kernel when one applies; falls back to the reference. */
+    default LayerKernel lower(P params, KernelContext context) {
+        return reference(params, context);
+    }
+
+    /**
+     * True when output i may share input i's buffer (an elementwise op whose kernel reads each element before
+     * writing it), so that in-place layers need no copy.
+     */
+    default boolean inPlaceCapable() {
+        return false;
+    }
+
+    /** True when {@link #lower} honours {@link KernelContext#fusedReluSlope()} (bias and ReLU in one pass). */
+    default boolean fusesRelu() {
+        return false;
+    }
+}

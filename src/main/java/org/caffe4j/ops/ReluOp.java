@@ -1,0 +1,40 @@
+package org.caffe4j.ops;
+
+import org.caffe4j.ir.Shape;
+import org.caffe4j.kernels.act.Activations;
+
+import java.util.List;
+
+/** Caffe's ReLU with negative_slope (leaky when non-zero). */
+public final class ReluOp implements OpDefinition<ReluOp.Params> {
+    public record Params(float negativeSlope) {
+    }
+
+    @Override
+    public String type() {
+        return "ReLU";
+    }
+
+    @Override
+    public Params parse(LayerContext ctx) {
+        ctx.requireBottoms(1, 1);
+        ctx.requireTops(1, 1);
+        return new Params(ctx.layer().getReluParam().getNegativeSlope());
+    }
+
+    @Override
+    public List<Shape> outputShapes(Params p, List<Shape> in, LayerContext ctx) {
+        return List.of(in.get(0));
+    }
+
+    @Override
+    public boolean inPlaceCapable() {
+        return true;
+    }
+
+    @Override
+    public LayerKernel reference(Params p, KernelContext ctx) {
+        int n = (int) ctx.inputShapes().get(0).count();
+        return Elementwise.chunked(n, (in, out, from, len) -> Activations.relu(in, from, out, from, len, p.negativeSlope()));
+    }
+}

@@ -1,0 +1,284 @@
+package org.caffe4j.plan;
+
+import org.caffe4j.CaffeModelException;
+import org.caffe4j.MalformedModelException;
+import org.caffe4j.ir.Blob;
+import org.caffe4j.ir.Graph;
+import org.caffe4j.ir.Node;
+import org.caffe4j.ir.Shape;
+import org.caffe4j.ir.Value;
+import org.caffe4j.ops.KernelContext;
+import org.caffe4j.ops.LayerKernel;
+import org.caffe4j.ops.ReluOp;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Turns a shaped graph into an {@link ExecutionPlan}: execution order (Caffe's layer order, already topological),
+ * fusion of in-place ReLUs into the producing convolution or inner product, kernel choice (each op's
+ * {@code lower}), and buffer reuse by liveness: a value's buffer returns to the free list after its last reader,
+ * and an elementwise layer writes over its input when that input dies there.
+ */
+public final class Planner {
+    /** Memo for prepacked weights, shared by every plan of one model so re-planning does not repack. */
+    private final Map<String, Object> memo = new ConcurrentHashMap<>();
+    private final boolean reference;
+
+    /**
+     * @param reference true to use every op's reference kernel and no fusion (the oracle fast kernels are tested
+     *                  against)
+     */
+    public Planner(boolean reference) {
+        this.reference = reference;
+    }
+
+    /**
+     * @param keep blob names whose final values the caller wants back; null = the graph's outputs
+     */
+    public ExecutionPlan plan(Graph graph, Set<String> keep) {
+        Set<String> keepIds = new java.util.HashSet<>();
+        Map<String, Value> keptValues = new LinkedHashMap<>();
+        if (keep == null) {
+            for (Value v : graph.outputs()) {
+                keepIds.add(v.id());
+                keptValues.put(v.blob(), v);
+            }
+        } else {
+            for (String blob : keep) {
+                Value v = graph.finalValues().get(blob);
+                if (v == null) {
+                    throw new CaffeModelException("the net has no blob named '" + blob + "'");
+                }
+                keepIds.add(v.id());
+                keptValues.put(blob, v);
+            }
+        }
+        List<Node> nodes = graph.nodes();
+        // Readers of each value, to find fusion candidates and last uses.
+        Map<String, List<Integer>> readers = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            for (Value v : nodes.get(i).inputs()) {
+                readers.computeIfAbsent(v.id(), k -> new ArrayList<>()).add(i);
+            }
+        }
+        // Fusion: producer -> in-place ReLU that is the only reader of its output.
+        Map<Integer, Integer> fusedInto = new HashMap<>();
+        Map<String, String> alias = new HashMap<>();
+        if (!reference) {
+            for (int i = 0; i < nodes.size(); i++) {
+                Node n = nodes.get(i);
+                if (!n.op().fusesRelu() || n.outputs().size() != 1) {
+                    continue;
+                }
+                Value out = n.outputs().get(0);
+                List<Integer> r = readers.getOrDefault(out.id(), List.of());
+                if (r.size() != 1 || keepIds.contains(out.id())) {
+                    continue;
+                }
+                Node relu = nodes.get(r.get(0));
+                if (relu.type().equals("ReLU") && relu.outputs().get(0).blob().equals(out.blob())
+                        && !fusedInto.containsValue(r.get(0))) {
+                    fusedInto.put(i, r.get(0));
+                    alias.put(relu.outputs().get(0).id(), out.id());
+                }
+            }
+        }
+        Set<Integer> skipped = new java.util.HashSet<>(fusedInto.values());
+        // Last step index reading each (canonical) value.
+        Map<String, Integer> lastUse = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (skipped.contains(i)) {
+                continue;
+            }
+            for (Value v : nodes.get(i).inputs()) {
+                lastUse.put(canonical(alias, v.id()), i);
+            }
+        }
+        Set<String> pinned = new java.util.HashSet<>();
+        keepIds.forEach(id -> pinned.add(canonical(alias, id)));
+
+        SlotAllocator slots = new SlotAllocator();
+        Map<String, Integer> slotOf = new HashMap<>();
+        Map<String, Integer> inputSlots = new LinkedHashMap<>();
+        List<Step> steps = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            if (skipped.contains(i)) {
+                continue;
+            }
+            int[] in = new int[n.inputs().size()];
+            for (int k = 0; k < in.length; k++) {
+                in[k] = slotOf.get(canonical(alias, n.inputs().get(k).id()));
+            }
+            int[] out = new int[n.outputs().size()];
+            for (int k = 0; k < out.length; k++) {
+                Value v = n.outputs().get(k);
+                int size = toInt(v.shape().count(), n);
+                int slot;
+                boolean reuseInput = n.op().inPlaceCapable() && k < n.inputs().size() && !reference
+                        && dies(canonical(alias, n.inputs().get(k).id()), i, lastUse, pinned)
+                        && slots.size(in[k]) >= size;
+                slot = reuseInput ? in[k] : slots.take(size);
+                slotOf.put(v.id(), slot);
+                out[k] = slot;
+                if (n.type().equals("Input")) {
+                    inputSlots.put(v.blob(), slot);
+                }
+            }
+            // Free inputs whose last reader is this step (unless the output took the buffer over).
+            for (int k = 0; k < in.length; k++) {
+                String id = canonical(alias, n.inputs().get(k).id());
+                if (dies(id, i, lastUse, pinned) && !contains(out, in[k]) && !isStillNeeded(in[k], slotOf, lastUse, i, pinned)) {
+                    slots.free(in[k]);
+                }
+            }
+            // Outputs nobody reads and nobody keeps are dead at once.
+            for (int k = 0; k < out.length; k++) {
+                String id = n.outputs().get(k).id();
+                if (!lastUse.containsKey(id) && !pinned.contains(id) && !n.type().equals("Input")
+                        && !isStillNeeded(out[k], slotOf, lastUse, i, pinned)) {
+                    slots.free(out[k]);
+                }
+            }
+            if (n.type().equals("Input")) {
+                continue;
+            }
+            Integer fused = fusedInto.get(i);
+            Float slope = fused == null ? null : ((ReluOp.Params) nodes.get(fused).params()).negativeSlope();
+            LayerKernel kernel = lower(n, slope);
+            long macs = n.op().multiplyAdds(n.params(), shapes(n.inputs()), shapes(n.outputs()));
+            steps.add(new Step(n, kernel, in, out, fused == null ? null : nodes.get(fused).name(), macs));
+        }
+        Map<String, Integer> kept = new LinkedHashMap<>();
+        keptValues.forEach((blob, v) -> kept.put(blob, slotOf.get(canonical(alias, v.id()))));
+        return new ExecutionPlan(graph, steps, slots.sizes(), inputSlots, kept);
+    }
+
+    private static boolean contains(int[] a, int x) {
+        for (int v : a) {
+            if (v == x) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when another live value still occupies the slot (a reused in-place buffer). */
+    private static boolean isStillNeeded(int slot, Map<String, Integer> slotOf, Map<String, Integer> lastUse, int step,
+                                         Set<String> pinned) {
+        for (Map.Entry<String, Integer> e : slotOf.entrySet()) {
+            if (e.getValue() == slot && (pinned.contains(e.getKey()) || lastUse.getOrDefault(e.getKey(), -1) > step)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean dies(String id, int step, Map<String, Integer> lastUse, Set<String> pinned) {
+        return !pinned.contains(id) && lastUse.getOrDefault(id, -1) == step;
+    }
+
+    private static String canonical(Map<String, String> alias, String id) {
+        String a = alias.get(id);
+        return a == null ? id : a;
+    }
+
+    private static List<Shape> shapes(List<Value> values) {
+        return values.stream().map(Value::shape).toList();
+    }
+
+    private static int toInt(long count, Node n) {
+        if (count > Shape.MAX_ELEMENTS) {
+            throw new MalformedModelException(n.label() + ": output of " + count + " elements is too large");
+        }
+        return (int) count;
+    }
+
+    private LayerKernel lower(Node n, Float slope) {
+        KernelContext ctx = new KernelContext() {
+            @Override
+            public String layerName() {
+                return n.name();
+            }
+
+            @Override
+            public List<Shape> inputShapes() {
+                return shapes(n.inputs());
+            }
+
+            @Override
+            public List<Shape> outputShapes() {
+                return shapes(n.outputs());
+            }
+
+            @Override
+            public List<Blob> weights() {
+                return n.weights();
+            }
+
+            @Override
+            public Float fusedReluSlope() {
+                return slope;
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public <T> T memo(String key, Supplier<T> compute) {
+                return (T) memo.computeIfAbsent(n.name() + "\u0000" + key, k -> compute.get());
+            }
+        };
+        List<Shape> expected = n.op().weightShapes(n.params(), ctx.inputShapes());
+        if (!expected.isEmpty() && n.weights().isEmpty()) {
+            throw new MalformedModelException(n.label() + ": blobs: no weights were loaded for this layer "
+                    + "(give the .caffemodel)");
+        }
+        return reference ? n.op().reference(n.params(), ctx) : n.op().lower(n.params(), ctx);
+    }
+
+    /** Buffers by index; a freed buffer is reused by the next value that fits, growing it if needed. */
+    private static final class SlotAllocator {
+        private final List<Integer> sizes = new ArrayList<>();
+        private final java.util.TreeSet<Integer> free = new java.util.TreeSet<>();
+
+        int take(int size) {
+            Integer best = null;
+            for (int s : free) {
+                if (best == null || fitScore(s, size) < fitScore(best, size)) {
+                    best = s;
+                }
+            }
+            if (best != null) {
+                free.remove(best);
+                sizes.set(best, Math.max(sizes.get(best), size));
+                return best;
+            }
+            sizes.add(size);
+            return sizes.size() - 1;
+        }
+
+        /** Prefer the smallest buffer that already fits, else the one needing least growth. */
+        private long fitScore(int slot, int size) {
+            int have = sizes.get(slot);
+            return have >= size ? have - size : (1L << 40) + (size - have);
+        }
+
+        int size(int slot) {
+            return sizes.get(slot);
+        }
+
+        void free(int slot) {
+            free.add(slot);
+        }
+
+        int[] sizes() {
+            return sizes.stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+}

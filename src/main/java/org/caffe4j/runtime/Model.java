@@ -1,0 +1,207 @@
+package org.caffe4j.runtime;
+
+import org.caffe4j.ShapeException;
+import org.caffe4j.ir.Graph;
+import org.caffe4j.ir.GraphBuilder;
+import org.caffe4j.ir.Shape;
+import org.caffe4j.ir.Value;
+import org.caffe4j.kernels.ThreadPoolParallel;
+import org.caffe4j.plan.ExecutionPlan;
+import org.caffe4j.plan.Planner;
+import org.caffe4j.plan.Step;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A loaded Caffe model, ready to run. Immutable and thread-safe: any number of threads may call {@link #run} at
+ * once; each call borrows its own activation buffers. An input of another batch size or spatial size reshapes the
+ * net, as Caffe's Net::Reshape does (the plan for each input shape is built once and cached).
+ */
+public final class Model implements AutoCloseable {
+    private final Graph graph;
+    private final List<String> notes;
+    private final ThreadPoolParallel parallel;
+    private final Planner planner;
+    private final Map<PlanKey, PlanState> plans = new ConcurrentHashMap<>();
+
+    private record PlanKey(List<Shape> inputShapes, Set<String> keep) {
+    }
+
+    /** A plan plus its pool of reusable buffer sets. */
+    private record PlanState(ExecutionPlan plan, ConcurrentLinkedQueue<float[][]> arenas) {
+    }
+
+    private Model(ModelFiles.Imported imported, LoadOptions options) {
+        this.graph = imported.graph();
+        this.notes = List.copyOf(imported.notes());
+        this.parallel = new ThreadPoolParallel(Math.max(1, options.threads()));
+        this.planner = new Planner(options.reference());
+    }
+
+    public static Model load(Path prototxt, Path caffemodel) throws IOException {
+        return load(prototxt, caffemodel, LoadOptions.defaults());
+    }
+
+    public static Model load(Path prototxt, Path caffemodel, LoadOptions options) throws IOException {
+        return new Model(ModelFiles.importModel(prototxt, caffemodel, options), options);
+    }
+
+    public static Model load(InputStream prototxt, InputStream caffemodel, LoadOptions options) throws IOException {
+        return new Model(ModelFiles.importModel(prototxt, "<prototxt stream>", caffemodel, "<caffemodel stream>", options),
+                options);
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    /** What the importer changed or ignored (upgrades, dropped layers, unknown caffemodel layers). */
+    public List<String> notes() {
+        return notes;
+    }
+
+    public List<String> inputNames() {
+        return graph.inputs().stream().map(Value::blob).toList();
+    }
+
+    public int[] inputShape(String name) {
+        Value v = graph.input(name);
+        if (v == null) {
+            throw new ShapeException("the net has no input named '" + name + "'");
+        }
+        return v.shape().dims();
+    }
+
+    public List<String> outputNames() {
+        return graph.outputs().stream().map(Value::blob).toList();
+    }
+
+    /** Runs a net with one input. */
+    public Tensor run(Tensor input) {
+        if (graph.inputs().size() != 1) {
+            throw new ShapeException("the net has " + graph.inputs().size() + " inputs " + inputNames() + "; name them");
+        }
+        Map<String, Tensor> out = run(Map.of(inputNames().get(0), input));
+        return out.values().iterator().next();
+    }
+
+    /** Runs the net and returns its output blobs (blobs no layer consumes), by name. */
+    public Map<String, Tensor> run(Map<String, Tensor> inputs) {
+        return execute(inputs, null, null);
+    }
+
+    /** Runs the net and returns the given blobs' final values. */
+    public Map<String, Tensor> run(Map<String, Tensor> inputs, Set<String> blobs) {
+        return execute(inputs, new LinkedHashSet<>(blobs), null);
+    }
+
+    /** Runs the net and returns every blob's value after the whole pass (after in-place layers), in network order. */
+    public Map<String, Tensor> runAllBlobs(Map<String, Tensor> inputs) {
+        return execute(inputs, new LinkedHashSet<>(graph.finalValues().keySet()), null);
+    }
+
+    /** Per-step timing hook for benchmarks: receives (step, nanoseconds) after each step. */
+    public interface StepListener {
+        void stepDone(Step step, long nanos);
+    }
+
+    public Map<String, Tensor> runTimed(Map<String, Tensor> inputs, StepListener listener) {
+        return execute(inputs, null, listener);
+    }
+
+    /** The plan used for these input shapes (for summaries and benchmarks). */
+    public ExecutionPlan plan(Map<String, int[]> inputShapes) {
+        List<Shape> shapes = new ArrayList<>();
+        for (Value v : graph.inputs()) {
+            int[] s = inputShapes.get(v.blob());
+            shapes.add(s == null ? v.shape() : Shape.of(s));
+        }
+        return planFor(shapes, null).plan();
+    }
+
+    private Map<String, Tensor> execute(Map<String, Tensor> inputs, Set<String> keep, StepListener listener) {
+        List<Shape> shapes = new ArrayList<>();
+        for (Value v : graph.inputs()) {
+            Tensor t = inputs.get(v.blob());
+            if (t == null) {
+                throw new ShapeException("missing input '" + v.blob() + "' (the net's inputs: " + inputNames() + ")");
+            }
+            shapes.add(Shape.of(t.shape()));
+        }
+        for (String name : inputs.keySet()) {
+            if (graph.input(name) == null) {
+                throw new ShapeException("the net has no input named '" + name + "' (its inputs: " + inputNames() + ")");
+            }
+        }
+        PlanState state = planFor(shapes, keep);
+        ExecutionPlan plan = state.plan();
+        float[][] buffers = state.arenas().poll();
+        if (buffers == null) {
+            buffers = new float[plan.slotSizes().length][];
+            for (int i = 0; i < buffers.length; i++) {
+                buffers[i] = new float[plan.slotSizes()[i]];
+            }
+        }
+        try {
+            for (Value v : graph.inputs()) {
+                float[] data = inputs.get(v.blob()).data();
+                System.arraycopy(data, 0, buffers[plan.inputSlots().get(v.blob())], 0, data.length);
+            }
+            for (Step step : plan.steps()) {
+                float[][] in = new float[step.inputSlots().length][];
+                float[][] out = new float[step.outputSlots().length][];
+                for (int i = 0; i < in.length; i++) {
+                    in[i] = buffers[step.inputSlots()[i]];
+                }
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = buffers[step.outputSlots()[i]];
+                }
+                long t0 = listener == null ? 0 : System.nanoTime();
+                step.kernel().run(in, out, parallel);
+                if (listener != null) {
+                    listener.stepDone(step, System.nanoTime() - t0);
+                }
+            }
+            Map<String, Tensor> result = new LinkedHashMap<>();
+            Map<String, Value> finals = plan.graph().finalValues();
+            for (Map.Entry<String, Integer> e : plan.keptSlots().entrySet()) {
+                Shape s = finals.get(e.getKey()).shape();
+                result.put(e.getKey(), new Tensor(s.dims(), Arrays.copyOf(buffers[e.getValue()], (int) s.count())));
+            }
+            return result;
+        } finally {
+            state.arenas().offer(buffers);
+        }
+    }
+
+    private PlanState planFor(List<Shape> inputShapes, Set<String> keep) {
+        return plans.computeIfAbsent(new PlanKey(inputShapes, keep), k -> {
+            Graph shaped = graph;
+            List<Shape> declared = graph.inputs().stream().map(Value::shape).toList();
+            if (!declared.equals(inputShapes)) {
+                Map<String, Shape> m = new LinkedHashMap<>();
+                for (int i = 0; i < inputShapes.size(); i++) {
+                    m.put(graph.inputs().get(i).blob(), inputShapes.get(i));
+                }
+                shaped = GraphBuilder.reshape(graph, m);
+            }
+            return new PlanState(planner.plan(shaped, keep), new ConcurrentLinkedQueue<>());
+        });
+    }
+
+    @Override
+    public void close() {
+        parallel.close();
+    }
+}

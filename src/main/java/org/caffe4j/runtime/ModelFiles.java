@@ -1,0 +1,75 @@
+package org.caffe4j.runtime;
+
+import org.caffe4j.io.DeployDeriver;
+import org.caffe4j.io.NetReader;
+import org.caffe4j.io.NetUpgrader;
+import org.caffe4j.ir.Graph;
+import org.caffe4j.ir.GraphBuilder;
+import org.caffe4j.ir.Shape;
+import org.caffe4j.ops.registry.OpRegistry;
+import org.caffe4j.proto.Caffe;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The importer's front door: reads a net definition (any dialect) and optional weights, upgrades both to V2,
+ * derives the deploy net, and builds the checked graph.
+ */
+public final class ModelFiles {
+    private ModelFiles() {
+    }
+
+    /** The normalized definition and what the importer did to get it. */
+    public record Imported(Caffe.NetParameter deploy, Caffe.NetParameter weights, Graph graph, List<String> notes) {
+    }
+
+    public static Imported importModel(Path prototxt, Path caffemodel, LoadOptions options) throws IOException {
+        List<String> notes = new ArrayList<>();
+        Caffe.NetParameter net = NetReader.readPrototxt(prototxt,
+                new NetReader.TextOptions(options.ignoreUnknownFields()), notes);
+        Caffe.NetParameter weights = caffemodel == null ? null : NetReader.readCaffemodel(caffemodel);
+        return build(net, prototxt.toString(), weights, caffemodel == null ? null : caffemodel.toString(), options, notes);
+    }
+
+    public static Imported importModel(InputStream prototxt, String prototxtName, InputStream caffemodel,
+                                       String caffemodelName, LoadOptions options) throws IOException {
+        List<String> notes = new ArrayList<>();
+        Caffe.NetParameter net = NetReader.readPrototxt(prototxt, prototxtName,
+                new NetReader.TextOptions(options.ignoreUnknownFields()), notes);
+        Caffe.NetParameter weights = caffemodel == null ? null : NetReader.readCaffemodel(caffemodel, caffemodelName);
+        return build(net, prototxtName, weights, caffemodelName, options, notes);
+    }
+
+    private static Imported build(Caffe.NetParameter net, String netName, Caffe.NetParameter weights, String weightsName,
+                                  LoadOptions options, List<String> notes) {
+        if (NetUpgrader.needsUpgrade(net)) {
+            notes.add(netName + ": upgraded from a legacy (V0/V1 or input_dim) definition");
+        }
+        Caffe.NetParameter v2 = NetUpgrader.upgrade(net, netName);
+        DeployDeriver.Options d = DeployDeriver.Options.defaults().withChannels(options.channels())
+                .withSoftmax(options.addSoftmax());
+        if (options.batch() != null) {
+            d = d.withBatch(options.batch());
+        }
+        DeployDeriver.Result deploy = DeployDeriver.derive(v2, d, netName);
+        notes.addAll(deploy.notes());
+        Caffe.NetParameter w = weights == null ? null : NetUpgrader.upgrade(weights, weightsName);
+        Map<String, Shape> shapes = null;
+        if (options.inputShapes() != null) {
+            shapes = new LinkedHashMap<>();
+            for (Map.Entry<String, int[]> e : options.inputShapes().entrySet()) {
+                long[] dims = java.util.Arrays.stream(e.getValue()).asLongStream().toArray();
+                shapes.put(e.getKey(), Shape.checked(dims, "input shape of '" + e.getKey() + "'"));
+            }
+        }
+        Graph graph = new GraphBuilder(OpRegistry.builtin()).build(deploy.net(), w, netName, weightsName, shapes);
+        notes.addAll(graph.warnings());
+        return new Imported(deploy.net(), w, graph, notes);
+    }
+}
