@@ -20,6 +20,7 @@ import java.nio.file.NoSuchFileException;
         subcommands = {
                 SummaryCommand.class,
                 RunCommand.class,
+                FetchCommand.class,
         })
 public final class Main implements Runnable {
     /** Exit code for bad input (a model, image or option the user gave). */
