@@ -1,7 +1,6 @@
 package org.caffe4j.classify;
 
 import org.caffe4j.ShapeException;
-import org.caffe4j.fetch.ProgressBar;
 import org.caffe4j.fetch.WeightsFetcher;
 import org.caffe4j.ir.Node;
 import org.caffe4j.ir.Value;
@@ -76,7 +75,7 @@ public final class Classifier implements AutoCloseable {
     private Classifier(Model model, PreprocessConfig config, List<String> labels, String outputBlob, Boolean softmax,
                        boolean oversample) {
         this.model = model;
-        this.preprocessor = new Preprocessor(config);
+        this.preprocessor = new Preprocessor(sizedFor(model, config));
         this.labels = List.copyOf(labels);
         this.oversample = oversample;
         if (model.inputNames().size() != 1) {
@@ -95,6 +94,21 @@ public final class Classifier implements AutoCloseable {
         }
     }
 
+    /**
+     * Without a resize or crop, images are resized to the net's declared input size, as Caffe's C++ classification
+     * example does.
+     */
+    private static PreprocessConfig sizedFor(Model model, PreprocessConfig config) {
+        if (config.hasResize() || config.hasCrop() || model.inputNames().size() != 1) {
+            return config;
+        }
+        int[] declared = model.inputShape(model.inputNames().get(0));
+        if (declared.length == 4 && declared[2] > 0 && declared[3] > 0) {
+            return config.toBuilder().resize(declared[3], declared[2]).build();
+        }
+        return config;
+    }
+
     /** A registered model by name (see {@link ModelRegistry#standard}), default settings. */
     public static Classifier load(String registryName) throws IOException {
         return load(registryName, Settings.defaults());
@@ -107,22 +121,30 @@ public final class Classifier implements AutoCloseable {
 
     /**
      * A registered model; weights not in the cache are downloaded first when {@code settings.fetchWeights()}
-     * (progress drawn on {@code progress}, or nowhere when null).
+     * (a progress bar drawn on {@code progress}, or none when null).
      */
     public static Classifier load(ModelSpec spec, Settings settings, PrintWriter progress) throws IOException {
-        Path weights = spec.weightsPath();
-        if (!Files.isRegularFile(weights)) {
-            if (!settings.fetchWeights() || !spec.weights().downloadable()) {
-                throw new java.io.FileNotFoundException("weights of model '" + spec.name() + "' are not in the cache ("
-                        + weights + "); run: caffe4j fetch " + spec.name());
-            }
-            Path cache = weights.getParent().getParent();
-            WeightsFetcher.Options options = new WeightsFetcher.Options(false, false,
-                    progress != null && ProgressBar.interactiveByDefault());
-            weights = new WeightsFetcher(cache, progress).fetch(spec.name(), spec.weights(), options).file();
-        }
+        Path weights = weightsFor(spec, settings, progress);
         Model model = Model.load(spec.definitionPath(), weights, loadOptions(settings, spec.preprocess()));
         return build(model, spec.preprocess(), spec.labels(), spec.outputBlob(), spec.softmax(), settings.oversample());
+    }
+
+    /**
+     * The weights file of a registered model: shipped, cached, or downloaded now into the cache when
+     * {@code settings.fetchWeights()} (a progress bar on {@code progress}, none when null).
+     */
+    public static Path weightsFor(ModelSpec spec, Settings settings, PrintWriter progress) throws IOException {
+        Path weights = spec.weightsPath();
+        if (Files.isRegularFile(weights)) {
+            return weights;
+        }
+        if (!settings.fetchWeights() || !spec.weights().downloadable()) {
+            throw new java.io.FileNotFoundException("weights of model '" + spec.name() + "' are not in the cache ("
+                    + weights + "); run: caffe4j fetch " + spec.name());
+        }
+        Path cache = weights.getParent().getParent();
+        WeightsFetcher.Options options = new WeightsFetcher.Options(false, false, progress != null);
+        return new WeightsFetcher(cache, progress).fetch(spec.name(), spec.weights(), options).file();
     }
 
     /**

@@ -21,6 +21,7 @@ import java.nio.file.NoSuchFileException;
                 SummaryCommand.class,
                 RunCommand.class,
                 FetchCommand.class,
+                ClassifyCommand.class,
         })
 public final class Main implements Runnable {
     /** Exit code for bad input (a model, image or option the user gave). */
