@@ -20,6 +20,7 @@ import java.nio.file.NoSuchFileException;
         subcommands = {
                 SummaryCommand.class,
                 RunCommand.class,
+                UpgradeCommand.class,
                 FetchCommand.class,
                 ClassifyCommand.class,
         })

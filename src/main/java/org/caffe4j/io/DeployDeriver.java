@@ -30,21 +30,30 @@ public final class DeployDeriver {
      * @param channels channels for inputs made from data layers when the definition does not say (Caffe images: 3)
      */
     public record Options(Caffe.Phase phase, int level, List<String> stages, int batch, boolean overrideBatch,
-                          Integer channels, boolean addSoftmax) {
+                          Integer channels, boolean addSoftmax, java.util.Map<String, long[]> inputShapes) {
         public static Options defaults() {
-            return new Options(Caffe.Phase.TEST, 0, List.of(), 1, false, null, false);
+            return new Options(Caffe.Phase.TEST, 0, List.of(), 1, false, null, false, java.util.Map.of());
         }
 
         public Options withBatch(int n) {
-            return new Options(phase, level, stages, n, true, channels, addSoftmax);
+            return new Options(phase, level, stages, n, true, channels, addSoftmax, inputShapes);
         }
 
         public Options withChannels(Integer c) {
-            return new Options(phase, level, stages, batch, overrideBatch, c, addSoftmax);
+            return new Options(phase, level, stages, batch, overrideBatch, c, addSoftmax, inputShapes);
         }
 
         public Options withSoftmax(boolean add) {
-            return new Options(phase, level, stages, batch, overrideBatch, channels, add);
+            return new Options(phase, level, stages, batch, overrideBatch, channels, add, inputShapes);
+        }
+
+        /** Explicit shapes for input blobs; a data layer whose top is listed takes this shape as it is. */
+        public Options withInputShapes(java.util.Map<String, long[]> shapes) {
+            return new Options(phase, level, stages, batch, overrideBatch, channels, addSoftmax, java.util.Map.copyOf(shapes));
+        }
+
+        public Options withPhase(Caffe.Phase p, int lvl, List<String> st) {
+            return new Options(p, lvl, List.copyOf(st), batch, overrideBatch, channels, addSoftmax, inputShapes);
         }
     }
 
@@ -158,6 +167,17 @@ public final class DeployDeriver {
         if (layer.getTopCount() == 0) {
             throw new MalformedModelException(source + ": layer '" + layer.getName() + "' (" + layer.getType()
                     + "): top has 0 blobs; a data layer needs at least one");
+        }
+        long[] explicit = options.inputShapes().get(layer.getTop(0));
+        if (explicit != null) {
+            Caffe.BlobShape.Builder shape = Caffe.BlobShape.newBuilder();
+            for (long d : explicit) {
+                shape.addDim(d);
+            }
+            notes.add("data layer '" + layer.getName() + "' (" + layer.getType() + ") became input '" + layer.getTop(0)
+                    + "' of the given shape");
+            return LayerParameter.newBuilder().setName(layer.getName()).setType("Input").addTop(layer.getTop(0))
+                    .setInputParam(Caffe.InputParameter.newBuilder().addShape(shape)).build();
         }
         Caffe.TransformationParameter t = layer.getTransformParam();
         long channels = options.channels() != null ? options.channels() : t.getForceGray() ? 1 : 3;

@@ -67,20 +67,14 @@ public final class NetReader {
             if (!isUnknownField(e)) {
                 throw new MalformedModelException(name + ":" + lineColumn(e) + ": syntax error: " + stripPosition(e));
             }
-            List<String> unknown = unknownFields(text);
+            builder = Caffe.NetParameter.newBuilder();
+            List<String> unknown = parseLenient(text, name, builder);
             if (!options.ignoreUnknownFields()) {
                 throw new MalformedModelException(name + ": fields that Caffe's schema does not have: "
                         + String.join(", ", unknown)
                         + " (a fork's extension; pass --ignore-unknown-fields to load the net without them)");
             }
             warnings.addAll(unknown.stream().map(u -> name + ": ignored unknown field " + u).toList());
-            builder = Caffe.NetParameter.newBuilder();
-            try {
-                TextFormat.Parser.newBuilder().setAllowUnknownFields(true).build()
-                        .merge(text, ExtensionRegistry.getEmptyRegistry(), builder);
-            } catch (TextFormat.ParseException e2) {
-                throw new MalformedModelException(name + ":" + lineColumn(e2) + ": syntax error: " + stripPosition(e2));
-            }
         }
         return builder.build();
     }
@@ -91,10 +85,10 @@ public final class NetReader {
     }
 
     /**
-     * Lists every unknown field with its line and column. Protobuf's lenient parser reports them through its
-     * logger, all at once, which is the only way to get the full list in one pass.
+     * Parses leniently into {@code builder} and lists every unknown field with its line and column. Protobuf's
+     * lenient parser reports them through its logger, all at once: capture that instead of letting it print.
      */
-    private static List<String> unknownFields(String text) {
+    private static List<String> parseLenient(String text, String name, Caffe.NetParameter.Builder builder) {
         Logger logger = Logger.getLogger(TextFormat.class.getName());
         List<String> found = new ArrayList<>();
         Handler capture = new Handler() {
@@ -131,9 +125,9 @@ public final class NetReader {
         logger.setLevel(Level.ALL);
         try {
             TextFormat.Parser.newBuilder().setAllowUnknownFields(true).build()
-                    .merge(text, ExtensionRegistry.getEmptyRegistry(), Caffe.NetParameter.newBuilder());
-        } catch (TextFormat.ParseException ignored) {
-            // The strict pass already reported the first problem; only the list of names matters here.
+                    .merge(text, ExtensionRegistry.getEmptyRegistry(), builder);
+        } catch (TextFormat.ParseException e) {
+            throw new MalformedModelException(name + ":" + lineColumn(e) + ": syntax error: " + stripPosition(e));
         } finally {
             logger.removeHandler(capture);
             logger.setUseParentHandlers(parentHandlers);

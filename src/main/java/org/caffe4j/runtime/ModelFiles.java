@@ -57,6 +57,11 @@ public final class ModelFiles {
         if (options.batch() != null) {
             d = d.withBatch(options.batch());
         }
+        if (options.inputShapes() != null) {
+            java.util.Map<String, long[]> given = new LinkedHashMap<>();
+            options.inputShapes().forEach((k, v) -> given.put(k, java.util.Arrays.stream(v).asLongStream().toArray()));
+            d = d.withInputShapes(given);
+        }
         DeployDeriver.Result deploy = DeployDeriver.derive(v2, d, netName);
         notes.addAll(deploy.notes());
         Caffe.NetParameter w = weights == null ? null : NetUpgrader.upgrade(weights, weightsName);
