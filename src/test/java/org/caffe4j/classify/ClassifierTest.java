@@ -124,6 +124,36 @@ class ClassifierTest {
     }
 
     @Test
+    void oversamplingAveragesTheTenCropProbabilities() throws IOException {
+        ModelSpec lenet = spec("lenet-mnist");
+        // LeNet's preset with room to crop: resize 32, ten 28x28 crops.
+        org.caffe4j.preprocess.PreprocessConfig config = lenet.preprocess().toBuilder().resize(32).crop(28).build();
+        Classifier.Settings settings = Classifier.Settings.defaults().withThreads(2);
+        BufferedImage digit = ImageDecoder.read(Path.of("testdata/mnist/t10k_00_label7.pgm"));
+        try (Classifier tenCrops = Classifier.load(lenet.definitionPath(), lenet.weightsPath(), lenet.labels(), config,
+                "prob", settings.withOversample(true))) {
+            float[] averaged = tenCrops.probabilities(List.of(digit))[0];
+            float[] crops = new org.caffe4j.preprocess.Preprocessor(config).oversample(digit);
+            float[] expected = new float[10];
+            int per = 28 * 28;
+            try (Classifier single = Classifier.load(lenet.definitionPath(), lenet.weightsPath(), lenet.labels(),
+                    lenet.preprocess(), "prob", settings)) {
+                for (int k = 0; k < 10; k++) {
+                    float[] one = java.util.Arrays.copyOfRange(crops, k * per, (k + 1) * per);
+                    org.caffe4j.runtime.Tensor prob = single.model().run(
+                            java.util.Map.of("data", new org.caffe4j.runtime.Tensor(new int[]{1, 1, 28, 28}, one)),
+                            java.util.Set.of("prob")).get("prob");
+                    for (int c = 0; c < 10; c++) {
+                        expected[c] += prob.data()[c] / 10;
+                    }
+                }
+            }
+            org.caffe4j.preprocess.ArrayAssertAccess.close(expected, averaged, 1e-6, "10-crop average");
+            assertEquals(7, tenCrops.classify(digit, 1).get(0).index());
+        }
+    }
+
+    @Test
     void softmaxIsStableAndSumsToOne() {
         float[] v = {1000f, 1001f, 999f};
         Classifier.softmaxInPlace(v);
