@@ -22,15 +22,26 @@ public final class LocalHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(2);
 
+    /** Serves {@code size} seeded random bytes. */
     public LocalHttpServer(int size) throws IOException {
-        body = new byte[size];
-        new Random(42).nextBytes(body);
+        this(randomBytes(size));
+    }
+
+    /** Serves the given bytes at /good. */
+    public LocalHttpServer(byte[] content) throws IOException {
+        body = content.clone();
         otherBody = body.clone();
-        otherBody[size / 2] ^= 1;
+        otherBody[body.length / 2] ^= 1;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
+    }
+
+    private static byte[] randomBytes(int size) {
+        byte[] b = new byte[size];
+        new Random(42).nextBytes(b);
+        return b;
     }
 
     public String url(String path) {
