@@ -30,7 +30,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-@Command(name = "classify", description = {
+@Command(name = "classify", mixinStandardHelpOptions = true, description = {
         "Classify images with a registered model (--model NAME) or your own NET WEIGHTS files.",
         "Folders are walked recursively. An unreadable image is reported as 'error: FILE: ...' and skipped; the exit "
                 + "code is then 2. A registered model's weights are downloaded on first use."})

@@ -12,7 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "fetch", description = "Download a registered model's weights into the cache (verified by SHA-1 and size),"
+@Command(name = "fetch", mixinStandardHelpOptions = true, description = "Download a registered model's weights into the cache (verified by SHA-1 and size),"
         + " or import a copy you already have with --from.")
 final class FetchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "registered model name (e.g. nin-imagenet)")

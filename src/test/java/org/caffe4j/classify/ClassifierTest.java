@@ -154,6 +154,20 @@ class ClassifierTest {
     }
 
     @Test
+    void loadsFromClasspathStreamsAsAJarUserWould() throws IOException {
+        ClassLoader cl = ClassifierTest.class.getClassLoader();
+        ModelSpec lenet = spec("lenet-mnist");
+        try (java.io.InputStream net = cl.getResourceAsStream("caffe4j/models/lenet-mnist/lenet.prototxt");
+             java.io.InputStream weights = cl.getResourceAsStream("caffe4j/models/lenet-mnist/lenet_iter_10000.caffemodel");
+             Classifier c = Classifier.load(net, weights, lenet.labels(), lenet.preprocess(), null,
+                     Classifier.Settings.defaults().withThreads(1))) {
+            assertEquals("prob", c.outputBlob(), "the net's only output");
+            assertFalse(c.appliesSoftmax(), "prob is made by a Softmax layer, detected from the graph");
+            assertEquals(4, c.classify(Path.of("testdata/mnist/t10k_04_label4.pgm"), 1).get(0).index());
+        }
+    }
+
+    @Test
     void softmaxIsStableAndSumsToOne() {
         float[] v = {1000f, 1001f, 999f};
         Classifier.softmaxInPlace(v);
