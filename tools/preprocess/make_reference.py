@@ -56,6 +56,16 @@ def resize_float(image_u8, w, h):
     return cv2.resize(image_u8.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
 
 
+def with_exif_orientation(jpeg, orientation):
+    """cat.jpg with an APP1 Exif segment (big-endian TIFF, one IFD0 entry: Orientation) inserted after SOI.
+    PreprocessorReferenceTest builds the same bytes."""
+    tiff = b"MM\x00\x2a" + (8).to_bytes(4, "big") + (1).to_bytes(2, "big") \
+        + (0x0112).to_bytes(2, "big") + (3).to_bytes(2, "big") + (1).to_bytes(4, "big") \
+        + orientation.to_bytes(2, "big") + b"\x00\x00" + (0).to_bytes(4, "big")
+    payload = b"Exif\x00\x00" + tiff
+    return jpeg[:2] + b"\xff\xe1" + (len(payload) + 2).to_bytes(2, "big") + payload + jpeg[2:]
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     cat_jpg = cv2.imread(os.path.join(IMAGES, "cat.jpg"), cv2.IMREAD_COLOR)
@@ -91,6 +101,17 @@ def main():
     e = to_chw(center_crop(resize_float(cat_jpg, 256, 256), 224, 224)) - IMAGENET_MEAN_BGR[:, None, None]
     save("cat_jpg_256_crop224_bgr_mean_every8.npy", e[:, ::8, ::8])
     save("cat_jpg_256_crop224_bgr_mean_channel_sums.npy", e.astype(np.float64).sum(axis=(1, 2)))
+
+    # G: EXIF orientations 1..8: cv2.imread turns the image upright; then resize to 24x18 (W x H), no mean.
+    with open(os.path.join(IMAGES, "cat.jpg"), "rb") as f:
+        jpeg = f.read()
+    tmp = os.path.join(OUT, "exif_tmp.jpg")
+    for orientation in range(1, 9):
+        with open(tmp, "wb") as f:
+            f.write(with_exif_orientation(jpeg, orientation))
+        upright = cv2.imread(tmp, cv2.IMREAD_COLOR)
+        save(f"cat_jpg_exif{orientation}_24x18_bgr.npy", to_chw(resize_float(upright, 24, 18)))
+    os.remove(tmp)
 
     # F: Caffe-style 10-crop oversampling: 37x29 -> crops 24x20 (W x H), BGR, means, then scale 0.5.
     f = ten_crops(resize_float(cat, 37, 29), 24, 20) - IMAGENET_MEAN_BGR

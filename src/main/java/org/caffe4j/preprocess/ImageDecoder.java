@@ -21,7 +21,8 @@ import java.util.List;
 
 /**
  * Decodes image files with ImageIO (JPEG including CMYK, PNG, BMP, GIF, PGM/PPM via TwelveMonkeys) and turns them
- * into planar float pixels in the order a network wants. Decoding is strict: a file the decoder only half-reads
+ * into planar float pixels in the order a network wants. JPEGs are turned upright by their EXIF orientation, as
+ * OpenCV's {@code imread} does. Decoding is strict: a file the decoder only half-reads
  * (it reports a warning such as a premature end of data) is an error, never a silently grey-padded image.
  */
 public final class ImageDecoder {
@@ -80,7 +81,8 @@ public final class ImageDecoder {
                 if (image == null || image.getWidth() <= 0 || image.getHeight() <= 0) {
                     throw new ImageDecodeException(name, format + " decoder returned no pixels");
                 }
-                return image;
+                // OpenCV's imread turns JPEGs upright by their EXIF orientation; ImageIO does not, so do it here.
+                return ExifOrientation.apply(image, ExifOrientation.ofJpeg(bytes));
             } finally {
                 reader.dispose();
             }

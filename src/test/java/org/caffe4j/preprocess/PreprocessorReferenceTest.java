@@ -89,6 +89,38 @@ class PreprocessorReferenceTest {
         assertClose(ref("cifar_img00_45_crop40_rgb.npy"), actual, FLOAT_ATOL, "PPM 32→45 crop 40 RGB");
     }
 
+    /** cat.jpg with an APP1 Exif segment holding only an Orientation entry, as make_reference.py writes it. */
+    static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+        java.nio.ByteBuffer tiff = java.nio.ByteBuffer.allocate(26); // big-endian by default, like "MM"
+        tiff.put((byte) 'M').put((byte) 'M').putShort((short) 42).putInt(8).putShort((short) 1)
+                .putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0)
+                .putInt(0);
+        byte[] payload = new byte[6 + 26];
+        System.arraycopy("Exif".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, payload, 0, 4);
+        System.arraycopy(tiff.array(), 0, payload, 6, 26);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        out.write(0xff);
+        out.write(0xe1);
+        out.write((payload.length + 2) >> 8);
+        out.write((payload.length + 2) & 0xff);
+        out.write(payload, 0, payload.length);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
+    @Test
+    void exifOrientationTurnsJpegsUprightAsOpenCvImread() throws IOException {
+        byte[] cat = java.nio.file.Files.readAllBytes(CAT_JPG);
+        Preprocessor p = new Preprocessor(PreprocessConfig.builder().resize(24, 18).build());
+        for (int orientation = 1; orientation <= 8; orientation++) {
+            java.awt.image.BufferedImage image = ImageDecoder.decode(withExifOrientation(cat, orientation), "exif");
+            assertEquals(orientation >= 5 ? 360 : 480, image.getWidth(), "orientation " + orientation);
+            assertClose(ref("cat_jpg_exif" + orientation + "_24x18_bgr.npy"), p.apply(image), FLOAT_ATOL,
+                    "EXIF orientation " + orientation);
+        }
+    }
+
     @Test
     void tenCropOversamplingMatchesCaffeOrder() throws IOException {
         PreprocessConfig config = PreprocessConfig.builder().resize(37, 29).crop(24, 20).meanValues(IMAGENET_BGR)
