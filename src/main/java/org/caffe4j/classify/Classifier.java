@@ -81,6 +81,10 @@ public final class Classifier implements AutoCloseable {
         if (model.inputNames().size() != 1) {
             throw new ShapeException("a classifier needs a net with one input; this one has " + model.inputNames());
         }
+        if (oversample && !preprocessor.config().hasCrop()) {
+            throw new IllegalArgumentException("oversampling needs a crop size smaller than the resize (e.g. resize 256,"
+                    + " crop 224); the preprocessing is " + preprocessor.config().describe());
+        }
         this.inputBlob = model.inputNames().get(0);
         this.outputBlob = outputBlob != null ? outputBlob : soleOutput(model);
         if (!model.graph().finalValues().containsKey(this.outputBlob)) {

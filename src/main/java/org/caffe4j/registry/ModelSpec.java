@@ -48,7 +48,7 @@ public final class ModelSpec {
         this.licence = p.getProperty("licence", "unknown");
         try {
             this.weights = new WeightsSpec(required(p, "weights.file", where), blankToNull(p.getProperty("weights.url")),
-                    blankToNull(p.getProperty("weights.sha1")), Long.parseLong(p.getProperty("weights.size", "-1").trim()));
+                    blankToNull(p.getProperty("weights.sha1")), sizeOf(p.getProperty("weights.size")));
             this.preprocess = preprocess(p, where);
         } catch (IllegalArgumentException e) {
             throw new MalformedModelException(where + ": " + e.getMessage(), e);
@@ -112,6 +112,15 @@ public final class ModelSpec {
             return Mean.fromBinaryProto(in, where);
         } catch (IOException e) {
             throw new UncheckedIOException("mean file of model '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static long sizeOf(String text) {
+        String t = blankToNull(text);
+        try {
+            return t == null ? -1 : Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("weights.size must be a number of bytes, got '" + t + "'");
         }
     }
 

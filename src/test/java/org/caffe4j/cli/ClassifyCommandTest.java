@@ -145,6 +145,10 @@ class ClassifyCommandTest {
         CliRun noModel = classify("testdata/mnist/t10k_00_label7.pgm");
         assertEquals(Main.EXIT_BAD_INPUT, noModel.code());
         assertTrue(noModel.err().contains("--model NAME, or NET WEIGHTS"), noModel.toString());
+        CliRun noCrop = classify("--model", "lenet-mnist", "--oversample", "testdata/mnist");
+        assertEquals(Main.EXIT_BAD_INPUT, noCrop.code());
+        assertTrue(noCrop.err().startsWith("error: oversampling needs a crop size"), noCrop.toString());
+        assertEquals("", noCrop.out());
         CliRun both = classify("--model", "lenet-mnist", "--json", "--csv", "testdata/mnist");
         assertEquals(Main.EXIT_BAD_INPUT, both.code());
     }
