@@ -20,7 +20,9 @@ import java.nio.file.NoSuchFileException;
         subcommands = {
                 SummaryCommand.class,
                 RunCommand.class,
+                VerifyCommand.class,
                 UpgradeCommand.class,
+                BenchCommand.class,
                 FetchCommand.class,
                 ClassifyCommand.class,
         })

@@ -1,31 +1,54 @@
 package org.caffe4j.kernels;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
- * A fixed pool of worker threads. The calling thread takes part in every {@link #forEach}, so a call always
- * completes even when the workers are busy with another caller's tasks (many threads may share one model).
- * Tasks are claimed from a shared counter; which thread runs a task never changes its result.
+ * A fixed pool of {@code threads - 1} daemon workers plus the calling thread, which takes tasks too.
+ *
+ * <p>Tasks are handed out one index at a time from a single atomic word holding (generation, task count, next
+ * index), so a worker still finishing an earlier call can never claim an index of the next one; a forEach call
+ * allocates nothing. Idle workers spin briefly (kernel calls come in quick succession during a forward pass) and
+ * then park.
+ *
+ * <p>One call runs on the pool at a time. A call made while the pool is busy — from another thread running the same
+ * model, or from inside a task (nested parallelism) — runs its tasks serially on its own thread instead of waiting,
+ * so a call always completes, nothing can deadlock, and (kernels split work by shape only) results are the same.
+ * The first failure of a task is rethrown to the caller once every task of the call has finished.
  */
 public final class ThreadPoolParallel implements Parallel, AutoCloseable {
-    private final int threads;
-    private final ExecutorService workers;
+    private static final int INDEX_BITS = 22;
+    private static final int MAX_TASKS = (1 << INDEX_BITS) - 1;
+    private static final long INDEX_MASK = MAX_TASKS;
+    private static final int SPINS_BEFORE_PARK = 1 << 14;
 
+    private final int threads;
+    private final Thread[] workers;
+    private final ReentrantLock callLock = new ReentrantLock();
+    /** generation (20 bits) | task count (22 bits) | next index (22 bits). */
+    private final AtomicLong state = new AtomicLong();
+    private final AtomicInteger finished = new AtomicInteger();
+    private volatile IntConsumer body;
+    private volatile Thread caller;
+    private volatile Throwable failure;
+    private volatile boolean closed;
+
+    /** @param threads total threads running tasks, including the caller; at least 1 */
     public ThreadPoolParallel(int threads) {
         if (threads < 1) {
-            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            throw new IllegalArgumentException("threads must be at least 1: " + threads);
         }
         this.threads = threads;
-        AtomicInteger n = new AtomicInteger();
-        this.workers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "caffe4j-worker-" + n.incrementAndGet());
+        this.workers = new Thread[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            Thread t = new Thread(this::workLoop, "caffe4j-kernel-" + (i + 1));
             t.setDaemon(true);
-            return t;
-        });
+            workers[i] = t;
+            t.start();
+        }
     }
 
     @Override
@@ -38,72 +61,95 @@ public final class ThreadPoolParallel implements Parallel, AutoCloseable {
         if (tasks <= 0) {
             return;
         }
-        if (workers == null || tasks == 1) {
-            for (int i = 0; i < tasks; i++) {
-                task.accept(i);
-            }
+        if (closed) {
+            throw new IllegalStateException("thread pool is closed");
+        }
+        if (workers.length == 0 || tasks == 1 || tasks > MAX_TASKS || !callLock.tryLock()) {
+            Parallel.SERIAL.forEach(tasks, task);
             return;
         }
-        Batch batch = new Batch(tasks, task, Thread.currentThread());
-        int helpers = Math.min(threads - 1, tasks - 1);
-        for (int i = 0; i < helpers; i++) {
-            workers.execute(batch::work);
+        try {
+            body = task;
+            caller = Thread.currentThread();
+            failure = null;
+            finished.set(0);
+            long generation = ((state.get() >>> (2 * INDEX_BITS)) + 1) & 0xFFFFF;
+            state.set((generation << (2 * INDEX_BITS)) | ((long) tasks << INDEX_BITS)); // publishes the call
+            for (Thread w : workers) {
+                LockSupport.unpark(w);
+            }
+            runTasks(generation);
+            for (int spins = 0; finished.get() < tasks; spins++) {
+                if (spins < SPINS_BEFORE_PARK) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+            body = null;
+            Throwable f = failure;
+            if (f instanceof RuntimeException re) {
+                throw re;
+            } else if (f instanceof Error err) {
+                throw err;
+            } else if (f != null) {
+                throw new IllegalStateException(f);
+            }
+        } finally {
+            callLock.unlock();
         }
-        batch.work();
-        batch.awaitAll();
     }
 
-    @Override
-    public void close() {
-        if (workers != null) {
-            workers.shutdownNow();
-        }
-    }
-
-    private static final class Batch {
-        private final int tasks;
-        private final IntConsumer task;
-        private final Thread owner;
-        private final AtomicInteger next = new AtomicInteger();
-        private final AtomicInteger done = new AtomicInteger();
-        private volatile Throwable failure;
-
-        Batch(int tasks, IntConsumer task, Thread owner) {
-            this.tasks = tasks;
-            this.task = task;
-            this.owner = owner;
-        }
-
-        void work() {
-            for (int i; (i = next.getAndIncrement()) < tasks; ) {
-                try {
-                    if (failure == null) {
-                        task.accept(i);
-                    }
-                } catch (Throwable t) {
+    /** Claims and runs indices of the given generation until none is left. */
+    private void runTasks(long generation) {
+        while (true) {
+            long s = state.get();
+            int tasks = (int) ((s >>> INDEX_BITS) & INDEX_MASK);
+            int next = (int) (s & INDEX_MASK);
+            if ((s >>> (2 * INDEX_BITS)) != generation || next >= tasks) {
+                return;
+            }
+            if (!state.compareAndSet(s, s + 1)) {
+                continue;
+            }
+            // The call cannot finish while this index is unfinished, so body is still this generation's.
+            try {
+                body.accept(next);
+            } catch (Throwable t) {
+                if (failure == null) {
                     failure = t;
-                } finally {
-                    if (done.incrementAndGet() == tasks) {
-                        LockSupport.unpark(owner);
-                    }
+                }
+            } finally {
+                if (finished.incrementAndGet() == tasks) {
+                    LockSupport.unpark(caller);
                 }
             }
         }
+    }
 
-        void awaitAll() {
-            while (done.get() < tasks) {
+    private void workLoop() {
+        long seen = state.get() >>> (2 * INDEX_BITS);
+        int spins = 0;
+        while (!closed) {
+            long generation = state.get() >>> (2 * INDEX_BITS);
+            if (generation != seen) {
+                seen = generation;
+                runTasks(generation);
+                spins = 0;
+            } else if (spins++ < SPINS_BEFORE_PARK) {
+                Thread.onSpinWait();
+            } else {
                 LockSupport.park(this);
             }
-            Throwable t = failure;
-            if (t instanceof RuntimeException re) {
-                throw re;
-            }
-            if (t instanceof Error e) {
-                throw e;
-            }
-            if (t != null) {
-                throw new IllegalStateException(t);
-            }
+        }
+    }
+
+    /** Stops the workers; later forEach calls fail. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
         }
     }
 }

@@ -2,7 +2,11 @@ package org.caffe4j.ops;
 
 import org.caffe4j.ir.Blob;
 import org.caffe4j.ir.Shape;
+import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.act.Activations;
+import org.caffe4j.kernels.conv.Conv2dIm2colGemm;
+import org.caffe4j.kernels.conv.Conv2dKernel;
+import org.caffe4j.kernels.conv.Conv2dPointwiseGemm;
 import org.caffe4j.kernels.conv.Conv2dReference;
 import org.caffe4j.kernels.conv.ConvShape;
 import org.caffe4j.proto.Caffe;
@@ -108,6 +112,37 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
                 Activations.relu(outputs[0], n * outSize, outputs[0], n * outSize, outSize, slope);
             }
         });
+    }
+
+    /**
+     * The packed-GEMM kernels: 1x1 stride-1 unpadded layers multiply the image directly, the rest gather im2col
+     * tiles on the fly; bias and a planner-fused ReLU are applied as each output tile is stored. The weights are
+     * packed once per model (memoised), so re-planning for another batch or image size reuses them. Images of a
+     * batch run one after another, each spread over all threads (the split depends only on the layer's shape).
+     */
+    @Override
+    public LayerKernel lower(Params p, KernelContext ctx) {
+        Shape x = ctx.inputShapes().get(0);
+        ConvShape s = p.shape(x.dim(1), x.dim(2), x.dim(3));
+        int batch = x.dim(0), inSize = s.inSize(), outSize = s.outSize();
+        Float slope = ctx.fusedReluSlope();
+        Activation act = slope == null ? Activation.NONE : Activation.relu(slope);
+        Conv2dKernel kernel = ctx.memo("packed-gemm relu=" + slope, () -> prepare(p, s, ctx, act));
+        return (inputs, outputs, par) -> {
+            for (int n = 0; n < batch; n++) {
+                kernel.forward(s, inputs[0], n * inSize, outputs[0], n * outSize, par);
+            }
+        };
+    }
+
+    private static Conv2dKernel prepare(Params p, ConvShape s, KernelContext ctx, Activation act) {
+        float[] w = ctx.weights().get(0).data();
+        float[] bias = p.biasTerm() ? ctx.weights().get(1).data() : null;
+        if (s.isPointwise()) {
+            return new Conv2dPointwiseGemm(w, bias, p.numOutput(), s.inCPerGroup(), p.group(), act);
+        }
+        return new Conv2dIm2colGemm(w, bias, p.numOutput(), s.inCPerGroup(), p.kernelH(), p.kernelW(), p.group(),
+                act);
     }
 
     static float[] data(List<Blob> weights, int i) {

@@ -185,7 +185,13 @@ public final class Model implements AutoCloseable {
         }
     }
 
+    /** Plans kept at once; a caller cycling through more input shapes than this re-plans (cheap: weights stay packed). */
+    private static final int MAX_PLANS = 16;
+
     private PlanState planFor(List<Shape> inputShapes, Set<String> keep) {
+        if (plans.size() >= MAX_PLANS && !plans.containsKey(new PlanKey(inputShapes, keep))) {
+            plans.clear();
+        }
         return plans.computeIfAbsent(new PlanKey(inputShapes, keep), k -> {
             Graph shaped = graph;
             List<Shape> declared = graph.inputs().stream().map(Value::shape).toList();

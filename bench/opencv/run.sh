@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Compares caffe4j with OpenCV 4.10's Caffe runtime on NIN ImageNet (the original V1 train_val plus the test
+# caffemodel built from the 22 real weight blobs), alternating runs in one JVM.
+#   bench/opencv/run.sh [--batch N] [--threads T] [--rounds R] [--iterations K] [--jdk JAVA_HOME]
+# Needs Maven Central (OpenCV's natives come as a jar). Writes nothing outside target/ folders.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+batch=1 threads=2 rounds=5 iterations=10 jdk=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --batch) batch="$2"; shift 2 ;;
+    --threads) threads="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    --iterations) iterations="$2"; shift 2 ;;
+    --jdk) jdk="$2"; shift 2 ;;
+    *) echo "error: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+if [ -z "$jdk" ]; then
+  jdk="$(ls -d /usr/lib/jvm/temurin-2*-jdk-* 2>/dev/null | sort -V | tail -1)"
+  jdk="${jdk:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
+fi
+work="$root/target/bench-opencv"
+mkdir -p "$work"
+(cd "$root" && mvn -q -B -ntp -DskipTests install && mvn -q -B -ntp test-compile)
+if [ ! -f "$work/nin_test.caffemodel" ]; then
+  java -cp "$root/target/test-classes:$root/target/caffe4j-all.jar" org.caffe4j.testing.NinTestModel "$work/nin_test.caffemodel"
+fi
+rm -rf "$work/deploy-b$batch"
+"$root/caffe4j" upgrade "$root/testdata/nin_imagenet/train_val.prototxt" "$work/nin_test.caffemodel" \
+  --batch "$batch" --out "$work/deploy-b$batch" >/dev/null
+(cd "$here" && mvn -q -B -ntp package)
+cp="$here/target/classes:$(cat "$here/target/classes.txt" 2>/dev/null || cat "$here/target/classpath.txt")"
+opts=(--add-modules=jdk.incubator.vector -Xmx6g)
+ver="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+[ "${ver%%.*}" -ge 23 ] && opts+=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
+"$jdk/bin/java" "${opts[@]}" -cp "$cp" org.caffe4j.bench.OpenCvComparison \
+  --caffe4j-net "$root/testdata/nin_imagenet/train_val.prototxt" --caffe4j-weights "$work/nin_test.caffemodel" \
+  --opencv-net "$work/deploy-b$batch/deploy.prototxt" --opencv-weights "$work/deploy-b$batch/nin_test_v2.caffemodel" \
+  --batch "$batch" --threads "$threads" --rounds "$rounds" --iterations "$iterations" 2>&1 \
+  | grep -v '^WARNING: Using incubator modules'

@@ -1,0 +1,167 @@
+package org.caffe4j.cli;
+
+import org.caffe4j.plan.ExecutionPlan;
+import org.caffe4j.plan.Step;
+import org.caffe4j.runtime.LoadOptions;
+import org.caffe4j.runtime.Model;
+import org.caffe4j.runtime.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", description = "Time forward passes on seeded random input: median/min/max ms per pass, "
+        + "ms per image, GFLOP/s, and a per-layer table.")
+final class BenchCommand implements Callable<Integer> {
+    /** Peak FP32 throughput of one core of the reference machine (AVX-512 FMA), to report the fraction reached. */
+    static final double PEAK_GFLOPS_PER_CORE = 170;
+
+    @Parameters(index = "0", paramLabel = "NET", description = "net definition (.prototxt)")
+    Path net;
+
+    @Parameters(index = "1", paramLabel = "WEIGHTS", description = "trained weights (.caffemodel)")
+    Path weights;
+
+    @Option(names = "--warmup", defaultValue = "5", paramLabel = "W", description = "untimed passes first (default 5)")
+    int warmup;
+
+    @Option(names = "--iterations", defaultValue = "20", paramLabel = "K", description = "timed passes (default 20)")
+    int iterations;
+
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (warmup < 0 || iterations < 1) {
+            throw new IllegalArgumentException("--warmup must be >= 0 and --iterations >= 1");
+        }
+        LoadOptions options = modelOptions.toLoadOptions();
+        long t0 = System.nanoTime();
+        try (Model model = Model.load(net, weights, options)) {
+            double loadMs = (System.nanoTime() - t0) / 1e6;
+            Map<String, Tensor> feed = new LinkedHashMap<>();
+            Random rnd = new Random(1);
+            int batch = 1;
+            for (String name : model.inputNames()) {
+                int[] shape = model.inputShape(name);
+                batch = shape[0];
+                float[] x = new float[Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) (rnd.nextGaussian() * 50);
+                }
+                feed.put(name, new Tensor(shape, x));
+            }
+            ExecutionPlan plan = model.plan(Map.of());
+            long macs = plan.steps().stream().mapToLong(Step::multiplyAdds).sum();
+            for (int i = 0; i < warmup; i++) {
+                model.run(feed);
+            }
+            double[] ms = new double[iterations];
+            Map<Step, double[]> perStep = new LinkedHashMap<>();
+            for (Step s : plan.steps()) {
+                perStep.put(s, new double[iterations]);
+            }
+            for (int i = 0; i < iterations; i++) {
+                long s0 = System.nanoTime();
+                model.run(feed);
+                ms[i] = (System.nanoTime() - s0) / 1e6;
+            }
+            // Per-layer times come from separate passes so that the timing hook never slows the headline figure.
+            for (int i = 0; i < iterations; i++) {
+                int it = i;
+                model.runTimed(feed, (step, nanos) -> perStep.get(step)[it] = nanos / 1e6);
+            }
+            double median = median(ms);
+            double gflops = 2.0 * macs / (median / 1e3) / 1e9;
+            int threads = options.threads();
+            PrintWriter out = spec.commandLine().getOut();
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("net", net.toString());
+            o.put("java", System.getProperty("java.version"));
+            o.put("simd", simdDescription());
+            o.put("threads", threads);
+            o.put("batch", batch);
+            o.put("iterations", iterations);
+            o.put("median_ms", median);
+            o.put("min_ms", Arrays.stream(ms).min().orElse(0));
+            o.put("max_ms", Arrays.stream(ms).max().orElse(0));
+            o.put("ms_per_image", median / batch);
+            o.put("gflops", gflops);
+            o.put("peak_fraction", gflops / (PEAK_GFLOPS_PER_CORE * threads));
+            o.put("load_ms", loadMs);
+            o.put("peak_heap_mb", peakHeapMb());
+            List<Map<String, Object>> layers = new java.util.ArrayList<>();
+            for (Map.Entry<Step, double[]> e : perStep.entrySet()) {
+                Step s = e.getKey();
+                double m = median(e.getValue());
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("layer", s.node().name() + (s.fusedRelu() == null ? "" : "+" + s.fusedRelu()));
+                row.put("type", s.node().type());
+                row.put("median_ms", m);
+                row.put("gflops", s.multiplyAdds() == 0 ? 0.0 : 2.0 * s.multiplyAdds() / (m / 1e3) / 1e9);
+                layers.add(row);
+            }
+            o.put("layers", layers);
+            if (json) {
+                out.println(Json.write(o));
+                return 0;
+            }
+            out.printf("%s: batch %d, %d thread(s), Java %s, %s%n", net, batch, threads, o.get("java"), o.get("simd"));
+            out.printf("load %.0f ms, peak heap %.0f MB%n", loadMs, (Double) o.get("peak_heap_mb"));
+            out.printf("forward: median %.2f ms (min %.2f, max %.2f) over %d passes; %.2f ms/image; %.1f GFLOP/s "
+                            + "(%.0f%% of %d-core peak)%n", median, o.get("min_ms"), o.get("max_ms"), iterations,
+                    median / batch, gflops, 100 * (Double) o.get("peak_fraction"), threads);
+            out.printf("%-24s %-12s %10s %8s %9s%n", "layer", "type", "median ms", "share", "GFLOP/s");
+            double total = layers.stream().mapToDouble(r -> (Double) r.get("median_ms")).sum();
+            for (Map<String, Object> r : layers) {
+                double m = (Double) r.get("median_ms");
+                double g = (Double) r.get("gflops");
+                out.printf("%-24s %-12s %10.3f %7.1f%% %9s%n", r.get("layer"), r.get("type"), m, 100 * m / total,
+                        g == 0 ? "" : String.format("%.1f", g));
+            }
+        }
+        return 0;
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double peakHeapMb() {
+        long bytes = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+                bytes += pool.getPeakUsage().getUsed();
+            }
+        }
+        return bytes / 1e6;
+    }
+
+    private static String simdDescription() {
+        var kernel = org.caffe4j.kernels.simd.Simd.sgemmKernel();
+        return (org.caffe4j.kernels.simd.Simd.enabled() ? "Vector API" : "scalar") + " kernels, "
+                + org.caffe4j.kernels.gemm.SgemmMicroKernel.MR + "x" + kernel.nr() + " GEMM tile";
+    }
+}

@@ -1,0 +1,102 @@
+package org.caffe4j.kernels.gemm;
+
+/**
+ * The A operand of {@link PackedSgemm} (weights: {@code groups} row-major matrices of rows x depth), packed once
+ * into panels of {@link SgemmMicroKernel#MR} rows: within a panel the MR values of each k are adjacent, so the
+ * micro-kernel reads A sequentially. Rows past {@code rows} in the last panel are zero. The layout depends only
+ * on the matrices, never on the B operand, so one packing serves any spatial size or batch.
+ */
+public final class PackedWeights {
+    private static final int MR = SgemmMicroKernel.MR;
+
+    private final float[] panels;
+    private final float[] paddedBias;
+    private final int groups;
+    private final int rows;
+    private final int depth;
+    private final int panelsPerGroup;
+
+    private PackedWeights(float[] panels, float[] paddedBias, int groups, int rows, int depth) {
+        this.panels = panels;
+        this.paddedBias = paddedBias;
+        this.groups = groups;
+        this.rows = rows;
+        this.depth = depth;
+        this.panelsPerGroup = (rows + MR - 1) / MR;
+    }
+
+    /**
+     * Packs {@code groups} matrices of {@code rows x depth}; group g's row r, column k is at
+     * {@code src[srcOff + (g*rows + r)*depth + k]} (for convolution weights in OIHW order: rows = output channels
+     * per group, depth = input channels per group x kH x kW).
+     *
+     * @param bias null, or {@code groups*rows} values added to the matching output rows
+     */
+    public static PackedWeights pack(float[] src, int srcOff, int groups, int rows, int depth, float[] bias) {
+        if (groups <= 0 || rows <= 0 || depth <= 0) {
+            throw new IllegalArgumentException("groups, rows and depth must be positive: " + groups + ", " + rows
+                    + ", " + depth);
+        }
+        if (srcOff < 0 || (long) srcOff + (long) groups * rows * depth > src.length) {
+            throw new IllegalArgumentException("weights array too short: need " + (long) groups * rows * depth
+                    + " values from offset " + srcOff + ", have " + src.length);
+        }
+        if (bias != null && bias.length != groups * rows) {
+            throw new IllegalArgumentException("bias has " + bias.length + " values; expected " + groups * rows);
+        }
+        int ppg = (rows + MR - 1) / MR;
+        // Padded to whole panels so the micro-kernel can read MR bias values for an edge panel too.
+        float[] paddedBias = null;
+        if (bias != null) {
+            paddedBias = new float[groups * ppg * MR];
+            for (int g = 0; g < groups; g++) {
+                System.arraycopy(bias, g * rows, paddedBias, g * ppg * MR, rows);
+            }
+        }
+        float[] panels = new float[Math.multiplyExact(Math.multiplyExact(groups * ppg, MR), depth)];
+        for (int g = 0; g < groups; g++) {
+            for (int p = 0; p < ppg; p++) {
+                int base = (g * ppg + p) * MR * depth;
+                for (int r = 0; r < MR && p * MR + r < rows; r++) {
+                    int from = srcOff + (g * rows + p * MR + r) * depth;
+                    for (int k = 0; k < depth; k++) {
+                        panels[base + k * MR + r] = src[from + k];
+                    }
+                }
+            }
+        }
+        return new PackedWeights(panels, paddedBias, groups, rows, depth);
+    }
+
+    public int groups() {
+        return groups;
+    }
+
+    /** Rows per group (M of each group's GEMM). */
+    public int rows() {
+        return rows;
+    }
+
+    /** Columns (K of the GEMM). */
+    public int depth() {
+        return depth;
+    }
+
+    int panelsPerGroup() {
+        return panelsPerGroup;
+    }
+
+    /** Bias in panel order (index (g*panelsPerGroup + p)*MR + r), or null. */
+    float[] paddedBias() {
+        return paddedBias;
+    }
+
+    float[] data() {
+        return panels;
+    }
+
+    /** Offset of column k of row panel p (counted within group g). */
+    int offset(int g, int p, int k) {
+        return ((g * panelsPerGroup + p) * depth + k) * MR;
+    }
+}

@@ -1,0 +1,33 @@
+package org.caffe4j.kernels.gemm;
+
+/**
+ * One register tile of C = A·B over a slice of K, with the output pass (bias or accumulate, then ReLU) fused.
+ *
+ * <p>Operands come prepacked: the A micro-panel holds {@link #MR} rows interleaved per k
+ * ({@code a[aOff + k*MR + r]}), the B micro-panel holds {@code width} columns per k
+ * ({@code b[bOff + k*width + j]}), with width {@link #nr()} for {@link #tile} and {@code nr()/2} for
+ * {@link #halfTile}. Each output is computed as: acc = 0; for k ascending acc = fma(a, b, acc);
+ * result = acc + (accumulate ? c : bias[r] or 0); then ReLU if asked. Implementations must follow exactly that
+ * float-op sequence so that the vector kernel and its scalar twin give bit-identical results.
+ */
+public interface SgemmMicroKernel {
+    /** Rows of A (output channels) per tile; fixed so that weights packed once serve every kernel. */
+    int MR = 8;
+
+    /** Columns of B (output pixels) per full tile. */
+    int nr();
+
+    /**
+     * Computes an MR x nr() tile.
+     *
+     * @param accumulate add to what c already holds (a later K slice) instead of starting from the bias
+     * @param bias       per-row start values at {@code bias[biasOff + r]}, or null for zero; unused when accumulating
+     * @param relu       apply y = x > 0 ? x : x * slope after the sum (only on the last K slice)
+     */
+    void tile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
+              boolean accumulate, float[] bias, int biasOff, boolean relu, float slope);
+
+    /** Same as {@link #tile} for an MR x nr()/2 tile (the column remainder of a row of tiles). */
+    void halfTile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
+                  boolean accumulate, float[] bias, int biasOff, boolean relu, float slope);
+}

@@ -1,0 +1,53 @@
+package org.caffe4j.kernels.simd;
+
+import org.caffe4j.kernels.gemm.SgemmMicroKernel;
+
+/**
+ * The one switch between Vector API kernels and their scalar twins.
+ *
+ * <p>Vector code is used when the system property {@code caffe4j.simd} is not {@code false} (default true) and
+ * the {@code jdk.incubator.vector} module is present (run with {@code --add-modules=jdk.incubator.vector}). All
+ * Vector API references live in package-private classes that are loaded only from here, inside a
+ * {@code catch (LinkageError)}, so a JVM without the module falls back to scalar code instead of failing.
+ */
+public final class Simd {
+    /** Full-tile width the scalar kernel uses when no vector kernel is loaded (the AVX-512 tile width). */
+    static final int SCALAR_TILE_WIDTH = 32;
+
+    private static final SgemmMicroKernel VECTOR_SGEMM = loadVectorSgemm();
+    private static final SgemmMicroKernel SCALAR_SGEMM = new SgemmScalarKernel(
+            VECTOR_SGEMM != null ? VECTOR_SGEMM.nr() : SCALAR_TILE_WIDTH);
+
+    private Simd() {
+    }
+
+    /** Whether kernels use the Vector API (property caffe4j.simd is not false and the module is present). */
+    public static boolean enabled() {
+        return VECTOR_SGEMM != null;
+    }
+
+    /** The SGEMM micro-kernel kernels should use: the vector one if {@link #enabled()}, else the scalar twin. */
+    public static SgemmMicroKernel sgemmKernel() {
+        return VECTOR_SGEMM != null ? VECTOR_SGEMM : SCALAR_SGEMM;
+    }
+
+    /** The scalar twin, whatever the switch says (same tile width as {@link #sgemmKernel()}). */
+    public static SgemmMicroKernel scalarSgemmKernel() {
+        return SCALAR_SGEMM;
+    }
+
+    private static SgemmMicroKernel loadVectorSgemm() {
+        if (!Boolean.parseBoolean(System.getProperty("caffe4j.simd", "true"))) {
+            return null;
+        }
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return null;
+        }
+        try {
+            SgemmMicroKernel kernel = new SgemmVectorKernel();
+            return kernel.nr() >= 8 ? kernel : null; // a 64-bit vector shape would not pay off
+        } catch (LinkageError e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.caffe4j.verify;
+
+import org.caffe4j.ShapeException;
+import org.caffe4j.io.Npy;
+import org.caffe4j.runtime.Model;
+import org.caffe4j.runtime.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Runs a model on a golden set's input and compares every blob with the golden values. */
+public final class GoldenVerifier {
+    private GoldenVerifier() {
+    }
+
+    /**
+     * @param input     the input array, or null to use the one the golden set's meta.json names
+     * @param inputBlob the input blob, or null for meta.json's, else the model's first input
+     */
+    public static Comparison verify(Model model, GoldenSet golden, Npy.Array input, String inputBlob, Tolerances tol)
+            throws IOException {
+        String blob = inputBlob != null ? inputBlob : golden.inputBlob().orElse(model.inputNames().get(0));
+        Npy.Array x = input;
+        if (x == null) {
+            Path file = golden.inputFile().orElseThrow(() -> new IllegalArgumentException("golden set "
+                    + golden.dir() + " names no input file in meta.json; give the input explicitly"));
+            x = Npy.read(file);
+        }
+        if (!model.inputNames().contains(blob)) {
+            throw new ShapeException("the net has no input blob '" + blob + "' (its inputs: " + model.inputNames() + ")");
+        }
+        Map<String, Tensor> all = model.runAllBlobs(Map.of(blob, new Tensor(x.shape(), x.data())));
+        Map<String, Npy.Array> actual = new LinkedHashMap<>();
+        if (!all.containsKey(blob)) {
+            actual.put(blob, x); // the input blob's final value is the input itself
+        }
+        all.forEach((name, t) -> actual.put(name, new Npy.Array(t.shape(), t.data())));
+        return new BlobComparator(tol).compare(actual, golden);
+    }
+}

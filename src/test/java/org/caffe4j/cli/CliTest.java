@@ -1,0 +1,103 @@
+package org.caffe4j.cli;
+
+import org.caffe4j.io.Npy;
+import org.caffe4j.testing.RandomWeights;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line as a user meets it: output, exit codes, one-line errors. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out), new PrintWriter(err));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void summaryOfTheOriginalNinTrainValShowsCaffesFigures() {
+        Result r = run("summary", "testdata/nin_imagenet/train_val.prototxt");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("total: 7,595,176 parameters, 1,100,188,800 multiply-adds"), r.out());
+        assertTrue(r.out().contains("inputs: data 1x3x224x224"), r.out());
+        assertTrue(r.out().contains("outputs: pool4 1x1000x1x1"), r.out());
+        assertTrue(r.out().contains("conv4-1024     Convolution   pool3 -> conv4"), r.out());
+        assertTrue(r.out().contains("--add-softmax"), r.out());
+        Result j = run("summary", "testdata/nin_imagenet/train_val.prototxt", "--json", "--batch", "8");
+        assertTrue(j.out().startsWith("{") && j.out().contains("\"total_macs\": 8801510400"), j.out());
+    }
+
+    @Test
+    void badInputGivesOneErrorLineAndExitCode2WithoutStackTrace() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.prototxt"), "layer { name: \"x\" type: \"Nope\" top: \"y\" }\n");
+        Result r = run("summary", bad.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("error: "), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("'x' (Nope)"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+        Result debug = run("summary", bad.toString(), "--debug");
+        assertTrue(debug.err().contains("\tat org.caffe4j"), "--debug shows the stack trace");
+        Result missing = run("summary", dir.resolve("absent.prototxt").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("absent.prototxt: no such file"), missing.err());
+        Result usage = run("summary");
+        assertEquals(2, usage.code());
+        assertTrue(usage.err().startsWith("error: "), usage.err());
+    }
+
+    @Test
+    void runWritesOutputsAndEveryBlobAsNpy() throws Exception {
+        float[] x = RandomWeights.input(1, 2 * 28 * 28);
+        Path in = dir.resolve("x.npy");
+        Npy.write(in, new int[]{2, 1, 28, 28}, x);
+        Result r = run("run", "testdata/lenet_mnist/lenet.prototxt", "testdata/lenet_mnist/lenet_iter_10000.caffemodel",
+                "--input", in.toString(), "--out", dir.resolve("out").toString(), "--all-blobs");
+        assertEquals(0, r.code(), r.err());
+        for (String blob : new String[]{"data", "conv1", "pool1", "conv2", "pool2", "ip1", "ip2", "prob"}) {
+            assertTrue(Files.exists(dir.resolve("out/" + blob + ".npy")), blob);
+        }
+        Npy.Array prob = Npy.read(dir.resolve("out/prob.npy"));
+        assertArrayEquals(new int[]{2, 10}, prob.shape());
+        assertEquals("a_b_c.npy", RunCommand.fileName("a/b:c"));
+    }
+
+    @Test
+    void upgradeRoundTripGivesTheSameResultsAsTheOriginal() throws Exception {
+        Path w = RandomWeights.write(Path.of("testdata/nin_cifar10/train_val.prototxt"),
+                org.caffe4j.runtime.LoadOptions.defaults().withInputShapes(java.util.Map.of("data", new int[]{1, 3, 32, 32})),
+                3, dir.resolve("nin_cifar.caffemodel"));
+        Path out = dir.resolve("up");
+        Result r = run("upgrade", "testdata/nin_cifar10/train_val.prototxt", w.toString(), "--out", out.toString(),
+                "--input-shape", "1,3,32,32");
+        assertEquals(0, r.code(), r.err());
+        String deploy = Files.readString(out.resolve("deploy.prototxt"));
+        assertTrue(deploy.contains("type: \"Input\"") && !deploy.contains("Accuracy") && !deploy.contains("layers {"), deploy);
+        Npy.write(dir.resolve("x.npy"), new int[]{1, 3, 32, 32}, RandomWeights.input(2, 3 * 32 * 32));
+        assertEquals(0, run("run", "testdata/nin_cifar10/train_val.prototxt", w.toString(), "--input-shape", "1,3,32,32",
+                "--input", dir.resolve("x.npy").toString(), "--out", dir.resolve("a").toString()).code());
+        assertEquals(0, run("run", out.resolve("deploy.prototxt").toString(), out.resolve("nin_cifar_v2.caffemodel").toString(),
+                "--input", dir.resolve("x.npy").toString(), "--out", dir.resolve("b").toString()).code());
+        assertArrayEquals(Npy.read(dir.resolve("a/loss.npy")).data(), Npy.read(dir.resolve("b/loss.npy")).data());
+        // Refuses to overwrite without --force.
+        Result again = run("upgrade", "testdata/nin_cifar10/train_val.prototxt", "--out", out.toString(),
+                "--input-shape", "1,3,32,32");
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("already exists"), again.err());
+    }
+}

@@ -1,0 +1,142 @@
+package org.caffe4j.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.caffe4j.ir.Blob;
+import org.caffe4j.ir.Shape;
+import org.caffe4j.kernels.Parallel;
+import org.caffe4j.kernels.ThreadPoolParallel;
+import org.caffe4j.testing.Tolerance;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** ConvolutionOp's lowered (packed GEMM) kernel against its reference kernel, batch and fused ReLU included. */
+class ConvolutionOpTest {
+    private static final ThreadPoolParallel POOL = new ThreadPoolParallel(2);
+
+    @AfterAll
+    static void closePool() {
+        POOL.close();
+    }
+
+    static Stream<Arguments> layers() {
+        // numOutput, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, group, biasTerm; input
+        return Stream.of(
+                Arguments.of(new ConvolutionOp.Params(12, 3, 3, 1, 1, 1, 1, 1, 1, 1, true), Shape.of(2, 5, 9, 8), null),
+                Arguments.of(new ConvolutionOp.Params(16, 1, 1, 1, 1, 0, 0, 1, 1, 1, true), Shape.of(3, 7, 6, 6), 0f),
+                Arguments.of(new ConvolutionOp.Params(8, 5, 3, 2, 1, 2, 0, 1, 2, 2, false), Shape.of(2, 4, 11, 12),
+                        0.1f),
+                Arguments.of(new ConvolutionOp.Params(6, 3, 3, 1, 1, 1, 1, 1, 1, 6, true), Shape.of(1, 6, 7, 7), 0f),
+                Arguments.of(new ConvolutionOp.Params(9, 11, 11, 4, 4, 0, 0, 1, 1, 1, true), Shape.of(2, 3, 31, 31),
+                        0f));
+    }
+
+    @ParameterizedTest
+    @MethodSource("layers")
+    void loweredKernelMatchesReference(ConvolutionOp.Params p, Shape in, Float slope) {
+        ConvolutionOp op = new ConvolutionOp();
+        Context ctx = new Context(p, in, slope, op);
+        float[] input = random(new Random(in.count() + p.numOutput()), (int) in.count());
+        int outCount = (int) ctx.outputShapes().get(0).count();
+        float[] expected = run(op.reference(p, ctx), input, outCount, Parallel.SERIAL);
+        float[] serial = run(op.lower(p, ctx), input, outCount, Parallel.SERIAL);
+        float[] pooled = run(op.lower(p, ctx), input, outCount, POOL);
+        Tolerance.APPROX.assertClose("lowered vs reference", expected, serial);
+        Tolerance.EXACT.assertClose("2 threads vs 1", serial, pooled);
+    }
+
+    @Test
+    void weightsArePackedOncePerModel() {
+        ConvolutionOp.Params p = new ConvolutionOp.Params(4, 3, 3, 1, 1, 1, 1, 1, 1, 1, true);
+        ConvolutionOp op = new ConvolutionOp();
+        Context ctx = new Context(p, Shape.of(1, 2, 5, 5), null, op);
+        op.lower(p, ctx);
+        op.lower(p, new Context(p, Shape.of(3, 2, 9, 7), null, op, ctx.memo)); // a reshape re-plans
+        assertEquals(1, ctx.memo.size());
+        Object prepared = ctx.memo.values().iterator().next();
+        op.lower(p, new Context(p, Shape.of(1, 2, 4, 4), null, op, ctx.memo));
+        assertSame(prepared, ctx.memo.values().iterator().next());
+    }
+
+    private static float[] run(LayerKernel kernel, float[] input, int outCount, Parallel par) {
+        float[] out = new float[outCount + 7]; // buffers may be longer than the blob
+        kernel.run(new float[][] {input}, new float[][] {out}, par);
+        return java.util.Arrays.copyOf(out, outCount);
+    }
+
+    private static float[] random(Random rnd, int size) {
+        float[] x = new float[size];
+        for (int i = 0; i < size; i++) {
+            x[i] = rnd.nextFloat() * 2 - 1;
+        }
+        return x;
+    }
+
+    /** A planner stand-in: fixed shapes, random weights of the op's declared shapes, a shared memo map. */
+    private static final class Context implements KernelContext {
+        final List<Shape> inputs;
+        final List<Shape> outputs;
+        final List<Blob> weights = new ArrayList<>();
+        final Float slope;
+        final Map<String, Object> memo;
+
+        Context(ConvolutionOp.Params p, Shape in, Float slope, ConvolutionOp op) {
+            this(p, in, slope, op, new HashMap<>());
+        }
+
+        Context(ConvolutionOp.Params p, Shape in, Float slope, ConvolutionOp op, Map<String, Object> memo) {
+            this.inputs = List.of(in);
+            var geometry = p.shape(in.dim(1), in.dim(2), in.dim(3));
+            this.outputs = List.of(Shape.of(in.dim(0), p.numOutput(), geometry.outH(), geometry.outW()));
+            Random rnd = new Random(7);
+            for (Shape w : op.weightShapes(p, inputs)) {
+                weights.add(new Blob(w, random(rnd, (int) w.count()), false));
+            }
+            this.slope = slope;
+            this.memo = memo;
+        }
+
+        @Override
+        public String layerName() {
+            return "conv";
+        }
+
+        @Override
+        public List<Shape> inputShapes() {
+            return inputs;
+        }
+
+        @Override
+        public List<Shape> outputShapes() {
+            return outputs;
+        }
+
+        @Override
+        public List<Blob> weights() {
+            return weights;
+        }
+
+        @Override
+        public Float fusedReluSlope() {
+            return slope;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T memo(String key, Supplier<T> compute) {
+            return (T) memo.computeIfAbsent(key, k -> compute.get());
+        }
+    }
+
+}

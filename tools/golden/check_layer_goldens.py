@@ -1,0 +1,261 @@
+#!/usr/bin/python3
+"""Cross-checks the OpenCV layer goldens against a plain float64 NumPy forward pass written from Caffe's sources'
+semantics (ceil-and-clip pooling, padded AVE divisor, LRN alpha/size, BatchNorm scale factor, ...).
+
+usage: /usr/bin/python3 tools/golden/check_layer_goldens.py testdata/golden/layers
+Prints the max abs difference per blob and exits 1 if any blob differs by more than 1e-4 * max(1, max|ref|).
+This guards against goldens that faithfully record an OpenCV deviation from Caffe.
+"""
+import json
+import math
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from caffe_proto import caffe_pb2, layers_of, read_prototxt  # noqa: E402
+
+
+def pair(p, name, default):
+    """Caffe's kernel/stride/pad lookup: *_h/*_w first, then the repeated field, then the default."""
+    if p.HasField(name + "_h"):
+        return getattr(p, name + "_h"), getattr(p, name + "_w")
+    field = name + "_size" if name == "kernel" else name
+    raw = getattr(p, field)
+    if isinstance(raw, int):  # PoolingParameter has optional scalars, ConvolutionParameter repeated fields
+        vals = [raw] if p.HasField(field) else []
+    else:
+        vals = list(raw)
+    if not vals:
+        return default, default
+    return (vals[0], vals[1]) if len(vals) > 1 else (vals[0], vals[0])
+
+
+def conv(x, w, b, p):
+    kh, kw = pair(p, "kernel", None)
+    sh, sw = pair(p, "stride", 1)
+    ph, pw = pair(p, "pad", 0)
+    dil = list(p.dilation) or [1]
+    dh, dw = (dil[0], dil[1]) if len(dil) > 1 else (dil[0], dil[0])
+    g = p.group
+    n, c, h, wd = x.shape
+    o = w.shape[0]
+    oh = (h + 2 * ph - (dh * (kh - 1) + 1)) // sh + 1
+    ow = (wd + 2 * pw - (dw * (kw - 1) + 1)) // sw + 1
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    out = np.zeros((n, o, oh, ow))
+    cg, og = c // g, o // g
+    for gi in range(g):
+        for i in range(kh):
+            for j in range(kw):
+                patch = xp[:, gi * cg:(gi + 1) * cg, i * dh:i * dh + sh * (oh - 1) + 1:sh,
+                           j * dw:j * dw + sw * (ow - 1) + 1:sw]
+                out[:, gi * og:(gi + 1) * og] += np.einsum("nchw,oc->nohw", patch, w[gi * og:(gi + 1) * og, :, i, j])
+    if b is not None:
+        out += b.reshape(1, -1, 1, 1)
+    return out
+
+
+def deconv(x, w, b, p):
+    kh, kw = pair(p, "kernel", None)
+    sh, sw = pair(p, "stride", 1)
+    ph, pw = pair(p, "pad", 0)
+    g = p.group
+    n, c, h, wd = x.shape
+    og = w.shape[1]
+    o = og * g
+    fh, fw = sh * (h - 1) + kh, sw * (wd - 1) + kw
+    full = np.zeros((n, o, fh, fw))
+    cg = c // g
+    for gi in range(g):
+        for i in range(kh):
+            for j in range(kw):
+                full[:, gi * og:(gi + 1) * og, i:i + sh * (h - 1) + 1:sh, j:j + sw * (wd - 1) + 1:sw] += np.einsum(
+                    "nchw,co->nohw", x[:, gi * cg:(gi + 1) * cg], w[gi * cg:(gi + 1) * cg, :, i, j])
+    out = full[:, :, ph:fh - ph, pw:fw - pw]
+    if b is not None:
+        out = out + b.reshape(1, -1, 1, 1)
+    return out
+
+
+def pool(x, p):
+    n, c, h, w = x.shape
+    if p.global_pooling:
+        kh, kw, sh, sw, ph, pw = h, w, 1, 1, 0, 0
+    else:
+        kh, kw = pair(p, "kernel", None)
+        sh, sw = pair(p, "stride", 1)
+        ph, pw = pair(p, "pad", 0)
+    oh = int(math.ceil((h + 2 * ph - kh) / sh)) + 1
+    ow = int(math.ceil((w + 2 * pw - kw) / sw)) + 1
+    if ph or pw:  # Caffe: the last window must start inside the image (or left padding)
+        if (oh - 1) * sh >= h + ph:
+            oh -= 1
+        if (ow - 1) * sw >= w + pw:
+            ow -= 1
+    out = np.zeros((n, c, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            hs, ws = i * sh - ph, j * sw - pw
+            he, we = min(hs + kh, h + ph), min(ws + kw, w + pw)
+            size = (he - hs) * (we - ws)
+            hs0, ws0, he0, we0 = max(hs, 0), max(ws, 0), min(he, h), min(we, w)
+            win = x[:, :, hs0:he0, ws0:we0]
+            if p.pool == caffe_pb2().PoolingParameter.MAX:
+                out[:, :, i, j] = win.max(axis=(2, 3))
+            else:
+                out[:, :, i, j] = win.sum(axis=(2, 3)) / size
+    return out
+
+
+def lrn(x, p):
+    size, alpha, beta, k = p.local_size, p.alpha, p.beta, p.k
+    if p.norm_region == caffe_pb2().LRNParameter.ACROSS_CHANNELS:
+        sq = np.pad(x * x, ((0, 0), ((size - 1) // 2, size // 2), (0, 0), (0, 0)))
+        s = sum(sq[:, i:i + x.shape[1]] for i in range(size))
+        return x / (k + alpha / size * s) ** beta
+    # WITHIN_CHANNEL: AVE pooling of x^2 over size x size with pad (size-1)/2, then (1 + alpha * avg)^-beta.
+    pp = caffe_pb2().PoolingParameter()
+    pp.pool = pp.AVE
+    pp.kernel_size = size
+    pp.stride = 1
+    pp.pad = (size - 1) // 2
+    return x * (1 + alpha * pool(x * x, pp)) ** -beta
+
+
+def forward(net, weights, x):
+    blobs = {"data": x.astype(np.float64)}
+    for layer in layers_of(net):
+        m, t = layer.msg, layer.type
+        if t == "Input":
+            continue
+        ins = [blobs[b] for b in layer.bottoms]
+        wb = weights.get(layer.name, [])
+        a = ins[0] if ins else None
+        if t == "Convolution":
+            bias = wb[1].reshape(-1) if m.convolution_param.bias_term else None
+            outs = [conv(a, wb[0].reshape(-1, *wb[0].shape[-3:]), bias, m.convolution_param)]
+        elif t == "Deconvolution":
+            bias = wb[1].reshape(-1) if m.convolution_param.bias_term else None
+            outs = [deconv(a, wb[0].reshape(-1, *wb[0].shape[-3:]), bias, m.convolution_param)]
+        elif t == "Pooling":
+            outs = [pool(a, m.pooling_param)]
+        elif t == "LRN":
+            outs = [lrn(a, m.lrn_param)]
+        elif t == "BatchNorm":
+            f = wb[2].reshape(-1)[0]
+            f = 0 if f == 0 else 1 / f
+            mean, var = wb[0].reshape(1, -1, 1, 1) * f, wb[1].reshape(1, -1, 1, 1) * f
+            outs = [(a - mean) / np.sqrt(var + m.batch_norm_param.eps)]
+        elif t == "Scale":
+            y = a * wb[0].reshape(1, -1, 1, 1)
+            outs = [y + wb[1].reshape(1, -1, 1, 1) if m.scale_param.bias_term else y]
+        elif t == "Eltwise":
+            op, ep = m.eltwise_param.operation, caffe_pb2().EltwiseParameter
+            if op == ep.SUM:
+                coeff = list(m.eltwise_param.coeff) or [1.0] * len(ins)
+                outs = [sum(c * v for c, v in zip(coeff, ins))]
+            elif op == ep.PROD:
+                outs = [np.prod(ins, axis=0)]
+            else:
+                outs = [np.max(ins, axis=0)]
+        elif t == "PReLU":
+            s = wb[0].reshape(-1)
+            s = s.reshape(1, -1, 1, 1) if s.size > 1 else s[0]
+            outs = [np.where(a > 0, a, a * s)]
+        elif t == "ReLU":
+            outs = [np.where(a > 0, a, a * m.relu_param.negative_slope)]
+        elif t == "Dropout":
+            outs = [a]
+        elif t == "Power":
+            pp = m.power_param
+            outs = [(pp.shift + pp.scale * a) ** pp.power]
+        elif t == "Sigmoid":
+            outs = [1 / (1 + np.exp(-a))]
+        elif t == "TanH":
+            outs = [np.tanh(a)]
+        elif t == "ELU":
+            outs = [np.where(a > 0, a, m.elu_param.alpha * (np.exp(a) - 1))]
+        elif t == "AbsVal":
+            outs = [np.abs(a)]
+        elif t == "BNLL":
+            outs = [np.log1p(np.exp(a))]
+        elif t == "Exp":
+            ep = m.exp_param
+            lnb = 1.0 if ep.base == -1 else math.log(ep.base)
+            outs = [np.exp(lnb * (ep.shift + ep.scale * a))]
+        elif t == "Log":
+            lp = m.log_param
+            lnb = 1.0 if lp.base == -1 else math.log(lp.base)
+            outs = [np.log(lp.shift + lp.scale * a) / lnb]
+        elif t == "InnerProduct":
+            w = wb[0].reshape(wb[0].shape[-2:])
+            outs = [a.reshape(a.shape[0], -1) @ w.T + wb[1].reshape(-1)]
+        elif t == "Softmax":
+            e = np.exp(a - a.max(axis=1, keepdims=True))
+            outs = [e / e.sum(axis=1, keepdims=True)]
+        elif t == "Flatten":
+            outs = [a.reshape(a.shape[0], -1)]
+        elif t == "Reshape":
+            dims = [a.shape[i] if d == 0 else d for i, d in enumerate(m.reshape_param.shape.dim)]
+            outs = [a.reshape(dims)]
+        elif t == "Slice":
+            pts = list(m.slice_param.slice_point)
+            outs = np.split(a, pts, axis=m.slice_param.axis)
+        elif t == "Concat":
+            outs = [np.concatenate(ins, axis=m.concat_param.axis)]
+        elif t == "Crop":
+            cp, ref = m.crop_param, ins[1]
+            offs = list(cp.offset)
+            sl = [slice(None)] * a.ndim
+            for ax in range(cp.axis, a.ndim):
+                o = offs[0] if len(offs) == 1 else (offs[ax - cp.axis] if offs else 0)
+                sl[ax] = slice(o, o + ref.shape[ax])
+            outs = [a[tuple(sl)]]
+        else:
+            raise SystemExit(f"no NumPy reference for {t}")
+        for top, v in zip(layer.tops, outs):
+            blobs[top] = v
+    return blobs
+
+
+def read_weights(path):
+    net = caffe_pb2().NetParameter()
+    with open(path, "rb") as f:
+        net.ParseFromString(f.read())
+    out = {}
+    for layer in layers_of(net):
+        arrs = []
+        for b in layer.msg.blobs:
+            shape = list(b.shape.dim) if b.HasField("shape") else [b.num, b.channels, b.height, b.width]
+            arrs.append(np.array(b.data, dtype=np.float64).reshape(shape))
+        out[layer.name] = arrs
+    return out
+
+
+def main(root):
+    worst_ok = True
+    for case in sorted(os.listdir(root)):
+        d = os.path.join(root, case)
+        if not os.path.isdir(d):
+            continue
+        meta = json.load(open(os.path.join(d, "meta.json")))
+        blobs = forward(read_prototxt(os.path.join(d, "net.prototxt")), read_weights(os.path.join(d, "net.caffemodel")),
+                        np.load(os.path.join(d, "data.npy")))
+        for e in meta["blobs"]:
+            ref = blobs[e["name"]]
+            got = np.load(os.path.join(d, e["file"]))
+            if ref.shape != got.shape:
+                print(f"{case}/{e['name']}: SHAPE numpy {ref.shape} vs OpenCV {got.shape}")
+                worst_ok = False
+                continue
+            diff = float(np.abs(ref - got).max())
+            ok = diff <= 1e-4 * max(1.0, float(np.abs(ref).max()))
+            worst_ok &= ok
+            print(f"{'ok  ' if ok else 'BAD '} {case}/{e['name']} {got.shape} max|numpy-OpenCV| {diff:.2e}")
+    sys.exit(0 if worst_ok else 1)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

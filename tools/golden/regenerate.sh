@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Regenerates every golden set under testdata/golden/ from OpenCV's Caffe importer (the independent reference).
+# Needs Debian's python3-opencv (4.6.0), python3-protobuf and protobuf-compiler, and a JDK + Maven (for the
+# NinTestModel caffemodel). Run from anywhere: tools/golden/regenerate.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+PY=/usr/bin/python3   # Debian's python, the one that has cv2 4.6.0
+"$PY" -c 'import cv2; assert cv2.__version__ == "4.6.0", cv2.__version__'
+G=testdata/golden
+T=tools/golden
+
+# start SET: begins SET's SOURCE.md; step SET CMD...: records CMD in it, then runs it.
+start() {
+  mkdir -p "$G/$1"
+  printf '# %s\n\nMade by `tools/golden/regenerate.sh` (which regenerates every set) with exactly these commands,\nrun from the repository root (see ../README.md and meta.json):\n\n' "$1" > "$G/$1/SOURCE.md"
+}
+step() {
+  local set=$1; shift
+  { printf '   '; printf ' %q' "$@"; printf '\n'; } >> "$G/$set/SOURCE.md"
+  "$@"
+}
+
+# LeNet (real weights) on the first 4 MNIST test digits.
+start lenet_mnist
+step lenet_mnist "$PY" $T/make_inputs.py mnist testdata/mnist/t10k-images-idx3-ubyte.gz 4 $G/lenet_mnist/data.npy
+step lenet_mnist "$PY" $T/dump_blobs.py testdata/lenet_mnist/lenet.prototxt testdata/lenet_mnist/lenet_iter_10000.caffemodel \
+  $G/lenet_mnist/data.npy $G/lenet_mnist
+step lenet_mnist "$PY" $T/mnist_argmax.py testdata/lenet_mnist/lenet.prototxt testdata/lenet_mnist/lenet_iter_10000.caffemodel \
+  testdata/mnist/t10k-images-idx3-ubyte.gz $G/lenet_mnist/opencv_argmax_t10k.txt
+
+# cifar10_quick (real V1 weights) on the 20 CIFAR-10 images, RGB as stored, minus mean.binaryproto.
+start cifar10_quick
+step cifar10_quick "$PY" $T/make_inputs.py cifar testdata/cifar10_subset/tests.idx testdata/cifar10_quick/mean.binaryproto \
+  $G/cifar10_quick/data.npy
+step cifar10_quick "$PY" $T/dump_blobs.py testdata/cifar10_quick/cifar10_quick.prototxt \
+  testdata/cifar10_quick/cifar10_quick_iter_5000.caffemodel $G/cifar10_quick/data.npy $G/cifar10_quick
+
+# NIN ImageNet: the ORIGINAL V1 train_val + the deterministic NinTestModel caffemodel (built by the test code).
+PB=$(sed -n 's:.*<protobuf.version>\(.*\)</protobuf.version>.*:\1:p' pom.xml)
+CP="target/classes:target/test-classes:$HOME/.m2/repository/com/google/protobuf/protobuf-java/$PB/protobuf-java-$PB.jar"
+mkdir -p target/nin-test-model
+NIN=target/nin-test-model/nin_imagenet_test.caffemodel
+start nin_imagenet_cat
+start nin_imagenet_fishbike
+step nin_imagenet_cat mvn -q -o test-compile
+step nin_imagenet_cat java -cp "$CP" org.caffe4j.testing.NinTestModel $NIN
+step nin_imagenet_cat "$PY" $T/make_inputs.py imagenet testdata/images/cat.jpg $G/nin_imagenet_cat/data.npy
+step nin_imagenet_cat "$PY" $T/dump_blobs.py testdata/nin_imagenet/train_val.prototxt $NIN $G/nin_imagenet_cat/data.npy \
+  $G/nin_imagenet_cat --note "caffemodel = NinTestModel (real weights except seeded conv4-1024/cccp7-1024 weights)"
+# fish-bike keeps only the input and the last blobs: the full dump of both images would exceed ~15 MB.
+printf '    %s\n' "(the caffemodel: as for nin_imagenet_cat)" >> $G/nin_imagenet_fishbike/SOURCE.md
+step nin_imagenet_fishbike "$PY" $T/make_inputs.py imagenet testdata/images/fish-bike.jpg $G/nin_imagenet_fishbike/data.npy
+step nin_imagenet_fishbike "$PY" $T/dump_blobs.py testdata/nin_imagenet/train_val.prototxt $NIN $G/nin_imagenet_fishbike/data.npy \
+  $G/nin_imagenet_fishbike --only data,pool3,cccp7,cccp8,pool4 \
+  --note "only the input and the final blobs are kept to keep testdata small; nin_imagenet_cat has every blob"
+
+# One tiny synthetic net per layer type / tricky parameter.
+"$PY" $T/make_layer_nets.py $G/layers
+# Guard against recording an OpenCV deviation from Caffe: a float64 NumPy forward pass of every layer case.
+"$PY" $T/check_layer_goldens.py $G/layers > /dev/null
