@@ -15,6 +15,12 @@ public record Blob(Shape shape, float[] data, boolean legacy4d) {
 
     /** Whether this blob can fill a parameter of the expected shape (Caffe's Blob::ShapeEquals). */
     public boolean fits(Shape expected) {
+        // A scalar parameter (PReLU channel_shared, Scale with num_axes 0) is also accepted when stored with shape
+        // {1} or any other single-value shape, as converters and hand-made models often write it; the value is
+        // unambiguous, where Caffe itself would refuse the copy.
+        if (expected.rank() == 0 && shape.count() == 1) {
+            return true;
+        }
         if (!legacy4d) {
             return shape.equals(expected);
         }

@@ -7,6 +7,29 @@ import org.caffe4j.ops.InputOp;
 import org.caffe4j.ops.PoolingOp;
 import org.caffe4j.ops.ReluOp;
 import org.caffe4j.ops.SoftmaxOp;
+import org.caffe4j.ops.LrnOp;
+import org.caffe4j.ops.ConcatOp;
+import org.caffe4j.ops.SliceOp;
+import org.caffe4j.ops.SplitOp;
+import org.caffe4j.ops.EltwiseOp;
+import org.caffe4j.ops.BatchNormOp;
+import org.caffe4j.ops.ScaleOp;
+import org.caffe4j.ops.BiasOp;
+import org.caffe4j.ops.FlattenOp;
+import org.caffe4j.ops.ReshapeOp;
+import org.caffe4j.ops.SigmoidOp;
+import org.caffe4j.ops.TanhOp;
+import org.caffe4j.ops.PReluOp;
+import org.caffe4j.ops.EluOp;
+import org.caffe4j.ops.PowerOp;
+import org.caffe4j.ops.AbsValOp;
+import org.caffe4j.ops.BnllOp;
+import org.caffe4j.ops.ExpOp;
+import org.caffe4j.ops.LogOp;
+import org.caffe4j.ops.ThresholdOp;
+import org.caffe4j.ops.DeconvolutionOp;
+import org.caffe4j.ops.CropOp;
+import org.caffe4j.ops.ArgMaxOp;
 
 /** Every layer type caffe4j runs: one line each. */
 final class BuiltinOps {
@@ -17,7 +40,30 @@ final class BuiltinOps {
             new PoolingOp(),
             new DropoutOp(),
             new SoftmaxOp(),
-            new InnerProductOp()
+            new InnerProductOp(),
+            new LrnOp(),
+            new ConcatOp(),
+            new SliceOp(),
+            new SplitOp(),
+            new EltwiseOp(),
+            new BatchNormOp(),
+            new ScaleOp(),
+            new BiasOp(),
+            new FlattenOp(),
+            new ReshapeOp(),
+            new SigmoidOp(),
+            new TanhOp(),
+            new PReluOp(),
+            new EluOp(),
+            new PowerOp(),
+            new AbsValOp(),
+            new BnllOp(),
+            new ExpOp(),
+            new LogOp(),
+            new ThresholdOp(),
+            new DeconvolutionOp(),
+            new CropOp(),
+            new ArgMaxOp()
     );
 
     private BuiltinOps() {

@@ -1,0 +1,84 @@
+package org.caffe4j.ops;
+
+import org.caffe4j.ir.Shape;
+import org.caffe4j.kernels.act.ChannelAffine;
+import org.caffe4j.kernels.norm.BatchNormReference;
+import org.caffe4j.proto.Caffe;
+
+import java.util.List;
+
+/**
+ * Caffe's BatchNorm: out = (x - mean) / sqrt(var + eps) per channel (axis 1), by default with the stored
+ * statistics. Blobs: mean (C), variance (C) and the moving-average scale factor s (1); mean and variance are
+ * divided by s, and s == 0 gives factor 0, exactly as batch_norm_layer.cpp does.
+ * With {@code use_global_stats: false} Caffe ignores the stored statistics even at test time and normalizes by the
+ * mean and variance of the current batch; caffe4j does the same (the blobs must still be present, as in Caffe).
+ */
+public final class BatchNormOp implements OpDefinition<BatchNormOp.Params> {
+    public record Params(float eps, boolean globalStats) {
+    }
+
+    @Override
+    public String type() {
+        return "BatchNorm";
+    }
+
+    @Override
+    public Params parse(LayerContext ctx) {
+        ctx.requireBottoms(1, 1);
+        ctx.requireTops(1, 1);
+        Caffe.BatchNormParameter q = ctx.layer().getBatchNormParam();
+        // Unset means "TEST phase => global stats" in Caffe, which is the phase caffe4j runs.
+        boolean global = !q.hasUseGlobalStats() || q.getUseGlobalStats();
+        if (!Float.isFinite(q.getEps())) {
+            throw ctx.invalid("batch_norm_param.eps", "is " + q.getEps() + "; must be finite");
+        }
+        return new Params(q.getEps(), global); // moving_average_fraction: training only
+    }
+
+    static int channels(Shape x) {
+        return x.rank() == 1 ? 1 : x.dim(1);
+    }
+
+    @Override
+    public List<Shape> outputShapes(Params p, List<Shape> in, LayerContext ctx) {
+        if (in.get(0).rank() < 1) {
+            throw ctx.invalid("bottom", "is a scalar; BatchNorm needs N x C x ...");
+        }
+        return List.of(in.get(0));
+    }
+
+    @Override
+    public List<Shape> weightShapes(Params p, List<Shape> in) {
+        int c = channels(in.get(0));
+        return List.of(Shape.of(c), Shape.of(c), Shape.of(1));
+    }
+
+    @Override
+    public boolean inPlaceCapable() {
+        return true;
+    }
+
+    @Override
+    public LayerKernel reference(Params p, KernelContext ctx) {
+        Shape x = ctx.inputShapes().get(0);
+        int c = channels(x);
+        int n = x.dim(0), inner = (int) (x.count() / ((long) n * c));
+        if (!p.globalStats()) {
+            // One task per channel: each reads and writes only its own channel, so in place is safe.
+            return (inputs, outputs, par) -> par.forEach(c, ch ->
+                    BatchNormReference.batchStatistics(inputs[0], outputs[0], n, c, inner, ch, p.eps()));
+        }
+        float[] mean = ctx.weights().get(0).data(), var = ctx.weights().get(1).data();
+        float s = ctx.weights().get(2).data()[0];
+        float factor = s == 0f ? 0f : 1f / s;
+        float[] m = new float[c], std = new float[c];
+        for (int i = 0; i < c; i++) {
+            m[i] = factor * mean[i];
+            // Caffe: scale, add eps, sqrt, all in float.
+            std[i] = (float) Math.sqrt(factor * var[i] + p.eps());
+        }
+        return PerChannel.kernel(n, c, inner, (ins, out, ch, off, len) ->
+                ChannelAffine.normalize(ins[0], out, off, len, m[ch], std[ch]));
+    }
+}

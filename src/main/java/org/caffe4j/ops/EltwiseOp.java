@@ -1,0 +1,74 @@
+package org.caffe4j.ops;
+
+import org.caffe4j.ir.Shape;
+import org.caffe4j.kernels.act.EltwiseReference;
+import org.caffe4j.proto.Caffe;
+
+import java.util.List;
+
+/**
+ * Caffe's Eltwise over two or more equally shaped bottoms: SUM (with optional per-bottom coeff), PROD, MAX
+ * (coeff accepted and ignored, as Caffe).
+ * stable_prod_grad only affects the backward pass.
+ */
+public final class EltwiseOp implements OpDefinition<EltwiseOp.Params> {
+    public record Params(Caffe.EltwiseParameter.EltwiseOp operation, float[] coeff) {
+    }
+
+    @Override
+    public String type() {
+        return "Eltwise";
+    }
+
+    @Override
+    public Params parse(LayerContext ctx) {
+        ctx.requireBottoms(2, Integer.MAX_VALUE);
+        ctx.requireTops(1, 1);
+        Caffe.EltwiseParameter q = ctx.layer().getEltwiseParam();
+        int bottoms = ctx.layer().getBottomCount();
+        // Caffe refuses coefficients for PROD only; with MAX it accepts and ignores them, and so does caffe4j.
+        if (q.getCoeffCount() > 0 && q.getOperation() == Caffe.EltwiseParameter.EltwiseOp.PROD) {
+            throw ctx.invalid("eltwise_param.coeff", "is only allowed with operation SUM (got PROD)");
+        }
+        if (q.getCoeffCount() != 0 && q.getCoeffCount() != bottoms) {
+            throw ctx.invalid("eltwise_param.coeff", "has " + q.getCoeffCount() + " values for " + bottoms
+                    + " bottoms; give none or one per bottom");
+        }
+        float[] coeff = new float[bottoms];
+        for (int i = 0; i < bottoms; i++) {
+            coeff[i] = q.getCoeffCount() == 0 ? 1f : q.getCoeff(i);
+        }
+        return new Params(q.getOperation(), coeff);
+    }
+
+    @Override
+    public List<Shape> outputShapes(Params p, List<Shape> in, LayerContext ctx) {
+        for (int i = 1; i < in.size(); i++) {
+            if (!in.get(i).equals(in.get(0))) {
+                throw ctx.invalid("bottom[" + i + "]", "has shape " + in.get(i) + "; Eltwise needs every bottom "
+                        + "shaped like bottom[0] " + in.get(0));
+            }
+        }
+        return List.of(in.get(0));
+    }
+
+    /** Output 0 may overwrite bottom 0: each element of every bottom is read before that output element is written. */
+    @Override
+    public boolean inPlaceCapable() {
+        return true;
+    }
+
+    @Override
+    public LayerKernel reference(Params p, KernelContext ctx) {
+        int n = (int) ctx.inputShapes().get(0).count();
+        int tasks = (n + Elementwise.CHUNK - 1) / Elementwise.CHUNK;
+        return (inputs, outputs, par) -> par.forEach(tasks, t -> {
+            int from = t * Elementwise.CHUNK, len = Math.min(Elementwise.CHUNK, n - from);
+            switch (p.operation()) {
+                case SUM -> EltwiseReference.sum(inputs, p.coeff(), outputs[0], from, len);
+                case PROD -> EltwiseReference.prod(inputs, outputs[0], from, len);
+                case MAX -> EltwiseReference.max(inputs, outputs[0], from, len);
+            }
+        });
+    }
+}
