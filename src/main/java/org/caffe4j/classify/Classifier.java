@@ -176,11 +176,7 @@ public final class Classifier implements AutoCloseable {
 
     /** Reads a labels file: one label per line, trailing blank lines ignored. */
     public static List<String> readLabels(Path file) throws IOException {
-        List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {
-            lines.remove(lines.size() - 1);
-        }
-        return lines;
+        return ModelSpec.parseLabels(Files.readString(file));
     }
 
     private static LoadOptions loadOptions(Settings settings, PreprocessConfig config) {

@@ -165,11 +165,11 @@ final class ClassifyCommand implements Callable<Integer> {
             b.channelOrder(order);
         }
         if (resize != null) {
-            int[] s = size(resize, "--resize");
+            int[] s = ModelSpec.parseSize(resize, "--resize");
             b.resize(s[0], s[1]);
         }
         if (crop != null) {
-            int[] s = size(crop, "--crop");
+            int[] s = ModelSpec.parseSize(crop, "--crop");
             b.crop(s[0], s[1]);
         }
         if (mean != null) {
@@ -182,22 +182,6 @@ final class ClassifyCommand implements Callable<Integer> {
             b.rawScale(rawScale);
         }
         return b;
-    }
-
-    private static int[] size(String text, String option) {
-        String[] p = text.toLowerCase(Locale.ROOT).split("x");
-        try {
-            if (p.length == 1) {
-                int s = Integer.parseInt(p[0].trim());
-                return new int[]{s, s};
-            }
-            if (p.length == 2) {
-                return new int[]{Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim())};
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException(option + " must be WIDTHxHEIGHT or one size, got '" + text + "'");
     }
 
     private int classifyAll(Classifier c, List<String> inputs, PrintWriter out, PrintWriter err) throws IOException {

@@ -126,9 +126,11 @@ public final class ModelSpec {
 
     private static int[] size(String text, String key) {
         text = blankToNull(text);
-        if (text == null) {
-            return null;
-        }
+        return text == null ? null : parseSize(text, key);
+    }
+
+    /** Parses "WIDTHxHEIGHT" or a single size for both; {@code what} names the setting in the error. */
+    public static int[] parseSize(String text, String what) {
         String[] parts = text.trim().toLowerCase(Locale.ROOT).split("x");
         try {
             if (parts.length == 1) {
@@ -141,7 +143,7 @@ public final class ModelSpec {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new IllegalArgumentException(key + " must be WIDTHxHEIGHT or one size, got '" + text + "'");
+        throw new IllegalArgumentException(what + " must be WIDTHxHEIGHT or one size, got '" + text + "'");
     }
 
     /** Parses "104.0,116.7,122.7" (commas and/or spaces). */
@@ -240,12 +242,17 @@ public final class ModelSpec {
             return List.of();
         }
         try (InputStream in = source.open(labels)) {
-            List<String> lines = new ArrayList<>(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
-            while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {
-                lines.remove(lines.size() - 1);
-            }
-            return List.copyOf(lines);
+            return parseLabels(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
+    }
+
+    /** One label per line; trailing blank lines are dropped. */
+    public static List<String> parseLabels(String text) {
+        List<String> lines = new ArrayList<>(text.lines().toList());
+        while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {
+            lines.remove(lines.size() - 1);
+        }
+        return List.copyOf(lines);
     }
 
     @Override

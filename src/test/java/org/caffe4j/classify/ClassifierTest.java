@@ -148,7 +148,7 @@ class ClassifierTest {
                     }
                 }
             }
-            org.caffe4j.preprocess.ArrayAssertAccess.close(expected, averaged, 1e-6, "10-crop average");
+            org.caffe4j.testing.Tolerance.CLOSE.assertClose("10-crop average", expected, averaged);
             assertEquals(7, tenCrops.classify(digit, 1).get(0).index());
         }
     }
