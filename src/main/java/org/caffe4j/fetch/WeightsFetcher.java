@@ -164,7 +164,16 @@ public final class WeightsFetcher {
         http.setReadTimeout(READ_TIMEOUT_MS);
         http.setInstanceFollowRedirects(true);
         http.setRequestProperty("User-Agent", "caffe4j");
-        int code = http.getResponseCode();
+        int code;
+        try {
+            code = http.getResponseCode();
+        } catch (java.net.UnknownHostException | java.net.ConnectException | java.net.SocketTimeoutException e) {
+            // Say what failed and what to do instead: offline machines import a copy with --from.
+            String why = e instanceof java.net.UnknownHostException ? "unknown host " + e.getMessage()
+                    : e instanceof java.net.SocketTimeoutException ? "timed out" : "connection refused";
+            throw new IOException("cannot download " + uri + " (" + why + "); on a machine without network access, "
+                    + "download the file elsewhere and import it with: caffe4j fetch MODEL --from FILE", e);
+        }
         if (code != HttpURLConnection.HTTP_OK) {
             String reason = http.getResponseMessage();
             http.disconnect();
