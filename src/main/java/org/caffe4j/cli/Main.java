@@ -23,6 +23,8 @@ import java.nio.file.NoSuchFileException;
                 VerifyCommand.class,
                 UpgradeCommand.class,
                 BenchCommand.class,
+                FetchCommand.class,
+                ClassifyCommand.class,
         })
 public final class Main implements Runnable {
     /** Exit code for bad input (a model, image or option the user gave). */

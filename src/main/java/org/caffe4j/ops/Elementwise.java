@@ -3,11 +3,11 @@ package org.caffe4j.ops;
 import org.caffe4j.kernels.Parallel;
 
 /** Runs a one-input elementwise kernel over fixed-size chunks in parallel (chunking depends only on the size). */
-final class Elementwise {
+public final class Elementwise {
     /** Elements per task: big enough to amortise scheduling, small enough to split NIN-sized blobs. */
     static final int CHUNK = 1 << 15;
 
-    interface RangeKernel {
+    public interface RangeKernel {
         void apply(float[] in, float[] out, int from, int length);
     }
 

@@ -1,6 +1,8 @@
 package org.caffe4j.ops.registry;
 
 import org.caffe4j.ops.ConvolutionOp;
+import org.caffe4j.ops.PointwiseOp;
+import org.caffe4j.kernels.act.Pointwise;
 import org.caffe4j.ops.DropoutOp;
 import org.caffe4j.ops.InnerProductOp;
 import org.caffe4j.ops.InputOp;
@@ -17,13 +19,9 @@ import org.caffe4j.ops.ScaleOp;
 import org.caffe4j.ops.BiasOp;
 import org.caffe4j.ops.FlattenOp;
 import org.caffe4j.ops.ReshapeOp;
-import org.caffe4j.ops.SigmoidOp;
-import org.caffe4j.ops.TanhOp;
 import org.caffe4j.ops.PReluOp;
 import org.caffe4j.ops.EluOp;
 import org.caffe4j.ops.PowerOp;
-import org.caffe4j.ops.AbsValOp;
-import org.caffe4j.ops.BnllOp;
 import org.caffe4j.ops.ExpOp;
 import org.caffe4j.ops.LogOp;
 import org.caffe4j.ops.ThresholdOp;
@@ -51,13 +49,13 @@ final class BuiltinOps {
             new BiasOp(),
             new FlattenOp(),
             new ReshapeOp(),
-            new SigmoidOp(),
-            new TanhOp(),
+            new PointwiseOp("Sigmoid", Pointwise::sigmoid),
+            new PointwiseOp("TanH", Pointwise::tanh),
             new PReluOp(),
             new EluOp(),
             new PowerOp(),
-            new AbsValOp(),
-            new BnllOp(),
+            new PointwiseOp("AbsVal", Pointwise::abs),
+            new PointwiseOp("BNLL", Pointwise::bnll),
             new ExpOp(),
             new LogOp(),
             new ThresholdOp(),

@@ -1,0 +1,19 @@
+package org.caffe4j.fetch;
+
+import java.nio.file.Path;
+
+/** Where downloaded weights and extracted model files live: {@code $CAFFE4J_CACHE}, else {@code ~/.cache/caffe4j}. */
+public final class CacheDir {
+    public static final String ENV = "CAFFE4J_CACHE";
+
+    private CacheDir() {
+    }
+
+    public static Path defaultRoot() {
+        String env = System.getenv(ENV);
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "caffe4j");
+    }
+}

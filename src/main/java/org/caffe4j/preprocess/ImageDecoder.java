@@ -1,0 +1,202 @@
+package org.caffe4j.preprocess;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Decodes image files with ImageIO (JPEG including CMYK, PNG, BMP, GIF, PGM/PPM via TwelveMonkeys) and turns them
+ * into planar float pixels in the order a network wants. JPEGs are turned upright by their EXIF orientation, as
+ * OpenCV's {@code imread} does. Decoding is strict: a file the decoder only half-reads
+ * (it reports a warning such as a premature end of data) is an error, never a silently grey-padded image.
+ */
+public final class ImageDecoder {
+    // OpenCV's 8-bit BGR2GRAY: Y = (1868 B + 9617 G + 4899 R + 2^13) >> 14, i.e. 0.114 B + 0.587 G + 0.299 R rounded.
+    private static final int GRAY_B = 1868;
+    private static final int GRAY_G = 9617;
+    private static final int GRAY_R = 4899;
+    private static final int GRAY_SHIFT = 14;
+
+    private ImageDecoder() {
+    }
+
+    /** Reads an image file; any failure is an {@link ImageDecodeException} naming the file. */
+    public static BufferedImage read(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ImageDecodeException(file.toString(), "no such file", e);
+        } catch (IOException e) {
+            throw new ImageDecodeException(file.toString(), "cannot read file: " + e.getMessage(), e);
+        }
+        return decode(bytes, file.toString());
+    }
+
+    /** Reads an image from a stream (read to its end, not closed); {@code name} is used in error messages. */
+    public static BufferedImage read(InputStream in, String name) {
+        try {
+            return decode(in.readAllBytes(), name);
+        } catch (IOException e) {
+            throw new ImageDecodeException(name, "cannot read stream: " + e.getMessage(), e);
+        }
+    }
+
+    /** Decodes an encoded image held in memory. */
+    public static BufferedImage decode(byte[] bytes, String name) {
+        if (bytes.length == 0) {
+            throw new ImageDecodeException(name, "empty file (0 bytes), not an image");
+        }
+        try (ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
+            if (!readers.hasNext()) {
+                throw new ImageDecodeException(name, "not a supported image (JPEG, PNG, BMP, GIF, PGM/PPM)"
+                        + (looksLikeText(bytes) ? "; the file contains text" : "") + "; it starts with " + hexStart(bytes));
+            }
+            ImageReader reader = readers.next();
+            String format = reader.getFormatName().toUpperCase(java.util.Locale.ROOT);
+            List<String> warnings = new ArrayList<>();
+            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+            try {
+                reader.setInput(iis, true, true);
+                BufferedImage image = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    throw new ImageDecodeException(name, format + " data is corrupt or truncated (" + warnings.get(0) + ")");
+                }
+                if (image == null || image.getWidth() <= 0 || image.getHeight() <= 0) {
+                    throw new ImageDecodeException(name, format + " decoder returned no pixels");
+                }
+                // OpenCV's imread turns JPEGs upright by their EXIF orientation; ImageIO does not, so do it here.
+                return ExifOrientation.apply(image, ExifOrientation.ofJpeg(bytes));
+            } finally {
+                reader.dispose();
+            }
+        } catch (ImageDecodeException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // Decoders signal corrupt data with IIOException but also with IndexOutOfBounds and friends.
+            throw new ImageDecodeException(name, "cannot decode image: " + (e.getMessage() == null
+                    ? e.getClass().getSimpleName() : e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Converts an image to planar pixels, {@code channels} planes (1 = grey, 3 = colour) of height×width floats in
+     * 0..255, colour planes in {@code order}. Grey from colour uses OpenCV's 8-bit BGR2GRAY rounding; colour from grey
+     * repeats the plane. Alpha is dropped (not composited), as OpenCV's imread does.
+     */
+    public static PlanarImage toPlanar(BufferedImage image, int channels, ChannelOrder order) {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
+        }
+        int h = image.getHeight();
+        int w = image.getWidth();
+        int plane = h * w;
+        int[] rgb = rgb8(image);
+        float[] out = new float[channels * plane];
+        if (channels == 1) {
+            for (int i = 0; i < plane; i++) {
+                int p = rgb[i];
+                int r = p >>> 16 & 0xff;
+                int g = p >>> 8 & 0xff;
+                int b = p & 0xff;
+                out[i] = (b * GRAY_B + g * GRAY_G + r * GRAY_R + (1 << GRAY_SHIFT - 1)) >> GRAY_SHIFT;
+            }
+        } else {
+            int first = order == ChannelOrder.BGR ? 0 : 16;
+            int third = order == ChannelOrder.BGR ? 16 : 0;
+            for (int i = 0; i < plane; i++) {
+                int p = rgb[i];
+                out[i] = p >>> first & 0xff;
+                out[plane + i] = p >>> 8 & 0xff;
+                out[2 * plane + i] = p >>> third & 0xff;
+            }
+        }
+        return new PlanarImage(channels, h, w, out);
+    }
+
+    /**
+     * Packed 0xRRGGBB per pixel, row-major. Grey and sRGB component images are read from the raster directly:
+     * {@link BufferedImage#getRGB} would push grey through a linear-to-sRGB conversion and change its values.
+     * 16-bit samples keep their high byte, as OpenCV's imread does for 8-bit colour output.
+     */
+    private static int[] rgb8(BufferedImage image) {
+        int h = image.getHeight();
+        int w = image.getWidth();
+        int[] out = new int[h * w];
+        ColorModel cm = image.getColorModel();
+        Raster raster = image.getRaster();
+        int colourBands = cm.getNumColorComponents();
+        boolean component = cm instanceof ComponentColorModel;
+        int type = cm.getColorSpace().getType();
+        int dataType = raster.getDataBuffer().getDataType();
+        boolean integerSamples = dataType == DataBuffer.TYPE_BYTE || dataType == DataBuffer.TYPE_USHORT;
+        if (component && integerSamples && type == ColorSpace.TYPE_GRAY && colourBands == 1) {
+            int shift = Math.max(0, cm.getComponentSize(0) - 8);
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    int v = row[x] >>> shift & 0xff;
+                    out[y * w + x] = v << 16 | v << 8 | v;
+                }
+            }
+            return out;
+        }
+        if (component && integerSamples && cm.getColorSpace().isCS_sRGB() && colourBands == 3) {
+            int shift = Math.max(0, cm.getComponentSize(0) - 8);
+            int[] r = new int[w];
+            int[] g = new int[w];
+            int[] b = new int[w];
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, 0, r);
+                raster.getSamples(0, y, w, 1, 1, g);
+                raster.getSamples(0, y, w, 1, 2, b);
+                for (int x = 0; x < w; x++) {
+                    out[y * w + x] = (r[x] >>> shift & 0xff) << 16 | (g[x] >>> shift & 0xff) << 8 | (b[x] >>> shift & 0xff);
+                }
+            }
+            return out;
+        }
+        // Packed RGB, palettes and other colour spaces: ImageIO's own conversion to sRGB.
+        image.getRGB(0, 0, w, h, out, 0, w);
+        for (int i = 0; i < out.length; i++) {
+            out[i] &= 0xffffff;
+        }
+        return out;
+    }
+
+    private static boolean looksLikeText(byte[] bytes) {
+        int n = Math.min(bytes.length, 512);
+        for (int i = 0; i < n; i++) {
+            int c = bytes[i] & 0xff;
+            if (c < 0x09 || (c > 0x0d && c < 0x20) || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String hexStart(byte[] bytes) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(8, bytes.length); i++) {
+            sb.append(String.format("%02x", bytes[i] & 0xff));
+        }
+        return "0x" + sb + " (" + bytes.length + " bytes)";
+    }
+}

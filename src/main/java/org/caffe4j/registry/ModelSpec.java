@@ -1,0 +1,262 @@
+package org.caffe4j.registry;
+
+import org.caffe4j.MalformedModelException;
+import org.caffe4j.io.Npy;
+import org.caffe4j.preprocess.ChannelOrder;
+import org.caffe4j.preprocess.Mean;
+import org.caffe4j.preprocess.PreprocessConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * One registered model, read from its {@code model.properties} manifest: what the files are, where the weights
+ * come from, which blob holds the scores, and how to preprocess images for it. Immutable.
+ */
+public final class ModelSpec {
+    public static final String MANIFEST = "model.properties";
+
+    private final String name;
+    private final String description;
+    private final String definition;
+    private final WeightsSpec weights;
+    private final String labels;
+    private final String outputBlob;
+    private final boolean softmax;
+    private final PreprocessConfig preprocess;
+    private final String licence;
+    private final ModelSource source;
+    private final Path cacheDir;
+
+    private ModelSpec(String name, Properties p, ModelSource source, Path cacheDir) {
+        String where = source.describe() + "/" + MANIFEST;
+        this.name = name;
+        this.source = source;
+        this.cacheDir = cacheDir;
+        this.description = p.getProperty("description", "");
+        this.definition = required(p, "definition", where);
+        this.labels = p.getProperty("labels");
+        this.outputBlob = required(p, "output", where);
+        this.softmax = bool(p, "softmax", where);
+        this.licence = p.getProperty("licence", "unknown");
+        try {
+            this.weights = new WeightsSpec(required(p, "weights.file", where), blankToNull(p.getProperty("weights.url")),
+                    blankToNull(p.getProperty("weights.sha1")), sizeOf(p.getProperty("weights.size")));
+            this.preprocess = preprocess(p, where);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedModelException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    static ModelSpec read(String name, ModelSource source, Path cacheDir) {
+        Properties p = new Properties();
+        try (InputStream in = source.open(MANIFEST)) {
+            p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(source.describe() + "/" + MANIFEST + ": " + e.getMessage(), e);
+        }
+        String declared = p.getProperty("name", name).trim();
+        if (!declared.equals(name)) {
+            throw new MalformedModelException(source.describe() + "/" + MANIFEST + ": name '" + declared
+                    + "' differs from its folder name '" + name + "'");
+        }
+        return new ModelSpec(name, p, source, cacheDir);
+    }
+
+    private PreprocessConfig preprocess(Properties p, String where) {
+        PreprocessConfig.Builder b = PreprocessConfig.builder();
+        b.channels(Integer.parseInt(p.getProperty("input.channels", "3").trim()));
+        b.channelOrder(ChannelOrder.valueOf(p.getProperty("input.order", "BGR").trim().toUpperCase(Locale.ROOT)));
+        int[] resize = size(p.getProperty("input.resize"), "input.resize");
+        if (resize != null) {
+            b.resize(resize[0], resize[1]);
+        }
+        int[] crop = size(p.getProperty("input.crop"), "input.crop");
+        if (crop != null) {
+            b.crop(crop[0], crop[1]);
+        }
+        String values = blankToNull(p.getProperty("input.mean"));
+        String meanFile = blankToNull(p.getProperty("input.mean.file"));
+        if (values != null && meanFile != null) {
+            throw new IllegalArgumentException("give input.mean or input.mean.file, not both");
+        }
+        if (values != null) {
+            b.mean(Mean.perChannel(floats(values)));
+        } else if (meanFile != null) {
+            b.mean(readMean(meanFile));
+        }
+        b.rawScale(Float.parseFloat(p.getProperty("input.raw_scale", "255").trim()));
+        b.scale(Float.parseFloat(p.getProperty("input.scale", "1").trim()));
+        return b.build();
+    }
+
+    private Mean readMean(String file) {
+        try (InputStream in = source.open(file)) {
+            String where = source.describe() + "/" + file;
+            if (file.toLowerCase(Locale.ROOT).endsWith(".npy")) {
+                Npy.Array a = Npy.read(in, where, -1);
+                int[] s = a.shape();
+                int[] chw = s.length == 4 ? new int[]{s[1], s[2], s[3]} : s.length == 2 ? new int[]{1, s[0], s[1]} : s;
+                if (chw.length != 3 || (s.length == 4 && s[0] != 1)) {
+                    throw new MalformedModelException(where + ": mean must be C×H×W, got " + a);
+                }
+                return Mean.image(chw[0], chw[1], chw[2], a.data());
+            }
+            return Mean.fromBinaryProto(in, where);
+        } catch (IOException e) {
+            throw new UncheckedIOException("mean file of model '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static long sizeOf(String text) {
+        String t = blankToNull(text);
+        try {
+            return t == null ? -1 : Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("weights.size must be a number of bytes, got '" + t + "'");
+        }
+    }
+
+    private static int[] size(String text, String key) {
+        text = blankToNull(text);
+        return text == null ? null : parseSize(text, key);
+    }
+
+    /** Parses "WIDTHxHEIGHT" or a single size for both; {@code what} names the setting in the error. */
+    public static int[] parseSize(String text, String what) {
+        String[] parts = text.trim().toLowerCase(Locale.ROOT).split("x");
+        try {
+            if (parts.length == 1) {
+                int s = Integer.parseInt(parts[0].trim());
+                return new int[]{s, s};
+            }
+            if (parts.length == 2) {
+                return new int[]{Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(what + " must be WIDTHxHEIGHT or one size, got '" + text + "'");
+    }
+
+    /** Parses "104.0,116.7,122.7" (commas and/or spaces). */
+    public static float[] floats(String text) {
+        List<Float> out = new ArrayList<>();
+        for (String part : text.trim().split("[,\\s]+")) {
+            if (!part.isEmpty()) {
+                out.add(Float.parseFloat(part));
+            }
+        }
+        float[] a = new float[out.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = out.get(i);
+        }
+        return a;
+    }
+
+    private static String required(Properties p, String key, String where) {
+        String v = blankToNull(p.getProperty(key));
+        if (v == null) {
+            throw new MalformedModelException(where + ": missing key '" + key + "'");
+        }
+        return v.trim();
+    }
+
+    private static boolean bool(Properties p, String key, String where) {
+        String v = required(p, key, where).toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new MalformedModelException(where + ": " + key + " must be true or false, got '" + v + "'");
+        }
+        return v.equals("true");
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public WeightsSpec weights() {
+        return weights;
+    }
+
+    public String outputBlob() {
+        return outputBlob;
+    }
+
+    /** True when the output blob holds scores that need a Softmax to become probabilities. */
+    public boolean softmax() {
+        return softmax;
+    }
+
+    public PreprocessConfig preprocess() {
+        return preprocess;
+    }
+
+    public String licence() {
+        return licence;
+    }
+
+    /** Where the manifest was found: a folder path or {@code classpath:...}. */
+    public String location() {
+        return source.describe();
+    }
+
+    /** The network definition on disk (extracted from the classpath into the cache when needed). */
+    public Path definitionPath() throws IOException {
+        return source.path(definition);
+    }
+
+    /** True when the weights file ships with the model (no download needed). */
+    public boolean weightsShipped() {
+        return source.exists(weights.file());
+    }
+
+    /**
+     * Where the weights are or will be: the shipped file, else {@code <cache>/<model>/<weights.file>} (which exists
+     * only after a fetch).
+     */
+    public Path weightsPath() throws IOException {
+        if (weightsShipped()) {
+            return source.path(weights.file());
+        }
+        return cacheDir.resolve(name).resolve(weights.file());
+    }
+
+    /** The class labels, one per line (blank trailing lines dropped); empty when the model has no labels file. */
+    public List<String> labels() throws IOException {
+        if (labels == null) {
+            return List.of();
+        }
+        try (InputStream in = source.open(labels)) {
+            return parseLabels(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** One label per line; trailing blank lines are dropped. */
+    public static List<String> parseLabels(String text) {
+        List<String> lines = new ArrayList<>(text.lines().toList());
+        while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {
+            lines.remove(lines.size() - 1);
+        }
+        return List.copyOf(lines);
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + location() + ")";
+    }
+}

@@ -1,0 +1,161 @@
+package org.caffe4j.fetch;
+
+import org.caffe4j.registry.WeightsSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(60)
+class WeightsFetcherTest {
+    private static final int SIZE = 300_000;
+    @TempDir
+    Path cache;
+    private LocalHttpServer server;
+    private String sha1;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new LocalHttpServer(SIZE);
+        sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(server.body));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private WeightsSpec spec(String path, String digest, long size) {
+        return new WeightsSpec("w.caffemodel", server.url(path), digest, size);
+    }
+
+    private static WeightsFetcher.Options strict() {
+        return new WeightsFetcher.Options(false, false, false);
+    }
+
+    /** Everything in the model's cache folder: only finished files may be there, never a .part. */
+    private List<String> cacheFiles() throws IOException {
+        Path dir = cache.resolve("m");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void goodDownloadIsVerifiedAndRenamedIntoPlace() throws IOException {
+        StringWriter progress = new StringWriter();
+        WeightsFetcher fetcher = new WeightsFetcher(cache, new PrintWriter(progress));
+        WeightsFetcher.Result r = fetcher.fetch("m", spec("/good", sha1, SIZE),
+                new WeightsFetcher.Options(false, false, true));
+        assertEquals(cache.resolve("m/w.caffemodel"), r.file());
+        assertArrayEquals(server.body, Files.readAllBytes(r.file()));
+        assertEquals(sha1, r.sha1());
+        assertTrue(r.transferred());
+        assertNull(r.warning());
+        assertEquals(List.of("w.caffemodel"), cacheFiles());
+        assertTrue(progress.toString().contains("100%"), "progress bar drawn when asked: " + progress);
+
+        // Cached now: a second fetch does not download (the server would serve other bytes at /other).
+        WeightsFetcher.Result again = fetcher.fetch("m", spec("/other", sha1, SIZE), strict());
+        assertFalse(again.transferred());
+    }
+
+    @Test
+    void redirectsAreFollowed() throws IOException {
+        WeightsFetcher.Result r = new WeightsFetcher(cache, null).fetch("m", spec("/redirect", sha1, SIZE), strict());
+        assertArrayEquals(server.body, Files.readAllBytes(r.file()));
+    }
+
+    @Test
+    void checksumMismatchIsAnErrorNamingBothDigestsAndKeepsNothing() throws IOException {
+        WeightsFetcher fetcher = new WeightsFetcher(cache, null);
+        ChecksumMismatchException e = assertThrows(ChecksumMismatchException.class,
+                () -> fetcher.fetch("m", spec("/other", sha1, SIZE), strict()));
+        assertTrue(e.getMessage().contains("expected " + sha1), e.getMessage());
+        assertNotNull(e.actualSha1());
+        assertTrue(e.getMessage().contains("got " + e.actualSha1()) && e.getMessage().contains("--accept-checksum"),
+                e.getMessage());
+        assertEquals(List.of(), cacheFiles());
+
+        WeightsFetcher.Result accepted = fetcher.fetch("m", spec("/other", sha1, SIZE),
+                new WeightsFetcher.Options(false, true, false));
+        assertNotNull(accepted.warning());
+        assertTrue(accepted.warning().contains(e.actualSha1()));
+        assertEquals(List.of("w.caffemodel"), cacheFiles());
+    }
+
+    @Test
+    void sizeMismatchIsAnError() {
+        ChecksumMismatchException e = assertThrows(ChecksumMismatchException.class,
+                () -> new WeightsFetcher(cache, null).fetch("m", spec("/good", null, SIZE + 1), strict()));
+        assertTrue(e.getMessage().contains("size mismatch: expected " + (SIZE + 1) + " bytes, got " + SIZE), e.getMessage());
+    }
+
+    @Test
+    void droppedConnectionLeavesNoFileBehind() throws IOException {
+        IOException e = assertThrows(IOException.class,
+                () -> new WeightsFetcher(cache, null).fetch("m", spec("/drop", sha1, SIZE), strict()));
+        assertNotNull(e.getMessage());
+        assertEquals(List.of(), cacheFiles());
+    }
+
+    @Test
+    void httpErrorIsReportedWithItsStatus() throws IOException {
+        IOException e = assertThrows(IOException.class,
+                () -> new WeightsFetcher(cache, null).fetch("m", spec("/missing", sha1, SIZE), strict()));
+        assertTrue(e.getMessage().contains("HTTP 404") && e.getMessage().contains("/missing"), e.getMessage());
+        assertEquals(List.of(), cacheFiles());
+    }
+
+    @Test
+    void importFromVerifiesAndNeverTouchesTheUsersFile(@TempDir Path home) throws IOException {
+        Path mine = Files.write(home.resolve("my-copy.caffemodel"), server.body);
+        FileTime before = Files.getLastModifiedTime(mine);
+        WeightsFetcher fetcher = new WeightsFetcher(cache, null);
+        WeightsFetcher.Result r = fetcher.importFrom("m", spec("/unused", sha1, SIZE), mine, strict());
+        assertArrayEquals(server.body, Files.readAllBytes(r.file()));
+        assertTrue(Files.exists(mine));
+        assertEquals(before, Files.getLastModifiedTime(mine));
+
+        byte[] corrupt = server.body.clone();
+        corrupt[7] ^= 0x40;
+        Path bad = Files.write(home.resolve("bad.caffemodel"), corrupt);
+        Files.delete(r.file());
+        assertThrows(ChecksumMismatchException.class, () -> fetcher.importFrom("m", spec("/unused", sha1, SIZE), bad, strict()));
+        assertArrayEquals(corrupt, Files.readAllBytes(bad), "the user's file is left as it was");
+        assertEquals(List.of(), cacheFiles());
+    }
+
+    @Test
+    void importOfTheCachedFileItselfOnlyVerifies() throws IOException {
+        WeightsFetcher fetcher = new WeightsFetcher(cache, null);
+        Path cached = fetcher.fetch("m", spec("/good", sha1, SIZE), strict()).file();
+        WeightsFetcher.Result r = fetcher.importFrom("m", spec("/good", sha1, SIZE), cached, strict());
+        assertFalse(r.transferred());
+        assertEquals(sha1, r.sha1());
+        assertArrayEquals(server.body, Files.readAllBytes(cached));
+    }
+}
