@@ -17,6 +17,11 @@ abstract class GemmConvolution implements Conv2dKernel {
      * pixels): on 13x13 and 6x6 maps a weight is otherwise used for only 169 or 36 outputs per load from memory.
      */
     static final int BATCH_TOGETHER_MAX_PIXELS = 256;
+    /**
+     * At most this many columns (images x pixels) per batched GEMM, so the shared packed B and the padded copies
+     * stay a few MB whatever the batch size (conv4-1024: 28 images of 6x6 per GEMM; 13x13 maps: 6).
+     */
+    static final int BATCH_TOGETHER_MAX_COLUMNS = 1024;
 
     final PackedWeights weights;
     final Activation activation;
@@ -69,8 +74,14 @@ abstract class GemmConvolution implements Conv2dKernel {
             throw new IllegalArgumentException("arrays too short for " + batch + " images of " + shape);
         }
         ConvScratch scratch = ConvScratch.forCurrentThread();
-        PackedSgemm.multiplyImages(weights, new Conv2dIm2colGemm.Im2colPanels(shape, batch, in, inOff, scratch),
-                batch, pixels, out, outOff, shape.outSize(), activation, par, microKernel);
+        int perGemm = Math.max(1, BATCH_TOGETHER_MAX_COLUMNS / pixels);
+        for (int first = 0; first < batch; first += perGemm) {
+            int images = Math.min(perGemm, batch - first);
+            int from = inOff + first * shape.inSize();
+            PackedSgemm.multiplyImages(weights, new Conv2dIm2colGemm.Im2colPanels(shape, images, in, from, scratch),
+                    images, pixels, out, outOff + first * shape.outSize(), shape.outSize(), activation, par,
+                    microKernel);
+        }
     }
 
     void checkShape(ConvShape s, float[] in, int inOff, float[] out, int outOff) {

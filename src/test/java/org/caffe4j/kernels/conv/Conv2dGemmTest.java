@@ -134,6 +134,24 @@ class Conv2dGemmTest {
     }
 
     @Test
+    void largeBatchIsSplitIntoSeveralGemmsWithTheSameResult() {
+        // 200 pixels per image: 5 images per GEMM, so 12 images take three GEMMs, the last with 2 images.
+        ConvShape s = new ConvShape(4, 10, 20, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        int batch = 12;
+        Random rnd = new Random(9);
+        float[] in = random(rnd, batch * s.inSize());
+        float[] w = random(rnd, s.weightSize());
+        Conv2dKernel kernel = new Conv2dIm2colGemm(w, null, s.outC(), s.inCPerGroup(), 3, 3, 1, Activation.NONE);
+        float[] oneByOne = new float[batch * s.outSize()];
+        for (int i = 0; i < batch; i++) {
+            kernel.forward(s, in, i * s.inSize(), oneByOne, i * s.outSize(), Parallel.SERIAL);
+        }
+        float[] together = new float[batch * s.outSize()];
+        kernel.forward(s, batch, in, 0, together, 0, POOL);
+        Tolerance.EXACT.assertClose("12 images", oneByOne, together);
+    }
+
+    @Test
     void pointwiseRejectsStridedShape() {
         Conv2dKernel kernel = new Conv2dPointwiseGemm(new float[4], null, 2, 2, 1, Activation.NONE);
         ConvShape strided = new ConvShape(2, 4, 4, 2, 1, 1, 2, 2, 0, 0, 1, 1, 1);
