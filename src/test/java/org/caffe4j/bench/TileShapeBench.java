@@ -2,6 +2,8 @@ package org.caffe4j.bench;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.caffe4j.kernels.gemm.SgemmMicroKernel;
+import org.caffe4j.kernels.simd.Simd;
 
 /**
  * Compares register-tile shapes (rows of A x vectors of B) for the SGEMM micro-kernel on data that sits in L1/L2,
@@ -23,19 +25,20 @@ public final class TileShapeBench {
 
     public static void main(String[] args) {
         System.out.printf("java %s, %d-float vectors, K=%d%n", System.getProperty("java.version"), LANES, KC);
-        org.caffe4j.kernels.gemm.SgemmMicroKernel real = org.caffe4j.kernels.simd.Simd.sgemmKernel();
+        // The production kernel with its fused output pass, against the bare tiles below.
+        SgemmMicroKernel real = Simd.sgemmKernel();
         float[] bias = new float[8];
         for (int round = 0; round < 2; round++) {
             measure("8x32 SgemmVectorKernel, bias+ReLU", 8, 2,
                     (a, b, c) -> real.tile(KC, a, 0, b, 0, c, 0, LDC, false, bias, 0, true, 0f));
             measure("8x32 SgemmVectorKernel, accumulate", 8, 2,
                     (a, b, c) -> real.tile(KC, a, 0, b, 0, c, 0, LDC, true, null, 0, false, 0f));
-        measure("8x32", 8, 2, (a, b, c) -> tile8x2(KC, a, b, c, LDC));
-        measure("6x48", 6, 3, (a, b, c) -> tile6x3(KC, a, b, c, LDC));
-        measure("8x48", 8, 3, (a, b, c) -> tile8x3(KC, a, b, c, LDC));
-        measure("12x32", 12, 2, (a, b, c) -> tile12x2(KC, a, b, c, LDC));
-        measure("4x64", 4, 4, (a, b, c) -> tile4x4(KC, a, b, c, LDC));
-        measure("16x16", 16, 1, (a, b, c) -> tile16x1(KC, a, b, c, LDC));
+            measure("8x32", 8, 2, (a, b, c) -> tile8x2(KC, a, b, c, LDC));
+            measure("6x48", 6, 3, (a, b, c) -> tile6x3(KC, a, b, c, LDC));
+            measure("8x48", 8, 3, (a, b, c) -> tile8x3(KC, a, b, c, LDC));
+            measure("12x32", 12, 2, (a, b, c) -> tile12x2(KC, a, b, c, LDC));
+            measure("4x64", 4, 4, (a, b, c) -> tile4x4(KC, a, b, c, LDC));
+            measure("16x16", 16, 1, (a, b, c) -> tile16x1(KC, a, b, c, LDC));
         }
     }
 
