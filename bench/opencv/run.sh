@@ -39,4 +39,4 @@ ver="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *ja
   --caffe4j-net "$root/testdata/nin_imagenet/train_val.prototxt" --caffe4j-weights "$work/nin_test.caffemodel" \
   --opencv-net "$work/deploy-b$batch/deploy.prototxt" --opencv-weights "$work/deploy-b$batch/nin_test_v2.caffemodel" \
   --batch "$batch" --threads "$threads" --rounds "$rounds" --iterations "$iterations" 2>&1 \
-  | grep -v '^WARNING: Using incubator modules'
+  | grep -av "^WARNING: Using incubator modules"

@@ -30,7 +30,7 @@ public final class OpenCvComparison {
         int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "5"));
         int iterations = Integer.parseInt(a.getOrDefault("iterations", "10"));
-        int warmup = Integer.parseInt(a.getOrDefault("warmup", "5"));
+        int warmup = Integer.parseInt(a.getOrDefault("warmup", "30"));
 
         float[] x = new float[batch * 3 * 224 * 224];
         Random rnd = new Random(1);
