@@ -1,5 +1,6 @@
 package org.caffe4j.kernels.simd;
 
+import org.caffe4j.kernels.gemm.GemvMicroKernel;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 
 /**
@@ -18,6 +19,9 @@ public final class Simd {
     private static final SgemmMicroKernel SCALAR_SGEMM = new SgemmScalarKernel(
             VECTOR_SGEMM != null ? VECTOR_SGEMM.nr() : SCALAR_TILE_WIDTH);
 
+    private static final GemvMicroKernel SCALAR_GEMV = new GemvScalarKernel();
+    private static final GemvMicroKernel VECTOR_GEMV = VECTOR_SGEMM == null ? null : loadVectorGemv();
+
     private Simd() {
     }
 
@@ -34,6 +38,24 @@ public final class Simd {
     /** The scalar twin, whatever the switch says (same tile width as {@link #sgemmKernel()}). */
     public static SgemmMicroKernel scalarSgemmKernel() {
         return SCALAR_SGEMM;
+    }
+
+    /** The GEMV kernel for few-row products: vector if {@link #enabled()} and 8-float vectors exist, else scalar. */
+    public static GemvMicroKernel gemvKernel() {
+        return VECTOR_GEMV != null ? VECTOR_GEMV : SCALAR_GEMV;
+    }
+
+    /** The scalar GEMV twin, whatever the switch says. */
+    public static GemvMicroKernel scalarGemvKernel() {
+        return SCALAR_GEMV;
+    }
+
+    private static GemvMicroKernel loadVectorGemv() {
+        try {
+            return new GemvVectorKernel();
+        } catch (LinkageError | IllegalStateException e) {
+            return null;
+        }
     }
 
     private static SgemmMicroKernel loadVectorSgemm() {
