@@ -2,8 +2,10 @@ package org.caffe4j.kernels.gemm;
 
 /**
  * The inner loop of {@link PackedGemv}: one A panel ({@link SgemmMicroKernel#MR} rows of prepacked weights,
- * {@code a[aOff + k*MR + r]}) times up to {@link #ROWS_MAX} activation rows ({@code x[xOff + i*ldx + k]}), giving
- * {@code out[outOff + i*ldo + r]} for r &lt; MR and i &lt; rows.
+ * {@code a[aOff + k*MR + r]}) times up to {@link #ROWS_MAX} activation rows, interleaved so that row i's value k is at
+ * {@code x[xOff + k*rows + i]} (one row is just the row), giving {@code out[outOff + i*ldo + r]} for r &lt; MR and
+ * i &lt; rows. Interleaving lets the kernel broadcast all rows' values of one k from adjacent addresses, as the
+ * SGEMM kernel does with its packed A.
  *
  * <p>Each output is computed as: even = odd = 0; for k ascending, even k go into even and odd k into odd, each
  * step a fused multiply-add; result = (even + odd) + (bias[biasOff + r] or 0); then ReLU if asked. Two running
@@ -21,7 +23,7 @@ public interface GemvMicroKernel {
      * @param bias MR start values from {@code biasOff}, or null for zero
      * @param relu apply y = x &gt; 0 ? x : x * slope (max(x, 0) for slope 0) after the bias
      */
-    void panel(int kc, float[] a, int aOff, float[] x, int xOff, int ldx, int rows, float[] out, int outOff, int ldo,
+    void panel(int kc, float[] a, int aOff, float[] x, int xOff, int rows, float[] out, int outOff, int ldo,
                float[] bias, int biasOff, boolean relu, float slope);
 
     /** The output pass both twins share: (sum) + start, then the activation; sum is already in {@code out}. */

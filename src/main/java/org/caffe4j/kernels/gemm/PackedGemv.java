@@ -57,6 +57,26 @@ public final class PackedGemv {
         float slope = act.negativeSlope();
         float[] w = a.data();
         float[] bias = a.paddedBias();
+        // Rows interleaved in blocks of ROWS_MAX (block b, value k of row i at b*ROWS_MAX*depth + k*n + i, n the
+        // block's rows), the layout the micro-kernel broadcasts from; a single row is already in that layout.
+        float[] xs;
+        int xsOff;
+        if (xRows == 1) {
+            xs = x;
+            xsOff = xOff;
+        } else {
+            xs = new float[Math.multiplyExact(xRows, depth)];
+            xsOff = 0;
+            for (int i0 = 0; i0 < xRows; i0 += ROWS_MAX) {
+                int n = Math.min(ROWS_MAX, xRows - i0);
+                for (int i = 0; i < n; i++) {
+                    int from = xOff + (i0 + i) * depth;
+                    for (int k = 0, to = i0 * depth + i; k < depth; k++, to += n) {
+                        xs[to] = x[from + k];
+                    }
+                }
+            }
+        }
         par.forEach(tasks, task -> {
             int p1 = Math.min(panels, (task + 1) * perTask);
             float[] edge = null;
@@ -65,16 +85,16 @@ public final class PackedGemv {
                 int aOff = a.offset(0, p, 0);
                 for (int i = 0; i < xRows; i += ROWS_MAX) {
                     int n = Math.min(ROWS_MAX, xRows - i);
-                    int xAt = xOff + i * depth;
+                    int xAt = xsOff + i * depth;
                     if (row0 + MR <= rows) {
-                        kernel.panel(depth, w, aOff, x, xAt, depth, n, y, yOff + i * rows + row0, rows, bias, row0,
+                        kernel.panel(depth, w, aOff, xs, xAt, n, y, yOff + i * rows + row0, rows, bias, row0,
                                 relu, slope);
                     } else {
                         // Last panel, partly padding: compute into a small tile and copy the real rows out.
                         if (edge == null) {
                             edge = new float[ROWS_MAX * MR];
                         }
-                        kernel.panel(depth, w, aOff, x, xAt, depth, n, edge, 0, MR, bias, row0, relu, slope);
+                        kernel.panel(depth, w, aOff, xs, xAt, n, edge, 0, MR, bias, row0, relu, slope);
                         for (int j = 0; j < n; j++) {
                             System.arraycopy(edge, j * MR, y, yOff + (i + j) * rows + row0, rows - row0);
                         }

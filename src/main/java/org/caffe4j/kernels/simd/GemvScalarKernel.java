@@ -11,19 +11,19 @@ public final class GemvScalarKernel implements GemvMicroKernel {
     private static final int MR = SgemmMicroKernel.MR;
 
     @Override
-    public void panel(int kc, float[] a, int aOff, float[] x, int xOff, int ldx, int rows, float[] out, int outOff,
+    public void panel(int kc, float[] a, int aOff, float[] x, int xOff, int rows, float[] out, int outOff,
                       int ldo, float[] bias, int biasOff, boolean relu, float slope) {
         for (int i = 0; i < rows; i++) {
-            int xi = xOff + i * ldx;
+            int xi = xOff + i;
             for (int r = 0; r < MR; r++) {
                 float even = 0f, odd = 0f;
                 int k = 0;
                 for (; k + 1 < kc; k += 2) {
-                    even = Math.fma(a[aOff + k * MR + r], x[xi + k], even);
-                    odd = Math.fma(a[aOff + (k + 1) * MR + r], x[xi + k + 1], odd);
+                    even = Math.fma(a[aOff + k * MR + r], x[xi + k * rows], even);
+                    odd = Math.fma(a[aOff + (k + 1) * MR + r], x[xi + (k + 1) * rows], odd);
                 }
                 if (k < kc) {
-                    even = Math.fma(a[aOff + k * MR + r], x[xi + k], even);
+                    even = Math.fma(a[aOff + k * MR + r], x[xi + k * rows], even);
                 }
                 int at = outOff + i * ldo + r;
                 out[at] = even + odd;
