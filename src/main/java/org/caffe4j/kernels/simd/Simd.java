@@ -2,6 +2,7 @@ package org.caffe4j.kernels.simd;
 
 import org.caffe4j.kernels.gemm.GemvMicroKernel;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
+import org.caffe4j.kernels.norm.LrnWindowKernel;
 
 /**
  * The one switch between Vector API kernels and their scalar twins.
@@ -22,7 +23,28 @@ public final class Simd {
     private static final GemvMicroKernel SCALAR_GEMV = new GemvScalarKernel();
     private static final GemvMicroKernel VECTOR_GEMV = VECTOR_SGEMM == null ? null : loadVectorGemv();
 
+    private static final LrnWindowKernel SCALAR_LRN = new LrnScalarKernel();
+    private static final LrnWindowKernel VECTOR_LRN = VECTOR_SGEMM == null ? null : loadVectorLrn();
+
     private Simd() {
+    }
+
+    /** The LRN window passes: vector if {@link #enabled()}, else the scalar twin. */
+    public static LrnWindowKernel lrnKernel() {
+        return VECTOR_LRN != null ? VECTOR_LRN : SCALAR_LRN;
+    }
+
+    /** The scalar LRN twin, whatever the switch says. */
+    public static LrnWindowKernel scalarLrnKernel() {
+        return SCALAR_LRN;
+    }
+
+    private static LrnWindowKernel loadVectorLrn() {
+        try {
+            return new LrnVectorKernel();
+        } catch (LinkageError e) {
+            return null;
+        }
     }
 
     /** Whether kernels use the Vector API (property caffe4j.simd is not false and the module is present). */
