@@ -22,6 +22,8 @@ public final class PackedGemv {
 
     private static final int MR = SgemmMicroKernel.MR;
     private static final int ROWS_MAX = GemvMicroKernel.ROWS_MAX;
+    /** The caller's buffer for the interleaved input rows, read by all tasks of its call. */
+    private static final ThreadLocal<float[]> INTERLEAVED = ThreadLocal.withInitial(() -> new float[0]);
 
     private PackedGemv() {
     }
@@ -57,26 +59,8 @@ public final class PackedGemv {
         float slope = act.negativeSlope();
         float[] w = a.data();
         float[] bias = a.paddedBias();
-        // Rows interleaved in blocks of ROWS_MAX (block b, value k of row i at b*ROWS_MAX*depth + k*n + i, n the
-        // block's rows), the layout the micro-kernel broadcasts from; a single row is already in that layout.
-        float[] xs;
-        int xsOff;
-        if (xRows == 1) {
-            xs = x;
-            xsOff = xOff;
-        } else {
-            xs = new float[Math.multiplyExact(xRows, depth)];
-            xsOff = 0;
-            for (int i0 = 0; i0 < xRows; i0 += ROWS_MAX) {
-                int n = Math.min(ROWS_MAX, xRows - i0);
-                for (int i = 0; i < n; i++) {
-                    int from = xOff + (i0 + i) * depth;
-                    for (int k = 0, to = i0 * depth + i; k < depth; k++, to += n) {
-                        xs[to] = x[from + k];
-                    }
-                }
-            }
-        }
+        float[] xs = xRows == 1 ? x : interleave(x, xOff, xRows, depth);
+        int xsOff = xRows == 1 ? xOff : 0;
         par.forEach(tasks, task -> {
             int p1 = Math.min(panels, (task + 1) * perTask);
             float[] edge = null;
@@ -102,5 +86,28 @@ public final class PackedGemv {
                 }
             }
         });
+    }
+
+    /**
+     * The input rows interleaved in blocks of ROWS_MAX (block b, value k of row i at {@code b*ROWS_MAX*depth + k*n + i},
+     * n the block's rows), the layout the micro-kernel broadcasts from; in the calling thread's buffer.
+     */
+    private static float[] interleave(float[] x, int xOff, int xRows, int depth) {
+        int size = Math.multiplyExact(xRows, depth);
+        float[] xs = INTERLEAVED.get();
+        if (xs.length < size) {
+            xs = new float[size];
+            INTERLEAVED.set(xs);
+        }
+        for (int i0 = 0; i0 < xRows; i0 += ROWS_MAX) {
+            int n = Math.min(ROWS_MAX, xRows - i0);
+            for (int i = 0; i < n; i++) {
+                int from = xOff + (i0 + i) * depth;
+                for (int k = 0, to = i0 * depth + i; k < depth; k++, to += n) {
+                    xs[to] = x[from + k];
+                }
+            }
+        }
+        return xs;
     }
 }
