@@ -1,5 +1,6 @@
 package org.caffe4j.kernels.simd;
 
+import org.caffe4j.kernels.act.ElementwiseKernels;
 import org.caffe4j.kernels.gemm.GemvMicroKernel;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 import org.caffe4j.kernels.norm.LrnWindowKernel;
@@ -26,7 +27,22 @@ public final class Simd {
     private static final LrnWindowKernel SCALAR_LRN = new LrnScalarKernel();
     private static final LrnWindowKernel VECTOR_LRN = VECTOR_SGEMM == null ? null : loadVectorLrn();
 
+    private static final ElementwiseKernels VECTOR_ELEMENTWISE = VECTOR_SGEMM == null ? null : loadVectorElementwise();
+
     private Simd() {
+    }
+
+    /** ReLU, Eltwise SUM and per-channel affine loops: vector if {@link #enabled()}, else the scalar twin. */
+    public static ElementwiseKernels elementwise() {
+        return VECTOR_ELEMENTWISE != null ? VECTOR_ELEMENTWISE : ElementwiseKernels.SCALAR;
+    }
+
+    private static ElementwiseKernels loadVectorElementwise() {
+        try {
+            return new ElementwiseVector();
+        } catch (LinkageError e) {
+            return null;
+        }
     }
 
     /** The LRN window passes: vector if {@link #enabled()}, else the scalar twin. */
