@@ -2,8 +2,8 @@ package org.caffe4j.ops;
 
 import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.act.ElementwiseKernels;
-import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.kernels.norm.BatchNormReference;
+import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.proto.Caffe;
 
 import java.util.List;
