@@ -1,8 +1,9 @@
 package org.caffe4j.ops;
 
 import org.caffe4j.ir.Shape;
-import org.caffe4j.kernels.act.ChannelAffine;
+import org.caffe4j.kernels.act.ElementwiseKernels;
 import org.caffe4j.kernels.norm.BatchNormReference;
+import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.proto.Caffe;
 
 import java.util.List;
@@ -61,6 +62,16 @@ public final class BatchNormOp implements OpDefinition<BatchNormOp.Params> {
 
     @Override
     public LayerKernel reference(Params p, KernelContext ctx) {
+        return kernel(p, ctx, ElementwiseKernels.SCALAR);
+    }
+
+    /** Stored statistics: the per-channel normalization in vectors when {@link Simd#enabled()} (same bits). */
+    @Override
+    public LayerKernel lower(Params p, KernelContext ctx) {
+        return kernel(p, ctx, Simd.elementwise());
+    }
+
+    private static LayerKernel kernel(Params p, KernelContext ctx, ElementwiseKernels k) {
         Shape x = ctx.inputShapes().get(0);
         int c = channels(x);
         int n = x.dim(0), inner = (int) (x.count() / ((long) n * c));
@@ -79,6 +90,6 @@ public final class BatchNormOp implements OpDefinition<BatchNormOp.Params> {
             std[i] = (float) Math.sqrt(factor * var[i] + p.eps());
         }
         return PerChannel.kernel(n, c, inner, (ins, out, ch, off, len) ->
-                ChannelAffine.normalize(ins[0], out, off, len, m[ch], std[ch]));
+                k.normalize(ins[0], out, off, len, m[ch], std[ch]));
     }
 }

@@ -1,7 +1,9 @@
 package org.caffe4j.ops;
 
 import org.caffe4j.ir.Shape;
+import org.caffe4j.kernels.act.ElementwiseKernels;
 import org.caffe4j.kernels.act.EltwiseReference;
+import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.proto.Caffe;
 
 import java.util.List;
@@ -60,12 +62,22 @@ public final class EltwiseOp implements OpDefinition<EltwiseOp.Params> {
 
     @Override
     public LayerKernel reference(Params p, KernelContext ctx) {
+        return kernel(p, ctx, ElementwiseKernels.SCALAR);
+    }
+
+    /** SUM (residual additions) in vectors when {@link Simd#enabled()}, bit-identical to the reference. */
+    @Override
+    public LayerKernel lower(Params p, KernelContext ctx) {
+        return kernel(p, ctx, Simd.elementwise());
+    }
+
+    private static LayerKernel kernel(Params p, KernelContext ctx, ElementwiseKernels k) {
         int n = (int) ctx.inputShapes().get(0).count();
         int tasks = (n + Elementwise.CHUNK - 1) / Elementwise.CHUNK;
         return (inputs, outputs, par) -> par.forEach(tasks, t -> {
             int from = t * Elementwise.CHUNK, len = Math.min(Elementwise.CHUNK, n - from);
             switch (p.operation()) {
-                case SUM -> EltwiseReference.sum(inputs, p.coeff(), outputs[0], from, len);
+                case SUM -> k.sum(inputs, p.coeff(), outputs[0], from, len);
                 case PROD -> EltwiseReference.prod(inputs, outputs[0], from, len);
                 case MAX -> EltwiseReference.max(inputs, outputs[0], from, len);
             }

@@ -1,6 +1,8 @@
 package org.caffe4j.ops;
 
 import org.caffe4j.ir.Shape;
+import org.caffe4j.kernels.Activation;
+import org.caffe4j.kernels.dense.InnerProductPackedGemm;
 import org.caffe4j.kernels.dense.InnerProductReference;
 import org.caffe4j.proto.Caffe;
 
@@ -76,5 +78,23 @@ public final class InnerProductOp implements OpDefinition<InnerProductOp.Params>
                 org.caffe4j.kernels.act.Activations.relu(outputs[0], 0, outputs[0], 0, m * n, slope);
             }
         };
+    }
+
+    /**
+     * The packed kernel: weights packed once per model (memoised, so a reshape to another batch reuses them), a
+     * weight-streaming GEMV at small batch and the packed SGEMM above it, bias and a planner-fused ReLU applied in
+     * the output pass.
+     */
+    @Override
+    public LayerKernel lower(Params p, KernelContext ctx) {
+        Shape x = ctx.inputShapes().get(0);
+        int k = k(p, x);
+        int m = (int) (x.count() / k), n = p.numOutput();
+        Float slope = ctx.fusedReluSlope();
+        Activation act = slope == null ? Activation.NONE : Activation.relu(slope);
+        InnerProductPackedGemm kernel = ctx.memo("packed-gemm relu=" + slope, () -> new InnerProductPackedGemm(
+                ctx.weights().get(0).data(), p.biasTerm() ? ctx.weights().get(1).data() : null, n, k, p.transpose(),
+                act));
+        return (inputs, outputs, par) -> kernel.forward(inputs[0], 0, m, outputs[0], 0, par);
     }
 }

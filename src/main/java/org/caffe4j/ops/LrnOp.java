@@ -1,6 +1,7 @@
 package org.caffe4j.ops;
 
 import org.caffe4j.ir.Shape;
+import org.caffe4j.kernels.norm.LrnAcrossChannels;
 import org.caffe4j.kernels.norm.LrnReference;
 import org.caffe4j.proto.Caffe;
 
@@ -52,5 +53,24 @@ public final class LrnOp implements OpDefinition<LrnOp.Params> {
         }
         return (inputs, outputs, par) -> par.forEach(x.dim(0), n -> LrnReference.withinChannel(inputs[0], n * image,
                 outputs[0], n * image, c, h, w, p.localSize(), p.alpha(), p.beta(), new float[plane], new float[plane]));
+    }
+
+    /**
+     * ACROSS_CHANNELS runs the running-sum kernel vectorized over pixels, split into (image, pixel block) tasks;
+     * WITHIN_CHANNEL (rare in the model zoo) keeps the reference.
+     */
+    @Override
+    public LayerKernel lower(Params p, KernelContext ctx) {
+        if (!p.acrossChannels()) {
+            return reference(p, ctx);
+        }
+        Shape x = ctx.inputShapes().get(0);
+        int c = x.dim(1), plane = x.dim(2) * x.dim(3), image = c * plane;
+        int blocks = LrnAcrossChannels.blocks(plane);
+        return (inputs, outputs, par) -> par.forEach(x.dim(0) * blocks, task -> {
+            int n = task / blocks;
+            LrnAcrossChannels.forwardBlock(inputs[0], n * image, outputs[0], n * image, c, plane, task % blocks,
+                    p.localSize(), p.alpha(), p.beta(), p.k());
+        });
     }
 }

@@ -1,7 +1,8 @@
 package org.caffe4j.ops;
 
 import org.caffe4j.ir.Shape;
-import org.caffe4j.kernels.act.ChannelAffine;
+import org.caffe4j.kernels.act.ElementwiseKernels;
+import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.proto.Caffe;
 
 import java.util.ArrayList;
@@ -106,6 +107,16 @@ public final class ScaleOp implements OpDefinition<ScaleOp.Params> {
 
     @Override
     public LayerKernel reference(Params p, KernelContext ctx) {
+        return kernel(p, ctx, ElementwiseKernels.SCALAR);
+    }
+
+    /** The per-channel x * scale + bias in vectors when {@link Simd#enabled()} (same bits as the reference). */
+    @Override
+    public LayerKernel lower(Params p, KernelContext ctx) {
+        return kernel(p, ctx, Simd.elementwise());
+    }
+
+    private static LayerKernel kernel(Params p, KernelContext ctx, ElementwiseKernels k) {
         List<Shape> in = ctx.inputShapes();
         int[] v = view(in.get(0), p.twoBottoms() ? in.get(1) : null, p.axis(), p.numAxes(), "scale_param.", null);
         float[] scaleBlob = p.twoBottoms() ? null : ctx.weights().get(0).data();
@@ -113,7 +124,7 @@ public final class ScaleOp implements OpDefinition<ScaleOp.Params> {
         boolean hasBias = bias != null;
         return PerChannel.kernel(v[0], v[1], v[2], (ins, out, c, off, inner) -> {
             float s = scaleBlob != null ? scaleBlob[c] : ins[1][c];
-            ChannelAffine.scaleBias(ins[0], out, off, inner, s, true, hasBias ? bias[c] : 0f, hasBias);
+            k.scaleBias(ins[0], out, off, inner, s, true, hasBias ? bias[c] : 0f, hasBias);
         });
     }
 }

@@ -72,14 +72,15 @@ class LrnOpTest extends OpTestBase {
         double alpha = 0.5 + rnd.nextInt(8) / 4.0, beta = 0.25 + rnd.nextInt(4) / 4.0, k = 1 + rnd.nextInt(3);
         Tensor x = random(rnd, shape);
         Tensor y = runOne(layer("LRN", "x0", "y", "lrn_param { local_size: " + size + " alpha: " + alpha + " beta: "
-                + beta + " k: " + k + " }"), x);
+                + beta + " k: " + k + " }"), java.util.List.of(), Tolerance.APPROX, x);
         assertTensor(Tolerance.APPROX, shape, across(x, size, alpha, beta, k), y);
     }
 
     @Test
     void defaultsAreAlexNetsAcrossChannels() {
         Tensor x = random(new Random(8), 2, 7, 3, 4);
-        assertTensor(Tolerance.APPROX, x.shape(), across(x, 5, 1, 0.75, 1), runOne(layer("LRN", "x0", "y", ""), x));
+        assertTensor(Tolerance.APPROX, x.shape(), across(x, 5, 1, 0.75, 1), runOne(layer("LRN", "x0", "y", ""),
+                java.util.List.of(), Tolerance.APPROX, x));
     }
 
     @ParameterizedTest
@@ -94,6 +95,16 @@ class LrnOpTest extends OpTestBase {
         Tensor y = runOne(layer("LRN", "x0", "y", "lrn_param { norm_region: WITHIN_CHANNEL local_size: " + size
                 + " alpha: " + alpha + " beta: " + beta + " k: 5 }"), x);
         assertTensor(Tolerance.APPROX, shape, within(x, size, alpha, beta), y);
+    }
+
+    /** AlexNet's norm1 and norm2 shapes (batch 2): several pixel blocks per image and a 13x13 tail. */
+    @ParameterizedTest
+    @ValueSource(ints = {55, 27, 13})
+    void acrossChannelsOnAlexNetMaps(int side) {
+        Tensor x = random(new Random(side), 2, 16, side, side);
+        Tensor y = runOne(layer("LRN", "x0", "y", "lrn_param { local_size: 5 alpha: 0.0001 beta: 0.75 }"),
+                java.util.List.of(), Tolerance.APPROX, x);
+        assertTensor(Tolerance.APPROX, x.shape(), across(x, 5, 0.0001, 0.75, 1), y);
     }
 
     @Test

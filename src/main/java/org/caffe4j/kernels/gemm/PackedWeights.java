@@ -44,6 +44,30 @@ public final class PackedWeights {
         if (bias != null && bias.length != groups * rows) {
             throw new IllegalArgumentException("bias has " + bias.length + " values; expected " + groups * rows);
         }
+        return packStrided(src, srcOff, groups, rows, depth, depth, 1, bias);
+    }
+
+    /**
+     * Packs one {@code rows x depth} matrix stored transposed, i.e. row r, column k at {@code src[srcOff + k*rows + r]}
+     * (Caffe's InnerProduct weights with {@code transpose: true}), without a transposed copy of the source.
+     */
+    public static PackedWeights packTransposed(float[] src, int srcOff, int rows, int depth, float[] bias) {
+        if (rows <= 0 || depth <= 0) {
+            throw new IllegalArgumentException("rows and depth must be positive: " + rows + ", " + depth);
+        }
+        if (srcOff < 0 || (long) srcOff + (long) rows * depth > src.length) {
+            throw new IllegalArgumentException("weights array too short: need " + (long) rows * depth
+                    + " values from offset " + srcOff + ", have " + src.length);
+        }
+        if (bias != null && bias.length != rows) {
+            throw new IllegalArgumentException("bias has " + bias.length + " values; expected " + rows);
+        }
+        return packStrided(src, srcOff, 1, rows, depth, 1, rows, bias);
+    }
+
+    /** Row r, column k of group g at {@code src[srcOff + (g*rows + r)*rowStride + k*colStride]}. */
+    private static PackedWeights packStrided(float[] src, int srcOff, int groups, int rows, int depth, int rowStride,
+                                             int colStride, float[] bias) {
         int ppg = (rows + MR - 1) / MR;
         // Padded to whole panels so the micro-kernel can read MR bias values for an edge panel too.
         float[] paddedBias = null;
@@ -57,10 +81,22 @@ public final class PackedWeights {
         for (int g = 0; g < groups; g++) {
             for (int p = 0; p < ppg; p++) {
                 int base = (g * ppg + p) * MR * depth;
-                for (int r = 0; r < MR && p * MR + r < rows; r++) {
-                    int from = srcOff + (g * rows + p * MR + r) * depth;
+                int valid = Math.min(MR, rows - p * MR);
+                long first = srcOff + (long) (g * rows + p * MR) * rowStride;
+                if (colStride == 1) {
+                    for (int r = 0; r < valid; r++) {
+                        int from = (int) (first + (long) r * rowStride);
+                        for (int k = 0; k < depth; k++) {
+                            panels[base + k * MR + r] = src[from + k];
+                        }
+                    }
+                } else {
+                    // Transposed source: a panel's MR rows at one k are adjacent, so copy them k by k.
                     for (int k = 0; k < depth; k++) {
-                        panels[base + k * MR + r] = src[from + k];
+                        int from = (int) (first + (long) k * colStride);
+                        for (int r = 0; r < valid; r++) {
+                            panels[base + k * MR + r] = src[from + r * rowStride];
+                        }
                     }
                 }
             }

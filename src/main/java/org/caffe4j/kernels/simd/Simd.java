@@ -1,6 +1,9 @@
 package org.caffe4j.kernels.simd;
 
+import org.caffe4j.kernels.act.ElementwiseKernels;
+import org.caffe4j.kernels.gemm.GemvMicroKernel;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
+import org.caffe4j.kernels.norm.LrnWindowKernel;
 
 /**
  * The one switch between Vector API kernels and their scalar twins.
@@ -18,7 +21,46 @@ public final class Simd {
     private static final SgemmMicroKernel SCALAR_SGEMM = new SgemmScalarKernel(
             VECTOR_SGEMM != null ? VECTOR_SGEMM.nr() : SCALAR_TILE_WIDTH);
 
+    private static final GemvMicroKernel SCALAR_GEMV = new GemvScalarKernel();
+    private static final GemvMicroKernel VECTOR_GEMV = VECTOR_SGEMM == null ? null : loadVectorGemv();
+
+    private static final LrnWindowKernel SCALAR_LRN = new LrnScalarKernel();
+    private static final LrnWindowKernel VECTOR_LRN = VECTOR_SGEMM == null ? null : loadVectorLrn();
+
+    private static final ElementwiseKernels VECTOR_ELEMENTWISE = VECTOR_SGEMM == null ? null : loadVectorElementwise();
+
     private Simd() {
+    }
+
+    /** ReLU, Eltwise SUM and per-channel affine loops: vector if {@link #enabled()}, else the scalar twin. */
+    public static ElementwiseKernels elementwise() {
+        return VECTOR_ELEMENTWISE != null ? VECTOR_ELEMENTWISE : ElementwiseKernels.SCALAR;
+    }
+
+    private static ElementwiseKernels loadVectorElementwise() {
+        try {
+            return new ElementwiseVector();
+        } catch (LinkageError e) {
+            return null;
+        }
+    }
+
+    /** The LRN window passes: vector if {@link #enabled()}, else the scalar twin. */
+    public static LrnWindowKernel lrnKernel() {
+        return VECTOR_LRN != null ? VECTOR_LRN : SCALAR_LRN;
+    }
+
+    /** The scalar LRN twin, whatever the switch says. */
+    public static LrnWindowKernel scalarLrnKernel() {
+        return SCALAR_LRN;
+    }
+
+    private static LrnWindowKernel loadVectorLrn() {
+        try {
+            return new LrnVectorKernel();
+        } catch (LinkageError e) {
+            return null;
+        }
     }
 
     /** Whether kernels use the Vector API (property caffe4j.simd is not false and the module is present). */
@@ -34,6 +76,24 @@ public final class Simd {
     /** The scalar twin, whatever the switch says (same tile width as {@link #sgemmKernel()}). */
     public static SgemmMicroKernel scalarSgemmKernel() {
         return SCALAR_SGEMM;
+    }
+
+    /** The GEMV kernel for few-row products: vector if {@link #enabled()} and 8-float vectors exist, else scalar. */
+    public static GemvMicroKernel gemvKernel() {
+        return VECTOR_GEMV != null ? VECTOR_GEMV : SCALAR_GEMV;
+    }
+
+    /** The scalar GEMV twin, whatever the switch says. */
+    public static GemvMicroKernel scalarGemvKernel() {
+        return SCALAR_GEMV;
+    }
+
+    private static GemvMicroKernel loadVectorGemv() {
+        try {
+            return new GemvVectorKernel();
+        } catch (LinkageError | IllegalStateException e) {
+            return null;
+        }
     }
 
     private static SgemmMicroKernel loadVectorSgemm() {

@@ -4,8 +4,12 @@ import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.conv.Conv2dPointwiseGemm;
 import org.caffe4j.kernels.conv.ConvShape;
+import org.caffe4j.kernels.dense.InnerProductPackedGemm;
 
-/** Run in a child JVM by {@link SimdTest}: prints whether SIMD is on and the result of a tiny convolution. */
+/**
+ * Run in a child JVM by {@link SimdTest}: prints whether SIMD is on, the result of a tiny convolution and a tiny
+ * inner product (GEMV path), and which GEMV, LRN and elementwise kernels {@link Simd} picked.
+ */
 public final class SimdProbe {
     private SimdProbe() {
     }
@@ -21,6 +25,18 @@ public final class SimdProbe {
         for (float v : out) {
             sb.append((int) v).append(',');
         }
+        // y[n] = relu(sum_k x[k] * W[n][k] + b[n]) with x = {1, 2, 3}: W rows {1,1,1} and {-1,0,0}, bias {0, -1}.
+        float[] y = new float[2];
+        new InnerProductPackedGemm(new float[] {1, 1, 1, -1, 0, 0}, new float[] {0, -1}, 2, 3, false,
+                Activation.RELU).forward(new float[] {1, 2, 3}, 0, 1, y, 0, Parallel.SERIAL);
+        sb.append(" ip=");
+        for (float v : y) {
+            sb.append((int) v).append(',');
+        }
+        sb.append(" gemv=").append(Simd.gemvKernel().getClass().getSimpleName())
+                .append(" lrn=").append(Simd.lrnKernel().getClass().getSimpleName())
+                .append(" elementwise=").append(Simd.elementwise() == org.caffe4j.kernels.act.ElementwiseKernels.SCALAR
+                        ? "scalar" : "vector");
         System.out.println(sb);
     }
 }

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /** The SIMD switch: on by default with the module, off by property, and a silent scalar fallback without it. */
 class SimdTest {
-    private static final String EXPECTED_OUT = "out=1,3,5,1,3,5,";
+    private static final String EXPECTED_OUT = "out=1,3,5,1,3,5, ip=6,0,";
+    private static final String SCALAR_KERNELS = " gemv=GemvScalarKernel lrn=LrnScalarKernel elementwise=scalar";
+    private static final String VECTOR_KERNELS = " gemv=GemvVectorKernel lrn=LrnVectorKernel elementwise=vector";
 
     @Test
     void enabledInThisJvmWhichHasTheVectorModule() {
@@ -24,19 +26,19 @@ class SimdTest {
     @Test
     void propertyFalseForcesScalar() throws Exception {
         String line = probe("--add-modules=jdk.incubator.vector", "-Dcaffe4j.simd=false");
-        assertEquals("enabled=false " + EXPECTED_OUT, line);
+        assertEquals("enabled=false " + EXPECTED_OUT + SCALAR_KERNELS, line);
     }
 
     @Test
     void missingVectorModuleFallsBackToScalar() throws Exception {
         String line = probe();
-        assertEquals("enabled=false " + EXPECTED_OUT, line);
+        assertEquals("enabled=false " + EXPECTED_OUT + SCALAR_KERNELS, line);
     }
 
     @Test
     void vectorPathInAChildJvmGivesTheSameResult() throws Exception {
         String line = probe("--add-modules=jdk.incubator.vector");
-        assertEquals("enabled=true " + EXPECTED_OUT, line);
+        assertEquals("enabled=true " + EXPECTED_OUT + VECTOR_KERNELS, line);
     }
 
     /** Runs {@link SimdProbe} in a fresh JVM with the given options and returns its last output line. */

@@ -1,0 +1,113 @@
+package org.caffe4j.kernels.gemm;
+
+import org.caffe4j.kernels.Activation;
+import org.caffe4j.kernels.Parallel;
+import org.caffe4j.kernels.simd.Simd;
+
+/**
+ * Y = act(X·Aᵀ + bias) for a few rows of X, with A the prepacked weights ({@link PackedWeights}, one group of
+ * rows x depth) and X, Y row-major: {@code x[xOff + i*depth + k]}, {@code y[yOff + i*rows + r]}. This is a fully
+ * connected layer at small batch, where every weight is used for only a few multiply-adds: the work is a
+ * stream over the weights, and the SGEMM tile (which pads the few columns to a whole vector) would spend most of
+ * its arithmetic on padding.
+ *
+ * <p>The weight panels are split into contiguous blocks, one task each, so each weight is read from memory once per
+ * call (X rows past the first {@link GemvMicroKernel#ROWS_MAX} re-read the panel from cache). The number of tasks
+ * depends only on the shape, and every output is computed by one micro-kernel call whose float-op sequence does
+ * not depend on the split or on the other rows, so results are bit-identical for any thread count and batch size.
+ */
+public final class PackedGemv {
+    /** Split into this many tasks (when there are enough panels): balances 2–4 threads on a busy machine. */
+    static final int TARGET_TASKS = 16;
+
+    private static final int MR = SgemmMicroKernel.MR;
+    private static final int ROWS_MAX = GemvMicroKernel.ROWS_MAX;
+    /** The caller's buffer for the interleaved input rows, read by all tasks of its call. */
+    private static final ThreadLocal<float[]> INTERLEAVED = ThreadLocal.withInitial(() -> new float[0]);
+
+    private PackedGemv() {
+    }
+
+    /** Multiplies with the kernel {@link Simd} selects. */
+    public static void multiply(PackedWeights a, float[] x, int xOff, int xRows, float[] y, int yOff,
+                                Activation act, Parallel par) {
+        multiply(a, x, xOff, xRows, y, yOff, act, par, Simd.gemvKernel());
+    }
+
+    public static void multiply(PackedWeights a, float[] x, int xOff, int xRows, float[] y, int yOff,
+                                Activation act, Parallel par, GemvMicroKernel kernel) {
+        if (a.groups() != 1) {
+            throw new IllegalArgumentException("GEMV takes one group of weights, not " + a.groups());
+        }
+        int rows = a.rows();
+        int depth = a.depth();
+        if (xRows <= 0) {
+            throw new IllegalArgumentException("xRows must be positive: " + xRows);
+        }
+        if (xOff < 0 || xOff + (long) xRows * depth > x.length) {
+            throw new IllegalArgumentException("input array too short: need " + (long) xRows * depth
+                    + " values from offset " + xOff + ", have " + x.length);
+        }
+        if (yOff < 0 || yOff + (long) xRows * rows > y.length) {
+            throw new IllegalArgumentException("output array too short: need " + (long) xRows * rows
+                    + " values from offset " + yOff + ", have " + y.length);
+        }
+        int panels = a.panelsPerGroup();
+        int perTask = Math.max(1, (panels + TARGET_TASKS - 1) / TARGET_TASKS);
+        int tasks = (panels + perTask - 1) / perTask;
+        boolean relu = act.relu();
+        float slope = act.negativeSlope();
+        float[] w = a.data();
+        float[] bias = a.paddedBias();
+        float[] xs = xRows == 1 ? x : interleave(x, xOff, xRows, depth);
+        int xsOff = xRows == 1 ? xOff : 0;
+        par.forEach(tasks, task -> {
+            int p1 = Math.min(panels, (task + 1) * perTask);
+            float[] edge = null;
+            for (int p = task * perTask; p < p1; p++) {
+                int row0 = p * MR;
+                int aOff = a.offset(0, p, 0);
+                for (int i = 0; i < xRows; i += ROWS_MAX) {
+                    int n = Math.min(ROWS_MAX, xRows - i);
+                    int xAt = xsOff + i * depth;
+                    if (row0 + MR <= rows) {
+                        kernel.panel(depth, w, aOff, xs, xAt, n, y, yOff + i * rows + row0, rows, bias, row0,
+                                relu, slope);
+                    } else {
+                        // Last panel, partly padding: compute into a small tile and copy the real rows out.
+                        if (edge == null) {
+                            edge = new float[ROWS_MAX * MR];
+                        }
+                        kernel.panel(depth, w, aOff, xs, xAt, n, edge, 0, MR, bias, row0, relu, slope);
+                        for (int j = 0; j < n; j++) {
+                            System.arraycopy(edge, j * MR, y, yOff + (i + j) * rows + row0, rows - row0);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * The input rows interleaved in blocks of ROWS_MAX (block b, value k of row i at {@code b*ROWS_MAX*depth + k*n + i},
+     * n the block's rows), the layout the micro-kernel broadcasts from; in the calling thread's buffer.
+     */
+    private static float[] interleave(float[] x, int xOff, int xRows, int depth) {
+        int size = Math.multiplyExact(xRows, depth);
+        float[] xs = INTERLEAVED.get();
+        if (xs.length < size) {
+            xs = new float[size];
+            INTERLEAVED.set(xs);
+        }
+        for (int i0 = 0; i0 < xRows; i0 += ROWS_MAX) {
+            int n = Math.min(ROWS_MAX, xRows - i0);
+            for (int i = 0; i < n; i++) {
+                int from = xOff + (i0 + i) * depth;
+                for (int k = 0, to = i0 * depth + i; k < depth; k++, to += n) {
+                    xs[to] = x[from + k];
+                }
+            }
+        }
+        return xs;
+    }
+}

@@ -1,0 +1,81 @@
+package org.caffe4j.kernels.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.caffe4j.kernels.act.ElementwiseKernels;
+
+/**
+ * Vector API versions of {@link ElementwiseKernels}: whole vectors, then the scalar twin for the tail. Each element
+ * gets the scalar code's operations (ReLU as a select on x &gt; 0, so NaN and -0 come out as in the scalar loop).
+ * In-place calls are safe: every vector is loaded before the same positions are stored. Loaded only through
+ * {@link Simd}.
+ */
+final class ElementwiseVector implements ElementwiseKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    @Override
+    public void relu(float[] in, int inOff, float[] out, int outOff, int n, float negativeSlope) {
+        int end = S.loopBound(n);
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        if (negativeSlope == 0f) {
+            for (; i < end; i += L) {
+                FloatVector v = FloatVector.fromArray(S, in, inOff + i);
+                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, outOff + i);
+            }
+        } else {
+            for (; i < end; i += L) {
+                FloatVector v = FloatVector.fromArray(S, in, inOff + i);
+                v.mul(negativeSlope).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, outOff + i);
+            }
+        }
+        SCALAR.relu(in, inOff + i, out, outOff + i, n - i, negativeSlope);
+    }
+
+    @Override
+    public void sum(float[][] ins, float[] coeff, float[] out, int from, int n) {
+        int end = from + S.loopBound(n);
+        int i = from;
+        for (; i < end; i += L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int b = 0; b < ins.length; b++) {
+                acc = acc.add(FloatVector.fromArray(S, ins[b], i).mul(coeff[b]));
+            }
+            acc.intoArray(out, i);
+        }
+        SCALAR.sum(ins, coeff, out, i, from + n - i);
+    }
+
+    @Override
+    public void normalize(float[] in, float[] out, int off, int inner, float mean, float std) {
+        int end = off + S.loopBound(inner);
+        int i = off;
+        for (; i < end; i += L) {
+            FloatVector.fromArray(S, in, i).sub(mean).div(std).intoArray(out, i);
+        }
+        SCALAR.normalize(in, out, i, off + inner - i, mean, std);
+    }
+
+    @Override
+    public void scaleBias(float[] in, float[] out, int off, int inner, float scale, boolean hasScale, float bias,
+                          boolean hasBias) {
+        int end = off + S.loopBound(inner);
+        int i = off;
+        if (hasScale && hasBias) {
+            for (; i < end; i += L) {
+                FloatVector.fromArray(S, in, i).mul(scale).add(bias).intoArray(out, i);
+            }
+        } else if (hasScale) {
+            for (; i < end; i += L) {
+                FloatVector.fromArray(S, in, i).mul(scale).intoArray(out, i);
+            }
+        } else if (hasBias) {
+            for (; i < end; i += L) {
+                FloatVector.fromArray(S, in, i).add(bias).intoArray(out, i);
+            }
+        }
+        SCALAR.scaleBias(in, out, i, off + inner - i, scale, hasScale, bias, hasBias);
+    }
+}

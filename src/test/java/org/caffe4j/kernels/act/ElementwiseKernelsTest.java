@@ -1,0 +1,110 @@
+package org.caffe4j.kernels.act;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.caffe4j.kernels.simd.Simd;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Vector API elementwise kernels against their scalar twins, bit for bit (compared as raw bits, so -0 and
+ * NaN count), on lengths around the vector width, at offsets, in place and out of place, with special values.
+ */
+class ElementwiseKernelsTest {
+    private static final ElementwiseKernels VECTOR = Simd.elementwise();
+    private static final ElementwiseKernels SCALAR = ElementwiseKernels.SCALAR;
+    private static final float[] SPECIAL = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+            Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, 1e-40f, -1e-40f};
+
+    @Test
+    void vectorKernelsAreInUseWhenSimdIsEnabled() {
+        if (Simd.enabled()) {
+            assertNotSame(SCALAR, VECTOR);
+        } else {
+            assertEquals(SCALAR, VECTOR);
+        }
+    }
+
+    static float[] values(long seed, int n) {
+        Random rnd = new Random(seed);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rnd.nextInt(5) == 0 ? SPECIAL[rnd.nextInt(SPECIAL.length)] : (rnd.nextFloat() * 2 - 1) * 10;
+        }
+        return x;
+    }
+
+    static void assertSameBits(float[] expected, float[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])
+                    && !(Float.isNaN(expected[i]) && Float.isNaN(actual[i]))) {
+                throw new AssertionError(what + ": index " + i + " expected " + expected[i] + ", got " + actual[i]);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 16, 33, 100, 1027})
+    void relu(int n) {
+        for (float slope : new float[] {0f, 0.1f, -2f}) {
+            float[] in = values(n, n + 5);
+            float[] expected = new float[n + 9];
+            float[] actual = new float[n + 9];
+            SCALAR.relu(in, 5, expected, 9, n, slope);
+            VECTOR.relu(in, 5, actual, 9, n, slope);
+            assertSameBits(expected, actual, "relu slope " + slope);
+            float[] inPlace = in.clone();
+            VECTOR.relu(inPlace, 5, inPlace, 5, n, slope);
+            assertSameBits(Arrays.copyOfRange(expected, 9, 9 + n), Arrays.copyOfRange(inPlace, 5, 5 + n),
+                    "relu in place, slope " + slope);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 16, 33, 100, 1027})
+    void eltwiseSum(int n) {
+        float[][] ins = {values(n, n + 3), values(n + 1, n + 3), values(n + 2, n + 3)};
+        float[] coeff = {1f, -0.5f, 3f};
+        float[] expected = new float[n + 3];
+        float[] actual = new float[n + 3];
+        SCALAR.sum(ins, coeff, expected, 3, n);
+        VECTOR.sum(ins, coeff, actual, 3, n);
+        assertSameBits(expected, actual, "sum");
+        float[][] inPlace = {ins[0].clone(), ins[1], ins[2]};
+        VECTOR.sum(inPlace, coeff, inPlace[0], 3, n);
+        assertSameBits(Arrays.copyOfRange(expected, 3, 3 + n), Arrays.copyOfRange(inPlace[0], 3, 3 + n),
+                "sum in place");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 16, 33, 100, 1027})
+    void normalize(int n) {
+        float[] in = values(n, n + 4);
+        float[] expected = in.clone();
+        float[] actual = in.clone();
+        SCALAR.normalize(in, expected, 4, n, 0.3f, 1.7f);
+        VECTOR.normalize(in, actual, 4, n, 0.3f, 1.7f);
+        assertSameBits(expected, actual, "normalize");
+        VECTOR.normalize(actual, actual, 0, n, -2f, 0f); // in place, division by zero
+        SCALAR.normalize(expected, expected, 0, n, -2f, 0f);
+        assertSameBits(expected, actual, "normalize in place");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 16, 33, 100, 1027})
+    void scaleBias(int n) {
+        boolean[][] flags = {{true, true}, {true, false}, {false, true}, {false, false}};
+        for (boolean[] f : flags) {
+            float[] in = values(n, n + 2);
+            float[] expected = new float[n + 2];
+            float[] actual = new float[n + 2];
+            SCALAR.scaleBias(in, expected, 2, n, -1.25f, f[0], 0.75f, f[1]);
+            VECTOR.scaleBias(in, actual, 2, n, -1.25f, f[0], 0.75f, f[1]);
+            assertSameBits(expected, actual, "scaleBias " + Arrays.toString(f));
+        }
+    }
+}
