@@ -23,12 +23,12 @@ final class ElementwiseVector implements ElementwiseKernels {
         if (negativeSlope == 0f) {
             for (; i < end; i += L) {
                 FloatVector v = FloatVector.fromArray(S, in, inOff + i);
-                zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, outOff + i);
+                v.blend(zero, v.compare(VectorOperators.LT, 0f)).intoArray(out, outOff + i);
             }
         } else {
             for (; i < end; i += L) {
                 FloatVector v = FloatVector.fromArray(S, in, inOff + i);
-                v.mul(negativeSlope).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, outOff + i);
+                v.blend(v.mul(negativeSlope), v.compare(VectorOperators.LT, 0f)).intoArray(out, outOff + i);
             }
         }
         SCALAR.relu(in, inOff + i, out, outOff + i, n - i, negativeSlope);

@@ -47,6 +47,31 @@ class ElementwiseKernelsTest {
         }
     }
 
+    /** Caffe computes max(x, 0) + slope * min(x, 0): NaN propagates, -0 stays -0, negatives become +0 or slope*x. */
+    @Test
+    void reluFollowsCaffesFormulaOnSpecialValues() {
+        float[] in = new float[40];
+        for (int i = 0; i < in.length; i += 4) {
+            in[i] = Float.NaN;
+            in[i + 1] = -0f;
+            in[i + 2] = -3f;
+            in[i + 3] = 2f;
+        }
+        for (ElementwiseKernels k : new ElementwiseKernels[] {SCALAR, VECTOR}) {
+            float[] out = new float[in.length];
+            k.relu(in, 0, out, 0, in.length, 0f);
+            for (int i = 0; i < in.length; i += 4) {
+                assertEquals(Float.NaN, out[i]);
+                assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(out[i + 1]));
+                assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(out[i + 2]));
+                assertEquals(2f, out[i + 3]);
+            }
+            k.relu(in, 0, out, 0, in.length, 0.5f);
+            assertEquals(Float.NaN, out[0]);
+            assertEquals(-1.5f, out[2]);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 16, 33, 100, 1027})
     void relu(int n) {
