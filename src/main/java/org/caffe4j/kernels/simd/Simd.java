@@ -1,6 +1,8 @@
 package org.caffe4j.kernels.simd;
 
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
+import org.caffe4j.kernels.pool.MaxPoolKernel;
+import org.caffe4j.kernels.pool.Pool2dDirect;
 
 /**
  * The one switch between Vector API kernels and their scalar twins.
@@ -18,6 +20,9 @@ public final class Simd {
     private static final SgemmMicroKernel SCALAR_SGEMM = new SgemmScalarKernel(
             VECTOR_SGEMM != null ? VECTOR_SGEMM.nr() : SCALAR_TILE_WIDTH);
 
+    private static final MaxPoolKernel VECTOR_MAX_POOL = VECTOR_SGEMM != null ? loadVectorMaxPool() : null;
+    private static final MaxPoolKernel SCALAR_MAX_POOL = Pool2dDirect::max;
+
     private Simd() {
     }
 
@@ -34,6 +39,19 @@ public final class Simd {
     /** The scalar twin, whatever the switch says (same tile width as {@link #sgemmKernel()}). */
     public static SgemmMicroKernel scalarSgemmKernel() {
         return SCALAR_SGEMM;
+    }
+
+    /** The MAX pooling kernel to use: the vector one if {@link #enabled()}, else {@link Pool2dDirect#max}. */
+    public static MaxPoolKernel maxPoolKernel() {
+        return VECTOR_MAX_POOL != null ? VECTOR_MAX_POOL : SCALAR_MAX_POOL;
+    }
+
+    private static MaxPoolKernel loadVectorMaxPool() {
+        try {
+            return new MaxPoolVectorKernel();
+        } catch (LinkageError e) {
+            return null;
+        }
     }
 
     private static SgemmMicroKernel loadVectorSgemm() {
