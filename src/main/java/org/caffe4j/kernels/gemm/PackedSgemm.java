@@ -90,6 +90,10 @@ public final class PackedSgemm {
         if ((long) images * pixels > Integer.MAX_VALUE / 2) {
             throw new IllegalArgumentException("too many columns: " + images + " x " + pixels);
         }
+        if (usesFewColumnsPath(a, images * pixels, kernel.nr())) {
+            multiplyFewColumns(a, b, images, pixels, c, cOff, cImageStride, act, par, kernel);
+            return;
+        }
         Call call = new Call(a, b, images * pixels, pixels, c, cOff, cImageStride, act, kernel);
         if (call.mBlocks > 1) {
             // Several A blocks would each pack the same B block: pack all of B once (in parallel), then share it.
@@ -103,6 +107,138 @@ public final class PackedSgemm {
             par.forEach(a.groups() * call.colTiles, call::packSharedTile);
         }
         par.forEach(call.tasks, call);
+    }
+
+    /**
+     * Whether C is computed transposed (see {@link FewColumnsCall}): for weight-heavy products (more rows than
+     * columns, K in one slice) whose column count pads to fewer columns in MR-wide panels than in nr-wide tiles,
+     * e.g. NIN's 6x6 maps at batch 1: 36 columns are 5 panels of 8 (40) instead of a tile of 32 plus a half tile
+     * of 16 (48, and a half tile runs at about the cost of a full one).
+     */
+    static boolean usesFewColumnsPath(PackedWeights a, int n, int nr) {
+        if (a.depth() > KC_MAX || a.rows() <= n) {
+            return false;
+        }
+        int rem = n % nr;
+        int tilePadded = (n / nr) * nr + (rem == 0 ? 0 : rem <= nr / 2 ? nr / 2 : nr);
+        return ceilDiv(n, MR) * MR < tilePadded;
+    }
+
+    /**
+     * C^T = B^T A^T: the B columns (pixels) are packed into MR-wide panels that take A's place in the micro-kernel,
+     * and the weights, as column tiles of nr output channels ({@link PackedWeights#channelTiles}), take B's. Each
+     * output is still acc = 0, fma over k ascending, then acc + bias (the tile starts from a copy of the bias and is
+     * run in accumulate mode) and the activation: exactly the float operations of the normal path, so results are
+     * bit-identical whichever path a shape takes (a batch and its single images may take different ones).
+     */
+    private static void multiplyFewColumns(PackedWeights a, PanelSource b, int images, int pixels, float[] c,
+                                           int cOff, int cImageStride, Activation act, Parallel par,
+                                           SgemmMicroKernel kernel) {
+        int n = images * pixels;
+        int depth = a.depth();
+        int panels = ceilDiv(n, MR);
+        int size = a.groups() * panels * MR * depth;
+        float[] columnPanels = SHARED_B.get();
+        if (columnPanels.length < size) {
+            columnPanels = new float[size];
+            SHARED_B.set(columnPanels);
+        }
+        FewColumnsCall call = new FewColumnsCall(a, a.channelTiles(kernel.nr()), b, columnPanels, panels, n, pixels,
+                c, cOff, cImageStride, act, kernel);
+        par.forEach(a.groups() * panels, call::packPanel);
+        par.forEach(call.tasks, call);
+    }
+
+    /** One transposed multiplication; a task index maps to (group, block of channel tiles). */
+    private static final class FewColumnsCall implements IntConsumer {
+        final PackedWeights a;
+        final PackedWeights.ChannelTiles weights;
+        final PanelSource b;
+        final float[] columnPanels;
+        final int panels;
+        final int n;
+        final int pixels;
+        final float[] c;
+        final int cOff;
+        final int cImageStride;
+        final boolean relu;
+        final float slope;
+        final SgemmMicroKernel kernel;
+        final int nr;
+        final int tilesPerTask;
+        final int blocks;
+        final int tasks;
+
+        FewColumnsCall(PackedWeights a, PackedWeights.ChannelTiles weights, PanelSource b, float[] columnPanels,
+                       int panels, int n, int pixels, float[] c, int cOff, int cImageStride, Activation act,
+                       SgemmMicroKernel kernel) {
+            this.a = a;
+            this.weights = weights;
+            this.b = b;
+            this.columnPanels = columnPanels;
+            this.panels = panels;
+            this.n = n;
+            this.pixels = pixels;
+            this.c = c;
+            this.cOff = cOff;
+            this.cImageStride = cImageStride;
+            this.relu = act.relu();
+            this.slope = act.negativeSlope();
+            this.kernel = kernel;
+            this.nr = kernel.nr();
+            int tiles = weights.tilesPerGroup();
+            int wanted = Math.min(tiles, Math.max(1, ceilDiv(TARGET_TASKS, a.groups())));
+            this.tilesPerTask = ceilDiv(tiles, wanted);
+            this.blocks = ceilDiv(tiles, tilesPerTask);
+            this.tasks = a.groups() * blocks;
+        }
+
+        /** Packs columns p*MR .. p*MR+MR-1 of group g's B as an MR-row panel (the layout A panels have). */
+        void packPanel(int groupPanel) {
+            int g = groupPanel / panels;
+            int p = groupPanel % panels;
+            int j0 = p * MR;
+            b.pack(g, 0, a.depth(), j0, Math.min(MR, n - j0), MR, columnPanels, groupPanel * MR * a.depth());
+        }
+
+        @Override
+        public void accept(int task) {
+            int g = task / blocks;
+            int tiles = weights.tilesPerGroup();
+            int t0 = (task % blocks) * tilesPerTask;
+            int t1 = Math.min(tiles, t0 + tilesPerTask);
+            float[] tile = SCRATCH.get();
+            if (tile.length < MR * nr) {
+                tile = new float[MR * nr];
+                SCRATCH.set(tile);
+            }
+            int depth = a.depth();
+            int rows = a.rows();
+            float[] bias = weights.bias();
+            for (int t = t0; t < t1; t++) {
+                int tileAt = g * tiles + t;
+                int channel0 = t * nr;
+                int channels = Math.min(nr, rows - channel0);
+                for (int p = 0; p < panels; p++) {
+                    for (int r = 0; r < MR; r++) {
+                        System.arraycopy(bias, tileAt * nr, tile, r * nr, nr);
+                    }
+                    kernel.tile(depth, columnPanels, (g * panels + p) * MR * depth, weights.data(),
+                            tileAt * depth * nr, tile, 0, nr, true, null, 0, relu, slope);
+                    // Tile row r is column j0 + r of C: write it down C's column (one output channel per lane).
+                    int j0 = p * MR;
+                    int columns = Math.min(MR, n - j0);
+                    for (int r = 0; r < columns; r++) {
+                        int image = (j0 + r) / pixels;
+                        int at = cOff + image * cImageStride + (g * rows + channel0) * pixels
+                                + (j0 + r - image * pixels);
+                        for (int ch = 0; ch < channels; ch++) {
+                            c[at + ch * pixels] = tile[r * nr + ch];
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** One multiplication's plan and operands; a task index maps to (group, A block, B block). */
