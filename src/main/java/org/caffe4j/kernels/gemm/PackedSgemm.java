@@ -38,6 +38,11 @@ public final class PackedSgemm {
     static final int KC_MAX = 4096;
     /** Most floats one task packs per K slice (512 KB), so the block stays in L2 while A panels sweep it. */
     static final int B_BLOCK_FLOATS = 128 * 1024;
+    /**
+     * Most floats of A one task holds (512 KB) when B is shared, so that its A panels stay in L2 while each B
+     * tile is swept by all of them (see {@link Call#accept}).
+     */
+    static final int A_BLOCK_FLOATS = 128 * 1024;
     /** Split work until there are this many tasks, enough to balance 2–4 threads on a busy machine. */
     static final int TARGET_TASKS = 8;
     /** Do not split A blocks below this many panels: each A block repacks its B block. */
@@ -296,6 +301,8 @@ public final class PackedSgemm {
                 while (a.groups() * ceilDiv(panels, ppt) < TARGET_TASKS && ppt >= 2 * MIN_PANELS_PER_TASK) {
                     ppt = ceilDiv(ppt, 2);
                 }
+                // Small enough A blocks to stay in L2 (conv4-1024 at batch 8: 4 panels of 3456, 32 tasks).
+                ppt = Math.max(1, Math.min(ppt, A_BLOCK_FLOATS / (kc * MR)));
             } else {
                 tpt = Math.max(1, Math.min(colTiles, B_BLOCK_FLOATS / (kc * nr)));
                 while (a.groups() * ceilDiv(colTiles, tpt) * ceilDiv(panels, ppt) < TARGET_TASKS) {
@@ -348,9 +355,6 @@ public final class PackedSgemm {
                 SCRATCH.set(buf);
             }
             int edge = scratchFloats - MR * nr;
-            float[] w = a.data();
-            float[] bias = a.paddedBias();
-            int rows = a.rows();
             int depth = a.depth();
             for (int s = 0; s < kSlices; s++) {
                 int k0 = s * kc;
@@ -368,35 +372,53 @@ public final class PackedSgemm {
                     bBase = sharedOffset(g, k0, kcur, t0);
                 }
                 boolean accumulate = s > 0;
-                boolean last = s == kSlices - 1;
-                for (int p = p0; p < p1; p++) {
-                    int aOff = a.offset(g, p, k0);
-                    int row0 = p * MR;
-                    int rowsValid = Math.min(MR, rows - row0);
-                    int biasOff = (g * a.panelsPerGroup() + p) * MR;
-                    int cRow = cOff + (g * rows + row0) * pixels; // row0's first pixel in image 0
+                boolean applyRelu = s == kSlices - 1 && relu;
+                if (sharedB != null && (long) (p1 - p0) * kcur * MR <= A_BLOCK_FLOATS) {
+                    // Each B tile stays in L2 while this task's A panels (also in L2) sweep it; sweeping all of
+                    // a large shared B for every panel instead re-reads it from L3 or memory once per panel.
                     for (int t = t0; t < t1; t++) {
-                        int width = tileWidth(t);
-                        int j0 = t * nr;
-                        int colsValid = Math.min(width, n - j0);
-                        int bOff = bBase + (t - t0) * nr * kcur;
-                        int image = j0 / pixels;
-                        int pixel = j0 - image * pixels;
-                        if (rowsValid == MR && colsValid == width && pixel + width <= pixels) {
-                            run(width, kcur, w, aOff, bp, bOff, c, cRow + image * cImageStride + pixel, pixels,
-                                    accumulate, bias, biasOff, last && relu);
-                        } else {
-                            // Edge tile (or one spanning two images): same kernel on a scratch tile, so each
-                            // output sees the same float operations as in a full tile.
-                            if (accumulate) {
-                                transfer(false, cRow, j0, rowsValid, colsValid, buf, edge, width);
-                            }
-                            run(width, kcur, w, aOff, bp, bOff, buf, edge, width, accumulate, bias, biasOff,
-                                    last && relu);
-                            transfer(true, cRow, j0, rowsValid, colsValid, buf, edge, width);
+                        for (int p = p0; p < p1; p++) {
+                            tile(g, p, t, t0, k0, kcur, bp, bBase, accumulate, applyRelu, buf, edge);
+                        }
+                    }
+                } else {
+                    for (int p = p0; p < p1; p++) {
+                        for (int t = t0; t < t1; t++) {
+                            tile(g, p, t, t0, k0, kcur, bp, bBase, accumulate, applyRelu, buf, edge);
                         }
                     }
                 }
+            }
+        }
+
+        /** Runs the MR x width tile of A panel p and B tile t for one K slice. */
+        private void tile(int g, int p, int t, int t0, int k0, int kcur, float[] bp, int bBase, boolean accumulate,
+                          boolean applyRelu, float[] buf, int edge) {
+            float[] w = a.data();
+            float[] bias = a.paddedBias();
+            int rows = a.rows();
+            int aOff = a.offset(g, p, k0);
+            int row0 = p * MR;
+            int rowsValid = Math.min(MR, rows - row0);
+            int biasOff = (g * a.panelsPerGroup() + p) * MR;
+            int cRow = cOff + (g * rows + row0) * pixels; // row0's first pixel in image 0
+            int width = tileWidth(t);
+            int j0 = t * nr;
+            int colsValid = Math.min(width, n - j0);
+            int bOff = bBase + (t - t0) * nr * kcur;
+            int image = j0 / pixels;
+            int pixel = j0 - image * pixels;
+            if (rowsValid == MR && colsValid == width && pixel + width <= pixels) {
+                run(width, kcur, w, aOff, bp, bOff, c, cRow + image * cImageStride + pixel, pixels,
+                        accumulate, bias, biasOff, applyRelu);
+            } else {
+                // Edge tile (or one spanning two images): same kernel on a scratch tile, so each
+                // output sees the same float operations as in a full tile.
+                if (accumulate) {
+                    transfer(false, cRow, j0, rowsValid, colsValid, buf, edge, width);
+                }
+                run(width, kcur, w, aOff, bp, bOff, buf, edge, width, accumulate, bias, biasOff, applyRelu);
+                transfer(true, cRow, j0, rowsValid, colsValid, buf, edge, width);
             }
         }
 
