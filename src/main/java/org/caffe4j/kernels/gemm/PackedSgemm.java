@@ -14,7 +14,10 @@ import org.caffe4j.kernels.simd.Simd;
  * block of B (up to {@link #B_BLOCK_FLOATS}, sized to stay in a 1 MB L2) and then, for each A micro-panel (MR x kc),
  * runs the micro-kernel across all of its B tiles. When the output has few columns (deep layers on small images)
  * the work is split across A instead, and then B is packed once up front, in parallel, into a buffer of the calling
- * thread that all tasks read, rather than once per A block. Column remainders use a
+ * thread that all tasks read, rather than once per A block; each task then sweeps one B tile at a time with all of
+ * its A panels (at most {@link #A_BLOCK_FLOATS}), so both stay in L2. When so few columns remain that they pad
+ * better to MR than to tile widths (6x6 maps at batch 1), C is computed transposed instead
+ * ({@link #usesFewColumnsPath}), with the same float operations per output. Column remainders use a
  * half-width tile when they fit one; a tile that sticks out past the last row or column is computed into a small
  * scratch tile and copied back, so it does the same float operations per output as a full tile.
  *
