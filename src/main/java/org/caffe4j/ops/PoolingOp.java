@@ -1,8 +1,10 @@
 package org.caffe4j.ops;
 
 import org.caffe4j.ir.Shape;
+import org.caffe4j.kernels.pool.MaxPoolKernel;
 import org.caffe4j.kernels.pool.Pool2dDirect;
 import org.caffe4j.kernels.pool.Pool2dReference;
+import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.proto.Caffe;
 import org.caffe4j.proto.Caffe.PoolingParameter;
 
@@ -126,7 +128,7 @@ public final class PoolingOp implements OpDefinition<PoolingOp.Params> {
     }
 
     /**
-     * {@link Pool2dDirect}: separable branch-free MAX, clipping-free interior AVE. The planes of the whole batch are
+     * {@link Simd#maxPoolKernel()} (Vector API, or {@link Pool2dDirect}'s scalar twin): separable branch-free MAX, clipping-free interior AVE. The planes of the whole batch are
      * cut into at most {@link #TASKS} equal runs (by shape only), so a task is big enough to outweigh handing it out.
      */
     @Override
@@ -135,13 +137,14 @@ public final class PoolingOp implements OpDefinition<PoolingOp.Params> {
         Params p = resolve(p0, x.dim(2), x.dim(3));
         int h = x.dim(2), w = x.dim(3), oh = y.dim(2), ow = y.dim(3);
         int planes = x.dim(0) * x.dim(1);
+        MaxPoolKernel maxPool = Simd.maxPoolKernel();
         int perTask = (planes + TASKS - 1) / TASKS;
         int tasks = (planes + perTask - 1) / perTask;
         return (inputs, outputs, par) -> par.forEach(tasks, t -> {
             int first = t * perTask;
             int count = Math.min(perTask, planes - first);
             if (p.max()) {
-                Pool2dDirect.max(inputs[0], first * h * w, outputs[0], first * oh * ow, count, h, w, oh, ow,
+                maxPool.max(inputs[0], first * h * w, outputs[0], first * oh * ow, count, h, w, oh, ow,
                         p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW());
             } else {
                 Pool2dDirect.average(inputs[0], first * h * w, outputs[0], first * oh * ow, count, h, w, oh, ow,

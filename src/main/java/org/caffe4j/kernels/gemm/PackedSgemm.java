@@ -14,7 +14,10 @@ import org.caffe4j.kernels.simd.Simd;
  * block of B (up to {@link #B_BLOCK_FLOATS}, sized to stay in a 1 MB L2) and then, for each A micro-panel (MR x kc),
  * runs the micro-kernel across all of its B tiles. When the output has few columns (deep layers on small images)
  * the work is split across A instead, and then B is packed once up front, in parallel, into a buffer of the calling
- * thread that all tasks read, rather than once per A block. Column remainders use a
+ * thread that all tasks read, rather than once per A block; each task then sweeps one B tile at a time with all of
+ * its A panels (at most {@link #A_BLOCK_FLOATS}), so both stay in L2. When so few columns remain that they pad
+ * better to MR than to tile widths (6x6 maps at batch 1), C is computed transposed instead
+ * ({@link #usesFewColumnsPath}), with the same float operations per output. Column remainders use a
  * half-width tile when they fit one; a tile that sticks out past the last row or column is computed into a small
  * scratch tile and copied back, so it does the same float operations per output as a full tile.
  *
@@ -38,6 +41,11 @@ public final class PackedSgemm {
     static final int KC_MAX = 4096;
     /** Most floats one task packs per K slice (512 KB), so the block stays in L2 while A panels sweep it. */
     static final int B_BLOCK_FLOATS = 128 * 1024;
+    /**
+     * Most floats of A one task holds (512 KB) when B is shared, so that its A panels stay in L2 while each B
+     * tile is swept by all of them (see {@link Call#accept}).
+     */
+    static final int A_BLOCK_FLOATS = 128 * 1024;
     /** Split work until there are this many tasks, enough to balance 2–4 threads on a busy machine. */
     static final int TARGET_TASKS = 8;
     /** Do not split A blocks below this many panels: each A block repacks its B block. */
@@ -90,6 +98,10 @@ public final class PackedSgemm {
         if ((long) images * pixels > Integer.MAX_VALUE / 2) {
             throw new IllegalArgumentException("too many columns: " + images + " x " + pixels);
         }
+        if (usesFewColumnsPath(a, images * pixels, kernel.nr())) {
+            multiplyFewColumns(a, b, images, pixels, c, cOff, cImageStride, act, par, kernel);
+            return;
+        }
         Call call = new Call(a, b, images * pixels, pixels, c, cOff, cImageStride, act, kernel);
         if (call.mBlocks > 1) {
             // Several A blocks would each pack the same B block: pack all of B once (in parallel), then share it.
@@ -103,6 +115,138 @@ public final class PackedSgemm {
             par.forEach(a.groups() * call.colTiles, call::packSharedTile);
         }
         par.forEach(call.tasks, call);
+    }
+
+    /**
+     * Whether C is computed transposed (see {@link FewColumnsCall}): for weight-heavy products (more rows than
+     * columns, K in one slice) whose column count pads to fewer columns in MR-wide panels than in nr-wide tiles,
+     * e.g. NIN's 6x6 maps at batch 1: 36 columns are 5 panels of 8 (40) instead of a tile of 32 plus a half tile
+     * of 16 (48, and a half tile runs at about the cost of a full one).
+     */
+    static boolean usesFewColumnsPath(PackedWeights a, int n, int nr) {
+        if (a.depth() > KC_MAX || a.rows() <= n) {
+            return false;
+        }
+        int rem = n % nr;
+        int tilePadded = (n / nr) * nr + (rem == 0 ? 0 : rem <= nr / 2 ? nr / 2 : nr);
+        return ceilDiv(n, MR) * MR < tilePadded;
+    }
+
+    /**
+     * C^T = B^T A^T: the B columns (pixels) are packed into MR-wide panels that take A's place in the micro-kernel,
+     * and the weights, as column tiles of nr output channels ({@link PackedWeights#channelTiles}), take B's. Each
+     * output is still acc = 0, fma over k ascending, then acc + bias (the tile starts from a copy of the bias and is
+     * run in accumulate mode) and the activation: exactly the float operations of the normal path, so results are
+     * bit-identical whichever path a shape takes (a batch and its single images may take different ones).
+     */
+    private static void multiplyFewColumns(PackedWeights a, PanelSource b, int images, int pixels, float[] c,
+                                           int cOff, int cImageStride, Activation act, Parallel par,
+                                           SgemmMicroKernel kernel) {
+        int n = images * pixels;
+        int depth = a.depth();
+        int panels = ceilDiv(n, MR);
+        int size = a.groups() * panels * MR * depth;
+        float[] columnPanels = SHARED_B.get();
+        if (columnPanels.length < size) {
+            columnPanels = new float[size];
+            SHARED_B.set(columnPanels);
+        }
+        FewColumnsCall call = new FewColumnsCall(a, a.channelTiles(kernel.nr()), b, columnPanels, panels, n, pixels,
+                c, cOff, cImageStride, act, kernel);
+        par.forEach(a.groups() * panels, call::packPanel);
+        par.forEach(call.tasks, call);
+    }
+
+    /** One transposed multiplication; a task index maps to (group, block of channel tiles). */
+    private static final class FewColumnsCall implements IntConsumer {
+        final PackedWeights a;
+        final PackedWeights.ChannelTiles weights;
+        final PanelSource b;
+        final float[] columnPanels;
+        final int panels;
+        final int n;
+        final int pixels;
+        final float[] c;
+        final int cOff;
+        final int cImageStride;
+        final boolean relu;
+        final float slope;
+        final SgemmMicroKernel kernel;
+        final int nr;
+        final int tilesPerTask;
+        final int blocks;
+        final int tasks;
+
+        FewColumnsCall(PackedWeights a, PackedWeights.ChannelTiles weights, PanelSource b, float[] columnPanels,
+                       int panels, int n, int pixels, float[] c, int cOff, int cImageStride, Activation act,
+                       SgemmMicroKernel kernel) {
+            this.a = a;
+            this.weights = weights;
+            this.b = b;
+            this.columnPanels = columnPanels;
+            this.panels = panels;
+            this.n = n;
+            this.pixels = pixels;
+            this.c = c;
+            this.cOff = cOff;
+            this.cImageStride = cImageStride;
+            this.relu = act.relu();
+            this.slope = act.negativeSlope();
+            this.kernel = kernel;
+            this.nr = kernel.nr();
+            int tiles = weights.tilesPerGroup();
+            int wanted = Math.min(tiles, Math.max(1, ceilDiv(TARGET_TASKS, a.groups())));
+            this.tilesPerTask = ceilDiv(tiles, wanted);
+            this.blocks = ceilDiv(tiles, tilesPerTask);
+            this.tasks = a.groups() * blocks;
+        }
+
+        /** Packs columns p*MR .. p*MR+MR-1 of group g's B as an MR-row panel (the layout A panels have). */
+        void packPanel(int groupPanel) {
+            int g = groupPanel / panels;
+            int p = groupPanel % panels;
+            int j0 = p * MR;
+            b.pack(g, 0, a.depth(), j0, Math.min(MR, n - j0), MR, columnPanels, groupPanel * MR * a.depth());
+        }
+
+        @Override
+        public void accept(int task) {
+            int g = task / blocks;
+            int tiles = weights.tilesPerGroup();
+            int t0 = (task % blocks) * tilesPerTask;
+            int t1 = Math.min(tiles, t0 + tilesPerTask);
+            float[] tile = SCRATCH.get();
+            if (tile.length < MR * nr) {
+                tile = new float[MR * nr];
+                SCRATCH.set(tile);
+            }
+            int depth = a.depth();
+            int rows = a.rows();
+            float[] bias = weights.bias();
+            for (int t = t0; t < t1; t++) {
+                int tileAt = g * tiles + t;
+                int channel0 = t * nr;
+                int channels = Math.min(nr, rows - channel0);
+                for (int p = 0; p < panels; p++) {
+                    for (int r = 0; r < MR; r++) {
+                        System.arraycopy(bias, tileAt * nr, tile, r * nr, nr);
+                    }
+                    kernel.tile(depth, columnPanels, (g * panels + p) * MR * depth, weights.data(),
+                            tileAt * depth * nr, tile, 0, nr, true, null, 0, relu, slope);
+                    // Tile row r is column j0 + r of C: write it down C's column (one output channel per lane).
+                    int j0 = p * MR;
+                    int columns = Math.min(MR, n - j0);
+                    for (int r = 0; r < columns; r++) {
+                        int image = (j0 + r) / pixels;
+                        int at = cOff + image * cImageStride + (g * rows + channel0) * pixels
+                                + (j0 + r - image * pixels);
+                        for (int ch = 0; ch < channels; ch++) {
+                            c[at + ch * pixels] = tile[r * nr + ch];
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** One multiplication's plan and operands; a task index maps to (group, A block, B block). */
@@ -160,6 +304,8 @@ public final class PackedSgemm {
                 while (a.groups() * ceilDiv(panels, ppt) < TARGET_TASKS && ppt >= 2 * MIN_PANELS_PER_TASK) {
                     ppt = ceilDiv(ppt, 2);
                 }
+                // Small enough A blocks to stay in L2 (conv4-1024 at batch 8: 4 panels of 3456, 32 tasks).
+                ppt = Math.max(1, Math.min(ppt, A_BLOCK_FLOATS / (kc * MR)));
             } else {
                 tpt = Math.max(1, Math.min(colTiles, B_BLOCK_FLOATS / (kc * nr)));
                 while (a.groups() * ceilDiv(colTiles, tpt) * ceilDiv(panels, ppt) < TARGET_TASKS) {
@@ -212,9 +358,6 @@ public final class PackedSgemm {
                 SCRATCH.set(buf);
             }
             int edge = scratchFloats - MR * nr;
-            float[] w = a.data();
-            float[] bias = a.paddedBias();
-            int rows = a.rows();
             int depth = a.depth();
             for (int s = 0; s < kSlices; s++) {
                 int k0 = s * kc;
@@ -232,35 +375,53 @@ public final class PackedSgemm {
                     bBase = sharedOffset(g, k0, kcur, t0);
                 }
                 boolean accumulate = s > 0;
-                boolean last = s == kSlices - 1;
-                for (int p = p0; p < p1; p++) {
-                    int aOff = a.offset(g, p, k0);
-                    int row0 = p * MR;
-                    int rowsValid = Math.min(MR, rows - row0);
-                    int biasOff = (g * a.panelsPerGroup() + p) * MR;
-                    int cRow = cOff + (g * rows + row0) * pixels; // row0's first pixel in image 0
+                boolean applyRelu = s == kSlices - 1 && relu;
+                if (sharedB != null && (long) (p1 - p0) * kcur * MR <= A_BLOCK_FLOATS) {
+                    // Each B tile stays in L2 while this task's A panels (also in L2) sweep it; sweeping all of
+                    // a large shared B for every panel instead re-reads it from L3 or memory once per panel.
                     for (int t = t0; t < t1; t++) {
-                        int width = tileWidth(t);
-                        int j0 = t * nr;
-                        int colsValid = Math.min(width, n - j0);
-                        int bOff = bBase + (t - t0) * nr * kcur;
-                        int image = j0 / pixels;
-                        int pixel = j0 - image * pixels;
-                        if (rowsValid == MR && colsValid == width && pixel + width <= pixels) {
-                            run(width, kcur, w, aOff, bp, bOff, c, cRow + image * cImageStride + pixel, pixels,
-                                    accumulate, bias, biasOff, last && relu);
-                        } else {
-                            // Edge tile (or one spanning two images): same kernel on a scratch tile, so each
-                            // output sees the same float operations as in a full tile.
-                            if (accumulate) {
-                                transfer(false, cRow, j0, rowsValid, colsValid, buf, edge, width);
-                            }
-                            run(width, kcur, w, aOff, bp, bOff, buf, edge, width, accumulate, bias, biasOff,
-                                    last && relu);
-                            transfer(true, cRow, j0, rowsValid, colsValid, buf, edge, width);
+                        for (int p = p0; p < p1; p++) {
+                            tile(g, p, t, t0, k0, kcur, bp, bBase, accumulate, applyRelu, buf, edge);
+                        }
+                    }
+                } else {
+                    for (int p = p0; p < p1; p++) {
+                        for (int t = t0; t < t1; t++) {
+                            tile(g, p, t, t0, k0, kcur, bp, bBase, accumulate, applyRelu, buf, edge);
                         }
                     }
                 }
+            }
+        }
+
+        /** Runs the MR x width tile of A panel p and B tile t for one K slice. */
+        private void tile(int g, int p, int t, int t0, int k0, int kcur, float[] bp, int bBase, boolean accumulate,
+                          boolean applyRelu, float[] buf, int edge) {
+            float[] w = a.data();
+            float[] bias = a.paddedBias();
+            int rows = a.rows();
+            int aOff = a.offset(g, p, k0);
+            int row0 = p * MR;
+            int rowsValid = Math.min(MR, rows - row0);
+            int biasOff = (g * a.panelsPerGroup() + p) * MR;
+            int cRow = cOff + (g * rows + row0) * pixels; // row0's first pixel in image 0
+            int width = tileWidth(t);
+            int j0 = t * nr;
+            int colsValid = Math.min(width, n - j0);
+            int bOff = bBase + (t - t0) * nr * kcur;
+            int image = j0 / pixels;
+            int pixel = j0 - image * pixels;
+            if (rowsValid == MR && colsValid == width && pixel + width <= pixels) {
+                run(width, kcur, w, aOff, bp, bOff, c, cRow + image * cImageStride + pixel, pixels,
+                        accumulate, bias, biasOff, applyRelu);
+            } else {
+                // Edge tile (or one spanning two images): same kernel on a scratch tile, so each
+                // output sees the same float operations as in a full tile.
+                if (accumulate) {
+                    transfer(false, cRow, j0, rowsValid, colsValid, buf, edge, width);
+                }
+                run(width, kcur, w, aOff, bp, bOff, buf, edge, width, accumulate, bias, biasOff, applyRelu);
+                transfer(true, cRow, j0, rowsValid, colsValid, buf, edge, width);
             }
         }
 

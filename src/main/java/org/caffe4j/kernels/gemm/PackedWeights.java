@@ -15,6 +15,16 @@ public final class PackedWeights {
     private final int rows;
     private final int depth;
     private final int panelsPerGroup;
+    /** The same weights as column tiles for {@link PackedSgemm}'s few-column path; built on first use. */
+    private volatile ChannelTiles channelTiles;
+
+    /**
+     * Weights transposed into B-operand tiles of {@code nr} output rows: group g, tile t, k, lane j at
+     * {@code data[((g*tilesPerGroup + t)*depth + k)*nr + j]} = row t*nr + j of group g (zero past the last row);
+     * bias (or zeros) padded the same way at {@code bias[(g*tilesPerGroup + t)*nr + j]}.
+     */
+    record ChannelTiles(int nr, int tilesPerGroup, float[] data, float[] bias) {
+    }
 
     private PackedWeights(float[] panels, float[] paddedBias, int groups, int rows, int depth) {
         this.panels = panels;
@@ -129,6 +139,40 @@ public final class PackedWeights {
 
     float[] data() {
         return panels;
+    }
+
+    /** The weights as column tiles of width nr (packed on first call; a second copy of the weights). */
+    ChannelTiles channelTiles(int nr) {
+        ChannelTiles t = channelTiles;
+        if (t == null || t.nr() != nr) {
+            synchronized (this) {
+                t = channelTiles;
+                if (t == null || t.nr() != nr) {
+                    t = packChannelTiles(nr);
+                    channelTiles = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    private ChannelTiles packChannelTiles(int nr) {
+        int tiles = (rows + nr - 1) / nr;
+        float[] data = new float[Math.multiplyExact(Math.multiplyExact(groups * tiles, nr), depth)];
+        float[] bias = new float[groups * tiles * nr];
+        for (int g = 0; g < groups; g++) {
+            for (int r = 0; r < rows; r++) {
+                int t = r / nr, j = r % nr;
+                int panelRow = (g * panelsPerGroup + r / MR) * MR + r % MR;
+                int from = offset(g, r / MR, 0) + r % MR;
+                int to = (g * tiles + t) * depth * nr + j;
+                for (int k = 0; k < depth; k++) {
+                    data[to + k * nr] = panels[from + k * MR];
+                }
+                bias[(g * tiles + t) * nr + j] = paddedBias == null ? 0f : paddedBias[panelRow];
+            }
+        }
+        return new ChannelTiles(nr, tiles, data, bias);
     }
 
     /** Offset of column k of row panel p (counted within group g). */

@@ -42,15 +42,12 @@ public final class Pool2dDirect {
                 int ys = Math.max(y0, 0);
                 int ye = Math.min(y0 + kh, h);
                 // Vertical pass: the max of the window's rows for every column (independent lanes, vectorised by C2).
-                if (ys >= ye) {
-                    java.util.Arrays.fill(columnMax, 0, w, -Float.MAX_VALUE);
-                } else {
-                    System.arraycopy(in, ip + ys * w, columnMax, 0, w);
-                    for (int y = ys + 1; y < ye; y++) {
-                        int rowAt = ip + y * w;
-                        for (int x = 0; x < w; x++) {
-                            columnMax[x] = Math.max(columnMax[x], in[rowAt + x]);
-                        }
+                // Starting from Caffe's -FLT_MAX (not the first row) keeps a window of -inf at -FLT_MAX.
+                java.util.Arrays.fill(columnMax, 0, w, -Float.MAX_VALUE);
+                for (int y = ys; y < ye; y++) {
+                    int rowAt = ip + y * w;
+                    for (int x = 0; x < w; x++) {
+                        columnMax[x] = Math.max(columnMax[x], in[rowAt + x]);
                     }
                 }
                 // Horizontal pass over the column maxima; different outputs do not depend on each other.

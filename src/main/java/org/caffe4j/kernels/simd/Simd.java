@@ -4,6 +4,8 @@ import org.caffe4j.kernels.act.ElementwiseKernels;
 import org.caffe4j.kernels.gemm.GemvMicroKernel;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 import org.caffe4j.kernels.norm.LrnWindowKernel;
+import org.caffe4j.kernels.pool.MaxPoolKernel;
+import org.caffe4j.kernels.pool.Pool2dDirect;
 
 /**
  * The one switch between Vector API kernels and their scalar twins.
@@ -28,6 +30,9 @@ public final class Simd {
     private static final LrnWindowKernel VECTOR_LRN = VECTOR_SGEMM == null ? null : loadVectorLrn();
 
     private static final ElementwiseKernels VECTOR_ELEMENTWISE = VECTOR_SGEMM == null ? null : loadVectorElementwise();
+
+    private static final MaxPoolKernel VECTOR_MAX_POOL = VECTOR_SGEMM != null ? loadVectorMaxPool() : null;
+    private static final MaxPoolKernel SCALAR_MAX_POOL = Pool2dDirect::max;
 
     private Simd() {
     }
@@ -76,6 +81,19 @@ public final class Simd {
     /** The scalar twin, whatever the switch says (same tile width as {@link #sgemmKernel()}). */
     public static SgemmMicroKernel scalarSgemmKernel() {
         return SCALAR_SGEMM;
+    }
+
+    /** The MAX pooling kernel to use: the vector one if {@link #enabled()}, else {@link Pool2dDirect#max}. */
+    public static MaxPoolKernel maxPoolKernel() {
+        return VECTOR_MAX_POOL != null ? VECTOR_MAX_POOL : SCALAR_MAX_POOL;
+    }
+
+    private static MaxPoolKernel loadVectorMaxPool() {
+        try {
+            return new MaxPoolVectorKernel();
+        } catch (LinkageError e) {
+            return null;
+        }
     }
 
     /** The GEMV kernel for few-row products: vector if {@link #enabled()} and 8-float vectors exist, else scalar. */

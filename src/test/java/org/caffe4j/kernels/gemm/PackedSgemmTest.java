@@ -2,7 +2,9 @@ package org.caffe4j.kernels.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import java.util.stream.Stream;
@@ -39,7 +41,10 @@ class PackedSgemmTest {
                 Arguments.of(2, 64, 513, 16, false, Activation.RELU),
                 Arguments.of(1, 260, 20, 900, true, Activation.NONE),
                 Arguments.of(1, 200, 300, 36, true, Activation.RELU),          // split over A, shared B
-                Arguments.of(1, 70, 4200, 20, true, Activation.RELU));         // K sliced, split over A
+                Arguments.of(1, 70, 4200, 20, true, Activation.RELU),          // K sliced, split over A
+                Arguments.of(2, 70, 90, 5, false, Activation.NONE),            // few columns (transposed), n < MR
+                Arguments.of(1, 1000, 300, 36, true, Activation.RELU),         // few columns, NIN cccp8-like
+                Arguments.of(1, 100, 40, 20, true, Activation.relu(0.1f)));    // few columns: 24 instead of 32
     }
 
     @ParameterizedTest
@@ -113,19 +118,36 @@ class PackedSgemmTest {
     }
 
     @Test
+    void fewColumnsPathIsTakenOnlyWhereItPadsLess() {
+        int nr = Simd.sgemmKernel().nr();
+        PackedWeights w = new Problem(1, 200, 300, 36, true, 1).packed;
+        // 36 columns: 5 panels of 8 (40) against a tile and a half tile (48). The shape tests above that run these
+        // sizes one image at a time and three together compare the two paths bit for bit.
+        assertTrue(PackedSgemm.usesFewColumnsPath(w, 36, nr));
+        assertFalse(PackedSgemm.usesFewColumnsPath(w, 3 * 36, nr)); // 112 either way
+        assertFalse(PackedSgemm.usesFewColumnsPath(w, 2 * nr, nr)); // no padding to save
+        assertFalse(PackedSgemm.usesFewColumnsPath(w, 300, nr));    // more columns than rows
+        assertFalse(PackedSgemm.usesFewColumnsPath(new Problem(1, 70, 4200, 20, true, 1).packed, 20, nr)); // K sliced
+    }
+
+    @Test
     void fusedReluGivesPositiveZeroLikeCaffe() {
-        // One row of weights -1 against positive activations: every output is negative before the ReLU.
-        float[] a = new float[8 * 4];
-        java.util.Arrays.fill(a, -1f);
-        float[] b = new float[4 * 40];
-        java.util.Arrays.fill(b, 0.5f);
-        PackedWeights w = PackedWeights.pack(a, 0, 1, 8, 4, null);
-        for (SgemmMicroKernel kernel : new SgemmMicroKernel[] {Simd.sgemmKernel(), Simd.scalarSgemmKernel()}) {
-            float[] c = new float[8 * 40];
-            PackedSgemm.multiply(w, new RowMajorPanels(b, 0, 40, 0), 40, c, 0, Activation.RELU, Parallel.SERIAL,
-                    kernel);
-            for (float v : c) {
-                assertEquals(0, Float.floatToRawIntBits(v), "expected +0, got " + v);
+        // Rows of weights -1 against positive activations: every output is negative before the ReLU.
+        // 8 x 40 takes the normal path, 48 x 20 the few-columns one.
+        for (int[] size : new int[][] {{8, 40}, {48, 20}}) {
+            int rows = size[0], n = size[1];
+            float[] a = new float[rows * 4];
+            java.util.Arrays.fill(a, -1f);
+            float[] b = new float[4 * n];
+            java.util.Arrays.fill(b, 0.5f);
+            PackedWeights w = PackedWeights.pack(a, 0, 1, rows, 4, null);
+            for (SgemmMicroKernel kernel : new SgemmMicroKernel[] {Simd.sgemmKernel(), Simd.scalarSgemmKernel()}) {
+                float[] c = new float[rows * n];
+                PackedSgemm.multiply(w, new RowMajorPanels(b, 0, n, 0), n, c, 0, Activation.RELU, Parallel.SERIAL,
+                        kernel);
+                for (float v : c) {
+                    assertEquals(0, Float.floatToRawIntBits(v), "expected +0, got " + v);
+                }
             }
         }
     }

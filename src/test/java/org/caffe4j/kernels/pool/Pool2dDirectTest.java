@@ -3,14 +3,21 @@ package org.caffe4j.kernels.pool;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.testing.Tolerance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The fast pooling kernels against {@link Pool2dReference}: bit-identical on every shape. */
+/**
+ * The fast pooling kernels against {@link Pool2dReference}: equal on every shape. MAX is checked for both the
+ * scalar kernel and the Vector API one that {@link Simd#maxPoolKernel()} selects (Surefire runs with the module).
+ */
 class Pool2dDirectTest {
+    private static final MaxPoolKernel SCALAR_MAX = Pool2dDirect::max;
     static Stream<Arguments> shapes() {
         // planes, h, w, kh, kw, sh, sw, ph, pw, ceil
         return Stream.of(
@@ -33,6 +40,44 @@ class Pool2dDirectTest {
 
     @ParameterizedTest
     @MethodSource("shapes")
+    void vectorMaxMatchesReference(int planes, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+                                   boolean ceil) {
+        assertTrue(Simd.enabled(), "tests run with jdk.incubator.vector");
+        checkMax(Simd.maxPoolKernel(), planes, h, w, kh, kw, sh, sw, ph, pw, ceil, false);
+    }
+
+    @Test
+    void bothMaxKernelsMatchReferenceOnRandomShapesWithSpecialValues() {
+        Random rnd = new Random(20261128);
+        for (int i = 0; i < 300; i++) {
+            int kh = 1 + rnd.nextInt(5), kw = 1 + rnd.nextInt(5);
+            int h = kh + rnd.nextInt(40), w = kw + rnd.nextInt(70);
+            int ph = rnd.nextInt(kh), pw = rnd.nextInt(kw);
+            int sh = 1 + rnd.nextInt(3), sw = 1 + rnd.nextInt(4);
+            int planes = 1 + rnd.nextInt(3);
+            boolean ceil = rnd.nextBoolean();
+            checkMax(Simd.maxPoolKernel(), planes, h, w, kh, kw, sh, sw, ph, pw, ceil, true);
+            checkMax(SCALAR_MAX, planes, h, w, kh, kw, sh, sw, ph, pw, ceil, true);
+        }
+    }
+
+    @Test
+    void vectorMaxIgnoresNanAndMinusInfinityLikeCaffe() {
+        // A window of NaN and -inf only gives Caffe's start value -FLT_MAX; NaN never wins over a number.
+        float[] in = new float[2 * 40];
+        Arrays.fill(in, Float.NaN);
+        in[3] = Float.NEGATIVE_INFINITY;
+        in[40 + 5] = 7;
+        float[] out = new float[20];
+        Simd.maxPoolKernel().max(in, 0, out, 0, 1, 2, 40, 1, 20, 2, 2, 2, 2, 0, 0);
+        float[] expected = new float[20];
+        Arrays.fill(expected, -Float.MAX_VALUE);
+        expected[2] = 7;
+        Tolerance.EXACT.assertClose(expected, out);
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
     void averageMatchesReference(int planes, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
                                  boolean ceil) {
         check(false, planes, h, w, kh, kw, sh, sw, ph, pw, ceil);
@@ -44,6 +89,26 @@ class Pool2dDirectTest {
         float[] out = new float[1];
         Pool2dDirect.max(in, 0, out, 0, 1, 2, 2, 1, 1, 2, 2, 1, 1, 0, 0);
         Tolerance.EXACT.assertClose(new float[] {2}, out);
+    }
+
+    private static void checkMax(MaxPoolKernel kernel, int planes, int h, int w, int kh, int kw, int sh, int sw,
+                                 int ph, int pw, boolean ceil, boolean specials) {
+        int oh = Pool2dReference.outputSize(h, kh, ph, sh, ceil);
+        int ow = Pool2dReference.outputSize(w, kw, pw, sw, ceil);
+        Random rnd = new Random(planes * 31L + h * 7L + w + kh * 3L + sw);
+        float[] in = new float[2 + planes * h * w];
+        float[] special = {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f, -0f};
+        for (int i = 0; i < in.length; i++) {
+            in[i] = specials && rnd.nextInt(20) == 0 ? special[rnd.nextInt(special.length)] : rnd.nextFloat() * 2 - 1;
+        }
+        float[] expected = new float[3 + planes * oh * ow];
+        float[] actual = new float[3 + planes * oh * ow];
+        Arrays.fill(actual, 42f);
+        Arrays.fill(expected, 42f); // offsets 0..2 keep 42 in both: untouched
+        Pool2dReference.max(in, 2, expected, 3, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
+        kernel.max(in, 2, actual, 3, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
+        Tolerance.EXACT.assertClose("max " + planes + "x" + h + "x" + w + " k" + kh + "x" + kw + " s" + sh + "x" + sw
+                + " p" + ph + "x" + pw + (ceil ? " ceil" : " floor"), expected, actual);
     }
 
     private static void check(boolean max, int planes, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,

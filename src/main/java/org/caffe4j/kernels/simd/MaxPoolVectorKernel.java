@@ -1,0 +1,118 @@
+package org.caffe4j.kernels.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.caffe4j.kernels.pool.MaxPoolKernel;
+
+/**
+ * Vector API MAX pooling, separable like {@link org.caffe4j.kernels.pool.Pool2dDirect#max}: for each output row a
+ * vertical pass takes the column maxima of the window's rows, then a horizontal pass takes each window's maximum
+ * over those columns, 16 outputs at a time (strided windows are read with one gather per kernel column).
+ *
+ * <p>Caffe's semantics without special cases: every max is "take v if v > m" (compare + blend), starting from
+ * -FLT_MAX, exactly the reference's rule, so a NaN or -inf never wins and no plane has to be redone. The column
+ * maxima sit in a buffer with pw cells of -FLT_MAX on the left and enough on the right for a whole vector, so
+ * windows clipped at either edge need no clipping code: padding cells can never be taken. Results equal
+ * {@link org.caffe4j.kernels.pool.Pool2dReference#max} (a zero maximum may differ in sign, as with the scalar kernel).
+ *
+ * <p>Loaded only through {@link Simd}. Scratch: one column buffer and one gather index map per thread.
+ */
+final class MaxPoolVectorKernel implements MaxPoolKernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = S.length();
+    private static final float LOWEST = -Float.MAX_VALUE;
+
+    /** Per thread: [0] padded column maxima, [1] one vector's worth of output for a short last block. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{
+            new float[0], new float[LANES]});
+    /** Per thread: gather offsets 0, sw, 2sw, ... for the stride of the current call. */
+    private static final ThreadLocal<int[]> INDEX = ThreadLocal.withInitial(() -> new int[LANES]);
+
+    @Override
+    public void max(float[] in, int inOff, float[] out, int outOff, int planes, int h, int w, int oh, int ow,
+                    int kh, int kw, int sh, int sw, int ph, int pw) {
+        float[][] scratch = SCRATCH.get();
+        // Column x of the input is at pw + x; output block [ox, ox + LANES) reads up to (ox+LANES-1)*sw + kw - 1.
+        int blocks = (ow + LANES - 1) / LANES;
+        int needed = Math.max(pw + w, (blocks * LANES - 1) * sw + kw) + LANES;
+        float[] columns = scratch[0];
+        if (columns.length < needed) {
+            columns = new float[needed];
+            scratch[0] = columns;
+        }
+        java.util.Arrays.fill(columns, 0, needed, LOWEST);
+        float[] lastBlock = scratch[1];
+        int[] index = INDEX.get();
+        for (int i = 0; i < LANES; i++) {
+            index[i] = i * sw;
+        }
+        for (int c = 0; c < planes; c++) {
+            int ip = inOff + c * h * w;
+            int op = outOff + c * oh * ow;
+            for (int oy = 0; oy < oh; oy++) {
+                int y0 = oy * sh - ph;
+                int ys = Math.max(y0, 0);
+                int ye = Math.min(y0 + kh, h);
+                verticalPass(in, ip, w, ys, ye, columns, pw);
+                horizontalPass(columns, kw, sw, ow, index, out, op + oy * ow, lastBlock);
+            }
+        }
+    }
+
+    /** columns[pw + x] = max over rows ys..ye-1 of in[ip + y*w + x], for x in [0, w). */
+    private static void verticalPass(float[] in, int ip, int w, int ys, int ye, float[] columns, int pw) {
+        int x = 0;
+        for (; x <= w - LANES; x += LANES) {
+            FloatVector m = FloatVector.broadcast(S, LOWEST);
+            for (int y = ys; y < ye; y++) {
+                FloatVector v = FloatVector.fromArray(S, in, ip + y * w + x);
+                m = m.blend(v, v.compare(VectorOperators.GT, m));
+            }
+            m.intoArray(columns, pw + x);
+        }
+        if (x < w && w >= LANES) {
+            // The last columns as one vector ending at w; the overlap is recomputed to the same values.
+            x = w - LANES;
+            FloatVector m = FloatVector.broadcast(S, LOWEST);
+            for (int y = ys; y < ye; y++) {
+                FloatVector v = FloatVector.fromArray(S, in, ip + y * w + x);
+                m = m.blend(v, v.compare(VectorOperators.GT, m));
+            }
+            m.intoArray(columns, pw + x);
+            return;
+        }
+        for (; x < w; x++) {
+            float m = LOWEST;
+            for (int y = ys; y < ye; y++) {
+                float v = in[ip + y * w + x];
+                if (v > m) {
+                    m = v;
+                }
+            }
+            columns[pw + x] = m;
+        }
+    }
+
+    /** out[row + ox] = max over kx of columns[ox*sw + kx], for ox in [0, ow). */
+    private static void horizontalPass(float[] columns, int kw, int sw, int ow, int[] index, float[] out, int row,
+                                       float[] lastBlock) {
+        for (int ox = 0; ox < ow; ox += LANES) {
+            FloatVector m = FloatVector.broadcast(S, LOWEST);
+            int x0 = ox * sw;
+            for (int kx = 0; kx < kw; kx++) {
+                FloatVector v = sw == 1
+                        ? FloatVector.fromArray(S, columns, x0 + kx)
+                        : FloatVector.fromArray(S, columns, x0 + kx, index, 0);
+                m = m.blend(v, v.compare(VectorOperators.GT, m));
+            }
+            if (ox + LANES <= ow) {
+                m.intoArray(out, row + ox);
+            } else {
+                // Lanes past ow were computed from -FLT_MAX padding; only the valid ones are stored.
+                m.intoArray(lastBlock, 0);
+                System.arraycopy(lastBlock, 0, out, row + ox, ow - ox);
+            }
+        }
+    }
+}
