@@ -35,10 +35,10 @@ final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "WEIGHTS", description = "trained weights (.caffemodel)")
     Path weights;
 
-    @Option(names = "--warmup", defaultValue = "5", paramLabel = "W", description = "untimed passes first (default 5)")
+    @Option(names = "--warmup", defaultValue = "30", paramLabel = "W", description = "untimed passes first, for the JIT (default 30)")
     int warmup;
 
-    @Option(names = "--iterations", defaultValue = "20", paramLabel = "K", description = "timed passes (default 20)")
+    @Option(names = "--iterations", defaultValue = "30", paramLabel = "K", description = "timed passes (default 30)")
     int iterations;
 
     @Option(names = "--json", description = "print one JSON object")
@@ -59,6 +59,7 @@ final class BenchCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (Model model = Model.load(net, weights, options)) {
             double loadMs = (System.nanoTime() - t0) / 1e6;
+            double modelHeapMb = retainedHeapMb();
             Map<String, Tensor> feed = new LinkedHashMap<>();
             Random rnd = new Random(1);
             int batch = 1;
@@ -72,6 +73,8 @@ final class BenchCommand implements Callable<Integer> {
                 feed.put(name, new Tensor(shape, x));
             }
             ExecutionPlan plan = model.plan(Map.of());
+            model.run(feed);
+            double runningHeapMb = retainedHeapMb();
             long macs = plan.steps().stream().mapToLong(Step::multiplyAdds).sum();
             for (int i = 0; i < warmup; i++) {
                 model.run(feed);
@@ -109,6 +112,9 @@ final class BenchCommand implements Callable<Integer> {
             o.put("gflops", gflops);
             o.put("peak_fraction", gflops / (PEAK_GFLOPS_PER_CORE * threads));
             o.put("load_ms", loadMs);
+            o.put("model_heap_mb", modelHeapMb);
+            o.put("running_heap_mb", runningHeapMb);
+            o.put("activation_mb", plan.activationFloats() * 4 / 1e6);
             o.put("peak_heap_mb", peakHeapMb());
             List<Map<String, Object>> layers = new java.util.ArrayList<>();
             for (Map.Entry<Step, double[]> e : perStep.entrySet()) {
@@ -127,7 +133,9 @@ final class BenchCommand implements Callable<Integer> {
                 return 0;
             }
             out.printf("%s: batch %d, %d thread(s), Java %s, %s%n", net, batch, threads, o.get("java"), o.get("simd"));
-            out.printf("load %.0f ms, peak heap %.0f MB%n", loadMs, (Double) o.get("peak_heap_mb"));
+            out.printf("load %.0f ms; heap after load %.0f MB, after the first pass %.0f MB (activation buffers %.1f MB "
+                            + "per concurrent pass); peak heap incl. garbage %.0f MB%n", loadMs, modelHeapMb, runningHeapMb,
+                    (Double) o.get("activation_mb"), (Double) o.get("peak_heap_mb"));
             out.printf("forward: median %.2f ms (min %.2f, max %.2f) over %d passes; %.2f ms/image; %.1f GFLOP/s "
                             + "(%.0f%% of %d-core peak)%n", median, o.get("min_ms"), o.get("max_ms"), iterations,
                     median / batch, gflops, 100 * (Double) o.get("peak_fraction"), threads);
@@ -147,6 +155,15 @@ final class BenchCommand implements Callable<Integer> {
         double[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** Heap still reachable after a full collection: what the loaded model (and its packed weights) keeps. */
+    private static double retainedHeapMb() {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return (rt.totalMemory() - rt.freeMemory()) / 1e6;
     }
 
     private static double peakHeapMb() {
