@@ -1,12 +1,9 @@
 package org.caffe4j.ops;
 
-import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.act.Pointwise;
 
-import java.util.List;
-
 /** Caffe's ELU: x for x > 0, alpha * (e^x - 1) otherwise. */
-public final class EluOp implements OpDefinition<EluOp.Params> {
+public final class EluOp extends ElementwiseUnaryOp<EluOp.Params> {
     public record Params(float alpha) {
     }
 
@@ -16,20 +13,8 @@ public final class EluOp implements OpDefinition<EluOp.Params> {
     }
 
     @Override
-    public Params parse(LayerContext ctx) {
-        ctx.requireBottoms(1, 1);
-        ctx.requireTops(1, 1);
+    protected Params parseParams(LayerContext ctx) {
         return new Params(ctx.layer().getEluParam().getAlpha());
-    }
-
-    @Override
-    public List<Shape> outputShapes(Params p, List<Shape> in, LayerContext ctx) {
-        return List.of(in.get(0));
-    }
-
-    @Override
-    public boolean inPlaceCapable() {
-        return true;
     }
 
     @Override

@@ -1,16 +1,13 @@
 package org.caffe4j.ops;
 
-import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.act.Pointwise;
 import org.caffe4j.proto.Caffe;
-
-import java.util.List;
 
 /**
  * Caffe's Exp: base^(shift + scale * x), base -1 meaning e. Folded as Caffe folds it (exp_layer.cpp):
  * innerScale = ln(base) * scale, outerScale = base^shift, out = outerScale * e^(innerScale * x).
  */
-public final class ExpOp implements OpDefinition<ExpOp.Params> {
+public final class ExpOp extends ElementwiseUnaryOp<ExpOp.Params> {
     public record Params(float innerScale, float outerScale) {
     }
 
@@ -20,9 +17,7 @@ public final class ExpOp implements OpDefinition<ExpOp.Params> {
     }
 
     @Override
-    public Params parse(LayerContext ctx) {
-        ctx.requireBottoms(1, 1);
-        ctx.requireTops(1, 1);
+    protected Params parseParams(LayerContext ctx) {
         Caffe.ExpParameter q = ctx.layer().getExpParam();
         float base = q.getBase();
         // Caffe: base must be -1 (e) or strictly positive, with a finite logarithm.
@@ -34,16 +29,6 @@ public final class ExpOp implements OpDefinition<ExpOp.Params> {
         float shift = q.getShift();
         float outer = shift == 0f ? 1f : (float) (base != -1f ? Math.pow(base, shift) : Math.exp(shift));
         return new Params(inner, outer);
-    }
-
-    @Override
-    public List<Shape> outputShapes(Params p, List<Shape> in, LayerContext ctx) {
-        return List.of(in.get(0));
-    }
-
-    @Override
-    public boolean inPlaceCapable() {
-        return true;
     }
 
     @Override

@@ -1,13 +1,10 @@
 package org.caffe4j.ops;
 
-import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.act.Pointwise;
 import org.caffe4j.proto.Caffe;
 
-import java.util.List;
-
 /** Caffe's Log: log_base(shift + scale * x), base -1 meaning e (log_layer.cpp: ln(...) * (1 / ln(base))). */
-public final class LogOp implements OpDefinition<LogOp.Params> {
+public final class LogOp extends ElementwiseUnaryOp<LogOp.Params> {
     public record Params(float scale, float shift, float baseScale) {
     }
 
@@ -17,9 +14,7 @@ public final class LogOp implements OpDefinition<LogOp.Params> {
     }
 
     @Override
-    public Params parse(LayerContext ctx) {
-        ctx.requireBottoms(1, 1);
-        ctx.requireTops(1, 1);
+    protected Params parseParams(LayerContext ctx) {
         Caffe.LogParameter q = ctx.layer().getLogParam();
         float base = q.getBase();
         if (base != -1f && !(base > 0f && Float.isFinite(base))) {
@@ -32,16 +27,6 @@ public final class LogOp implements OpDefinition<LogOp.Params> {
             throw ctx.invalid("log_param.base", "is " + base + "; its logarithm is 0, so log base " + base + " is undefined");
         }
         return new Params(q.getScale(), q.getShift(), baseScale);
-    }
-
-    @Override
-    public List<Shape> outputShapes(Params p, List<Shape> in, LayerContext ctx) {
-        return List.of(in.get(0));
-    }
-
-    @Override
-    public boolean inPlaceCapable() {
-        return true;
     }
 
     @Override

@@ -1,12 +1,9 @@
 package org.caffe4j.ops;
 
-import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.act.Pointwise;
 
-import java.util.List;
-
 /** Caffe's Power: (shift + scale * x)^power; a negative base with a fractional power gives NaN, as in Caffe. */
-public final class PowerOp implements OpDefinition<PowerOp.Params> {
+public final class PowerOp extends ElementwiseUnaryOp<PowerOp.Params> {
     public record Params(float power, float scale, float shift) {
     }
 
@@ -16,21 +13,9 @@ public final class PowerOp implements OpDefinition<PowerOp.Params> {
     }
 
     @Override
-    public Params parse(LayerContext ctx) {
-        ctx.requireBottoms(1, 1);
-        ctx.requireTops(1, 1);
+    protected Params parseParams(LayerContext ctx) {
         org.caffe4j.proto.Caffe.PowerParameter q = ctx.layer().getPowerParam();
         return new Params(q.getPower(), q.getScale(), q.getShift());
-    }
-
-    @Override
-    public List<Shape> outputShapes(Params p, List<Shape> in, LayerContext ctx) {
-        return List.of(in.get(0));
-    }
-
-    @Override
-    public boolean inPlaceCapable() {
-        return true;
     }
 
     @Override

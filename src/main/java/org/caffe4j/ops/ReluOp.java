@@ -1,14 +1,11 @@
 package org.caffe4j.ops;
 
-import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.act.Activations;
 import org.caffe4j.kernels.act.ElementwiseKernels;
 import org.caffe4j.kernels.simd.Simd;
 
-import java.util.List;
-
 /** Caffe's ReLU with negative_slope (leaky when non-zero). */
-public final class ReluOp implements OpDefinition<ReluOp.Params> {
+public final class ReluOp extends ElementwiseUnaryOp<ReluOp.Params> {
     public record Params(float negativeSlope) {
     }
 
@@ -18,20 +15,8 @@ public final class ReluOp implements OpDefinition<ReluOp.Params> {
     }
 
     @Override
-    public Params parse(LayerContext ctx) {
-        ctx.requireBottoms(1, 1);
-        ctx.requireTops(1, 1);
+    protected Params parseParams(LayerContext ctx) {
         return new Params(ctx.layer().getReluParam().getNegativeSlope());
-    }
-
-    @Override
-    public List<Shape> outputShapes(Params p, List<Shape> in, LayerContext ctx) {
-        return List.of(in.get(0));
-    }
-
-    @Override
-    public boolean inPlaceCapable() {
-        return true;
     }
 
     @Override

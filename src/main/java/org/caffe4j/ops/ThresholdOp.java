@@ -1,12 +1,9 @@
 package org.caffe4j.ops;
 
-import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.act.Pointwise;
 
-import java.util.List;
-
 /** Caffe's Threshold: 1 where x > threshold_param.threshold, else 0. */
-public final class ThresholdOp implements OpDefinition<ThresholdOp.Params> {
+public final class ThresholdOp extends ElementwiseUnaryOp<ThresholdOp.Params> {
     public record Params(float threshold) {
     }
 
@@ -16,20 +13,8 @@ public final class ThresholdOp implements OpDefinition<ThresholdOp.Params> {
     }
 
     @Override
-    public Params parse(LayerContext ctx) {
-        ctx.requireBottoms(1, 1);
-        ctx.requireTops(1, 1);
+    protected Params parseParams(LayerContext ctx) {
         return new Params(ctx.layer().getThresholdParam().getThreshold());
-    }
-
-    @Override
-    public List<Shape> outputShapes(Params p, List<Shape> in, LayerContext ctx) {
-        return List.of(in.get(0));
-    }
-
-    @Override
-    public boolean inPlaceCapable() {
-        return true;
     }
 
     @Override
