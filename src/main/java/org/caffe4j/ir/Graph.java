@@ -7,9 +7,10 @@ import java.util.Map;
 /**
  * An immutable, shape-checked inference net: nodes in execution order (Caffe's layer order), the input values the
  * caller fills, and the output values nobody consumes. {@code finalValues} maps each Caffe blob name to its value
- * after the whole forward pass (after in-place layers), in network order.
+ * after the whole forward pass (after in-place layers), in network order. {@code source} is the definition file's
+ * name, so that errors found when the net is later reshaped still name it.
  */
-public record Graph(String name, List<Node> nodes, List<Value> inputs, List<Value> outputs,
+public record Graph(String name, String source, List<Node> nodes, List<Value> inputs, List<Value> outputs,
                     Map<String, Value> finalValues, List<String> warnings) {
     public Graph {
         nodes = List.copyOf(nodes);

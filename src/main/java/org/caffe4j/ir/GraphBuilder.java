@@ -56,7 +56,7 @@ public final class GraphBuilder {
                         + String.join(", ", extra.size() > 8 ? extra.subList(0, 8) : extra) + (extra.size() > 8 ? ", ..." : ""));
             }
         }
-        return infer(net.getName(), layers, inputShapes, warnings, weights != null);
+        return infer(net.getName(), source, layers, inputShapes, warnings, weights != null);
     }
 
     private List<Layer> resolve(NetParameter net, NetParameter weights, String source, String weightsSource) {
@@ -106,7 +106,7 @@ public final class GraphBuilder {
         return out;
     }
 
-    private Graph infer(String name, List<Layer> layers, Map<String, Shape> inputShapes, List<String> warnings,
+    private Graph infer(String name, String source, List<Layer> layers, Map<String, Shape> inputShapes, List<String> warnings,
                         boolean requireWeights) {
         Map<String, Value> current = new LinkedHashMap<>();
         Map<String, String> producer = new HashMap<>();
@@ -191,7 +191,7 @@ public final class GraphBuilder {
                 outputs.add(v);
             }
         }
-        return new Graph(name, nodes, inputs, outputs, ordered, warnings);
+        return new Graph(name, source, nodes, inputs, outputs, ordered, warnings);
     }
 
     private static void checkWeights(Layer layer, List<Shape> inShapes, boolean requireWeights) {
@@ -222,7 +222,7 @@ public final class GraphBuilder {
         Map<String, Value> byId = new HashMap<>();
         List<Node> nodes = new ArrayList<>();
         for (Node n : graph.nodes()) {
-            LayerContext ctx = new LayerContext("", n.layer());
+            LayerContext ctx = new LayerContext(graph.source(), n.layer());
             List<Value> ins = n.inputs().stream().map(v -> byId.get(v.id())).toList();
             List<Shape> inShapes = ins.stream().map(Value::shape).toList();
             List<Shape> outShapes = n.op().outputShapes(n.params(), inShapes, ctx);
@@ -240,7 +240,7 @@ public final class GraphBuilder {
         }
         Map<String, Value> finals = new LinkedHashMap<>();
         graph.finalValues().forEach((k, v) -> finals.put(k, byId.get(v.id())));
-        return new Graph(graph.name(), nodes, graph.inputs().stream().map(v -> byId.get(v.id())).toList(),
+        return new Graph(graph.name(), graph.source(), nodes, graph.inputs().stream().map(v -> byId.get(v.id())).toList(),
                 graph.outputs().stream().map(v -> byId.get(v.id())).toList(), finals, graph.warnings());
     }
 }

@@ -77,7 +77,7 @@ class ModelRuntimeTest {
         try (Model m = Model.load(LENET, LENET_WEIGHTS)) {
             var e = assertThrows(ShapeException.class,
                     () -> m.run(new Tensor(new int[]{1, 1, 32, 32}, new float[32 * 32])));
-            assertTrue(e.getMessage().contains("layer 'ip1' (InnerProduct): blobs[0]"), e.getMessage());
+            assertTrue(e.getMessage().contains("lenet.prototxt: layer 'ip1' (InnerProduct): blobs[0]"), e.getMessage());
         }
     }
 
