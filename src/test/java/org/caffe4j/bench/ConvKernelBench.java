@@ -10,6 +10,7 @@ import org.caffe4j.kernels.ThreadPoolParallel;
 import org.caffe4j.kernels.conv.Conv2dIm2colGemm;
 import org.caffe4j.kernels.conv.Conv2dKernel;
 import org.caffe4j.kernels.conv.Conv2dPointwiseGemm;
+import org.caffe4j.kernels.conv.Conv2dWinograd;
 import org.caffe4j.kernels.conv.ConvShape;
 import org.caffe4j.kernels.simd.Simd;
 
@@ -85,8 +86,11 @@ public final class ConvKernelBench {
             float[] w = random(rnd, s.weightSize(), 0.05f);
             float[] bias = random(rnd, s.outC(), 0.1f);
             layers.add(layer);
+            int winograd = Integer.getInteger("bench.winograd", 0);
             kernels.add(s.isPointwise()
                     ? new Conv2dPointwiseGemm(w, bias, s.outC(), s.inCPerGroup(), s.group(), act)
+                    : winograd > 0 && Conv2dWinograd.supports(s)
+                    ? new Conv2dWinograd(w, bias, s.outC(), s.inC(), s.kH(), winograd, act)
                     : new Conv2dIm2colGemm(w, bias, s.outC(), s.inCPerGroup(), s.kH(), s.kW(), s.group(), act));
             inputs.add(random(rnd, s.inSize() * batch, 1f));
             outputs.add(new float[s.outSize() * batch]);

@@ -1,15 +1,16 @@
 package org.caffe4j.kernels.conv;
 
 /**
- * Per-thread, grow-only buffers a convolution call needs besides the GEMM's own: the zero-padded image and the
- * per-pixel gather offsets. Owned by the thread that calls forward; the GEMM's worker tasks only read them while
- * that call runs, so concurrent calls from different threads never share a buffer.
+ * Per-thread, grow-only buffers a convolution call needs besides the GEMM's own: the zero-padded image, the
+ * per-pixel gather offsets and the Winograd-transformed input. Owned by the thread that calls forward; the worker
+ * tasks only use them while that call runs, so concurrent calls from different threads never share a buffer.
  */
 final class ConvScratch {
     private static final ThreadLocal<ConvScratch> CURRENT = ThreadLocal.withInitial(ConvScratch::new);
 
     private float[] padded = new float[0];
     private int[] columns = new int[0];
+    private float[] transformed = new float[0];
 
     static ConvScratch forCurrentThread() {
         return CURRENT.get();
@@ -20,6 +21,14 @@ final class ConvScratch {
             padded = new float[size];
         }
         return padded;
+    }
+
+    /** The Winograd-transformed input tiles of one chunk, read by all of the GEMM's tasks. */
+    float[] transformed(int size) {
+        if (transformed.length < size) {
+            transformed = new float[size];
+        }
+        return transformed;
     }
 
     int[] columns(int size) {

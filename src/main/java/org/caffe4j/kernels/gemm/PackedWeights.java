@@ -128,7 +128,7 @@ public final class PackedWeights {
         return depth;
     }
 
-    int panelsPerGroup() {
+    public int panelsPerGroup() {
         return panelsPerGroup;
     }
 
@@ -137,7 +137,8 @@ public final class PackedWeights {
         return paddedBias;
     }
 
-    float[] data() {
+    /** The packed panels; panel p of group g starts at {@link #offset}. */
+    public float[] data() {
         return panels;
     }
 
@@ -176,7 +177,7 @@ public final class PackedWeights {
     }
 
     /** Offset of column k of row panel p (counted within group g). */
-    int offset(int g, int p, int k) {
+    public int offset(int g, int p, int k) {
         return ((g * panelsPerGroup + p) * depth + k) * MR;
     }
 }

@@ -1,6 +1,8 @@
 package org.caffe4j.kernels.simd;
 
 import org.caffe4j.kernels.act.ElementwiseKernels;
+import org.caffe4j.kernels.conv.WinogradScalarTransforms;
+import org.caffe4j.kernels.conv.WinogradTransformKernel;
 import org.caffe4j.kernels.gemm.GemvMicroKernel;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 import org.caffe4j.kernels.norm.LrnWindowKernel;
@@ -33,6 +35,10 @@ public final class Simd {
 
     private static final MaxPoolKernel VECTOR_MAX_POOL = VECTOR_SGEMM != null ? loadVectorMaxPool() : null;
     private static final MaxPoolKernel SCALAR_MAX_POOL = Pool2dDirect::max;
+    private static final WinogradTransformKernel SCALAR_WINOGRAD =
+            new WinogradScalarTransforms(SCALAR_SGEMM.nr() / 2);
+    private static final WinogradTransformKernel VECTOR_WINOGRAD =
+            VECTOR_SGEMM != null ? loadVectorWinograd() : null;
 
     private Simd() {
     }
@@ -86,6 +92,28 @@ public final class Simd {
     /** The MAX pooling kernel to use: the vector one if {@link #enabled()}, else {@link Pool2dDirect#max}. */
     public static MaxPoolKernel maxPoolKernel() {
         return VECTOR_MAX_POOL != null ? VECTOR_MAX_POOL : SCALAR_MAX_POOL;
+    }
+
+    /**
+     * The Winograd tile transforms: the vector ones if {@link #enabled()}, else the scalar twin; either handles
+     * half an SGEMM tile's columns per call.
+     */
+    public static WinogradTransformKernel winogradTransforms() {
+        return VECTOR_WINOGRAD != null ? VECTOR_WINOGRAD : SCALAR_WINOGRAD;
+    }
+
+    /** The scalar Winograd transforms with the lane count of {@link #winogradTransforms()}. */
+    public static WinogradTransformKernel scalarWinogradTransforms() {
+        return new WinogradScalarTransforms(winogradTransforms().lanes());
+    }
+
+    private static WinogradTransformKernel loadVectorWinograd() {
+        try {
+            WinogradTransformKernel kernel = new WinogradVectorTransforms();
+            return kernel.lanes() * 2 == VECTOR_SGEMM.nr() ? kernel : null;
+        } catch (LinkageError e) {
+            return null;
+        }
     }
 
     private static MaxPoolKernel loadVectorMaxPool() {

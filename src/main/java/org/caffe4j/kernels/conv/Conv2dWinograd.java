@@ -1,0 +1,352 @@
+package org.caffe4j.kernels.conv;
+
+import org.caffe4j.kernels.Activation;
+import org.caffe4j.kernels.Parallel;
+import org.caffe4j.kernels.gemm.PackedWeights;
+import org.caffe4j.kernels.gemm.SgemmMicroKernel;
+import org.caffe4j.kernels.simd.Simd;
+
+/**
+ * Stride-1, undilated, ungrouped r x r convolution by Winograd's F(m x m, r x r) ({@link WinogradMatrices}): each
+ * m x m output tile costs alpha² multiply-adds per input channel instead of m²r² (F(4,3): 4x fewer, F(2,5):
+ * 2.8x fewer), at the price of transforming every input tile (Bᵀ d B) and output tile (Aᵀ M A) and of a transformed
+ * filter alpha²/r² times the size of the original.
+ *
+ * <p>The weights are transformed once (in double) into alpha² matrices U_xi (outC x inC), packed as SGEMM A panels.
+ * A forward pass works on chunks of tile columns (tiles of all images numbered one after another), each in two
+ * parallel phases: (1) gather every tile of the chunk from a zero-padded copy of its images and transform it into
+ * alpha² B operands V_xi (inC x tiles, in the micro-kernel's packed tile layout); (2) per task (block of output
+ * channels x block of column tiles), run the SGEMM micro-kernel for every xi into a per-thread buffer M_xi and
+ * transform each output tile back, adding the bias and applying the fused ReLU as it is stored. A task's
+ * transformed weights (at most {@link #WEIGHT_BLOCK_FLOATS}) stay in L2 across its column tiles.
+ *
+ * <p>Every output is computed by the same float operations whatever the chunking, task split, thread count or
+ * batch size (tile columns are independent lanes everywhere), so results are bit-identical across them. They
+ * differ from direct convolution's by the rounding of the transforms (a few float ulps of the largest product
+ * sums for F(2,3), more for the larger tiles); the tests bound it.
+ */
+public final class Conv2dWinograd implements Conv2dKernel {
+    /** Most floats of transformed input per chunk (4 MB), so V stays in the shared cache while tasks sweep it. */
+    static final int CHUNK_FLOATS = 1 << 20;
+    /** Most floats of transformed weights one task multiplies with (1 MB), so they stay in its core's L2. */
+    static final int WEIGHT_BLOCK_FLOATS = 256 * 1024;
+    /** Split each phase into at least this many tasks when the shape allows, to balance 2–4 threads. */
+    static final int TARGET_TASKS = 8;
+
+    private static final int MR = SgemmMicroKernel.MR;
+    private static final ThreadLocal<float[]> WORK = ThreadLocal.withInitial(() -> new float[0]);
+
+    private final WinogradMatrices transform;
+    private final PackedWeights weights;
+    private final float[] bias;
+    private final Activation activation;
+    private final int outC;
+    private final int inC;
+    private final int r;
+    private final SgemmMicroKernel microKernel;
+    private final WinogradTransformKernel tileKernel;
+    private final int panelsPerBlock;
+    private final int channelBlocks;
+
+    /**
+     * @param w    outC x inC x r x r weights (Caffe's OIHW blob)
+     * @param bias outC values or null
+     * @param m    output tile size: 2 or 4 for r = 3, 2 for r = 5 ({@link WinogradMatrices#of})
+     */
+    public Conv2dWinograd(float[] w, float[] bias, int outC, int inC, int r, int m, Activation activation) {
+        this(w, bias, outC, inC, r, m, activation, Simd.sgemmKernel(), Simd.winogradTransforms());
+    }
+
+    Conv2dWinograd(float[] w, float[] bias, int outC, int inC, int r, int m, Activation activation,
+                   SgemmMicroKernel microKernel, WinogradTransformKernel tileKernel) {
+        if (outC <= 0 || inC <= 0 || (long) outC * inC * r * r != w.length) {
+            throw new IllegalArgumentException("weights have " + w.length + " values; expected " + outC + "x" + inC
+                    + "x" + r + "x" + r);
+        }
+        if (bias != null && bias.length != outC) {
+            throw new IllegalArgumentException("bias has " + bias.length + " values; expected " + outC);
+        }
+        if (tileKernel.lanes() * 2 != microKernel.nr()) {
+            throw new IllegalArgumentException("tile transforms of " + tileKernel.lanes()
+                    + " lanes do not cover half of a " + microKernel.nr() + "-column SGEMM tile");
+        }
+        this.transform = WinogradMatrices.of(m, r);
+        int xis = transform.alpha() * transform.alpha();
+        // U_xi[oc][ic] for all xi, stored as xi groups of outC x inC matrices and packed like grouped weights.
+        float[] u = new float[Math.multiplyExact(xis, outC * inC)];
+        for (int oc = 0; oc < outC; oc++) {
+            for (int ic = 0; ic < inC; ic++) {
+                transform.transformFilter(w, (oc * inC + ic) * r * r, u, oc * inC + ic, outC * inC);
+            }
+        }
+        this.weights = PackedWeights.pack(u, 0, xis, outC, inC, null);
+        this.bias = bias;
+        this.activation = activation;
+        this.outC = outC;
+        this.inC = inC;
+        this.r = r;
+        this.microKernel = microKernel;
+        this.tileKernel = tileKernel;
+        int panels = weights.panelsPerGroup();
+        int maxPanels = Math.max(1, WEIGHT_BLOCK_FLOATS / (xis * inC * MR));
+        int blocks = ceilDiv(panels, maxPanels);
+        this.panelsPerBlock = ceilDiv(panels, blocks);
+        this.channelBlocks = ceilDiv(panels, panelsPerBlock);
+    }
+
+    /**
+     * Whether some Winograd kernel computes {@code shape}: ungrouped, stride 1, no dilation, a square r x r kernel
+     * with 2 &lt;= r &lt;= 7 (F(2, r) then exists).
+     */
+    public static boolean supports(ConvShape shape) {
+        return shape.group() == 1 && shape.kH() == shape.kW() && shape.kH() >= 2 && shape.kH() <= 7
+                && shape.strideH() == 1 && shape.strideW() == 1 && shape.dilationH() == 1 && shape.dilationW() == 1;
+    }
+
+    /** The output tile size m of F(m x m, r x r). */
+    public int tileSize() {
+        return transform.m();
+    }
+
+    @Override
+    public void forward(ConvShape shape, float[] in, int inOff, float[] out, int outOff, Parallel par) {
+        forward(shape, 1, in, inOff, out, outOff, par);
+    }
+
+    @Override
+    public void forward(ConvShape shape, int batch, float[] in, int inOff, float[] out, int outOff, Parallel par) {
+        if (!supports(shape) || shape.kH() != r || shape.inC() != inC || shape.outC() != outC) {
+            throw new IllegalArgumentException("shape " + shape + " does not match the Winograd kernel: " + outC
+                    + "x" + inC + "x" + r + "x" + r + ", stride 1, no dilation, one group");
+        }
+        if (shape.outH() <= 0 || shape.outW() <= 0) {
+            throw new IllegalArgumentException("kernel larger than the padded input: " + shape);
+        }
+        if (batch <= 0 || inOff < 0 || outOff < 0 || inOff + (long) batch * shape.inSize() > in.length
+                || outOff + (long) batch * shape.outSize() > out.length) {
+            throw new IllegalArgumentException("arrays too short for " + batch + " images of " + shape);
+        }
+        Geometry geo = new Geometry(shape, transform.m(), microKernel.nr());
+        long total = (long) batch * geo.tiles;
+        int xis = transform.alpha() * transform.alpha();
+        int nr = microKernel.nr();
+        int maxColumns = Math.max(nr, CHUNK_FLOATS / (xis * inC) / nr * nr);
+        ConvScratch scratch = ConvScratch.forCurrentThread();
+        for (long first = 0; first < total; first += maxColumns) {
+            int columns = (int) Math.min(maxColumns, total - first);
+            new Chunk(geo, (int) first, columns, in, inOff, out, outOff, scratch).run(par);
+        }
+    }
+
+    /** Tile grid and padded-image geometry of one shape. */
+    private record Geometry(ConvShape shape, int m, int nr, int tilesW, int tiles, int paddedH, int paddedW) {
+        Geometry(ConvShape shape, int m, int nr) {
+            this(shape, m, nr, ceilDiv(shape.outW(), m), ceilDiv(shape.outH(), m) * ceilDiv(shape.outW(), m),
+                    ceilDiv(shape.outH(), m) * m + shape.kH() - 1, ceilDiv(shape.outW(), m) * m + shape.kW() - 1);
+        }
+
+        int paddedPlane() {
+            return paddedH * paddedW;
+        }
+    }
+
+    /** One chunk of tile columns [first, first + columns) and its two phases. */
+    private final class Chunk {
+        final Geometry geo;
+        final int first;
+        final int columns;
+        final float[] in;
+        final int inOff;
+        final float[] out;
+        final int outOff;
+        final int firstImage;
+        final int images;
+        final int colTiles;
+        final boolean lastTileHalf;
+        final float[] padded;
+        final float[] transformed;
+        /** Per tile column: offset of its input tile in {@link #padded}. */
+        final int[] inputBase;
+        /** Per tile column: offset of its output tile's first value relative to outOff (channel 0). */
+        final int[] outputBase;
+        /** Per tile column: valid output rows * 16 + valid output columns (0 past the chunk's end). */
+        final int[] valid;
+        /** Per group of {@code lanes} tile columns: whether all are whole m x m tiles inside the output. */
+        final boolean[] complete;
+        final int xiStride;
+
+        Chunk(Geometry geo, int first, int columns, float[] in, int inOff, float[] out, int outOff,
+              ConvScratch scratch) {
+            this.geo = geo;
+            this.first = first;
+            this.columns = columns;
+            this.in = in;
+            this.inOff = inOff;
+            this.out = out;
+            this.outOff = outOff;
+            int nr = geo.nr;
+            this.firstImage = first / geo.tiles;
+            this.images = (first + columns - 1) / geo.tiles - firstImage + 1;
+            int rem = columns % nr;
+            this.lastTileHalf = rem != 0 && rem <= nr / 2;
+            this.colTiles = ceilDiv(columns, nr);
+            this.padded = scratch.padded(Math.multiplyExact(images, inC * geo.paddedPlane()));
+            this.xiStride = colTiles * inC * nr;
+            int xis = transform.alpha() * transform.alpha();
+            this.transformed = scratch.transformed(Math.multiplyExact(xis, xiStride));
+            int slots = colTiles * nr;
+            this.inputBase = new int[slots];
+            this.outputBase = new int[slots];
+            this.valid = new int[slots];
+            ConvShape s = geo.shape;
+            int m = geo.m;
+            for (int j = 0; j < slots; j++) {
+                if (j >= columns) {
+                    inputBase[j] = 0; // read (and discarded) like a real tile, so every lane stays in bounds
+                    valid[j] = 0;
+                    continue;
+                }
+                int c = first + j;
+                int image = c / geo.tiles;
+                int t = c - image * geo.tiles;
+                int ty = t / geo.tilesW;
+                int tx = t - ty * geo.tilesW;
+                inputBase[j] = (image - firstImage) * inC * geo.paddedPlane() + ty * m * geo.paddedW + tx * m;
+                outputBase[j] = image * s.outSize() + ty * m * s.outW() + tx * m;
+                valid[j] = Math.min(m, s.outH() - ty * m) * 16 + Math.min(m, s.outW() - tx * m);
+            }
+            int lanes = tileKernel.lanes();
+            this.complete = new boolean[slots / lanes];
+            for (int g = 0; g < complete.length; g++) {
+                boolean all = true;
+                for (int l = 0; l < lanes; l++) {
+                    all &= valid[g * lanes + l] == m * 16 + m;
+                }
+                complete[g] = all;
+            }
+        }
+
+        void run(Parallel par) {
+            par.forEach(images * inC, this::padPlane);
+            int inputBlocks = Math.max(1, Math.min(inC, ceilDiv(TARGET_TASKS, colTiles)));
+            int channelsPerBlock = ceilDiv(inC, inputBlocks);
+            int blocks = ceilDiv(inC, channelsPerBlock);
+            par.forEach(colTiles * blocks, task -> transformInput(task / blocks, (task % blocks) * channelsPerBlock,
+                    channelsPerBlock));
+            int tileBlocks = Math.min(colTiles, Math.max(1, ceilDiv(TARGET_TASKS, channelBlocks)));
+            int tilesPerBlock = ceilDiv(colTiles, tileBlocks);
+            int tileBlockCount = ceilDiv(colTiles, tilesPerBlock);
+            par.forEach(channelBlocks * tileBlockCount, task -> multiplyAndStore(task / tileBlockCount,
+                    (task % tileBlockCount) * tilesPerBlock, tilesPerBlock));
+        }
+
+        /** Zero-padded copy of one channel of one image: pixel (y, x) at (y + padH, x + padW). */
+        private void padPlane(int task) {
+            ConvShape s = geo.shape;
+            int image = task / inC;
+            int channel = task - image * inC;
+            int dst = task * geo.paddedPlane();
+            java.util.Arrays.fill(padded, dst, dst + geo.paddedPlane(), 0f);
+            int src = inOff + (firstImage + image) * s.inSize() + channel * s.inH() * s.inW();
+            for (int y = 0; y < s.inH(); y++) {
+                System.arraycopy(in, src + y * s.inW(), padded, dst + (y + s.padH()) * geo.paddedW + s.padW(),
+                        s.inW());
+            }
+        }
+
+        private int tileWidth(int ct) {
+            return ct == colTiles - 1 && lastTileHalf ? geo.nr / 2 : geo.nr;
+        }
+
+        /** V_xi of column tile ct, channels [c0, c0 + count) (clipped). */
+        private void transformInput(int ct, int c0, int count) {
+            int c1 = Math.min(inC, c0 + count);
+            if (c0 >= c1) {
+                return;
+            }
+            float[] work = work(tileKernel.scratchFloats(transform));
+            int width = tileWidth(ct);
+            int lanes = tileKernel.lanes();
+            int plane = geo.paddedPlane();
+            for (int g = 0; g < width / lanes; g++) {
+                tileKernel.input(transform, padded, c0 * plane, plane, geo.paddedW, inputBase, ct * geo.nr + g * lanes,
+                        c1 - c0, transformed, ct * inC * geo.nr + c0 * width + g * lanes, xiStride, width, work);
+            }
+        }
+
+        /** GEMMs of one block of output-channel panels with column tiles [t0, t0 + count), then the output pass. */
+        private void multiplyAndStore(int block, int t0, int count) {
+            int nr = geo.nr;
+            int m = geo.m;
+            int lanes = tileKernel.lanes();
+            int xis = transform.alpha() * transform.alpha();
+            int p0 = block * panelsPerBlock;
+            int p1 = Math.min(weights.panelsPerGroup(), p0 + panelsPerBlock);
+            int blockRows = (p1 - p0) * MR;
+            int mSize = xis * blockRows * nr;
+            int tScratch = tileKernel.scratchFloats(transform);
+            float[] tile = work(mSize);
+            float[] y = new float[m * m * lanes];
+            float[] tmp = new float[tScratch];
+            float[] u = weights.data();
+            ConvShape s = geo.shape;
+            int outPlane = s.outH() * s.outW();
+            int outW = s.outW();
+            for (int ct = t0; ct < Math.min(colTiles, t0 + count); ct++) {
+                int width = tileWidth(ct);
+                for (int xi = 0; xi < xis; xi++) {
+                    int vOff = (xi * colTiles + ct) * inC * nr;
+                    for (int p = p0; p < p1; p++) {
+                        // M is kept row by row (all xi of one output channel together), so that the output
+                        // transform reads it at a stride of nr floats rather than blockRows * nr (cache-set conflicts).
+                        int mOff = (p - p0) * MR * xis * nr + xi * nr;
+                        if (width == nr) {
+                            microKernel.tile(inC, u, weights.offset(xi, p, 0), transformed, vOff, tile, mOff,
+                                    xis * nr, false, null, 0, false, 0f);
+                        } else {
+                            microKernel.halfTile(inC, u, weights.offset(xi, p, 0), transformed, vOff, tile, mOff,
+                                    xis * nr, false, null, 0, false, 0f);
+                        }
+                    }
+                }
+                int rowEnd = Math.min(outC, p1 * MR);
+                for (int row = p0 * MR; row < rowEnd; row++) {
+                    int local = row - p0 * MR;
+                    float b = bias == null ? 0f : bias[row];
+                    for (int g = 0; g < width / lanes; g++) {
+                        int j0 = ct * nr + g * lanes;
+                        tileKernel.output(transform, tile, local * xis * nr + g * lanes, nr, y, tmp);
+                        if (complete[j0 / lanes]) {
+                            tileKernel.store(transform, y, b, activation, out, outOff + row * outPlane, outW,
+                                    outputBase, j0);
+                            continue;
+                        }
+                        for (int l = 0; l < lanes; l++) {
+                            int v = valid[j0 + l];
+                            int at = outOff + outputBase[j0 + l] + row * outPlane;
+                            for (int i = 0; i < v >> 4; i++) {
+                                for (int jj = 0; jj < (v & 15); jj++) {
+                                    out[at + i * outW + jj] = activation.apply(y[(i * m + jj) * lanes + l] + b);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+
+    private static float[] work(int size) {
+        float[] w = WORK.get();
+        if (w.length < size) {
+            w = new float[size];
+            WORK.set(w);
+        }
+        return w;
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+}

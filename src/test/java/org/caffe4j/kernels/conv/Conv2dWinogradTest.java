@@ -1,0 +1,178 @@
+package org.caffe4j.kernels.conv;
+
+import static org.caffe4j.kernels.conv.Conv2dGemmTest.random;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import java.util.stream.Stream;
+import org.caffe4j.kernels.Activation;
+import org.caffe4j.kernels.Parallel;
+import org.caffe4j.kernels.ThreadPoolParallel;
+import org.caffe4j.kernels.simd.Simd;
+import org.caffe4j.testing.Tolerance;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Winograd convolution against {@link Conv2dReference}, and its transforms against their definition. */
+class Conv2dWinogradTest {
+    private static final ThreadPoolParallel POOL = new ThreadPoolParallel(2);
+
+    @AfterAll
+    static void closePool() {
+        POOL.close();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2, 3", "4, 3", "2, 5", "3, 3", "6, 3", "4, 5", "2, 7"})
+    void transformsComputeCorrelation(int m, int r) {
+        WinogradMatrices w = WinogradMatrices.of(m, r);
+        int alpha = w.alpha();
+        assertEquals(m + r - 1, alpha);
+        Random rnd = new Random(m * 31 + r);
+        float[] d = random(rnd, alpha * alpha);
+        float[] g = random(rnd, r * r);
+        float[] u = new float[alpha * alpha];
+        w.transformFilter(g, 0, u, 0, 1);
+        float[] bt = w.inputMatrix();
+        float[] at = w.outputMatrix();
+        // Y = Aᵀ [U ⊙ (Bᵀ d B)] A in double, against the direct 2-D correlation of the tile.
+        double[] v = new double[alpha * alpha];
+        for (int i = 0; i < alpha; i++) {
+            for (int j = 0; j < alpha; j++) {
+                double s = 0;
+                for (int k = 0; k < alpha; k++) {
+                    for (int l = 0; l < alpha; l++) {
+                        s += bt[i * alpha + k] * (double) d[k * alpha + l] * bt[j * alpha + l];
+                    }
+                }
+                v[i * alpha + j] = s * u[i * alpha + j];
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < m; j++) {
+                double y = 0;
+                for (int k = 0; k < alpha; k++) {
+                    for (int l = 0; l < alpha; l++) {
+                        y += at[i * alpha + k] * v[k * alpha + l] * at[j * alpha + l];
+                    }
+                }
+                double direct = 0;
+                for (int ky = 0; ky < r; ky++) {
+                    for (int kx = 0; kx < r; kx++) {
+                        direct += (double) d[(i + ky) * alpha + j + kx] * g[ky * r + kx];
+                    }
+                }
+                assertEquals(direct, y, 1e-5, "F(" + m + "," + r + ") output " + i + "," + j);
+            }
+        }
+    }
+
+    @Test
+    void lavinsF23MatricesUpToTheSignOfTheLastRow() {
+        WinogradMatrices w = WinogradMatrices.of(2, 3);
+        assertArrayEquals(new float[] {1, 0, -1, 0, 0, 1, 1, 0, 0, -1, 1, 0, 0, -1, 0, 1}, w.inputMatrix());
+        assertArrayEquals(new float[] {1, 1, 1, 0, 0, 1, -1, 1}, w.outputMatrix());
+    }
+
+    static Stream<Arguments> shapes() {
+        return Stream.of(
+                // inC, inH, inW, outC, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, group; m
+                Arguments.of(new ConvShape(16, 13, 13, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2),   // conv3-like
+                Arguments.of(new ConvShape(16, 13, 13, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1), 4),
+                Arguments.of(new ConvShape(9, 27, 27, 17, 5, 5, 1, 1, 2, 2, 1, 1, 1), 2),    // conv2-like, odd
+                Arguments.of(new ConvShape(40, 6, 6, 33, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2),     // conv4-like
+                Arguments.of(new ConvShape(40, 6, 6, 33, 3, 3, 1, 1, 1, 1, 1, 1, 1), 4),
+                Arguments.of(new ConvShape(3, 11, 7, 5, 3, 3, 1, 1, 0, 2, 1, 1, 1), 4),      // rectangular, pads differ
+                Arguments.of(new ConvShape(5, 3, 4, 6, 5, 5, 1, 1, 2, 2, 1, 1, 1), 2),       // kernel wider than input
+                Arguments.of(new ConvShape(7, 40, 37, 9, 3, 3, 1, 1, 0, 0, 1, 1, 1), 4),     // many tiles, no pad
+                Arguments.of(new ConvShape(300, 5, 5, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2),    // deep K
+                Arguments.of(new ConvShape(2, 9, 9, 70, 3, 3, 1, 1, 1, 1, 1, 1, 1), 4));     // many channel panels
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void matchesReference(ConvShape s, int m) {
+        Conv2dGemmTest.Case c = new Conv2dGemmTest.Case(s, 5);
+        for (Activation act : new Activation[] {Activation.NONE, Activation.RELU, Activation.relu(0.25f)}) {
+            Conv2dKernel kernel = new Conv2dWinograd(c.w, c.bias, s.outC(), s.inC(), s.kH(), m, act);
+            c.check(kernel, act, Parallel.SERIAL);
+        }
+        Conv2dKernel plain = new Conv2dWinograd(c.w, null, s.outC(), s.inC(), s.kH(), m, Activation.NONE);
+        Tolerance.APPROX.assertClose("no bias", c.expected(null, Activation.NONE), c.run(plain, POOL));
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void scalarTwinBitIdenticalToVectorPath(ConvShape s, int m) {
+        Conv2dGemmTest.Case c = new Conv2dGemmTest.Case(s, 6);
+        Activation act = Activation.relu(0.5f);
+        Conv2dKernel scalar = new Conv2dWinograd(c.w, c.bias, s.outC(), s.inC(), s.kH(), m, act,
+                Simd.scalarSgemmKernel(), Simd.scalarWinogradTransforms());
+        Conv2dKernel vector = new Conv2dWinograd(c.w, c.bias, s.outC(), s.inC(), s.kH(), m, act);
+        float[] scalarOut = c.run(scalar, Parallel.SERIAL);
+        Tolerance.APPROX.assertClose(s + " scalar", c.expected(c.bias, act), scalarOut);
+        Tolerance.EXACT.assertClose(s + " scalar vs vector", scalarOut, c.run(vector, Parallel.SERIAL));
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void batchAndThreadsBitIdenticalToSingleImages(ConvShape s, int m) {
+        int batch = 3;
+        Random rnd = new Random(s.hashCode() + m);
+        float[] in = random(rnd, batch * s.inSize());
+        float[] w = random(rnd, s.weightSize());
+        float[] bias = random(rnd, s.outC());
+        Conv2dKernel kernel = new Conv2dWinograd(w, bias, s.outC(), s.inC(), s.kH(), m, Activation.RELU);
+        float[] oneByOne = new float[batch * s.outSize()];
+        for (int i = 0; i < batch; i++) {
+            kernel.forward(s, in, i * s.inSize(), oneByOne, i * s.outSize(), Parallel.SERIAL);
+        }
+        float[] together = new float[batch * s.outSize()];
+        kernel.forward(s, batch, in, 0, together, 0, POOL);
+        assertArrayEquals(oneByOne, together, s + " batch of 3 on 2 threads");
+    }
+
+    @Test
+    void severalChunksGiveTheSameResultAsTheReference() {
+        // 64 channels, F(2,3): at most 448 tile columns per chunk; 2 images of 60x60 have 1800, so 5 chunks, some
+        // spanning both images.
+        ConvShape s = new ConvShape(64, 60, 60, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        int batch = 2;
+        Random rnd = new Random(11);
+        float[] in = random(rnd, batch * s.inSize());
+        float[] w = random(rnd, s.weightSize());
+        Conv2dKernel kernel = new Conv2dWinograd(w, null, s.outC(), s.inC(), 3, 2, Activation.NONE);
+        float[] out = new float[batch * s.outSize()];
+        kernel.forward(s, batch, in, 0, out, 0, POOL);
+        for (int i = 0; i < batch; i++) {
+            float[] expected = new float[s.outSize()];
+            Conv2dReference.forward(s, in, i * s.inSize(), w, null, expected, 0);
+            Tolerance.APPROX.assertClose("image " + i, expected, 0, out, i * s.outSize(), s.outSize());
+        }
+    }
+
+    @Test
+    void supportsOnlyUngroupedUnitStrideSquareKernels() {
+        assertTrue(Conv2dWinograd.supports(new ConvShape(4, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1)));
+        assertFalse(Conv2dWinograd.supports(new ConvShape(4, 8, 8, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1)));
+        assertFalse(Conv2dWinograd.supports(new ConvShape(4, 8, 8, 4, 3, 3, 1, 1, 1, 1, 2, 2, 1)));
+        assertFalse(Conv2dWinograd.supports(new ConvShape(4, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2)));
+        assertFalse(Conv2dWinograd.supports(new ConvShape(4, 8, 8, 4, 3, 5, 1, 1, 1, 1, 1, 1, 1)));
+        assertFalse(Conv2dWinograd.supports(new ConvShape(4, 8, 8, 4, 1, 1, 1, 1, 0, 0, 1, 1, 1)));
+        assertFalse(Conv2dWinograd.supports(new ConvShape(4, 9, 9, 4, 8, 8, 1, 1, 0, 0, 1, 1, 1)));
+        Conv2dKernel kernel = new Conv2dWinograd(new float[4 * 4 * 9], null, 4, 4, 3, 2, Activation.NONE);
+        ConvShape strided = new ConvShape(4, 8, 8, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1);
+        assertThrows(IllegalArgumentException.class, () -> kernel.forward(strided, new float[256], 0,
+                new float[64], 0, Parallel.SERIAL));
+        assertThrows(IllegalArgumentException.class,
+                () -> new Conv2dWinograd(new float[17], null, 2, 1, 3, 2, Activation.NONE));
+    }
+}

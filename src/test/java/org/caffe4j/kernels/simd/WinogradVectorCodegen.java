@@ -1,0 +1,275 @@
+package org.caffe4j.kernels.simd;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.caffe4j.kernels.conv.WinogradMatrices;
+
+/**
+ * Writes {@code WinogradVectorTransforms.java}: the Vector API Winograd transforms written out as straight-line code
+ * for the tile sizes the runtime uses, with {@link WinogradMatrices}' coefficients as constants (zeros skipped,
+ * ±1 as add/subtract), because C2 keeps vectors in registers only in straight-line code, and loops over
+ * coefficient tables ran ~8x slower. Every value follows the sequence {@link
+ * org.caffe4j.kernels.conv.WinogradTransformKernel} defines, so the result is bit-identical to the scalar twin.
+ * {@code WinogradVectorCodegenTest} fails when the committed file differs from this generator's output.
+ *
+ * <pre>
+ * mvn -q -o test-compile
+ * java -cp target/classes:target/test-classes org.caffe4j.kernels.simd.WinogradVectorCodegen \
+ *     src/main/java/org/caffe4j/kernels/simd/WinogradVectorTransforms.java
+ * </pre>
+ */
+public final class WinogradVectorCodegen {
+    /** Input tile sizes alpha with a written-out input transform. */
+    static final int[] INPUT_SIZES = {4, 6, 8};
+    /** (m, r) pairs with a written-out output transform. */
+    static final int[][] OUTPUT_SIZES = {{2, 3}, {4, 3}, {6, 3}, {2, 5}, {4, 5}};
+
+    public static void main(String[] args) throws IOException {
+        Files.writeString(Path.of(args[0]), generate(), StandardCharsets.UTF_8);
+    }
+
+    static String generate() {
+        StringBuilder s = new StringBuilder();
+        s.append(HEADER);
+        s.append("    @Override\n");
+        s.append("    public void input(WinogradMatrices w, float[] src, int srcOff, int channelStride, int rowStride, int[] base,\n");
+        s.append("                      int baseOff, int channels, float[] dst, int dstOff, int dstXiStride, int dstChannelStride,\n");
+        s.append("                      float[] scratch) {\n");
+        s.append("        for (int c = 0; c < channels; c++) {\n");
+        s.append("            int at = srcOff + c * channelStride;\n");
+        s.append("            int out = dstOff + c * dstChannelStride;\n");
+        s.append("            switch (w.alpha()) {\n");
+        for (int alpha : INPUT_SIZES) {
+            s.append("                case ").append(alpha).append(" -> input").append(alpha)
+                    .append("(src, at, rowStride, base, baseOff, dst, out, dstXiStride, scratch);\n");
+        }
+        s.append("                default -> inputAnySize(w, src, at, rowStride, base, baseOff, dst, out, dstXiStride, scratch);\n");
+        s.append("            }\n        }\n    }\n\n");
+        s.append("    @Override\n");
+        s.append("    public void output(WinogradMatrices w, float[] src, int srcOff, int xiStride, float[] y, float[] scratch) {\n");
+        s.append("        switch (w.m() * 16 + w.alpha()) {\n");
+        for (int[] mr : OUTPUT_SIZES) {
+            int alpha = mr[0] + mr[1] - 1;
+            s.append("            case ").append(mr[0] * 16 + alpha).append(" -> output").append(mr[0]).append("x")
+                    .append(alpha).append("(src, srcOff, xiStride, y, scratch);\n");
+        }
+        s.append("            default -> outputAnySize(w, src, srcOff, xiStride, y, scratch);\n");
+        s.append("        }\n    }\n");
+        s.append(GENERIC);
+        for (int alpha : INPUT_SIZES) {
+            generateInput(s, WinogradMatrices.of(alpha - 2, 3));
+        }
+        for (int[] mr : OUTPUT_SIZES) {
+            generateOutput(s, WinogradMatrices.of(mr[0], mr[1]));
+        }
+        s.append("}\n");
+        return s.toString();
+    }
+
+    /** Column pass d -> t (one column at a time), then row pass t -> dst, as the interface orders them. */
+    private static void generateInput(StringBuilder s, WinogradMatrices w) {
+        int a = w.alpha();
+        s.append("\n    private static void input").append(a).append("(float[] src, int at, int rowStride, int[] base, int baseOff,\n");
+        s.append("                               float[] dst, int out, int xiStride, float[] t) {\n");
+        s.append("        for (int x = 0; x < ").append(a).append("; x++) {\n");
+        for (int k = 0; k < a; k++) {
+            s.append("            FloatVector d").append(k).append(" = FloatVector.fromArray(S, src, at + ")
+                    .append(k == 0 ? "" : k == 1 ? "rowStride + " : k + " * rowStride + ").append("x, base, baseOff);\n");
+        }
+        for (int i = 0; i < a; i++) {
+            s.append("            ").append(combination(w.inputColumns(i), w.inputValues(i), "d"))
+                    .append(".intoArray(t, (").append(i * a).append(" + x) * LANES);\n");
+        }
+        s.append("        }\n");
+        s.append("        for (int i = 0; i < ").append(a).append("; i++) {\n");
+        for (int k = 0; k < a; k++) {
+            s.append("            FloatVector t").append(k).append(" = FloatVector.fromArray(S, t, (i * ").append(a)
+                    .append(" + ").append(k).append(") * LANES);\n");
+        }
+        s.append("            int row = out + i * ").append(a).append(" * xiStride;\n");
+        for (int j = 0; j < a; j++) {
+            s.append("            ").append(combination(w.inputColumns(j), w.inputValues(j), "t"))
+                    .append(".intoArray(dst, row").append(j == 0 ? "" : j == 1 ? " + xiStride" : " + " + j + " * xiStride")
+                    .append(");\n");
+        }
+        s.append("        }\n    }\n");
+    }
+
+    /** Column pass M -> s (m x alpha), then row pass s -> y (m x m). */
+    private static void generateOutput(StringBuilder s, WinogradMatrices w) {
+        int a = w.alpha();
+        int m = w.m();
+        s.append("\n    private static void output").append(m).append("x").append(a)
+                .append("(float[] src, int srcOff, int xiStride, float[] y, float[] s) {\n");
+        s.append("        for (int x = 0; x < ").append(a).append("; x++) {\n");
+        for (int k = 0; k < a; k++) {
+            s.append("            FloatVector d").append(k).append(" = FloatVector.fromArray(S, src, srcOff + (")
+                    .append(k * a).append(" + x) * xiStride);\n");
+        }
+        for (int i = 0; i < m; i++) {
+            s.append("            ").append(combination(w.outputColumns(i), w.outputValues(i), "d"))
+                    .append(".intoArray(s, (").append(i * a).append(" + x) * LANES);\n");
+        }
+        s.append("        }\n");
+        s.append("        for (int i = 0; i < ").append(m).append("; i++) {\n");
+        for (int k = 0; k < a; k++) {
+            s.append("            FloatVector t").append(k).append(" = FloatVector.fromArray(S, s, (i * ").append(a)
+                    .append(" + ").append(k).append(") * LANES);\n");
+        }
+        for (int j = 0; j < m; j++) {
+            s.append("            ").append(combination(w.outputColumns(j), w.outputValues(j), "t"))
+                    .append(".intoArray(y, (i * ").append(m).append(" + ").append(j).append(") * LANES);\n");
+        }
+        s.append("        }\n    }\n");
+    }
+
+    /**
+     * sum_q values[q] * v{columns[q]} as one expression: the first product, then fused multiply-adds in column
+     * order; ±1 become exact negation, addition and subtraction, which round exactly like the fma they replace.
+     */
+    static String combination(int[] columns, float[] values, String v) {
+        if (columns.length == 0) {
+            return "FloatVector.zero(S)";
+        }
+        String e = v + columns[0];
+        float c0 = values[0];
+        if (c0 == -1f) {
+            e = e + ".neg()";
+        } else if (c0 != 1f) {
+            e = e + ".mul(" + literal(c0) + ")";
+        }
+        for (int q = 1; q < columns.length; q++) {
+            float c = values[q];
+            String x = v + columns[q];
+            if (c == 1f) {
+                e = e + ".add(" + x + ")";
+            } else if (c == -1f) {
+                e = e + ".sub(" + x + ")";
+            } else {
+                e = x + ".fma(FloatVector.broadcast(S, " + literal(c) + "), " + e + ")";
+            }
+        }
+        return e;
+    }
+
+    private static String literal(float c) {
+        return Float.toString(c) + "f";
+    }
+
+    private static final String HEADER = """
+            package org.caffe4j.kernels.simd;
+
+            import jdk.incubator.vector.FloatVector;
+            import jdk.incubator.vector.VectorOperators;
+            import jdk.incubator.vector.VectorSpecies;
+            import org.caffe4j.kernels.Activation;
+            import org.caffe4j.kernels.conv.WinogradMatrices;
+            import org.caffe4j.kernels.conv.WinogradTransformKernel;
+
+            /**
+             * The Winograd tile transforms with one tile per vector lane: input tiles are gathered (one gather per tile
+             * position, the lanes' tile origins as the index map), both matrix passes run on whole vectors, and complete
+             * output tiles are scattered back. Loaded only through {@link Simd};
+             * {@link org.caffe4j.kernels.conv.WinogradScalarTransforms} is its twin.
+             *
+             * <p>GENERATED by {@code WinogradVectorCodegen} (test sources) for the tile sizes the runtime picks, with
+             * loops over the coefficient tables for any other size: do not edit by hand, regenerate.
+             */
+            final class WinogradVectorTransforms implements WinogradTransformKernel {
+                private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+                private static final int LANES = S.length();
+
+                @Override
+                public int lanes() {
+                    return LANES;
+                }
+
+                @Override
+                public void store(WinogradMatrices w, float[] y, float bias, Activation act, float[] out, int outOff,
+                                  int rowStride, int[] laneBase, int laneBaseOff) {
+                    int m = w.m();
+                    boolean relu = act.relu();
+                    float slope = act.negativeSlope();
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < m; j++) {
+                            FloatVector v = FloatVector.fromArray(S, y, (i * m + j) * LANES).add(bias);
+                            if (relu && slope == 0f) {
+                                v = v.max(0f);
+                            } else if (relu) {
+                                v = v.blend(v.mul(slope), v.compare(VectorOperators.LE, 0f));
+                            }
+                            v.intoArray(out, outOff + i * rowStride + j, laneBase, laneBaseOff);
+                        }
+                    }
+                }
+
+            """;
+
+    private static final String GENERIC = """
+
+                /** Any alpha: the same sequence as the written-out cases, through the coefficient tables. */
+                private static void inputAnySize(WinogradMatrices w, float[] src, int at, int rowStride, int[] base,
+                                                 int baseOff, float[] dst, int out, int xiStride, float[] scratch) {
+                    int alpha = w.alpha();
+                    int tOff = alpha * alpha * LANES;
+                    for (int y = 0; y < alpha; y++) {
+                        for (int x = 0; x < alpha; x++) {
+                            FloatVector.fromArray(S, src, at + y * rowStride + x, base, baseOff)
+                                    .intoArray(scratch, (y * alpha + x) * LANES);
+                        }
+                    }
+                    for (int i = 0; i < alpha; i++) {
+                        int[] ks = w.inputColumns(i);
+                        float[] cs = w.inputValues(i);
+                        for (int x = 0; x < alpha; x++) {
+                            FloatVector acc = FloatVector.fromArray(S, scratch, (ks[0] * alpha + x) * LANES).mul(cs[0]);
+                            for (int q = 1; q < ks.length; q++) {
+                                acc = FloatVector.fromArray(S, scratch, (ks[q] * alpha + x) * LANES).fma(FloatVector.broadcast(S, cs[q]), acc);
+                            }
+                            acc.intoArray(scratch, tOff + (i * alpha + x) * LANES);
+                        }
+                    }
+                    for (int i = 0; i < alpha; i++) {
+                        for (int j = 0; j < alpha; j++) {
+                            int[] ks = w.inputColumns(j);
+                            float[] cs = w.inputValues(j);
+                            FloatVector acc = FloatVector.fromArray(S, scratch, tOff + (i * alpha + ks[0]) * LANES).mul(cs[0]);
+                            for (int q = 1; q < ks.length; q++) {
+                                acc = FloatVector.fromArray(S, scratch, tOff + (i * alpha + ks[q]) * LANES).fma(FloatVector.broadcast(S, cs[q]), acc);
+                            }
+                            acc.intoArray(dst, out + (i * alpha + j) * xiStride);
+                        }
+                    }
+                }
+
+                private static void outputAnySize(WinogradMatrices w, float[] src, int srcOff, int xiStride, float[] y,
+                                                  float[] scratch) {
+                    int alpha = w.alpha();
+                    int m = w.m();
+                    for (int i = 0; i < m; i++) {
+                        int[] ks = w.outputColumns(i);
+                        float[] cs = w.outputValues(i);
+                        for (int x = 0; x < alpha; x++) {
+                            FloatVector acc = FloatVector.fromArray(S, src, srcOff + (ks[0] * alpha + x) * xiStride).mul(cs[0]);
+                            for (int q = 1; q < ks.length; q++) {
+                                acc = FloatVector.fromArray(S, src, srcOff + (ks[q] * alpha + x) * xiStride).fma(FloatVector.broadcast(S, cs[q]), acc);
+                            }
+                            acc.intoArray(scratch, (i * alpha + x) * LANES);
+                        }
+                    }
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < m; j++) {
+                            int[] ks = w.outputColumns(j);
+                            float[] cs = w.outputValues(j);
+                            FloatVector acc = FloatVector.fromArray(S, scratch, (i * alpha + ks[0]) * LANES).mul(cs[0]);
+                            for (int q = 1; q < ks.length; q++) {
+                                acc = FloatVector.fromArray(S, scratch, (i * alpha + ks[q]) * LANES).fma(FloatVector.broadcast(S, cs[q]), acc);
+                            }
+                            acc.intoArray(y, (i * m + j) * LANES);
+                        }
+                    }
+                }
+            """;
+}
