@@ -37,7 +37,7 @@ public final class Simd {
     private Simd() {
     }
 
-    /** ReLU, Eltwise SUM and per-channel affine loops: vector if {@link #enabled()}, else the scalar twin. */
+    /** ReLU, Eltwise, PReLU and per-channel affine loops: vector if {@link #enabled()}, else the scalar twin. */
     public static ElementwiseKernels elementwise() {
         return VECTOR_ELEMENTWISE != null ? VECTOR_ELEMENTWISE : ElementwiseKernels.SCALAR;
     }
