@@ -4,6 +4,7 @@ import org.caffe4j.kernels.act.ElementwiseKernels;
 import org.caffe4j.kernels.gemm.GemvMicroKernel;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 import org.caffe4j.kernels.norm.LrnWindowKernel;
+import org.caffe4j.kernels.pool.AveragePoolKernel;
 import org.caffe4j.kernels.pool.MaxPoolKernel;
 import org.caffe4j.kernels.pool.Pool2dDirect;
 
@@ -33,6 +34,9 @@ public final class Simd {
 
     private static final MaxPoolKernel VECTOR_MAX_POOL = VECTOR_SGEMM != null ? loadVectorMaxPool() : null;
     private static final MaxPoolKernel SCALAR_MAX_POOL = Pool2dDirect::max;
+
+    private static final AveragePoolKernel VECTOR_AVERAGE_POOL = VECTOR_SGEMM != null ? loadVectorAveragePool() : null;
+    private static final AveragePoolKernel SCALAR_AVERAGE_POOL = Pool2dDirect::average;
 
     private Simd() {
     }
@@ -91,6 +95,19 @@ public final class Simd {
     private static MaxPoolKernel loadVectorMaxPool() {
         try {
             return new MaxPoolVectorKernel();
+        } catch (LinkageError e) {
+            return null;
+        }
+    }
+
+    /** The AVE pooling kernel to use: the vector one if {@link #enabled()}, else {@link Pool2dDirect#average}. */
+    public static AveragePoolKernel averagePoolKernel() {
+        return VECTOR_AVERAGE_POOL != null ? VECTOR_AVERAGE_POOL : SCALAR_AVERAGE_POOL;
+    }
+
+    private static AveragePoolKernel loadVectorAveragePool() {
+        try {
+            return new AveragePoolVectorKernel();
         } catch (LinkageError e) {
             return null;
         }
