@@ -1,6 +1,7 @@
 package org.caffe4j.kernels.simd;
 
 import org.caffe4j.kernels.act.ElementwiseKernels;
+import org.caffe4j.kernels.conv.DepthwiseRowKernel;
 import org.caffe4j.kernels.gemm.GemvMicroKernel;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 import org.caffe4j.kernels.norm.LrnWindowKernel;
@@ -37,6 +38,9 @@ public final class Simd {
 
     private static final AveragePoolKernel VECTOR_AVERAGE_POOL = VECTOR_SGEMM != null ? loadVectorAveragePool() : null;
     private static final AveragePoolKernel SCALAR_AVERAGE_POOL = Pool2dDirect::average;
+
+    private static final DepthwiseRowKernel SCALAR_DEPTHWISE = new DepthwiseScalarKernel();
+    private static final DepthwiseRowKernel VECTOR_DEPTHWISE = VECTOR_SGEMM != null ? loadVectorDepthwise() : null;
 
     private Simd() {
     }
@@ -108,6 +112,24 @@ public final class Simd {
     private static AveragePoolKernel loadVectorAveragePool() {
         try {
             return new AveragePoolVectorKernel();
+        } catch (LinkageError e) {
+            return null;
+        }
+    }
+
+    /** The depthwise convolution row kernel: vector if {@link #enabled()}, else the scalar twin. */
+    public static DepthwiseRowKernel depthwiseKernel() {
+        return VECTOR_DEPTHWISE != null ? VECTOR_DEPTHWISE : SCALAR_DEPTHWISE;
+    }
+
+    /** The scalar depthwise twin, whatever the switch says. */
+    public static DepthwiseRowKernel scalarDepthwiseKernel() {
+        return SCALAR_DEPTHWISE;
+    }
+
+    private static DepthwiseRowKernel loadVectorDepthwise() {
+        try {
+            return new DepthwiseVectorKernel();
         } catch (LinkageError e) {
             return null;
         }
