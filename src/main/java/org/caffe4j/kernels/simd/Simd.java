@@ -9,6 +9,8 @@ import org.caffe4j.kernels.pool.AveragePoolKernel;
 import org.caffe4j.kernels.pool.MaxPoolKernel;
 import org.caffe4j.kernels.pool.Pool2dDirect;
 
+import java.util.function.Supplier;
+
 /**
  * The one switch between Vector API kernels and their scalar twins.
  *
@@ -29,18 +31,18 @@ public final class Simd {
     private static final GemvMicroKernel VECTOR_GEMV = VECTOR_SGEMM == null ? null : loadVectorGemv();
 
     private static final LrnWindowKernel SCALAR_LRN = new LrnScalarKernel();
-    private static final LrnWindowKernel VECTOR_LRN = VECTOR_SGEMM == null ? null : loadVectorLrn();
+    private static final LrnWindowKernel VECTOR_LRN = loadVector(() -> new LrnVectorKernel());
 
-    private static final ElementwiseKernels VECTOR_ELEMENTWISE = VECTOR_SGEMM == null ? null : loadVectorElementwise();
+    private static final ElementwiseKernels VECTOR_ELEMENTWISE = loadVector(() -> new ElementwiseVector());
 
-    private static final MaxPoolKernel VECTOR_MAX_POOL = VECTOR_SGEMM != null ? loadVectorMaxPool() : null;
+    private static final MaxPoolKernel VECTOR_MAX_POOL = loadVector(() -> new MaxPoolVectorKernel());
     private static final MaxPoolKernel SCALAR_MAX_POOL = Pool2dDirect::max;
 
-    private static final AveragePoolKernel VECTOR_AVERAGE_POOL = VECTOR_SGEMM != null ? loadVectorAveragePool() : null;
+    private static final AveragePoolKernel VECTOR_AVERAGE_POOL = loadVector(() -> new AveragePoolVectorKernel());
     private static final AveragePoolKernel SCALAR_AVERAGE_POOL = Pool2dDirect::average;
 
     private static final DepthwiseRowKernel SCALAR_DEPTHWISE = new DepthwiseScalarKernel();
-    private static final DepthwiseRowKernel VECTOR_DEPTHWISE = VECTOR_SGEMM != null ? loadVectorDepthwise() : null;
+    private static final DepthwiseRowKernel VECTOR_DEPTHWISE = loadVector(() -> new DepthwiseVectorKernel());
 
     private Simd() {
     }
@@ -48,14 +50,6 @@ public final class Simd {
     /** ReLU, Eltwise, PReLU and per-channel affine loops: vector if {@link #enabled()}, else the scalar twin. */
     public static ElementwiseKernels elementwise() {
         return VECTOR_ELEMENTWISE != null ? VECTOR_ELEMENTWISE : ElementwiseKernels.SCALAR;
-    }
-
-    private static ElementwiseKernels loadVectorElementwise() {
-        try {
-            return new ElementwiseVector();
-        } catch (LinkageError e) {
-            return null;
-        }
     }
 
     /** The LRN window passes: vector if {@link #enabled()}, else the scalar twin. */
@@ -66,14 +60,6 @@ public final class Simd {
     /** The scalar LRN twin, whatever the switch says. */
     public static LrnWindowKernel scalarLrnKernel() {
         return SCALAR_LRN;
-    }
-
-    private static LrnWindowKernel loadVectorLrn() {
-        try {
-            return new LrnVectorKernel();
-        } catch (LinkageError e) {
-            return null;
-        }
     }
 
     /** Whether kernels use the Vector API (property caffe4j.simd is not false and the module is present). */
@@ -96,25 +82,9 @@ public final class Simd {
         return VECTOR_MAX_POOL != null ? VECTOR_MAX_POOL : SCALAR_MAX_POOL;
     }
 
-    private static MaxPoolKernel loadVectorMaxPool() {
-        try {
-            return new MaxPoolVectorKernel();
-        } catch (LinkageError e) {
-            return null;
-        }
-    }
-
     /** The AVE pooling kernel to use: the vector one if {@link #enabled()}, else {@link Pool2dDirect#average}. */
     public static AveragePoolKernel averagePoolKernel() {
         return VECTOR_AVERAGE_POOL != null ? VECTOR_AVERAGE_POOL : SCALAR_AVERAGE_POOL;
-    }
-
-    private static AveragePoolKernel loadVectorAveragePool() {
-        try {
-            return new AveragePoolVectorKernel();
-        } catch (LinkageError e) {
-            return null;
-        }
     }
 
     /** The depthwise convolution row kernel: vector if {@link #enabled()}, else the scalar twin. */
@@ -125,14 +95,6 @@ public final class Simd {
     /** The scalar depthwise twin, whatever the switch says. */
     public static DepthwiseRowKernel scalarDepthwiseKernel() {
         return SCALAR_DEPTHWISE;
-    }
-
-    private static DepthwiseRowKernel loadVectorDepthwise() {
-        try {
-            return new DepthwiseVectorKernel();
-        } catch (LinkageError e) {
-            return null;
-        }
     }
 
     /** The GEMV kernel for few-row products: vector if {@link #enabled()} and 8-float vectors exist, else scalar. */
@@ -149,6 +111,21 @@ public final class Simd {
         try {
             return new GemvVectorKernel();
         } catch (LinkageError | IllegalStateException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The vector kernel {@code constructor} makes, or null when SIMD is off or its classes cannot be linked; the
+     * constructor runs inside the try, so a missing module surfaces here as a LinkageError, not when Simd loads.
+     */
+    private static <T> T loadVector(Supplier<T> constructor) {
+        if (VECTOR_SGEMM == null) {
+            return null;
+        }
+        try {
+            return constructor.get();
+        } catch (LinkageError e) {
             return null;
         }
     }

@@ -37,7 +37,7 @@ class Pool2dDirectTest {
     @ParameterizedTest
     @MethodSource("shapes")
     void maxMatchesReference(int planes, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil) {
-        check(true, planes, h, w, kh, kw, sh, sw, ph, pw, ceil);
+        checkMax(SCALAR_MAX, planes, h, w, kh, kw, sh, sw, ph, pw, ceil, false);
     }
 
     @ParameterizedTest
@@ -82,7 +82,7 @@ class Pool2dDirectTest {
     @MethodSource("shapes")
     void averageMatchesReference(int planes, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
                                  boolean ceil) {
-        check(false, planes, h, w, kh, kw, sh, sw, ph, pw, ceil);
+        checkAverage(SCALAR_AVERAGE, planes, h, w, kh, kw, sh, sw, ph, pw, ceil, false);
     }
 
     @ParameterizedTest
@@ -128,8 +128,27 @@ class Pool2dDirectTest {
         Tolerance.EXACT.assertClose(new float[] {2}, out);
     }
 
+    /** The signature both pooling kernels and both reference methods share. */
+    @FunctionalInterface
+    private interface Pooling {
+        void pool(float[] in, int inOff, float[] out, int outOff, int planes, int h, int w, int oh, int ow,
+                  int kh, int kw, int sh, int sw, int ph, int pw);
+    }
+
+    private static void checkMax(MaxPoolKernel kernel, int planes, int h, int w, int kh, int kw, int sh, int sw,
+                                 int ph, int pw, boolean ceil, boolean specials) {
+        compare("max", Pool2dReference::max, kernel::max, planes, h, w, kh, kw, sh, sw, ph, pw, ceil, specials);
+    }
+
     private static void checkAverage(AveragePoolKernel kernel, int planes, int h, int w, int kh, int kw, int sh,
                                      int sw, int ph, int pw, boolean ceil, boolean specials) {
+        compare("ave", Pool2dReference::average, kernel::average, planes, h, w, kh, kw, sh, sw, ph, pw, ceil,
+                specials);
+    }
+
+    /** {@code fast} equals {@code reference} exactly and leaves the values around its output untouched. */
+    private static void compare(String what, Pooling reference, Pooling fast, int planes, int h, int w, int kh,
+                                int kw, int sh, int sw, int ph, int pw, boolean ceil, boolean specials) {
         int oh = Pool2dReference.outputSize(h, kh, ph, sh, ceil);
         int ow = Pool2dReference.outputSize(w, kw, pw, sw, ceil);
         float[] in = input(new Random(planes * 31L + h * 7L + w + kh * 3L + sw), 2 + planes * h * w, specials);
@@ -137,10 +156,10 @@ class Pool2dDirectTest {
         float[] actual = new float[3 + planes * oh * ow];
         Arrays.fill(actual, 42f);
         Arrays.fill(expected, 42f); // offsets 0..2 keep 42 in both: untouched
-        Pool2dReference.average(in, 2, expected, 3, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
-        kernel.average(in, 2, actual, 3, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
-        Tolerance.EXACT.assertClose("ave " + planes + "x" + h + "x" + w + " k" + kh + "x" + kw + " s" + sh + "x" + sw
-                + " p" + ph + "x" + pw + (ceil ? " ceil" : " floor"), expected, actual);
+        reference.pool(in, 2, expected, 3, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
+        fast.pool(in, 2, actual, 3, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
+        Tolerance.EXACT.assertClose(what + " " + planes + "x" + h + "x" + w + " k" + kh + "x" + kw + " s" + sh + "x"
+                + sw + " p" + ph + "x" + pw + (ceil ? " ceil" : " floor"), expected, actual);
     }
 
     /** Uniform values in [-1, 1), with one in 20 NaN, an infinity or a signed zero when {@code specials}. */
@@ -151,44 +170,5 @@ class Pool2dDirectTest {
             in[i] = specials && rnd.nextInt(20) == 0 ? special[rnd.nextInt(special.length)] : rnd.nextFloat() * 2 - 1;
         }
         return in;
-    }
-
-    private static void checkMax(MaxPoolKernel kernel, int planes, int h, int w, int kh, int kw, int sh, int sw,
-                                 int ph, int pw, boolean ceil, boolean specials) {
-        int oh = Pool2dReference.outputSize(h, kh, ph, sh, ceil);
-        int ow = Pool2dReference.outputSize(w, kw, pw, sw, ceil);
-        float[] in = input(new Random(planes * 31L + h * 7L + w + kh * 3L + sw), 2 + planes * h * w, specials);
-        float[] expected = new float[3 + planes * oh * ow];
-        float[] actual = new float[3 + planes * oh * ow];
-        Arrays.fill(actual, 42f);
-        Arrays.fill(expected, 42f); // offsets 0..2 keep 42 in both: untouched
-        Pool2dReference.max(in, 2, expected, 3, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
-        kernel.max(in, 2, actual, 3, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
-        Tolerance.EXACT.assertClose("max " + planes + "x" + h + "x" + w + " k" + kh + "x" + kw + " s" + sh + "x" + sw
-                + " p" + ph + "x" + pw + (ceil ? " ceil" : " floor"), expected, actual);
-    }
-
-    private static void check(boolean max, int planes, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
-                              boolean ceil) {
-        int oh = Pool2dReference.outputSize(h, kh, ph, sh, ceil);
-        int ow = Pool2dReference.outputSize(w, kw, pw, sw, ceil);
-        Random rnd = new Random(planes * 31L + h * 7L + w + kh);
-        float[] in = new float[2 + planes * h * w];
-        for (int i = 0; i < in.length; i++) {
-            in[i] = rnd.nextFloat() * 2 - 1;
-        }
-        float[] expected = new float[3 + planes * oh * ow];
-        float[] actual = new float[3 + planes * oh * ow];
-        Arrays.fill(actual, Float.NaN);
-        Arrays.fill(expected, Float.NaN); // offsets 0..2 stay NaN in both: untouched
-        if (max) {
-            Pool2dReference.max(in, 2, expected, 3, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
-            Pool2dDirect.max(in, 2, actual, 3, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
-        } else {
-            Pool2dReference.average(in, 2, expected, 3, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
-            Pool2dDirect.average(in, 2, actual, 3, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
-        }
-        Tolerance.EXACT.assertClose((max ? "max " : "ave ") + planes + "x" + h + "x" + w + " k" + kh + "x" + kw
-                + " s" + sh + "x" + sw + " p" + ph + "x" + pw, expected, actual);
     }
 }
