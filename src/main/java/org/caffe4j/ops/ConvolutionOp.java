@@ -4,11 +4,13 @@ import org.caffe4j.ir.Blob;
 import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.act.Activations;
+import org.caffe4j.kernels.conv.Conv2dDepthwise;
 import org.caffe4j.kernels.conv.Conv2dIm2colGemm;
 import org.caffe4j.kernels.conv.Conv2dKernel;
 import org.caffe4j.kernels.conv.Conv2dPointwiseGemm;
 import org.caffe4j.kernels.conv.Conv2dReference;
 import org.caffe4j.kernels.conv.ConvShape;
+import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 import org.caffe4j.proto.Caffe;
 
 import java.util.List;
@@ -119,7 +121,9 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
      * tiles on the fly; bias and a planner-fused ReLU are applied as each output tile is stored. The weights are
      * packed once per model (memoised), so re-planning for another batch or image size reuses them. Small maps
      * (13x13, 6x6) of a batch are multiplied together so each weight is loaded once per batch; larger ones run
-     * image by image. Either way the work is spread over all threads, split by shape only.
+     * image by image. Either way the work is spread over all threads, split by shape only. Depthwise layers (one
+     * input channel per group, fewer output channels per group than the GEMM micro-tile has rows) take the direct
+     * {@link Conv2dDepthwise} kernel instead, which vectorizes across the pixels of an output row.
      */
     @Override
     public LayerKernel lower(Params p, KernelContext ctx) {
@@ -128,13 +132,16 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
         int batch = x.dim(0);
         Float slope = ctx.fusedReluSlope();
         Activation act = slope == null ? Activation.NONE : Activation.relu(slope);
-        Conv2dKernel kernel = ctx.memo("packed-gemm relu=" + slope, () -> prepare(p, s, ctx, act));
+        Conv2dKernel kernel = ctx.memo("conv relu=" + slope, () -> prepare(p, s, ctx, act));
         return (inputs, outputs, par) -> kernel.forward(s, batch, inputs[0], 0, outputs[0], 0, par);
     }
 
     private static Conv2dKernel prepare(Params p, ConvShape s, KernelContext ctx, Activation act) {
         float[] w = ctx.weights().get(0).data();
         float[] bias = p.biasTerm() ? ctx.weights().get(1).data() : null;
+        if (s.inCPerGroup() == 1 && s.outCPerGroup() < SgemmMicroKernel.MR) {
+            return new Conv2dDepthwise(w, bias, p.numOutput(), p.kernelH(), p.kernelW(), p.group(), act);
+        }
         if (s.isPointwise()) {
             return new Conv2dPointwiseGemm(w, bias, p.numOutput(), s.inCPerGroup(), p.group(), act);
         }

@@ -2,7 +2,6 @@ package org.caffe4j.ops;
 
 import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.act.ElementwiseKernels;
-import org.caffe4j.kernels.act.EltwiseReference;
 import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.proto.Caffe;
 
@@ -65,7 +64,7 @@ public final class EltwiseOp implements OpDefinition<EltwiseOp.Params> {
         return kernel(p, ctx, ElementwiseKernels.SCALAR);
     }
 
-    /** SUM (residual additions) in vectors when {@link Simd#enabled()}, bit-identical to the reference. */
+    /** SUM, PROD and MAX in vectors when {@link Simd#enabled()}, bit-identical to the reference. */
     @Override
     public LayerKernel lower(Params p, KernelContext ctx) {
         return kernel(p, ctx, Simd.elementwise());
@@ -78,8 +77,8 @@ public final class EltwiseOp implements OpDefinition<EltwiseOp.Params> {
             int from = t * Elementwise.CHUNK, len = Math.min(Elementwise.CHUNK, n - from);
             switch (p.operation()) {
                 case SUM -> k.sum(inputs, p.coeff(), outputs[0], from, len);
-                case PROD -> EltwiseReference.prod(inputs, outputs[0], from, len);
-                case MAX -> EltwiseReference.max(inputs, outputs[0], from, len);
+                case PROD -> k.prod(inputs, outputs[0], from, len);
+                case MAX -> k.max(inputs, outputs[0], from, len);
             }
         });
     }

@@ -1,7 +1,8 @@
 package org.caffe4j.ops;
 
 import org.caffe4j.ir.Shape;
-import org.caffe4j.kernels.act.ChannelAffine;
+import org.caffe4j.kernels.act.ElementwiseKernels;
+import org.caffe4j.kernels.simd.Simd;
 
 import java.util.List;
 
@@ -45,9 +46,19 @@ public final class PReluOp implements OpDefinition<PReluOp.Params> {
 
     @Override
     public LayerKernel reference(Params p, KernelContext ctx) {
+        return kernel(p, ctx, ElementwiseKernels.SCALAR);
+    }
+
+    /** One channel plane at a time in vectors when {@link Simd#enabled()}, bit-identical to the reference. */
+    @Override
+    public LayerKernel lower(Params p, KernelContext ctx) {
+        return kernel(p, ctx, Simd.elementwise());
+    }
+
+    private static LayerKernel kernel(Params p, KernelContext ctx, ElementwiseKernels k) {
         int[] v = PerChannel.view(ctx.inputShapes().get(0), 1, 1);
         float[] slope = ctx.weights().get(0).data();
         return PerChannel.kernel(v[0], v[1], v[2], (ins, out, c, off, inner) ->
-                ChannelAffine.prelu(ins[0], out, off, inner, slope[p.channelShared() ? 0 : c]));
+                k.prelu(ins[0], out, off, inner, slope[p.channelShared() ? 0 : c]));
     }
 }

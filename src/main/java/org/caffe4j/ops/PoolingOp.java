@@ -1,6 +1,7 @@
 package org.caffe4j.ops;
 
 import org.caffe4j.ir.Shape;
+import org.caffe4j.kernels.pool.AveragePoolKernel;
 import org.caffe4j.kernels.pool.MaxPoolKernel;
 import org.caffe4j.kernels.pool.Pool2dDirect;
 import org.caffe4j.kernels.pool.Pool2dReference;
@@ -128,8 +129,10 @@ public final class PoolingOp implements OpDefinition<PoolingOp.Params> {
     }
 
     /**
-     * {@link Simd#maxPoolKernel()} (Vector API, or {@link Pool2dDirect}'s scalar twin): separable branch-free MAX, clipping-free interior AVE. The planes of the whole batch are
-     * cut into at most {@link #TASKS} equal runs (by shape only), so a task is big enough to outweigh handing it out.
+     * {@link Simd#maxPoolKernel()} and {@link Simd#averagePoolKernel()} (Vector API, or {@link Pool2dDirect}'s
+     * scalar twins): separable branch-free MAX; AVE bit-identical to the reference. The planes of the whole batch
+     * are cut into at most {@link #TASKS} equal runs (by shape only), so a task is big enough to outweigh handing
+     * it out.
      */
     @Override
     public LayerKernel lower(Params p0, KernelContext ctx) {
@@ -138,6 +141,7 @@ public final class PoolingOp implements OpDefinition<PoolingOp.Params> {
         int h = x.dim(2), w = x.dim(3), oh = y.dim(2), ow = y.dim(3);
         int planes = x.dim(0) * x.dim(1);
         MaxPoolKernel maxPool = Simd.maxPoolKernel();
+        AveragePoolKernel averagePool = Simd.averagePoolKernel();
         int perTask = (planes + TASKS - 1) / TASKS;
         int tasks = (planes + perTask - 1) / perTask;
         return (inputs, outputs, par) -> par.forEach(tasks, t -> {
@@ -147,7 +151,7 @@ public final class PoolingOp implements OpDefinition<PoolingOp.Params> {
                 maxPool.max(inputs[0], first * h * w, outputs[0], first * oh * ow, count, h, w, oh, ow,
                         p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW());
             } else {
-                Pool2dDirect.average(inputs[0], first * h * w, outputs[0], first * oh * ow, count, h, w, oh, ow,
+                averagePool.average(inputs[0], first * h * w, outputs[0], first * oh * ow, count, h, w, oh, ow,
                         p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(), p.padW());
             }
         });

@@ -14,6 +14,8 @@ import org.caffe4j.ir.Blob;
 import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.ThreadPoolParallel;
+import org.caffe4j.kernels.conv.Conv2dDepthwise;
+import org.caffe4j.kernels.conv.Conv2dIm2colGemm;
 import org.caffe4j.testing.Tolerance;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** ConvolutionOp's lowered (packed GEMM) kernel against its reference kernel, batch and fused ReLU included. */
+/**
+ * ConvolutionOp's lowered kernels (packed GEMM, direct depthwise) against its reference kernel, batch and fused ReLU
+ * included.
+ */
 class ConvolutionOpTest {
     private static final ThreadPoolParallel POOL = new ThreadPoolParallel(2);
 
@@ -39,7 +44,13 @@ class ConvolutionOpTest {
                         0.1f),
                 Arguments.of(new ConvolutionOp.Params(6, 3, 3, 1, 1, 1, 1, 1, 1, 6, true), Shape.of(1, 6, 7, 7), 0f),
                 Arguments.of(new ConvolutionOp.Params(9, 11, 11, 4, 4, 0, 0, 1, 1, 1, true), Shape.of(2, 3, 31, 31),
-                        0f));
+                        0f),
+                // Depthwise (Conv2dDepthwise): stride 2, padding, dilation, multiplier 2, batch > 1, odd sizes.
+                Arguments.of(new ConvolutionOp.Params(8, 3, 3, 2, 2, 1, 1, 1, 1, 8, true), Shape.of(2, 8, 27, 29), 0f),
+                Arguments.of(new ConvolutionOp.Params(5, 3, 3, 1, 1, 2, 2, 2, 2, 5, false), Shape.of(3, 5, 13, 35),
+                        null),
+                Arguments.of(new ConvolutionOp.Params(6, 5, 3, 1, 2, 2, 1, 1, 1, 3, true), Shape.of(2, 3, 11, 40),
+                        0.1f));
     }
 
     @ParameterizedTest
@@ -54,6 +65,26 @@ class ConvolutionOpTest {
         float[] pooled = run(op.lower(p, ctx), input, outCount, POOL);
         Tolerance.APPROX.assertClose("lowered vs reference", expected, serial);
         Tolerance.EXACT.assertClose("2 threads vs 1", serial, pooled);
+    }
+
+    @Test
+    void depthwiseShapesTakeTheDirectKernelOthersTheGemm() {
+        assertEquals(Conv2dDepthwise.class, prepared(new ConvolutionOp.Params(6, 3, 3, 1, 1, 1, 1, 1, 1, 6, true),
+                Shape.of(1, 6, 7, 7)).getClass());
+        assertEquals(Conv2dDepthwise.class, prepared(new ConvolutionOp.Params(12, 3, 3, 2, 2, 1, 1, 1, 1, 6, true),
+                Shape.of(1, 6, 7, 7)).getClass()); // multiplier 2
+        // Two input channels per group, or enough output channels per group to fill GEMM tiles: packed GEMM.
+        assertEquals(Conv2dIm2colGemm.class, prepared(new ConvolutionOp.Params(4, 3, 3, 1, 1, 1, 1, 1, 1, 4, true),
+                Shape.of(1, 8, 7, 7)).getClass());
+        assertEquals(Conv2dIm2colGemm.class, prepared(new ConvolutionOp.Params(16, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),
+                Shape.of(1, 1, 7, 7)).getClass());
+    }
+
+    private static Object prepared(ConvolutionOp.Params p, Shape in) {
+        ConvolutionOp op = new ConvolutionOp();
+        Context ctx = new Context(p, in, null, op);
+        op.lower(p, ctx);
+        return ctx.memo.values().iterator().next();
     }
 
     @Test

@@ -31,6 +31,23 @@ class PReluOpTest extends OpTestBase {
         assertTensor(Tolerance.CLOSE, shape, expected, y);
     }
 
+    /** Planes wider than a vector, odd sizes and batch > 1, so the lowered kernel runs whole vectors and tails. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void loweredKernelMatchesReferenceOnLargePlanes(boolean channelShared) {
+        Random rnd = new Random(channelShared ? 11 : 12);
+        Tensor x = random(rnd, 3, 5, 13, 17);
+        Tensor slope = channelShared ? new Tensor(new int[0], new float[]{-0.75f}) : uniform(rnd, -1, 1, 5);
+        Tensor y = runOne(layer("PReLU", "x0", "y", "prelu_param { channel_shared: " + channelShared + " }"),
+                List.of(slope), x); // runOne checks the lowered kernel against the reference, bit for bit
+        double[] expected = new double[x.data().length];
+        for (int i = 0; i < expected.length; i++) {
+            double v = x.data()[i];
+            expected[i] = v > 0 ? v : slope.data()[channelShared ? 0 : (i / (13 * 17)) % 5] * v;
+        }
+        assertTensor(Tolerance.CLOSE, x.shape(), expected, y);
+    }
+
     @Test
     void channelSharedUsesOneScalarSlope() {
         Random rnd = new Random(7);

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** PoolingOp's lowered kernel (Pool2dDirect over plane runs) against its reference kernel. */
+/** PoolingOp's lowered kernels (vector MAX and AVE over plane runs) against its reference kernel, bit for bit. */
 class PoolingOpTest {
     private static final ThreadPoolParallel POOL = new ThreadPoolParallel(2);
 
@@ -31,7 +31,13 @@ class PoolingOpTest {
                 Arguments.of(new PoolingOp.Params(true, false, 3, 3, 2, 2, 1, 1, true), Shape.of(3, 7, 13, 13)),
                 Arguments.of(new PoolingOp.Params(false, false, 3, 2, 2, 1, 1, 1, true), Shape.of(2, 3, 9, 8)),
                 Arguments.of(new PoolingOp.Params(false, true, 0, 0, 1, 1, 0, 0, true), Shape.of(2, 33, 6, 6)),
-                Arguments.of(new PoolingOp.Params(true, true, 0, 0, 1, 1, 0, 0, true), Shape.of(1, 17, 5, 7)));
+                Arguments.of(new PoolingOp.Params(true, true, 0, 0, 1, 1, 0, 0, true), Shape.of(1, 17, 5, 7)),
+                // AVE on the vector kernel: wide rows (strided, padded, ceil and floor), narrow rows across planes.
+                Arguments.of(new PoolingOp.Params(false, false, 3, 3, 2, 2, 1, 1, true), Shape.of(2, 5, 27, 29)),
+                Arguments.of(new PoolingOp.Params(false, false, 2, 3, 2, 2, 1, 2, false), Shape.of(3, 4, 11, 45)),
+                Arguments.of(new PoolingOp.Params(false, false, 3, 3, 1, 1, 1, 1, true), Shape.of(2, 3, 5, 40)),
+                Arguments.of(new PoolingOp.Params(false, false, 3, 3, 2, 2, 0, 0, true), Shape.of(3, 21, 7, 9)),
+                Arguments.of(new PoolingOp.Params(false, true, 0, 0, 1, 1, 0, 0, true), Shape.of(3, 40, 7, 5)));
     }
 
     @ParameterizedTest

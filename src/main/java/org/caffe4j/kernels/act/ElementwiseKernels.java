@@ -13,6 +13,15 @@ public interface ElementwiseKernels {
     /** {@link EltwiseReference#sum}. */
     void sum(float[][] ins, float[] coeff, float[] out, int from, int n);
 
+    /** {@link EltwiseReference#prod}. */
+    void prod(float[][] ins, float[] out, int from, int n);
+
+    /** {@link EltwiseReference#max}. */
+    void max(float[][] ins, float[] out, int from, int n);
+
+    /** {@link ChannelAffine#prelu}. */
+    void prelu(float[] in, float[] out, int off, int inner, float slope);
+
     /** {@link ChannelAffine#normalize}. */
     void normalize(float[] in, float[] out, int off, int inner, float mean, float std);
 
@@ -29,6 +38,21 @@ public interface ElementwiseKernels {
         @Override
         public void sum(float[][] ins, float[] coeff, float[] out, int from, int n) {
             EltwiseReference.sum(ins, coeff, out, from, n);
+        }
+
+        @Override
+        public void prod(float[][] ins, float[] out, int from, int n) {
+            EltwiseReference.prod(ins, out, from, n);
+        }
+
+        @Override
+        public void max(float[][] ins, float[] out, int from, int n) {
+            EltwiseReference.max(ins, out, from, n);
+        }
+
+        @Override
+        public void prelu(float[] in, float[] out, int off, int inner, float slope) {
+            ChannelAffine.prelu(in, out, off, inner, slope);
         }
 
         @Override

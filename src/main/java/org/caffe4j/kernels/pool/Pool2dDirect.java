@@ -98,12 +98,12 @@ public final class Pool2dDirect {
             int op = outOff + c * oh * ow;
             for (int oy = 0; oy < oh; oy++) {
                 int y0 = oy * sh - ph;
-                int poolH = Math.min(y0 + kh, h + ph) - y0;
+                int poolH = divisorSpan(oy, kh, sh, ph, h);
                 int ys = Math.max(y0, 0);
                 int ye = Math.min(y0 + kh, h);
                 int row = op + oy * ow;
                 for (int ox = 0; ox < oxLo; ox++) {
-                    out[row + ox] = averageClipped(in, ip, w, pw, ys, ye, poolH, ox * sw - pw, kw);
+                    out[row + ox] = averageClipped(in, ip, w, pw, ys, ye, poolH, ox, kw, sw);
                 }
                 int interiorSize = poolH * kw; // interior windows are never clipped horizontally
                 for (int ox = oxLo; ox < oxHi; ox++) {
@@ -118,7 +118,7 @@ public final class Pool2dDirect {
                     out[row + ox] = sum / interiorSize;
                 }
                 for (int ox = Math.max(oxHi, oxLo); ox < ow; ox++) {
-                    out[row + ox] = averageClipped(in, ip, w, pw, ys, ye, poolH, ox * sw - pw, kw);
+                    out[row + ox] = averageClipped(in, ip, w, pw, ys, ye, poolH, ox, kw, sw);
                 }
             }
         }
@@ -136,9 +136,19 @@ public final class Pool2dDirect {
         return Math.max(from, Math.min(ow, last + 1));
     }
 
-    private static float averageClipped(float[] in, int ip, int w, int pw, int ys, int ye, int poolH, int x0,
-                                        int kw) {
-        int poolSize = poolH * (Math.min(x0 + kw, w + pw) - x0);
+    /**
+     * Caffe's AVE divisor along one axis: the extent of output {@code o}'s window clipped to the padded input
+     * ({@code in + pad}), not to the input, so padding counts as zeros and cells past it do not count.
+     */
+    public static int divisorSpan(int o, int kernel, int stride, int pad, int in) {
+        int start = o * stride - pad;
+        return Math.min(start + kernel, in + pad) - start;
+    }
+
+    private static float averageClipped(float[] in, int ip, int w, int pw, int ys, int ye, int poolH, int ox,
+                                        int kw, int sw) {
+        int x0 = ox * sw - pw;
+        int poolSize = poolH * divisorSpan(ox, kw, sw, pw, w);
         int xs = Math.max(x0, 0);
         int xe = Math.min(x0 + kw, w);
         float sum = 0;

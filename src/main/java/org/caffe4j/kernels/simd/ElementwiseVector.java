@@ -49,6 +49,50 @@ final class ElementwiseVector implements ElementwiseKernels {
     }
 
     @Override
+    public void prod(float[][] ins, float[] out, int from, int n) {
+        int end = from + S.loopBound(n);
+        int i = from;
+        for (; i < end; i += L) {
+            FloatVector acc = FloatVector.fromArray(S, ins[0], i).mul(FloatVector.fromArray(S, ins[1], i));
+            for (int b = 2; b < ins.length; b++) {
+                acc = acc.mul(FloatVector.fromArray(S, ins[b], i));
+            }
+            acc.intoArray(out, i);
+        }
+        SCALAR.prod(ins, out, i, from + n - i);
+    }
+
+    /** Caffe's selects, not lanewise MAX: a tie or a NaN in a0 takes a1, later inputs win only when greater. */
+    @Override
+    public void max(float[][] ins, float[] out, int from, int n) {
+        int end = from + S.loopBound(n);
+        int i = from;
+        for (; i < end; i += L) {
+            FloatVector a0 = FloatVector.fromArray(S, ins[0], i);
+            FloatVector m = FloatVector.fromArray(S, ins[1], i);
+            m = m.blend(a0, a0.compare(VectorOperators.GT, m));
+            for (int b = 2; b < ins.length; b++) {
+                FloatVector v = FloatVector.fromArray(S, ins[b], i);
+                m = m.blend(v, v.compare(VectorOperators.GT, m));
+            }
+            m.intoArray(out, i);
+        }
+        SCALAR.max(ins, out, i, from + n - i);
+    }
+
+    /** Lanewise MAX and MIN are Math.max and Math.min, so NaN and -0 come out as in the scalar formula. */
+    @Override
+    public void prelu(float[] in, float[] out, int off, int inner, float slope) {
+        int end = off + S.loopBound(inner);
+        int i = off;
+        for (; i < end; i += L) {
+            FloatVector v = FloatVector.fromArray(S, in, i);
+            v.max(0f).add(v.min(0f).mul(slope)).intoArray(out, i);
+        }
+        SCALAR.prelu(in, out, i, off + inner - i, slope);
+    }
+
+    @Override
     public void normalize(float[] in, float[] out, int off, int inner, float mean, float std) {
         int end = off + S.loopBound(inner);
         int i = off;

@@ -1,13 +1,17 @@
 package org.caffe4j.kernels.simd;
 
 import org.caffe4j.kernels.act.ElementwiseKernels;
+import org.caffe4j.kernels.conv.DepthwiseRowKernel;
 import org.caffe4j.kernels.conv.WinogradScalarTransforms;
 import org.caffe4j.kernels.conv.WinogradTransformKernel;
 import org.caffe4j.kernels.gemm.GemvMicroKernel;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 import org.caffe4j.kernels.norm.LrnWindowKernel;
+import org.caffe4j.kernels.pool.AveragePoolKernel;
 import org.caffe4j.kernels.pool.MaxPoolKernel;
 import org.caffe4j.kernels.pool.Pool2dDirect;
+
+import java.util.function.Supplier;
 
 /**
  * The one switch between Vector API kernels and their scalar twins.
@@ -29,31 +33,31 @@ public final class Simd {
     private static final GemvMicroKernel VECTOR_GEMV = VECTOR_SGEMM == null ? null : loadVectorGemv();
 
     private static final LrnWindowKernel SCALAR_LRN = new LrnScalarKernel();
-    private static final LrnWindowKernel VECTOR_LRN = VECTOR_SGEMM == null ? null : loadVectorLrn();
+    private static final LrnWindowKernel VECTOR_LRN = loadVector(() -> new LrnVectorKernel());
 
-    private static final ElementwiseKernels VECTOR_ELEMENTWISE = VECTOR_SGEMM == null ? null : loadVectorElementwise();
+    private static final ElementwiseKernels VECTOR_ELEMENTWISE = loadVector(() -> new ElementwiseVector());
 
-    private static final MaxPoolKernel VECTOR_MAX_POOL = VECTOR_SGEMM != null ? loadVectorMaxPool() : null;
+    private static final MaxPoolKernel VECTOR_MAX_POOL = loadVector(() -> new MaxPoolVectorKernel());
     private static final MaxPoolKernel SCALAR_MAX_POOL = Pool2dDirect::max;
     private static final WinogradTransformKernel SCALAR_WINOGRAD =
             new WinogradScalarTransforms(SCALAR_SGEMM.nr() / 2);
-    private static final WinogradTransformKernel VECTOR_WINOGRAD =
-            VECTOR_SGEMM != null ? loadVectorWinograd() : null;
+    private static final WinogradTransformKernel VECTOR_WINOGRAD = loadVector(() -> {
+        WinogradTransformKernel kernel = new WinogradVectorTransforms();
+        return kernel.lanes() * 2 == VECTOR_SGEMM.nr() ? kernel : null;
+    });
+
+    private static final AveragePoolKernel VECTOR_AVERAGE_POOL = loadVector(() -> new AveragePoolVectorKernel());
+    private static final AveragePoolKernel SCALAR_AVERAGE_POOL = Pool2dDirect::average;
+
+    private static final DepthwiseRowKernel SCALAR_DEPTHWISE = new DepthwiseScalarKernel();
+    private static final DepthwiseRowKernel VECTOR_DEPTHWISE = loadVector(() -> new DepthwiseVectorKernel());
 
     private Simd() {
     }
 
-    /** ReLU, Eltwise SUM and per-channel affine loops: vector if {@link #enabled()}, else the scalar twin. */
+    /** ReLU, Eltwise, PReLU and per-channel affine loops: vector if {@link #enabled()}, else the scalar twin. */
     public static ElementwiseKernels elementwise() {
         return VECTOR_ELEMENTWISE != null ? VECTOR_ELEMENTWISE : ElementwiseKernels.SCALAR;
-    }
-
-    private static ElementwiseKernels loadVectorElementwise() {
-        try {
-            return new ElementwiseVector();
-        } catch (LinkageError e) {
-            return null;
-        }
     }
 
     /** The LRN window passes: vector if {@link #enabled()}, else the scalar twin. */
@@ -64,14 +68,6 @@ public final class Simd {
     /** The scalar LRN twin, whatever the switch says. */
     public static LrnWindowKernel scalarLrnKernel() {
         return SCALAR_LRN;
-    }
-
-    private static LrnWindowKernel loadVectorLrn() {
-        try {
-            return new LrnVectorKernel();
-        } catch (LinkageError e) {
-            return null;
-        }
     }
 
     /** Whether kernels use the Vector API (property caffe4j.simd is not false and the module is present). */
@@ -94,6 +90,21 @@ public final class Simd {
         return VECTOR_MAX_POOL != null ? VECTOR_MAX_POOL : SCALAR_MAX_POOL;
     }
 
+    /** The AVE pooling kernel to use: the vector one if {@link #enabled()}, else {@link Pool2dDirect#average}. */
+    public static AveragePoolKernel averagePoolKernel() {
+        return VECTOR_AVERAGE_POOL != null ? VECTOR_AVERAGE_POOL : SCALAR_AVERAGE_POOL;
+    }
+
+    /** The depthwise convolution row kernel: vector if {@link #enabled()}, else the scalar twin. */
+    public static DepthwiseRowKernel depthwiseKernel() {
+        return VECTOR_DEPTHWISE != null ? VECTOR_DEPTHWISE : SCALAR_DEPTHWISE;
+    }
+
+    /** The scalar depthwise twin, whatever the switch says. */
+    public static DepthwiseRowKernel scalarDepthwiseKernel() {
+        return SCALAR_DEPTHWISE;
+    }
+
     /**
      * The Winograd tile transforms: the vector ones if {@link #enabled()}, else the scalar twin; either handles
      * half an SGEMM tile's columns per call.
@@ -105,23 +116,6 @@ public final class Simd {
     /** The scalar Winograd transforms with the lane count of {@link #winogradTransforms()}. */
     public static WinogradTransformKernel scalarWinogradTransforms() {
         return new WinogradScalarTransforms(winogradTransforms().lanes());
-    }
-
-    private static WinogradTransformKernel loadVectorWinograd() {
-        try {
-            WinogradTransformKernel kernel = new WinogradVectorTransforms();
-            return kernel.lanes() * 2 == VECTOR_SGEMM.nr() ? kernel : null;
-        } catch (LinkageError e) {
-            return null;
-        }
-    }
-
-    private static MaxPoolKernel loadVectorMaxPool() {
-        try {
-            return new MaxPoolVectorKernel();
-        } catch (LinkageError e) {
-            return null;
-        }
     }
 
     /** The GEMV kernel for few-row products: vector if {@link #enabled()} and 8-float vectors exist, else scalar. */
@@ -138,6 +132,21 @@ public final class Simd {
         try {
             return new GemvVectorKernel();
         } catch (LinkageError | IllegalStateException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The vector kernel {@code constructor} makes, or null when SIMD is off or its classes cannot be linked; the
+     * constructor runs inside the try, so a missing module surfaces here as a LinkageError, not when Simd loads.
+     */
+    private static <T> T loadVector(Supplier<T> constructor) {
+        if (VECTOR_SGEMM == null) {
+            return null;
+        }
+        try {
+            return constructor.get();
+        } catch (LinkageError e) {
             return null;
         }
     }

@@ -107,6 +107,47 @@ class ElementwiseKernelsTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 16, 33, 100, 1027})
+    void eltwiseProdAndMax(int n) {
+        for (int bottoms = 2; bottoms <= 4; bottoms++) {
+            float[][] ins = new float[bottoms][];
+            for (int b = 0; b < bottoms; b++) {
+                ins[b] = values(n + 10L * b, n + 3);
+            }
+            ins[1][3] = ins[0][3]; // a tie, where Caffe's MAX takes a1
+            float[] expected = new float[n + 3];
+            float[] actual = new float[n + 3];
+            SCALAR.prod(ins, expected, 3, n);
+            VECTOR.prod(ins, actual, 3, n);
+            assertSameBits(expected, actual, "prod of " + bottoms);
+            SCALAR.max(ins, expected, 3, n);
+            VECTOR.max(ins, actual, 3, n);
+            assertSameBits(expected, actual, "max of " + bottoms);
+            float[][] inPlace = ins.clone();
+            inPlace[0] = ins[0].clone();
+            VECTOR.max(inPlace, inPlace[0], 3, n);
+            assertSameBits(Arrays.copyOfRange(expected, 3, 3 + n), Arrays.copyOfRange(inPlace[0], 3, 3 + n),
+                    "max in place");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 16, 33, 100, 1027})
+    void prelu(int n) {
+        for (float slope : new float[] {0f, 0.25f, -1.5f, -0f}) {
+            float[] in = values(n + 7, n + 2);
+            float[] expected = new float[n + 2];
+            float[] actual = new float[n + 2];
+            SCALAR.prelu(in, expected, 2, n, slope);
+            VECTOR.prelu(in, actual, 2, n, slope);
+            assertSameBits(expected, actual, "prelu slope " + slope);
+            VECTOR.prelu(in, in, 2, n, slope);
+            assertSameBits(Arrays.copyOfRange(expected, 2, 2 + n), Arrays.copyOfRange(in, 2, 2 + n),
+                    "prelu in place, slope " + slope);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 16, 33, 100, 1027})
     void normalize(int n) {
         float[] in = values(n, n + 4);
         float[] expected = in.clone();

@@ -13,11 +13,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The fast pooling kernels against {@link Pool2dReference}: equal on every shape. MAX is checked for both the
- * scalar kernel and the Vector API one that {@link Simd#maxPoolKernel()} selects (Surefire runs with the module).
+ * The fast pooling kernels against {@link Pool2dReference}: equal on every shape. MAX and AVE are checked for both
+ * the scalar kernels and the Vector API ones that {@link Simd#maxPoolKernel()} and {@link Simd#averagePoolKernel()}
+ * select (Surefire runs with the module).
  */
 class Pool2dDirectTest {
     private static final MaxPoolKernel SCALAR_MAX = Pool2dDirect::max;
+    private static final AveragePoolKernel SCALAR_AVERAGE = Pool2dDirect::average;
     static Stream<Arguments> shapes() {
         // planes, h, w, kh, kw, sh, sw, ph, pw, ceil
         return Stream.of(
@@ -35,7 +37,7 @@ class Pool2dDirectTest {
     @ParameterizedTest
     @MethodSource("shapes")
     void maxMatchesReference(int planes, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil) {
-        check(true, planes, h, w, kh, kw, sh, sw, ph, pw, ceil);
+        checkMax(SCALAR_MAX, planes, h, w, kh, kw, sh, sw, ph, pw, ceil, false);
     }
 
     @ParameterizedTest
@@ -80,7 +82,42 @@ class Pool2dDirectTest {
     @MethodSource("shapes")
     void averageMatchesReference(int planes, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
                                  boolean ceil) {
-        check(false, planes, h, w, kh, kw, sh, sw, ph, pw, ceil);
+        checkAverage(SCALAR_AVERAGE, planes, h, w, kh, kw, sh, sw, ph, pw, ceil, false);
+    }
+
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void vectorAverageMatchesReference(int planes, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
+                                       boolean ceil) {
+        assertTrue(Simd.enabled(), "tests run with jdk.incubator.vector");
+        checkAverage(Simd.averagePoolKernel(), planes, h, w, kh, kw, sh, sw, ph, pw, ceil, false);
+        // Enough planes for the across-planes path of narrow outputs, plus leftovers for the scalar one.
+        checkAverage(Simd.averagePoolKernel(), 37, h, w, kh, kw, sh, sw, ph, pw, ceil, false);
+    }
+
+    /** Same sums in the same order: bit-identical, also with NaN, infinities and signed zeros in the input. */
+    @Test
+    void bothAverageKernelsMatchReferenceOnRandomShapesWithSpecialValues() {
+        Random rnd = new Random(20261129);
+        for (int i = 0; i < 300; i++) {
+            int kh = 1 + rnd.nextInt(5), kw = 1 + rnd.nextInt(5);
+            int h = kh + rnd.nextInt(30), w = kw + rnd.nextInt(50);
+            int ph = rnd.nextInt(kh), pw = rnd.nextInt(kw);
+            int sh = 1 + rnd.nextInt(3), sw = 1 + rnd.nextInt(4);
+            int planes = 1 + rnd.nextInt(i % 3 == 0 ? 40 : 3);
+            boolean ceil = rnd.nextBoolean();
+            boolean specials = i % 2 == 0;
+            checkAverage(Simd.averagePoolKernel(), planes, h, w, kh, kw, sh, sw, ph, pw, ceil, specials);
+            checkAverage(SCALAR_AVERAGE, planes, h, w, kh, kw, sh, sw, ph, pw, ceil, specials);
+        }
+    }
+
+    @Test
+    void globalAverageOfManyPlanesMatchesReference() {
+        for (int planes : new int[] {1, 15, 16, 17, 33, 1000}) {
+            checkAverage(Simd.averagePoolKernel(), planes, 6, 6, 6, 6, 1, 1, 0, 0, true, true);
+            checkAverage(Simd.averagePoolKernel(), planes, 5, 7, 5, 7, 1, 1, 0, 0, true, false);
+        }
     }
 
     @Test
@@ -91,47 +128,47 @@ class Pool2dDirectTest {
         Tolerance.EXACT.assertClose(new float[] {2}, out);
     }
 
+    /** The signature both pooling kernels and both reference methods share. */
+    @FunctionalInterface
+    private interface Pooling {
+        void pool(float[] in, int inOff, float[] out, int outOff, int planes, int h, int w, int oh, int ow,
+                  int kh, int kw, int sh, int sw, int ph, int pw);
+    }
+
     private static void checkMax(MaxPoolKernel kernel, int planes, int h, int w, int kh, int kw, int sh, int sw,
                                  int ph, int pw, boolean ceil, boolean specials) {
+        compare("max", Pool2dReference::max, kernel::max, planes, h, w, kh, kw, sh, sw, ph, pw, ceil, specials);
+    }
+
+    private static void checkAverage(AveragePoolKernel kernel, int planes, int h, int w, int kh, int kw, int sh,
+                                     int sw, int ph, int pw, boolean ceil, boolean specials) {
+        compare("ave", Pool2dReference::average, kernel::average, planes, h, w, kh, kw, sh, sw, ph, pw, ceil,
+                specials);
+    }
+
+    /** {@code fast} equals {@code reference} exactly and leaves the values around its output untouched. */
+    private static void compare(String what, Pooling reference, Pooling fast, int planes, int h, int w, int kh,
+                                int kw, int sh, int sw, int ph, int pw, boolean ceil, boolean specials) {
         int oh = Pool2dReference.outputSize(h, kh, ph, sh, ceil);
         int ow = Pool2dReference.outputSize(w, kw, pw, sw, ceil);
-        Random rnd = new Random(planes * 31L + h * 7L + w + kh * 3L + sw);
-        float[] in = new float[2 + planes * h * w];
-        float[] special = {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f, -0f};
-        for (int i = 0; i < in.length; i++) {
-            in[i] = specials && rnd.nextInt(20) == 0 ? special[rnd.nextInt(special.length)] : rnd.nextFloat() * 2 - 1;
-        }
+        float[] in = input(new Random(planes * 31L + h * 7L + w + kh * 3L + sw), 2 + planes * h * w, specials);
         float[] expected = new float[3 + planes * oh * ow];
         float[] actual = new float[3 + planes * oh * ow];
         Arrays.fill(actual, 42f);
         Arrays.fill(expected, 42f); // offsets 0..2 keep 42 in both: untouched
-        Pool2dReference.max(in, 2, expected, 3, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
-        kernel.max(in, 2, actual, 3, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
-        Tolerance.EXACT.assertClose("max " + planes + "x" + h + "x" + w + " k" + kh + "x" + kw + " s" + sh + "x" + sw
-                + " p" + ph + "x" + pw + (ceil ? " ceil" : " floor"), expected, actual);
+        reference.pool(in, 2, expected, 3, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
+        fast.pool(in, 2, actual, 3, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
+        Tolerance.EXACT.assertClose(what + " " + planes + "x" + h + "x" + w + " k" + kh + "x" + kw + " s" + sh + "x"
+                + sw + " p" + ph + "x" + pw + (ceil ? " ceil" : " floor"), expected, actual);
     }
 
-    private static void check(boolean max, int planes, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
-                              boolean ceil) {
-        int oh = Pool2dReference.outputSize(h, kh, ph, sh, ceil);
-        int ow = Pool2dReference.outputSize(w, kw, pw, sw, ceil);
-        Random rnd = new Random(planes * 31L + h * 7L + w + kh);
-        float[] in = new float[2 + planes * h * w];
+    /** Uniform values in [-1, 1), with one in 20 NaN, an infinity or a signed zero when {@code specials}. */
+    private static float[] input(Random rnd, int n, boolean specials) {
+        float[] in = new float[n];
+        float[] special = {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f, -0f};
         for (int i = 0; i < in.length; i++) {
-            in[i] = rnd.nextFloat() * 2 - 1;
+            in[i] = specials && rnd.nextInt(20) == 0 ? special[rnd.nextInt(special.length)] : rnd.nextFloat() * 2 - 1;
         }
-        float[] expected = new float[3 + planes * oh * ow];
-        float[] actual = new float[3 + planes * oh * ow];
-        Arrays.fill(actual, Float.NaN);
-        Arrays.fill(expected, Float.NaN); // offsets 0..2 stay NaN in both: untouched
-        if (max) {
-            Pool2dReference.max(in, 2, expected, 3, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
-            Pool2dDirect.max(in, 2, actual, 3, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
-        } else {
-            Pool2dReference.average(in, 2, expected, 3, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
-            Pool2dDirect.average(in, 2, actual, 3, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
-        }
-        Tolerance.EXACT.assertClose((max ? "max " : "ave ") + planes + "x" + h + "x" + w + " k" + kh + "x" + kw
-                + " s" + sh + "x" + sw + " p" + ph + "x" + pw, expected, actual);
+        return in;
     }
 }

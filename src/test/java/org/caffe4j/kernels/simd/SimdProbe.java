@@ -8,7 +8,7 @@ import org.caffe4j.kernels.dense.InnerProductPackedGemm;
 
 /**
  * Run in a child JVM by {@link SimdTest}: prints whether SIMD is on, the result of a tiny convolution and a tiny
- * inner product (GEMV path), and which GEMV, LRN and elementwise kernels {@link Simd} picked.
+ * inner product (GEMV path), and which GEMV, LRN, depthwise and elementwise kernels {@link Simd} picked.
  */
 public final class SimdProbe {
     private SimdProbe() {
@@ -35,6 +35,7 @@ public final class SimdProbe {
         }
         sb.append(" gemv=").append(Simd.gemvKernel().getClass().getSimpleName())
                 .append(" lrn=").append(Simd.lrnKernel().getClass().getSimpleName())
+                .append(" depthwise=").append(Simd.depthwiseKernel().getClass().getSimpleName())
                 .append(" elementwise=").append(Simd.elementwise() == org.caffe4j.kernels.act.ElementwiseKernels.SCALAR
                         ? "scalar" : "vector");
         System.out.println(sb);

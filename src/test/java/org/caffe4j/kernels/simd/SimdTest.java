@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 /** The SIMD switch: on by default with the module, off by property, and a silent scalar fallback without it. */
 class SimdTest {
     private static final String EXPECTED_OUT = "out=1,3,5,1,3,5, ip=6,0,";
-    private static final String SCALAR_KERNELS = " gemv=GemvScalarKernel lrn=LrnScalarKernel elementwise=scalar";
-    private static final String VECTOR_KERNELS = " gemv=GemvVectorKernel lrn=LrnVectorKernel elementwise=vector";
+    private static final String SCALAR_KERNELS = " gemv=GemvScalarKernel lrn=LrnScalarKernel"
+            + " depthwise=DepthwiseScalarKernel elementwise=scalar";
+    private static final String VECTOR_KERNELS = " gemv=GemvVectorKernel lrn=LrnVectorKernel"
+            + " depthwise=DepthwiseVectorKernel elementwise=vector";
 
     @Test
     void enabledInThisJvmWhichHasTheVectorModule() {

@@ -1,0 +1,144 @@
+package org.caffe4j.kernels.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.caffe4j.kernels.layout.PhaseSplitPlane;
+import org.caffe4j.kernels.pool.AveragePoolKernel;
+import org.caffe4j.kernels.pool.Pool2dDirect;
+
+/**
+ * Vector API AVE pooling, bit-identical to {@link org.caffe4j.kernels.pool.Pool2dReference#average}: every output
+ * is the same float sum in the same order (window rows top to bottom, columns left to right, from +0) divided by
+ * the same divisor (Caffe's window clipped to the padded input).
+ *
+ * <p>Wide outputs: LANES outputs of a row at a time. Each plane is first copied into a zero-padded
+ * {@link PhaseSplitPlane}, so a window column is one contiguous load for any stride, and cells the reference skips
+ * (left of the image, or right of it up to and past the padded edge) add +0, which leaves the sum unchanged: a sum
+ * started at +0 is never -0, and x + 0 == x for every other x, NaN and infinities included. Windows are clipped
+ * vertically as in the reference, so no padding rows are needed. The extra lanes of a row's last vector are not
+ * stored.
+ *
+ * <p>Narrow outputs (global pooling, small maps): a row would fill less than half a vector, so LANES planes are
+ * pooled at once instead, each lane summing its own plane with the reference's clipped loops (one gather per window
+ * cell); leftover planes go to the scalar {@link Pool2dDirect#average}, which is bit-identical too.
+ *
+ * <p>Loaded only through {@link Simd}. Scratch: a padded plane, the divisor widths and gather offsets per thread.
+ */
+final class AveragePoolVectorKernel implements AveragePoolKernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = S.length();
+
+    /** Per thread: [0] the padded plane, [1] divisor width per output column, [2] one vector's worth of output. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{
+            new float[0], new float[0], new float[LANES]});
+    /** Per thread: [0] gather offsets of LANES consecutive planes, [1] where each window column starts. */
+    private static final ThreadLocal<int[][]> INDEX = ThreadLocal.withInitial(() -> new int[][]{
+            new int[LANES], new int[0]});
+
+    @Override
+    public void average(float[] in, int inOff, float[] out, int outOff, int planes, int h, int w, int oh, int ow,
+                        int kh, int kw, int sh, int sw, int ph, int pw) {
+        if (2 * ow <= LANES && planes >= LANES) {
+            int vectorPlanes = planes - planes % LANES;
+            acrossPlanes(in, inOff, out, outOff, vectorPlanes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
+            Pool2dDirect.average(in, inOff + vectorPlanes * h * w, out, outOff + vectorPlanes * oh * ow,
+                    planes - vectorPlanes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
+        } else {
+            alongRows(in, inOff, out, outOff, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
+        }
+    }
+
+    private static void alongRows(float[] in, int inOff, float[] out, int outOff, int planes, int h, int w, int oh,
+                                  int ow, int kh, int kw, int sh, int sw, int ph, int pw) {
+        float[][] scratch = SCRATCH.get();
+        int columns = (ow + LANES - 1) / LANES * LANES;
+        PhaseSplitPlane layout = PhaseSplitPlane.of(h, w, 0, 0, pw, sw, columns, kw);
+        float[] plane = grow(scratch, 0, layout.size());
+        float[] widths = grow(scratch, 1, columns);
+        float[] lastBlock = scratch[2];
+        int[][] index = INDEX.get();
+        if (index[1].length < kw) {
+            index[1] = new int[kw];
+        }
+        int[] taps = index[1];
+        for (int kx = 0; kx < kw; kx++) {
+            taps[kx] = layout.offset(0, kx);
+        }
+        for (int ox = 0; ox < columns; ox++) {
+            // Lanes past ow are never stored; 1 keeps their quotient harmless.
+            widths[ox] = ox < ow ? Pool2dDirect.divisorSpan(ox, kw, sw, pw, w) : 1;
+        }
+        layout.clear(plane);
+        for (int c = 0; c < planes; c++) {
+            layout.copy(in, inOff + c * h * w, h, w, plane);
+            int op = outOff + c * oh * ow;
+            for (int oy = 0; oy < oh; oy++) {
+                int y0 = oy * sh - ph;
+                float poolH = Pool2dDirect.divisorSpan(oy, kh, sh, ph, h);
+                int ys = Math.max(y0, 0);
+                int ye = Math.min(y0 + kh, h);
+                int row = op + oy * ow;
+                for (int ox = 0; ox < ow; ox += LANES) {
+                    FloatVector sum = FloatVector.zero(S);
+                    for (int y = ys; y < ye; y++) {
+                        int rowAt = y * layout.phaseWidth() + ox;
+                        for (int kx = 0; kx < kw; kx++) {
+                            sum = sum.add(FloatVector.fromArray(S, plane, taps[kx] + rowAt));
+                        }
+                    }
+                    // poolH * width is an exact small integer, as the reference's int divisor.
+                    FloatVector average = sum.div(FloatVector.fromArray(S, widths, ox).mul(poolH));
+                    if (ox + LANES <= ow) {
+                        average.intoArray(out, row + ox);
+                    } else {
+                        average.intoArray(lastBlock, 0);
+                        System.arraycopy(lastBlock, 0, out, row + ox, ow - ox);
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code planes} is a multiple of LANES; lane i pools plane first + i. */
+    private static void acrossPlanes(float[] in, int inOff, float[] out, int outOff, int planes, int h, int w,
+                                     int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw) {
+        int[] index = INDEX.get()[0];
+        for (int i = 0; i < LANES; i++) {
+            index[i] = i * h * w;
+        }
+        float[] lanes = SCRATCH.get()[2];
+        for (int first = 0; first < planes; first += LANES) {
+            int ip = inOff + first * h * w;
+            int op = outOff + first * oh * ow;
+            for (int oy = 0; oy < oh; oy++) {
+                int y0 = oy * sh - ph;
+                int poolH = Pool2dDirect.divisorSpan(oy, kh, sh, ph, h);
+                int ys = Math.max(y0, 0);
+                int ye = Math.min(y0 + kh, h);
+                for (int ox = 0; ox < ow; ox++) {
+                    int x0 = ox * sw - pw;
+                    int poolSize = poolH * Pool2dDirect.divisorSpan(ox, kw, sw, pw, w);
+                    int xs = Math.max(x0, 0);
+                    int xe = Math.min(x0 + kw, w);
+                    FloatVector sum = FloatVector.zero(S);
+                    for (int y = ys; y < ye; y++) {
+                        for (int x = xs; x < xe; x++) {
+                            sum = sum.add(FloatVector.fromArray(S, in, ip + y * w + x, index, 0));
+                        }
+                    }
+                    sum.div(poolSize).intoArray(lanes, 0);
+                    for (int i = 0; i < LANES; i++) {
+                        out[op + i * oh * ow + oy * ow + ox] = lanes[i];
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] grow(float[][] buffers, int slot, int size) {
+        if (buffers[slot].length < size) {
+            buffers[slot] = new float[size];
+        }
+        return buffers[slot];
+    }
+}
