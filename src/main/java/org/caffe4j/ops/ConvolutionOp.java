@@ -9,8 +9,11 @@ import org.caffe4j.kernels.conv.Conv2dIm2colGemm;
 import org.caffe4j.kernels.conv.Conv2dKernel;
 import org.caffe4j.kernels.conv.Conv2dPointwiseGemm;
 import org.caffe4j.kernels.conv.Conv2dReference;
+import org.caffe4j.kernels.conv.Conv2dSpaceToDepth;
+import org.caffe4j.kernels.conv.Conv2dWinograd;
 import org.caffe4j.kernels.conv.ConvShape;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
+import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.proto.Caffe;
 
 import java.util.List;
@@ -117,13 +120,17 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
     }
 
     /**
-     * The packed-GEMM kernels: 1x1 stride-1 unpadded layers multiply the image directly, the rest gather im2col
-     * tiles on the fly; bias and a planner-fused ReLU are applied as each output tile is stored. The weights are
-     * packed once per model (memoised), so re-planning for another batch or image size reuses them. Small maps
-     * (13x13, 6x6) of a batch are multiplied together so each weight is loaded once per batch; larger ones run
-     * image by image. Either way the work is spread over all threads, split by shape only. Depthwise layers (one
-     * input channel per group, fewer output channels per group than the GEMM micro-tile has rows) take the direct
-     * {@link Conv2dDepthwise} kernel instead, which vectorizes across the pixels of an output row.
+     * The fast kernels. Stride-1 square 3x3 and 5x5 layers with enough channels run Winograd's F(m x m, r x r)
+     * ({@link Conv2dWinograd}; m from a cost model on the image shape alone, so a batch equals its images run one
+     * by one), and strided square ones whose stride-1 rewrite qualifies run it through {@link Conv2dSpaceToDepth}
+     * (NIN's and AlexNet's 11x11 stride-4 conv1). The rest use the packed-GEMM kernels: 1x1 stride-1 unpadded
+     * layers multiply the image directly, the others gather im2col tiles on the fly; small maps (13x13, 6x6) of a
+     * batch are multiplied together so each weight is loaded once per batch. Depthwise layers (one input channel
+     * per group, fewer output channels per group than the GEMM micro-tile has rows) take the direct
+     * {@link Conv2dDepthwise} kernel, which vectorizes across the pixels of an output row. Bias and a
+     * planner-fused ReLU are applied as each output leaves the kernel; weights are packed or transformed once per
+     * model (memoised), so re-planning for another batch or image size reuses them; work is spread over all
+     * threads, split by shape only. {@code -Dcaffe4j.winograd=false} keeps every layer on the GEMM kernels.
      */
     @Override
     public LayerKernel lower(Params p, KernelContext ctx) {
@@ -132,7 +139,22 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
         int batch = x.dim(0);
         Float slope = ctx.fusedReluSlope();
         Activation act = slope == null ? Activation.NONE : Activation.relu(slope);
-        Conv2dKernel kernel = ctx.memo("conv relu=" + slope, () -> prepare(p, s, ctx, act));
+        float[] w = ctx.weights().get(0).data();
+        float[] bias = p.biasTerm() ? ctx.weights().get(1).data() : null;
+        int nr = Simd.sgemmKernel().nr();
+        int tile = Conv2dWinograd.chooseTileSize(s, nr);
+        int strided = Conv2dSpaceToDepth.supports(s)
+                ? Conv2dWinograd.chooseTileSize(Conv2dSpaceToDepth.rewritten(s), nr) : 0;
+        Conv2dKernel kernel;
+        if (tile > 0) {
+            kernel = ctx.memo("winograd F" + tile + " relu=" + slope,
+                    () -> new Conv2dWinograd(w, bias, p.numOutput(), s.inC(), p.kernelH(), tile, act));
+        } else if (strided > 0) {
+            kernel = ctx.memo("space-to-depth winograd F" + strided + " relu=" + slope, () -> new Conv2dSpaceToDepth(
+                    w, bias, p.numOutput(), s.inC(), p.kernelH(), p.strideH(), strided, act));
+        } else {
+            kernel = ctx.memo("conv relu=" + slope, () -> prepare(p, s, ctx, act));
+        }
         return (inputs, outputs, par) -> kernel.forward(s, batch, inputs[0], 0, outputs[0], 0, par);
     }
 

@@ -42,7 +42,7 @@ public final class WinogradBench {
             List<String> names = new ArrayList<>(List.of("im2col"));
             List<Conv2dKernel> kernels = new ArrayList<>();
             kernels.add(new Conv2dIm2colGemm(w, bias, s.outC(), s.inC(), s.kH(), s.kW(), 1, Activation.RELU));
-            for (int m : new int[] {2, 3, 4}) {
+            for (int m : s.kH() == 3 ? new int[] {2, 3, 4, 6} : new int[] {2, 4}) {
                 names.add("F(" + m + "," + s.kH() + ")");
                 kernels.add(new Conv2dWinograd(w, bias, s.outC(), s.inC(), s.kH(), m, Activation.RELU));
             }

@@ -15,6 +15,8 @@ import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.ThreadPoolParallel;
 import org.caffe4j.kernels.conv.Conv2dDepthwise;
+import org.caffe4j.kernels.conv.Conv2dSpaceToDepth;
+import org.caffe4j.kernels.conv.Conv2dWinograd;
 import org.caffe4j.kernels.conv.Conv2dIm2colGemm;
 import org.caffe4j.testing.Tolerance;
 import org.junit.jupiter.api.AfterAll;
@@ -50,7 +52,25 @@ class ConvolutionOpTest {
                 Arguments.of(new ConvolutionOp.Params(5, 3, 3, 1, 1, 2, 2, 2, 2, 5, false), Shape.of(3, 5, 13, 35),
                         null),
                 Arguments.of(new ConvolutionOp.Params(6, 5, 3, 1, 2, 2, 1, 1, 1, 3, true), Shape.of(2, 3, 11, 40),
-                        0.1f));
+                        0.1f),
+                // Winograd (see winogradOnSmallerNinLikeShapes): 3x3, 5x5, and 11x11 stride 4 rewritten.
+                Arguments.of(WINOGRAD_3X3, Shape.of(2, 64, 13, 13), 0f),
+                Arguments.of(WINOGRAD_5X5, Shape.of(2, 48, 27, 27), null),
+                Arguments.of(SPACE_TO_DEPTH_11X11, Shape.of(2, 3, 67, 67), 0f));
+    }
+
+    private static final ConvolutionOp.Params WINOGRAD_3X3 =
+            new ConvolutionOp.Params(72, 3, 3, 1, 1, 1, 1, 1, 1, 1, true);
+    private static final ConvolutionOp.Params WINOGRAD_5X5 =
+            new ConvolutionOp.Params(64, 5, 5, 1, 1, 2, 2, 1, 1, 1, false);
+    private static final ConvolutionOp.Params SPACE_TO_DEPTH_11X11 =
+            new ConvolutionOp.Params(48, 11, 11, 4, 4, 0, 0, 1, 1, 1, true);
+
+    @Test
+    void winogradOnSmallerNinLikeShapes() {
+        assertEquals(Conv2dWinograd.class, prepared(WINOGRAD_3X3, Shape.of(2, 64, 13, 13)).getClass());
+        assertEquals(Conv2dWinograd.class, prepared(WINOGRAD_5X5, Shape.of(2, 48, 27, 27)).getClass());
+        assertEquals(Conv2dSpaceToDepth.class, prepared(SPACE_TO_DEPTH_11X11, Shape.of(2, 3, 67, 67)).getClass());
     }
 
     @ParameterizedTest
@@ -63,7 +83,10 @@ class ConvolutionOpTest {
         float[] expected = run(op.reference(p, ctx), input, outCount, Parallel.SERIAL);
         float[] serial = run(op.lower(p, ctx), input, outCount, Parallel.SERIAL);
         float[] pooled = run(op.lower(p, ctx), input, outCount, POOL);
-        Tolerance.APPROX.assertClose("lowered vs reference", expected, serial);
+        // Winograd rounds relative to the layer's scale, not to each output (see Tolerance.SCALED).
+        Object prepared = ctx.memo.values().iterator().next();
+        boolean winograd = prepared instanceof Conv2dWinograd || prepared instanceof Conv2dSpaceToDepth;
+        (winograd ? Tolerance.SCALED : Tolerance.APPROX).assertClose("lowered vs reference", expected, serial);
         Tolerance.EXACT.assertClose("2 threads vs 1", serial, pooled);
     }
 
@@ -78,6 +101,43 @@ class ConvolutionOpTest {
                 Shape.of(1, 8, 7, 7)).getClass());
         assertEquals(Conv2dIm2colGemm.class, prepared(new ConvolutionOp.Params(16, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),
                 Shape.of(1, 1, 7, 7)).getClass());
+    }
+
+    @Test
+    void ninShapesTakeWinogradAndItsSpaceToDepthRewrite() {
+        // conv1: 11x11 stride 4 on 224x224 is rewritten to a 3x3 stride-1 convolution over 48 channels.
+        assertEquals(Conv2dSpaceToDepth.class, prepared(new ConvolutionOp.Params(96, 11, 11, 4, 4, 0, 0, 1, 1, 1,
+                true), Shape.of(1, 3, 224, 224)).getClass());
+        Object conv2 = prepared(new ConvolutionOp.Params(256, 5, 5, 1, 1, 2, 2, 1, 1, 1, true), Shape.of(1, 96, 27, 27));
+        assertEquals(4, ((Conv2dWinograd) conv2).tileSize());
+        Object conv3 = prepared(new ConvolutionOp.Params(384, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),
+                Shape.of(1, 256, 13, 13));
+        assertEquals(4, ((Conv2dWinograd) conv3).tileSize());
+        Object conv4 = prepared(new ConvolutionOp.Params(1024, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),
+                Shape.of(1, 384, 6, 6));
+        assertEquals(2, ((Conv2dWinograd) conv4).tileSize());
+        // The choice depends on the image only: a batch of 8 keeps it, so its results equal single runs.
+        assertEquals(2, ((Conv2dWinograd) prepared(new ConvolutionOp.Params(1024, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),
+                Shape.of(8, 384, 6, 6))).tileSize());
+        // Few channels: the transforms would cost more than they save.
+        assertEquals(Conv2dIm2colGemm.class, prepared(new ConvolutionOp.Params(4, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),
+                Shape.of(1, 2, 9, 9)).getClass());
+    }
+
+    @Test
+    void winogradCanBeSwitchedOff() {
+        String before = System.getProperty("caffe4j.winograd");
+        System.setProperty("caffe4j.winograd", "false");
+        try {
+            assertEquals(Conv2dIm2colGemm.class, prepared(new ConvolutionOp.Params(384, 3, 3, 1, 1, 1, 1, 1, 1, 1,
+                    true), Shape.of(1, 256, 13, 13)).getClass());
+        } finally {
+            if (before == null) {
+                System.clearProperty("caffe4j.winograd");
+            } else {
+                System.setProperty("caffe4j.winograd", before);
+            }
+        }
     }
 
     private static Object prepared(ConvolutionOp.Params p, Shape in) {

@@ -103,6 +103,71 @@ public final class Conv2dWinograd implements Conv2dKernel {
                 && shape.strideH() == 1 && shape.strideW() == 1 && shape.dilationH() == 1 && shape.dilationW() == 1;
     }
 
+    /** Whether {@link #chooseTileSize} may pick Winograd at all (system property caffe4j.winograd, default true). */
+    public static boolean enabled() {
+        return Boolean.parseBoolean(System.getProperty("caffe4j.winograd", "true"));
+    }
+
+    /**
+     * The output tile size m for a layer of this shape, or 0 when the im2col GEMM is expected to be faster (or
+     * Winograd is switched off). The choice depends on the image shape only, never on the batch size, so that a
+     * batch gives bit-identical results to its images run one by one (the algorithms round differently). It is
+     * made for one image, the latency case. Candidates are the sizes with written-out vector transforms (F(2,3),
+     * F(3,3), F(4,3), F(6,3), F(2,5), F(4,5)). The estimate is in nanoseconds of one core, with constants measured
+     * on this project's 2-core AVX-512 machine: 75 multiply-adds per ns in the micro-kernel, transformed weights
+     * streamed from the last-level cache at 20 bytes per ns when they cannot stay in L2, and about 10 ns per
+     * vector gather (input tiles) or scatter (output tiles), which is what makes the larger tiles pay off only on
+     * larger maps. On NIN it picks F(4,5) for conv2, F(4,3) for conv3 and F(2,3) for conv4-1024, whose 6x6 map
+     * cannot amortise larger transformed weights.
+     */
+    public static int chooseTileSize(ConvShape s, int nr) {
+        if (!enabled() || !supports(s)) {
+            return 0;
+        }
+        int r = s.kH();
+        int[] sizes = r == 3 ? new int[] {2, 3, 4, 6} : r == 5 ? new int[] {2, 4} : new int[0];
+        long pixels = (long) s.outH() * s.outW();
+        double best = Math.max(macNanos((long) s.outC() * s.inC() * r * r * roundUp(pixels, nr / 2)),
+                streamNanos((long) s.outC() * s.inC() * r * r));
+        int choice = 0;
+        for (int m : sizes) {
+            int alpha = m + r - 1;
+            long tiles = (long) ceilDiv(s.outH(), m) * ceilDiv(s.outW(), m);
+            long columns = roundUp(tiles, nr / 2);
+            long weightFloats = (long) alpha * alpha * s.outC() * s.inC();
+            long laneGroups = columns / (nr / 2);
+            double cost = Math.max(macNanos(weightFloats * columns), streamNanos(weightFloats))
+                    + laneGroups * (s.inC() * alpha * alpha * (VECTOR_MOVE_NANOS + 1.0)
+                    + s.outC() * ((double) m * m * VECTOR_MOVE_NANOS + alpha * alpha * 0.5));
+            if (cost < best) {
+                best = cost;
+                choice = m;
+            }
+        }
+        return choice;
+    }
+
+    /** Multiply-adds per nanosecond of one core in the SGEMM micro-kernel (~150 GFLOP/s). */
+    private static final double MACS_PER_NANO = 75;
+    /** Bytes per nanosecond when weights stream from the shared cache rather than L2. */
+    private static final double STREAM_BYTES_PER_NANO = 20;
+    /** One vector gather or scatter. */
+    private static final double VECTOR_MOVE_NANOS = 10;
+    /** Weights that fit beside the working set in a 2 MB L2 are not streamed. */
+    private static final long L2_RESIDENT_FLOATS = 256 * 1024;
+
+    private static double macNanos(long macs) {
+        return macs / MACS_PER_NANO;
+    }
+
+    private static double streamNanos(long floats) {
+        return floats <= L2_RESIDENT_FLOATS ? 0 : floats * 4.0 / STREAM_BYTES_PER_NANO;
+    }
+
+    private static long roundUp(long x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+
     /** The output tile size m of F(m x m, r x r). */
     public int tileSize() {
         return transform.m();

@@ -11,6 +11,7 @@ final class ConvScratch {
     private float[] padded = new float[0];
     private int[] columns = new int[0];
     private float[] transformed = new float[0];
+    private float[] rearranged = new float[0];
 
     static ConvScratch forCurrentThread() {
         return CURRENT.get();
@@ -29,6 +30,14 @@ final class ConvScratch {
             transformed = new float[size];
         }
         return transformed;
+    }
+
+    /** A strided convolution's input rearranged by {@link Conv2dSpaceToDepth}. */
+    float[] rearranged(int size) {
+        if (rearranged.length < size) {
+            rearranged = new float[size];
+        }
+        return rearranged;
     }
 
     int[] columns(int size) {

@@ -53,6 +53,7 @@ final class WinogradVectorTransforms implements WinogradTransformKernel {
             int out = dstOff + c * dstChannelStride;
             switch (w.alpha()) {
                 case 4 -> input4(src, at, rowStride, base, baseOff, dst, out, dstXiStride, scratch);
+                case 5 -> input5(src, at, rowStride, base, baseOff, dst, out, dstXiStride, scratch);
                 case 6 -> input6(src, at, rowStride, base, baseOff, dst, out, dstXiStride, scratch);
                 case 8 -> input8(src, at, rowStride, base, baseOff, dst, out, dstXiStride, scratch);
                 default -> inputAnySize(w, src, at, rowStride, base, baseOff, dst, out, dstXiStride, scratch);
@@ -64,6 +65,7 @@ final class WinogradVectorTransforms implements WinogradTransformKernel {
     public void output(WinogradMatrices w, float[] src, int srcOff, int xiStride, float[] y, float[] scratch) {
         switch (w.m() * 16 + w.alpha()) {
             case 36 -> output2x4(src, srcOff, xiStride, y, scratch);
+            case 53 -> output3x5(src, srcOff, xiStride, y, scratch);
             case 70 -> output4x6(src, srcOff, xiStride, y, scratch);
             case 104 -> output6x8(src, srcOff, xiStride, y, scratch);
             case 38 -> output2x6(src, srcOff, xiStride, y, scratch);
@@ -160,6 +162,35 @@ final class WinogradVectorTransforms implements WinogradTransformKernel {
         }
     }
 
+    private static void input5(float[] src, int at, int rowStride, int[] base, int baseOff,
+                               float[] dst, int out, int xiStride, float[] t) {
+        for (int x = 0; x < 5; x++) {
+            FloatVector d0 = FloatVector.fromArray(S, src, at + x, base, baseOff);
+            FloatVector d1 = FloatVector.fromArray(S, src, at + rowStride + x, base, baseOff);
+            FloatVector d2 = FloatVector.fromArray(S, src, at + 2 * rowStride + x, base, baseOff);
+            FloatVector d3 = FloatVector.fromArray(S, src, at + 3 * rowStride + x, base, baseOff);
+            FloatVector d4 = FloatVector.fromArray(S, src, at + 4 * rowStride + x, base, baseOff);
+            d2.fma(FloatVector.broadcast(S, -2.0f), d0.mul(2.0f).sub(d1)).add(d3).intoArray(t, (0 + x) * LANES);
+            d1.mul(2.0f).add(d2).sub(d3).intoArray(t, (5 + x) * LANES);
+            d2.fma(FloatVector.broadcast(S, 3.0f), d1.mul(-2.0f)).sub(d3).intoArray(t, (10 + x) * LANES);
+            d2.fma(FloatVector.broadcast(S, -1.6653345E-16f), d1.neg()).add(d3).intoArray(t, (15 + x) * LANES);
+            d3.fma(FloatVector.broadcast(S, -2.0f), d1.mul(2.0f).sub(d2)).add(d4).intoArray(t, (20 + x) * LANES);
+        }
+        for (int i = 0; i < 5; i++) {
+            FloatVector t0 = FloatVector.fromArray(S, t, (i * 5 + 0) * LANES);
+            FloatVector t1 = FloatVector.fromArray(S, t, (i * 5 + 1) * LANES);
+            FloatVector t2 = FloatVector.fromArray(S, t, (i * 5 + 2) * LANES);
+            FloatVector t3 = FloatVector.fromArray(S, t, (i * 5 + 3) * LANES);
+            FloatVector t4 = FloatVector.fromArray(S, t, (i * 5 + 4) * LANES);
+            int row = out + i * 5 * xiStride;
+            t2.fma(FloatVector.broadcast(S, -2.0f), t0.mul(2.0f).sub(t1)).add(t3).intoArray(dst, row);
+            t1.mul(2.0f).add(t2).sub(t3).intoArray(dst, row + xiStride);
+            t2.fma(FloatVector.broadcast(S, 3.0f), t1.mul(-2.0f)).sub(t3).intoArray(dst, row + 2 * xiStride);
+            t2.fma(FloatVector.broadcast(S, -1.6653345E-16f), t1.neg()).add(t3).intoArray(dst, row + 3 * xiStride);
+            t3.fma(FloatVector.broadcast(S, -2.0f), t1.mul(2.0f).sub(t2)).add(t4).intoArray(dst, row + 4 * xiStride);
+        }
+    }
+
     private static void input6(float[] src, int at, int rowStride, int[] base, int baseOff,
                                float[] dst, int out, int xiStride, float[] t) {
         for (int x = 0; x < 6; x++) {
@@ -250,6 +281,29 @@ final class WinogradVectorTransforms implements WinogradTransformKernel {
             FloatVector t3 = FloatVector.fromArray(S, s, (i * 4 + 3) * LANES);
             t0.add(t1).add(t2).intoArray(y, (i * 2 + 0) * LANES);
             t1.sub(t2).add(t3).intoArray(y, (i * 2 + 1) * LANES);
+        }
+    }
+
+    private static void output3x5(float[] src, int srcOff, int xiStride, float[] y, float[] s) {
+        for (int x = 0; x < 5; x++) {
+            FloatVector d0 = FloatVector.fromArray(S, src, srcOff + (0 + x) * xiStride);
+            FloatVector d1 = FloatVector.fromArray(S, src, srcOff + (5 + x) * xiStride);
+            FloatVector d2 = FloatVector.fromArray(S, src, srcOff + (10 + x) * xiStride);
+            FloatVector d3 = FloatVector.fromArray(S, src, srcOff + (15 + x) * xiStride);
+            FloatVector d4 = FloatVector.fromArray(S, src, srcOff + (20 + x) * xiStride);
+            d0.add(d1).add(d2).add(d3).intoArray(s, (0 + x) * LANES);
+            d3.fma(FloatVector.broadcast(S, 2.0f), d1.sub(d2)).intoArray(s, (5 + x) * LANES);
+            d3.fma(FloatVector.broadcast(S, 4.0f), d1.add(d2)).add(d4).intoArray(s, (10 + x) * LANES);
+        }
+        for (int i = 0; i < 3; i++) {
+            FloatVector t0 = FloatVector.fromArray(S, s, (i * 5 + 0) * LANES);
+            FloatVector t1 = FloatVector.fromArray(S, s, (i * 5 + 1) * LANES);
+            FloatVector t2 = FloatVector.fromArray(S, s, (i * 5 + 2) * LANES);
+            FloatVector t3 = FloatVector.fromArray(S, s, (i * 5 + 3) * LANES);
+            FloatVector t4 = FloatVector.fromArray(S, s, (i * 5 + 4) * LANES);
+            t0.add(t1).add(t2).add(t3).intoArray(y, (i * 3 + 0) * LANES);
+            t3.fma(FloatVector.broadcast(S, 2.0f), t1.sub(t2)).intoArray(y, (i * 3 + 1) * LANES);
+            t3.fma(FloatVector.broadcast(S, 4.0f), t1.add(t2)).add(t4).intoArray(y, (i * 3 + 2) * LANES);
         }
     }
 

@@ -207,7 +207,11 @@ class Conv2dGemmTest {
         }
 
         void check(Conv2dKernel kernel, Activation act, Parallel par) {
-            Tolerance.APPROX.assertClose(s + " " + act, expected(bias, act), run(kernel, par));
+            check(kernel, act, par, Tolerance.APPROX);
+        }
+
+        void check(Conv2dKernel kernel, Activation act, Parallel par, Tolerance tolerance) {
+            tolerance.assertClose(s + " " + act, expected(bias, act), run(kernel, par));
         }
     }
 

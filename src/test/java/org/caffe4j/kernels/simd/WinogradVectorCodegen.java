@@ -22,9 +22,9 @@ import org.caffe4j.kernels.conv.WinogradMatrices;
  */
 public final class WinogradVectorCodegen {
     /** Input tile sizes alpha with a written-out input transform. */
-    static final int[] INPUT_SIZES = {4, 6, 8};
+    static final int[] INPUT_SIZES = {4, 5, 6, 8};
     /** (m, r) pairs with a written-out output transform. */
-    static final int[][] OUTPUT_SIZES = {{2, 3}, {4, 3}, {6, 3}, {2, 5}, {4, 5}};
+    static final int[][] OUTPUT_SIZES = {{2, 3}, {3, 3}, {4, 3}, {6, 3}, {2, 5}, {4, 5}};
 
     public static void main(String[] args) throws IOException {
         Files.writeString(Path.of(args[0]), generate(), StandardCharsets.UTF_8);
