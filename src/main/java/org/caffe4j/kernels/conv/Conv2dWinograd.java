@@ -115,10 +115,10 @@ public final class Conv2dWinograd implements Conv2dKernel {
      * made for one image, the latency case. Candidates are the sizes with written-out vector transforms (F(2,3),
      * F(3,3), F(4,3), F(6,3), F(2,5), F(4,5)). The estimate is in nanoseconds of one core, with constants measured
      * on this project's 2-core AVX-512 machine: 75 multiply-adds per ns in the micro-kernel, transformed weights
-     * streamed from the last-level cache at 20 bytes per ns when they cannot stay in L2, and about 10 ns per
+     * streamed at 8 bytes per ns when they cannot stay in L2, and about 10 ns per
      * vector gather (input tiles) or scatter (output tiles), which is what makes the larger tiles pay off only on
-     * larger maps. On NIN it picks F(4,5) for conv2, F(4,3) for conv3 and F(2,3) for conv4-1024, whose 6x6 map
-     * cannot amortise larger transformed weights.
+     * larger maps. On NIN it picks F(4,5) for conv2 and F(3,3) for conv3, and keeps im2col for conv4-1024, whose
+     * 6x6 map cannot amortise transformed weights 1.8x larger (at batch 1 the layer is bound by streaming them).
      */
     public static int chooseTileSize(ConvShape s, int nr) {
         if (!enabled() || !supports(s)) {
@@ -127,7 +127,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
         int r = s.kH();
         int[] sizes = r == 3 ? new int[] {2, 3, 4, 6} : r == 5 ? new int[] {2, 4} : new int[0];
         long pixels = (long) s.outH() * s.outW();
-        double best = Math.max(macNanos((long) s.outC() * s.inC() * r * r * roundUp(pixels, nr / 2)),
+        // The GEMM pads columns to half tiles, or (weight-heavy layers) to micro-panels of 8 (transposed path).
+        long im2colColumns = s.outC() > pixels ? roundUp(pixels, 8) : roundUp(pixels, nr / 2);
+        double best = Math.max(macNanos((long) s.outC() * s.inC() * r * r * im2colColumns),
                 streamNanos((long) s.outC() * s.inC() * r * r));
         int choice = 0;
         for (int m : sizes) {
@@ -149,8 +151,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
 
     /** Multiply-adds per nanosecond of one core in the SGEMM micro-kernel (~150 GFLOP/s). */
     private static final double MACS_PER_NANO = 75;
-    /** Bytes per nanosecond when weights stream from the shared cache rather than L2. */
-    private static final double STREAM_BYTES_PER_NANO = 20;
+    /** Bytes per nanosecond when weights stream from the shared cache or memory rather than L2. */
+    private static final double STREAM_BYTES_PER_NANO = 8;
     /** One vector gather or scatter. */
     private static final double VECTOR_MOVE_NANOS = 10;
     /** Weights that fit beside the working set in a 2 MB L2 are not streamed. */
