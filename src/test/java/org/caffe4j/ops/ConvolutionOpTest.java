@@ -15,9 +15,10 @@ import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.ThreadPoolParallel;
 import org.caffe4j.kernels.conv.Conv2dDepthwise;
+import org.caffe4j.kernels.conv.Conv2dIm2colGemm;
 import org.caffe4j.kernels.conv.Conv2dSpaceToDepth;
 import org.caffe4j.kernels.conv.Conv2dWinograd;
-import org.caffe4j.kernels.conv.Conv2dIm2colGemm;
+import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.testing.Tolerance;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -109,7 +110,8 @@ class ConvolutionOpTest {
         assertEquals(Conv2dSpaceToDepth.class, prepared(new ConvolutionOp.Params(96, 11, 11, 4, 4, 0, 0, 1, 1, 1,
                 true), Shape.of(1, 3, 224, 224)).getClass());
         Object conv2 = prepared(new ConvolutionOp.Params(256, 5, 5, 1, 1, 2, 2, 1, 1, 1, true), Shape.of(1, 96, 27, 27));
-        assertEquals(4, ((Conv2dWinograd) conv2).tileSize());
+        // F(4,5)'s 8x8 transforms are only fast where the JIT inlines them fully (JDK 25, not 17).
+        assertEquals(Simd.winogradTransforms().fast(4, 5) ? 4 : 2, ((Conv2dWinograd) conv2).tileSize());
         Object conv3 = prepared(new ConvolutionOp.Params(384, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),
                 Shape.of(1, 256, 13, 13));
         assertEquals(3, ((Conv2dWinograd) conv3).tileSize());

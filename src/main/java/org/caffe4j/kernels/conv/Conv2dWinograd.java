@@ -89,7 +89,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
         this.tileKernel = tileKernel;
         int panels = weights.panelsPerGroup();
         int maxPanels = Math.max(1, WEIGHT_BLOCK_FLOATS / (xis * inC * MR));
-        int blocks = ceilDiv(panels, maxPanels);
+        // Split over output channels first: each block's transformed weights are then read from memory once per
+        // chunk and reused from L2 for all its column tiles (splitting the columns instead re-reads them per task).
+        int blocks = Math.max(ceilDiv(panels, maxPanels), Math.min(panels, 2 * TARGET_TASKS));
         this.panelsPerBlock = ceilDiv(panels, blocks);
         this.channelBlocks = ceilDiv(panels, panelsPerBlock);
     }
@@ -133,6 +135,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
                 streamNanos((long) s.outC() * s.inC() * r * r));
         int choice = 0;
         for (int m : sizes) {
+            if (!Simd.winogradTransforms().fast(m, r)) {
+                continue;
+            }
             int alpha = m + r - 1;
             long tiles = (long) ceilDiv(s.outH(), m) * ceilDiv(s.outW(), m);
             long columns = roundUp(tiles, nr / 2);
@@ -300,7 +305,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
             int blocks = ceilDiv(inC, channelsPerBlock);
             par.forEach(colTiles * blocks, task -> transformInput(task / blocks, (task % blocks) * channelsPerBlock,
                     channelsPerBlock));
-            int tileBlocks = Math.min(colTiles, Math.max(1, ceilDiv(TARGET_TASKS, channelBlocks)));
+            int tileBlocks = channelBlocks >= TARGET_TASKS ? 1
+                    : Math.min(colTiles, ceilDiv(TARGET_TASKS, channelBlocks));
             int tilesPerBlock = ceilDiv(colTiles, tileBlocks);
             int tileBlockCount = ceilDiv(colTiles, tilesPerBlock);
             par.forEach(channelBlocks * tileBlockCount, task -> multiplyAndStore(task / tileBlockCount,

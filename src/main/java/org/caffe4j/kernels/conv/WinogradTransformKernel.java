@@ -14,6 +14,14 @@ public interface WinogradTransformKernel {
     /** Tiles per call. */
     int lanes();
 
+    /**
+     * Whether F(m x m, r x r) runs at full speed here (every size runs correctly); {@link Conv2dWinograd} only
+     * picks such sizes.
+     */
+    default boolean fast(int m, int r) {
+        return true;
+    }
+
     /** Floats of per-thread scratch the two methods need. */
     default int scratchFloats(WinogradMatrices w) {
         return 2 * w.alpha() * w.alpha() * lanes();
