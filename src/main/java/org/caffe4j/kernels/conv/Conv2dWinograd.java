@@ -299,11 +299,10 @@ public final class Conv2dWinograd implements Conv2dKernel {
         }
 
         void run(Parallel par) {
-            par.forEach(images * inC, this::padPlane);
-            int inputBlocks = Math.max(1, Math.min(inC, ceilDiv(TARGET_TASKS, colTiles)));
-            int channelsPerBlock = ceilDiv(inC, inputBlocks);
-            int blocks = ceilDiv(inC, channelsPerBlock);
-            par.forEach(colTiles * blocks, task -> transformInput(task / blocks, (task % blocks) * channelsPerBlock,
+            // Each task pads its own channels of every image and then transforms them for all column tiles, so
+            // the padded planes are still in its cache and no barrier separates the two steps.
+            int channelsPerBlock = ceilDiv(inC, Math.min(inC, 2 * TARGET_TASKS));
+            par.forEach(ceilDiv(inC, channelsPerBlock), task -> padAndTransform(task * channelsPerBlock,
                     channelsPerBlock));
             int tileBlocks = channelBlocks >= TARGET_TASKS ? 1
                     : Math.min(colTiles, ceilDiv(TARGET_TASKS, channelBlocks));
@@ -311,6 +310,18 @@ public final class Conv2dWinograd implements Conv2dKernel {
             int tileBlockCount = ceilDiv(colTiles, tilesPerBlock);
             par.forEach(channelBlocks * tileBlockCount, task -> multiplyAndStore(task / tileBlockCount,
                     (task % tileBlockCount) * tilesPerBlock, tilesPerBlock));
+        }
+
+        private void padAndTransform(int c0, int count) {
+            int c1 = Math.min(inC, c0 + count);
+            for (int image = 0; image < images; image++) {
+                for (int c = c0; c < c1; c++) {
+                    padPlane(image * inC + c);
+                }
+            }
+            for (int ct = 0; ct < colTiles; ct++) {
+                transformInput(ct, c0, c1);
+            }
         }
 
         /** Zero-padded copy of one channel of one image: pixel (y, x) at (y + padH, x + padW). */
@@ -331,12 +342,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
             return ct == colTiles - 1 && lastTileHalf ? geo.nr / 2 : geo.nr;
         }
 
-        /** V_xi of column tile ct, channels [c0, c0 + count) (clipped). */
-        private void transformInput(int ct, int c0, int count) {
-            int c1 = Math.min(inC, c0 + count);
-            if (c0 >= c1) {
-                return;
-            }
+        /** V_xi of column tile ct, channels [c0, c1). */
+        private void transformInput(int ct, int c0, int c1) {
             float[] work = work(tileKernel.scratchFloats(transform));
             int width = tileWidth(ct);
             int lanes = tileKernel.lanes();
