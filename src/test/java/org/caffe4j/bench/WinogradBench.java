@@ -9,11 +9,12 @@ import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.ThreadPoolParallel;
 import org.caffe4j.kernels.conv.Conv2dIm2colGemm;
 import org.caffe4j.kernels.conv.Conv2dKernel;
+import org.caffe4j.kernels.conv.Conv2dSpaceToDepth;
 import org.caffe4j.kernels.conv.Conv2dWinograd;
 import org.caffe4j.kernels.conv.ConvShape;
 
 /**
- * Im2col GEMM against Winograd F(2,r) and F(4,r) on NIN ImageNet's k x k stride-1 layers, timed in alternation in
+ * Im2col GEMM against Winograd F(m,r) on NIN ImageNet's k x k stride-1 layers (and on conv1 rewritten to stride 1), timed in alternation in
  * one process (so machine load hits all variants alike); prints best and median ms per image, and each Winograd
  * variant's largest difference from the im2col result relative to the largest output.
  *
@@ -33,7 +34,8 @@ public final class WinogradBench {
                 threads, batch, reps);
         for (ConvKernelBench.Layer layer : ConvKernelBench.ninImagenet()) {
             ConvShape s = layer.shape();
-            if (!Conv2dWinograd.supports(s)) {
+            boolean strided = Conv2dSpaceToDepth.supports(s);
+            if (!Conv2dWinograd.supports(s) && !strided) {
                 continue;
             }
             float[] w = random(rnd, s.weightSize(), 0.05f);
@@ -42,9 +44,12 @@ public final class WinogradBench {
             List<String> names = new ArrayList<>(List.of("im2col"));
             List<Conv2dKernel> kernels = new ArrayList<>();
             kernels.add(new Conv2dIm2colGemm(w, bias, s.outC(), s.inC(), s.kH(), s.kW(), 1, Activation.RELU));
-            for (int m : s.kH() == 3 ? new int[] {2, 3, 4, 6} : new int[] {2, 4}) {
-                names.add("F(" + m + "," + s.kH() + ")");
-                kernels.add(new Conv2dWinograd(w, bias, s.outC(), s.inC(), s.kH(), m, Activation.RELU));
+            int filter = strided ? Conv2dSpaceToDepth.rewritten(s).kH() : s.kH();
+            for (int m : filter == 3 ? new int[] {2, 3, 4, 6} : new int[] {2, 4}) {
+                names.add((strided ? "s2d F(" : "F(") + m + "," + filter + ")");
+                kernels.add(strided
+                        ? new Conv2dSpaceToDepth(w, bias, s.outC(), s.inC(), s.kH(), s.strideH(), m, Activation.RELU)
+                        : new Conv2dWinograd(w, bias, s.outC(), s.inC(), s.kH(), m, Activation.RELU));
             }
             float[][] outs = new float[kernels.size()][s.outSize() * batch];
             long[][] times = new long[kernels.size()][reps];
