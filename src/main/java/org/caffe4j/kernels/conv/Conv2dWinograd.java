@@ -113,14 +113,16 @@ public final class Conv2dWinograd implements Conv2dKernel {
     /**
      * The output tile size m for a layer of this shape, or 0 when the im2col GEMM is expected to be faster (or
      * Winograd is switched off). The choice depends on the image shape only, never on the batch size, so that a
-     * batch gives bit-identical results to its images run one by one (the algorithms round differently). It is
-     * made for one image, the latency case. Candidates are the sizes with written-out vector transforms (F(2,3),
-     * F(3,3), F(4,3), F(6,3), F(2,5), F(4,5)). The estimate is in nanoseconds of one core, with constants measured
-     * on this project's 2-core AVX-512 machine: 75 multiply-adds per ns in the micro-kernel, transformed weights
-     * streamed at 8 bytes per ns when they cannot stay in L2, and about 10 ns per
-     * vector gather (input tiles) or scatter (output tiles), which is what makes the larger tiles pay off only on
-     * larger maps. On NIN it picks F(4,5) for conv2 and F(3,3) for conv3, and keeps im2col for conv4-1024, whose
-     * 6x6 map cannot amortise transformed weights 1.8x larger (at batch 1 the layer is bound by streaming them).
+     * batch gives bit-identical results to its images run one by one (the algorithms round differently); it
+     * minimises the estimated time of one image alone plus one image's share of a batch of 8, so it serves both
+     * latency and throughput. Candidates are the sizes with written-out vector transforms (F(2,3), F(3,3), F(4,3),
+     * F(6,3), F(2,5), F(4,5)) that run fast on this JVM. The estimate is in nanoseconds of one core, with
+     * constants measured on this project's 2-core AVX-512 machine: 75 multiply-adds per ns in the micro-kernel,
+     * weights streamed at 16 bytes per ns when they cannot stay in L2 (once per call, so a batch shares them), and
+     * about 10 ns per vector gather (input tiles) or scatter (output tiles), which is what makes the larger tiles
+     * pay off only on larger maps. On NIN it picks F(4,5) for conv2, F(4,3) for conv3 and F(2,3) for conv4-1024
+     * (whose 6x6 map makes F(2,3)'s 1.8x larger weights cost about what its multiplies save at batch 1, and 40%
+     * less time at batch 8).
      */
     public static int chooseTileSize(ConvShape s, int nr) {
         if (!enabled() || !supports(s)) {
@@ -128,24 +130,13 @@ public final class Conv2dWinograd implements Conv2dKernel {
         }
         int r = s.kH();
         int[] sizes = r == 3 ? new int[] {2, 3, 4, 6} : r == 5 ? new int[] {2, 4} : new int[0];
-        long pixels = (long) s.outH() * s.outW();
-        // The GEMM pads columns to half tiles, or (weight-heavy layers) to micro-panels of 8 (transposed path).
-        long im2colColumns = s.outC() > pixels ? roundUp(pixels, 8) : roundUp(pixels, nr / 2);
-        double best = Math.max(macNanos((long) s.outC() * s.inC() * r * r * im2colColumns),
-                streamNanos((long) s.outC() * s.inC() * r * r));
+        double best = im2colNanos(s, 1, nr) + im2colNanos(s, 8, nr) / 8;
         int choice = 0;
         for (int m : sizes) {
             if (!Simd.winogradTransforms().fast(m, r)) {
                 continue;
             }
-            int alpha = m + r - 1;
-            long tiles = (long) ceilDiv(s.outH(), m) * ceilDiv(s.outW(), m);
-            long columns = roundUp(tiles, nr / 2);
-            long weightFloats = (long) alpha * alpha * s.outC() * s.inC();
-            long laneGroups = columns / (nr / 2);
-            double cost = Math.max(macNanos(weightFloats * columns), streamNanos(weightFloats))
-                    + laneGroups * (s.inC() * alpha * alpha * (VECTOR_MOVE_NANOS + 1.0)
-                    + s.outC() * ((double) m * m * VECTOR_MOVE_NANOS + alpha * alpha * 0.5));
+            double cost = winogradNanos(s, m, 1, nr) + winogradNanos(s, m, 8, nr) / 8;
             if (cost < best) {
                 best = cost;
                 choice = m;
@@ -154,10 +145,30 @@ public final class Conv2dWinograd implements Conv2dKernel {
         return choice;
     }
 
+    private static double im2colNanos(ConvShape s, int batch, int nr) {
+        int r = s.kH();
+        long pixels = (long) batch * s.outH() * s.outW();
+        // The GEMM pads columns to half tiles, or (weight-heavy layers) to micro-panels of 8 (transposed path).
+        long columns = s.outC() > pixels ? roundUp(pixels, 8) : roundUp(pixels, nr / 2);
+        return Math.max(macNanos((long) s.outC() * s.inC() * r * r * columns),
+                streamNanos((long) s.outC() * s.inC() * r * r));
+    }
+
+    private static double winogradNanos(ConvShape s, int m, int batch, int nr) {
+        int alpha = m + s.kH() - 1;
+        long tiles = (long) batch * ceilDiv(s.outH(), m) * ceilDiv(s.outW(), m);
+        long columns = roundUp(tiles, nr / 2);
+        long weightFloats = (long) alpha * alpha * s.outC() * s.inC();
+        long laneGroups = columns / (nr / 2);
+        return Math.max(macNanos(weightFloats * columns), streamNanos(weightFloats))
+                + laneGroups * (s.inC() * alpha * alpha * (VECTOR_MOVE_NANOS + 1.0)
+                + s.outC() * ((double) m * m * VECTOR_MOVE_NANOS + alpha * alpha * 0.5));
+    }
+
     /** Multiply-adds per nanosecond of one core in the SGEMM micro-kernel (~150 GFLOP/s). */
     private static final double MACS_PER_NANO = 75;
     /** Bytes per nanosecond when weights stream from the shared cache or memory rather than L2. */
-    private static final double STREAM_BYTES_PER_NANO = 8;
+    private static final double STREAM_BYTES_PER_NANO = 16;
     /** One vector gather or scatter. */
     private static final double VECTOR_MOVE_NANOS = 10;
     /** Weights that fit beside the working set in a 2 MB L2 are not streamed. */
