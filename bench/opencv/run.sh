@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Compares caffe4j with OpenCV 4.10's Caffe runtime on NIN ImageNet (the original V1 train_val plus the test
 # caffemodel built from the 22 real weight blobs), alternating runs in one JVM.
-#   bench/opencv/run.sh [--batch N] [--threads T] [--rounds R] [--iterations K] [--jdk JAVA_HOME]
+#   bench/opencv/run.sh [--batch N] [--threads T] [--rounds R] [--iterations K] [--warmup-seconds S] [--jdk JAVA_HOME]
 # Needs Maven Central (OpenCV's natives come as a jar). Writes nothing outside target/ folders.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-batch=1 threads=2 rounds=5 iterations=10 jdk=""
+batch=1 threads=2 rounds=5 iterations=10 warmup_seconds=8 jdk=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --batch) batch="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --iterations) iterations="$2"; shift 2 ;;
+    --warmup-seconds) warmup_seconds="$2"; shift 2 ;;
     --jdk) jdk="$2"; shift 2 ;;
     *) echo "error: unknown option $1" >&2; exit 2 ;;
   esac
@@ -38,5 +39,6 @@ ver="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *ja
 "$jdk/bin/java" "${opts[@]}" -cp "$cp" org.caffe4j.bench.OpenCvComparison \
   --caffe4j-net "$root/testdata/nin_imagenet/train_val.prototxt" --caffe4j-weights "$work/nin_test.caffemodel" \
   --opencv-net "$work/deploy-b$batch/deploy.prototxt" --opencv-weights "$work/deploy-b$batch/nin_test_v2.caffemodel" \
-  --batch "$batch" --threads "$threads" --rounds "$rounds" --iterations "$iterations" 2>&1 \
+  --batch "$batch" --threads "$threads" --rounds "$rounds" --iterations "$iterations" \
+  --warmup-seconds "$warmup_seconds" 2>&1 \
   | grep -av "^WARNING: Using incubator modules"

@@ -257,6 +257,14 @@ public final class Conv2dWinograd implements Conv2dKernel {
         /** Per group of {@code lanes} tile columns: whether all are whole m x m tiles inside the output. */
         final boolean[] complete;
         final int xiStride;
+        /**
+         * Whether the chunk is at most half a tile of columns (small maps, batch 1): its GEMMs then run transposed,
+         * with output channels across the vector lanes ({@link #multiplyTransposed}), since a half tile leaves the
+         * micro-kernel bound by its broadcasts at about half speed.
+         */
+        final boolean transposed;
+        /** Where the transposed path's tile panels start in {@link #transformed}. */
+        final int panelBase;
 
         Chunk(Geometry geo, int first, int columns, float[] in, int inOff, float[] out, int outOff,
               ConvScratch scratch) {
@@ -276,7 +284,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
             this.padded = scratch.padded(Math.multiplyExact(images, inC * geo.paddedPlane()));
             this.xiStride = colTiles * inC * nr;
             int xis = transform.alpha() * transform.alpha();
-            this.transformed = scratch.transformed(Math.multiplyExact(xis, xiStride));
+            this.transposed = colTiles == 1 && lastTileHalf && outC >= nr;
+            this.panelBase = xis * xiStride;
+            this.transformed = scratch.transformed(Math.multiplyExact(xis, xiStride + (transposed ? inC * nr : 0)));
             int slots = colTiles * nr;
             this.inputBase = new int[slots];
             this.outputBase = new int[slots];
@@ -315,6 +325,12 @@ public final class Conv2dWinograd implements Conv2dKernel {
             int channelsPerBlock = ceilDiv(inC, Math.min(inC, 2 * TARGET_TASKS));
             par.forEach(ceilDiv(inC, channelsPerBlock), task -> padAndTransform(task * channelsPerBlock,
                     channelsPerBlock));
+            if (transposed) {
+                int ocTiles = ceilDiv(outC, nr());
+                int perTask = ceilDiv(ocTiles, Math.min(ocTiles, 2 * TARGET_TASKS));
+                par.forEach(ceilDiv(ocTiles, perTask), task -> multiplyTransposed(task * perTask, perTask));
+                return;
+            }
             int tileBlocks = channelBlocks >= TARGET_TASKS ? 1
                     : Math.min(colTiles, ceilDiv(TARGET_TASKS, channelBlocks));
             int tilesPerBlock = ceilDiv(colTiles, tileBlocks);
@@ -332,6 +348,82 @@ public final class Conv2dWinograd implements Conv2dKernel {
             }
             for (int ct = 0; ct < colTiles; ct++) {
                 transformInput(ct, c0, c1);
+            }
+            if (transposed) {
+                // The half tile's 16 columns as two panels of 8, the layout the micro-kernel's A operand has.
+                int xis = transform.alpha() * transform.alpha();
+                int half = nr() / 2;
+                for (int xi = 0; xi < xis; xi++) {
+                    for (int c = c0; c < c1; c++) {
+                        for (int p = 0; p < half / MR; p++) {
+                            System.arraycopy(transformed, xi * xiStride + c * half + p * MR, transformed,
+                                    panelBase + ((xi * (half / MR) + p) * inC + c) * MR, MR);
+                        }
+                    }
+                }
+            }
+        }
+
+        private int nr() {
+            return geo.nr;
+        }
+
+        /**
+         * The half-tile chunk's GEMMs as Mᵀ = Vᵀ U: panels of 8 tiles take the A operand's place and output-channel
+         * tiles of the weights ({@link PackedWeights#channelTiles}) the B operand's, so each micro-kernel step does
+         * full-width FMAs. Every M value is still acc = 0, fma over input channels ascending, + 0, so it equals the
+         * normal path's bit for bit; the output transform then runs with output channels as its lanes.
+         */
+        private void multiplyTransposed(int t0, int count) {
+            int nr = nr();
+            int m = geo.m;
+            int lanes = tileKernel.lanes();
+            int xis = transform.alpha() * transform.alpha();
+            int panels = (nr / 2) / MR;
+            PackedWeights.ChannelTiles uc = weights.channelTiles(nr);
+            float[] tile = work(panels * MR * xis * nr);
+            float[] y = new float[m * m * lanes];
+            float[] tmp = new float[tileKernel.scratchFloats(transform)];
+            ConvShape s = geo.shape;
+            int outPlane = s.outH() * s.outW();
+            int[] channelBase = new int[lanes];
+            for (int l = 0; l < lanes; l++) {
+                channelBase[l] = l * outPlane;
+            }
+            int full = m * 16 + m;
+            for (int t = t0; t < Math.min(ceilDiv(outC, nr), t0 + count); t++) {
+                for (int xi = 0; xi < xis; xi++) {
+                    int uOff = (xi * uc.tilesPerGroup() + t) * inC * nr;
+                    for (int p = 0; p < panels; p++) {
+                        // Row r of this micro-tile is tile column p*MR + r; its xi values sit nr floats apart.
+                        microKernel.tile(inC, transformed, panelBase + (xi * panels + p) * inC * MR, uc.data(), uOff,
+                                tile, (p * MR * xis + xi) * nr, xis * nr, false, null, 0, false, 0f);
+                    }
+                }
+                for (int j = 0; j < Math.min(columns, nr / 2); j++) {
+                    for (int g = 0; g < nr / lanes; g++) {
+                        int oc0 = t * nr + g * lanes;
+                        if (oc0 >= outC) {
+                            break;
+                        }
+                        tileKernel.output(transform, tile, j * xis * nr + g * lanes, nr, y, tmp);
+                        int v = valid[j];
+                        if (v == full && oc0 + lanes <= outC) {
+                            tileKernel.store(transform, y, bias, oc0, 1, activation, out,
+                                    outOff + outputBase[j] + oc0 * outPlane, s.outW(), channelBase, 0);
+                            continue;
+                        }
+                        for (int l = 0; l < lanes && oc0 + l < outC; l++) {
+                            float b = bias == null ? 0f : bias[oc0 + l];
+                            int at = outOff + outputBase[j] + (oc0 + l) * outPlane;
+                            for (int i = 0; i < v >> 4; i++) {
+                                for (int jj = 0; jj < (v & 15); jj++) {
+                                    out[at + i * s.outW() + jj] = activation.apply(y[(i * m + jj) * lanes + l] + b);
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
 
@@ -408,8 +500,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
                         int j0 = ct * nr + g * lanes;
                         tileKernel.output(transform, tile, local * xis * nr + g * lanes, nr, y, tmp);
                         if (complete[j0 / lanes]) {
-                            tileKernel.store(transform, y, b, activation, out, outOff + row * outPlane, outW,
-                                    outputBase, j0);
+                            tileKernel.store(transform, y, bias, row, 0, activation, out, outOff + row * outPlane,
+                                    outW, outputBase, j0);
                             continue;
                         }
                         for (int l = 0; l < lanes; l++) {

@@ -84,14 +84,15 @@ public final class WinogradScalarTransforms implements WinogradTransformKernel {
     }
 
     @Override
-    public void store(WinogradMatrices w, float[] y, float bias, Activation act, float[] out, int outOff,
-                      int rowStride, int[] laneBase, int laneBaseOff) {
+    public void store(WinogradMatrices w, float[] y, float[] bias, int biasOff, int biasStride, Activation act,
+                      float[] out, int outOff, int rowStride, int[] laneBase, int laneBaseOff) {
         int m = w.m();
         for (int l = 0; l < lanes; l++) {
             int at = outOff + laneBase[laneBaseOff + l];
+            float b = bias == null ? 0f : bias[biasOff + l * biasStride];
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < m; j++) {
-                    out[at + i * rowStride + j] = act.apply(y[(i * m + j) * lanes + l] + bias);
+                    out[at + i * rowStride + j] = act.apply(y[(i * m + j) * lanes + l] + b);
                 }
             }
         }

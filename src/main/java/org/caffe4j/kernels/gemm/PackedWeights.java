@@ -23,7 +23,7 @@ public final class PackedWeights {
      * {@code data[((g*tilesPerGroup + t)*depth + k)*nr + j]} = row t*nr + j of group g (zero past the last row);
      * bias (or zeros) padded the same way at {@code bias[(g*tilesPerGroup + t)*nr + j]}.
      */
-    record ChannelTiles(int nr, int tilesPerGroup, float[] data, float[] bias) {
+    public record ChannelTiles(int nr, int tilesPerGroup, float[] data, float[] bias) {
     }
 
     private PackedWeights(float[] panels, float[] paddedBias, int groups, int rows, int depth) {
@@ -143,7 +143,7 @@ public final class PackedWeights {
     }
 
     /** The weights as column tiles of width nr (packed on first call; a second copy of the weights). */
-    ChannelTiles channelTiles(int nr) {
+    public ChannelTiles channelTiles(int nr) {
         ChannelTiles t = channelTiles;
         if (t == null || t.nr() != nr) {
             synchronized (this) {

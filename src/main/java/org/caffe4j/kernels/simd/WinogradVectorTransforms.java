@@ -47,14 +47,17 @@ final class WinogradVectorTransforms implements WinogradTransformKernel {
     }
 
     @Override
-    public void store(WinogradMatrices w, float[] y, float bias, Activation act, float[] out, int outOff,
-                      int rowStride, int[] laneBase, int laneBaseOff) {
+    public void store(WinogradMatrices w, float[] y, float[] bias, int biasOff, int biasStride, Activation act,
+                      float[] out, int outOff, int rowStride, int[] laneBase, int laneBaseOff) {
         int m = w.m();
         boolean relu = act.relu();
         float slope = act.negativeSlope();
+        FloatVector b = bias == null ? FloatVector.zero(S)
+                : biasStride == 0 ? FloatVector.broadcast(S, bias[biasOff])
+                : FloatVector.fromArray(S, bias, biasOff);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < m; j++) {
-                FloatVector v = FloatVector.fromArray(S, y, (i * m + j) * LANES).add(bias);
+                FloatVector v = FloatVector.fromArray(S, y, (i * m + j) * LANES).add(b);
                 if (relu && slope == 0f) {
                     v = v.max(0f);
                 } else if (relu) {

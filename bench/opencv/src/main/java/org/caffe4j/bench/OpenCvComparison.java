@@ -31,6 +31,9 @@ public final class OpenCvComparison {
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "5"));
         int iterations = Integer.parseInt(a.getOrDefault("iterations", "10"));
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "30"));
+        // And at least this long: on 2 busy cores C2 needs seconds to compile the kernels (measured: with 0.3 s of
+        // warm-up, caffe4j's first timed rounds at batch 1 were 30-50% slower than its last).
+        double warmupSeconds = Double.parseDouble(a.getOrDefault("warmup-seconds", "8"));
 
         float[] x = new float[batch * 3 * 224 * 224];
         Random rnd = new Random(1);
@@ -54,7 +57,8 @@ public final class OpenCvComparison {
                 maxRef = Math.max(maxRef, Math.abs(theirs[i]));
             }
             System.out.printf("output check: max |caffe4j - OpenCV| = %.3g (max |OpenCV| = %.3g)%n", maxDiff, maxRef);
-            for (int i = 0; i < warmup; i++) {
+            long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+            for (int i = 0; i < warmup || System.nanoTime() < warmupEnd; i++) {
                 model.run(input);
                 forwardOpenCv(cv, blob, ours.length);
             }
