@@ -113,16 +113,16 @@ public final class Conv2dWinograd implements Conv2dKernel {
     /**
      * The output tile size m for a layer of this shape, or 0 when the im2col GEMM is expected to be faster (or
      * Winograd is switched off). The choice depends on the image shape only, never on the batch size, so that a
-     * batch gives bit-identical results to its images run one by one (the algorithms round differently); it
-     * minimises the estimated time of one image alone plus one image's share of a batch of 8, so it serves both
-     * latency and throughput. Candidates are the sizes with written-out vector transforms (F(2,3), F(3,3), F(4,3),
-     * F(6,3), F(2,5), F(4,5)) that run fast on this JVM. The estimate is in nanoseconds of one core, with
-     * constants measured on this project's 2-core AVX-512 machine: 75 multiply-adds per ns in the micro-kernel,
-     * weights streamed at 16 bytes per ns when they cannot stay in L2 (once per call, so a batch shares them), and
-     * about 10 ns per vector gather (input tiles) or scatter (output tiles), which is what makes the larger tiles
-     * pay off only on larger maps. On NIN it picks F(4,5) for conv2, F(4,3) for conv3 and F(2,3) for conv4-1024
-     * (whose 6x6 map makes F(2,3)'s 1.8x larger weights cost about what its multiplies save at batch 1, and 40%
-     * less time at batch 8).
+     * batch gives bit-identical results to its images run one by one (the algorithms round differently). Latency
+     * comes first: the estimate for one image decides, and among choices within 5% of the best there, the one
+     * faster per image in a batch of 8. Candidates are the sizes with written-out vector transforms (F(2,3),
+     * F(3,3), F(4,3), F(6,3), F(2,5), F(4,5)) that run fast on this JVM. The estimate is in nanoseconds of one
+     * core, with constants measured on this project's 2-core AVX-512 machine: 75 multiply-adds per ns in the
+     * micro-kernel, weights streamed at 10 bytes per ns when they cannot stay in L2 (once per call, so a batch
+     * shares them; measured inside a NIN pass), and about 10 ns per vector gather (input tiles) or scatter (output
+     * tiles), which is what makes the larger tiles pay off only on larger maps. On NIN (JDK 25) it picks F(4,5)
+     * for conv2 and F(3,3) for conv3, and keeps im2col for conv4-1024: at batch 1 its 6x6 map is bound by
+     * streaming weights, and F(2,3)'s are 1.8x larger (measured 2.4 ms against 1.4 ms in the pass).
      */
     public static int chooseTileSize(ConvShape s, int nr) {
         if (!enabled() || !supports(s)) {
@@ -130,19 +130,26 @@ public final class Conv2dWinograd implements Conv2dKernel {
         }
         int r = s.kH();
         int[] sizes = r == 3 ? new int[] {2, 3, 4, 6} : r == 5 ? new int[] {2, 4} : new int[0];
-        double best = im2colNanos(s, 1, nr) + im2colNanos(s, 8, nr) / 8;
-        int choice = 0;
-        for (int m : sizes) {
-            if (!Simd.winogradTransforms().fast(m, r)) {
-                continue;
-            }
-            double cost = winogradNanos(s, m, 1, nr) + winogradNanos(s, m, 8, nr) / 8;
-            if (cost < best) {
-                best = cost;
-                choice = m;
+        // Candidates: im2col (0) and the fast Winograd sizes; latency first: the fastest for one image, unless
+        // another is within 5% of it there and faster per image in a batch of 8.
+        double[] one = new double[sizes.length + 1];
+        double[] eight = new double[sizes.length + 1];
+        one[0] = im2colNanos(s, 1, nr);
+        eight[0] = im2colNanos(s, 8, nr);
+        double bestOne = one[0];
+        for (int i = 0; i < sizes.length; i++) {
+            boolean fast = Simd.winogradTransforms().fast(sizes[i], r);
+            one[i + 1] = fast ? winogradNanos(s, sizes[i], 1, nr) : Double.POSITIVE_INFINITY;
+            eight[i + 1] = fast ? winogradNanos(s, sizes[i], 8, nr) : Double.POSITIVE_INFINITY;
+            bestOne = Math.min(bestOne, one[i + 1]);
+        }
+        int choice = -1;
+        for (int i = 0; i <= sizes.length; i++) {
+            if (one[i] <= 1.05 * bestOne && (choice < 0 || eight[i] < eight[choice])) {
+                choice = i;
             }
         }
-        return choice;
+        return choice == 0 ? 0 : sizes[choice - 1];
     }
 
     private static double im2colNanos(ConvShape s, int batch, int nr) {
@@ -168,7 +175,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
     /** Multiply-adds per nanosecond of one core in the SGEMM micro-kernel (~150 GFLOP/s). */
     private static final double MACS_PER_NANO = 75;
     /** Bytes per nanosecond when weights stream from the shared cache or memory rather than L2. */
-    private static final double STREAM_BYTES_PER_NANO = 16;
+    private static final double STREAM_BYTES_PER_NANO = 10;
     /** One vector gather or scatter. */
     private static final double VECTOR_MOVE_NANOS = 10;
     /** Weights that fit beside the working set in a 2 MB L2 are not streamed. */
