@@ -3,6 +3,7 @@ package org.caffe4j.kernels.conv;
 import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.gemm.PackedWeights;
+import org.caffe4j.kernels.gemm.Prefetch;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 import org.caffe4j.kernels.simd.Simd;
 
@@ -399,6 +400,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
             }
             int full = m * 16 + m;
             for (int t = t0; t < Math.min(ceilDiv(outC, nr), t0 + count); t++) {
+                for (int xi = 0; xi < xis; xi++) {
+                    Prefetch.touch(uc.data(), (xi * uc.tilesPerGroup() + t) * inC * nr, inC * nr);
+                }
                 for (int xi = 0; xi < xis; xi++) {
                     int uOff = (xi * uc.tilesPerGroup() + t) * inC * nr;
                     for (int p = 0; p < panels; p++) {
