@@ -144,7 +144,7 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
         int nr = Simd.sgemmKernel().nr();
         int tile = Conv2dWinograd.chooseTileSize(s, nr);
         int strided = Conv2dSpaceToDepth.supports(s)
-                ? Conv2dWinograd.chooseTileSize(Conv2dSpaceToDepth.rewritten(s), nr) : 0;
+                ? Conv2dWinograd.chooseTileSize(Conv2dSpaceToDepth.rewritten(s), s, nr) : 0;
         Conv2dKernel kernel;
         if (tile > 0) {
             kernel = ctx.memo("winograd F" + tile + " relu=" + slope,

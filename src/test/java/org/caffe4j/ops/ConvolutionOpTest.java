@@ -55,23 +55,27 @@ class ConvolutionOpTest {
                 Arguments.of(new ConvolutionOp.Params(6, 5, 3, 1, 2, 2, 1, 1, 1, 3, true), Shape.of(2, 3, 11, 40),
                         0.1f),
                 // Winograd (see winogradOnSmallerNinLikeShapes): 3x3, 5x5, and 11x11 stride 4 rewritten.
-                Arguments.of(WINOGRAD_3X3, Shape.of(2, 64, 13, 13), 0f),
-                Arguments.of(WINOGRAD_5X5, Shape.of(2, 48, 27, 27), null),
+                Arguments.of(WINOGRAD_3X3, Shape.of(2, 128, 13, 13), 0f),
+                Arguments.of(WINOGRAD_5X5, Shape.of(2, 64, 27, 27), null),
                 Arguments.of(SPACE_TO_DEPTH_11X11, Shape.of(2, 3, 67, 67), 0f));
     }
 
+    /** Whether this JVM runs the 8x8 Winograd transforms fast (JDK 25: yes; JDK 17: no). */
+    private static final boolean LARGE_TILES = Simd.winogradTransforms().fast(6, 3);
+
     private static final ConvolutionOp.Params WINOGRAD_3X3 =
-            new ConvolutionOp.Params(72, 3, 3, 1, 1, 1, 1, 1, 1, 1, true);
+            new ConvolutionOp.Params(192, 3, 3, 1, 1, 1, 1, 1, 1, 1, true);
     private static final ConvolutionOp.Params WINOGRAD_5X5 =
-            new ConvolutionOp.Params(64, 5, 5, 1, 1, 2, 2, 1, 1, 1, false);
+            new ConvolutionOp.Params(128, 5, 5, 1, 1, 2, 2, 1, 1, 1, false);
     private static final ConvolutionOp.Params SPACE_TO_DEPTH_11X11 =
             new ConvolutionOp.Params(48, 11, 11, 4, 4, 0, 0, 1, 1, 1, true);
 
     @Test
     void winogradOnSmallerNinLikeShapes() {
-        assertEquals(Conv2dWinograd.class, prepared(WINOGRAD_3X3, Shape.of(2, 64, 13, 13)).getClass());
-        assertEquals(Conv2dWinograd.class, prepared(WINOGRAD_5X5, Shape.of(2, 48, 27, 27)).getClass());
-        assertEquals(Conv2dSpaceToDepth.class, prepared(SPACE_TO_DEPTH_11X11, Shape.of(2, 3, 67, 67)).getClass());
+        assertEquals(Conv2dWinograd.class, prepared(WINOGRAD_3X3, Shape.of(2, 128, 13, 13)).getClass());
+        assertEquals(Conv2dWinograd.class, prepared(WINOGRAD_5X5, Shape.of(2, 64, 27, 27)).getClass());
+        assertEquals(LARGE_TILES ? Conv2dSpaceToDepth.class : Conv2dIm2colGemm.class,
+                prepared(SPACE_TO_DEPTH_11X11, Shape.of(2, 3, 67, 67)).getClass());
     }
 
     @ParameterizedTest
@@ -106,12 +110,13 @@ class ConvolutionOpTest {
 
     @Test
     void ninShapesTakeWinogradAndItsSpaceToDepthRewrite() {
-        // conv1: 11x11 stride 4 on 224x224 is rewritten to a 3x3 stride-1 convolution over 48 channels.
-        assertEquals(Conv2dSpaceToDepth.class, prepared(new ConvolutionOp.Params(96, 11, 11, 4, 4, 0, 0, 1, 1, 1,
-                true), Shape.of(1, 3, 224, 224)).getClass());
+        // conv1: 11x11 stride 4 on 224x224 is rewritten to a 3x3 stride-1 convolution over 48 channels, which pays
+        // off with F(6,3); where the JIT makes 8x8 transforms and gathers slow (JDK 17) im2col stays.
+        assertEquals(LARGE_TILES ? Conv2dSpaceToDepth.class : Conv2dIm2colGemm.class, prepared(
+                new ConvolutionOp.Params(96, 11, 11, 4, 4, 0, 0, 1, 1, 1, true), Shape.of(1, 3, 224, 224)).getClass());
         Object conv2 = prepared(new ConvolutionOp.Params(256, 5, 5, 1, 1, 2, 2, 1, 1, 1, true), Shape.of(1, 96, 27, 27));
         // F(4,5)'s 8x8 transforms are only fast where the JIT inlines them fully (JDK 25, not 17).
-        assertEquals(Simd.winogradTransforms().fast(4, 5) ? 4 : 2, ((Conv2dWinograd) conv2).tileSize());
+        assertEquals(LARGE_TILES ? 4 : 2, ((Conv2dWinograd) conv2).tileSize());
         Object conv3 = prepared(new ConvolutionOp.Params(384, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),
                 Shape.of(1, 256, 13, 13));
         assertEquals(3, ((Conv2dWinograd) conv3).tileSize());

@@ -120,12 +120,20 @@ public final class Conv2dWinograd implements Conv2dKernel {
      * F(3,3), F(4,3), F(6,3), F(2,5), F(4,5)) that run fast on this JVM. The estimate is in nanoseconds of one
      * core, with constants measured on this project's 2-core AVX-512 machine: 75 multiply-adds per ns in the
      * micro-kernel, weights streamed at 10 bytes per ns when they cannot stay in L2 (once per call, so a batch
-     * shares them; measured inside a NIN pass), and about 10 ns per vector gather (input tiles) or scatter (output
-     * tiles), which is what makes the larger tiles pay off only on larger maps. On NIN (JDK 25) it picks F(4,5)
+     * shares them; measured inside a NIN pass), and the transforms' cost per vector gather (input tiles) or scatter (output
+     * tiles; {@link WinogradTransformKernel#vectorMoveNanos}), which is what makes the larger tiles pay off only on larger maps. On NIN (JDK 25) it picks F(4,5)
      * for conv2 and F(3,3) for conv3, and keeps im2col for conv4-1024: at batch 1 its 6x6 map is bound by
      * streaming weights, and F(2,3)'s are 1.8x larger (measured 2.4 ms against 1.4 ms in the pass).
      */
     public static int chooseTileSize(ConvShape s, int nr) {
+        return chooseTileSize(s, s, nr);
+    }
+
+    /**
+     * As {@link #chooseTileSize(ConvShape, int)} for {@code s}, but weighed against im2col on {@code baseline}
+     * (the original strided layer when {@code s} is its {@link Conv2dSpaceToDepth} rewrite).
+     */
+    public static int chooseTileSize(ConvShape s, ConvShape baseline, int nr) {
         if (!enabled() || !supports(s)) {
             return 0;
         }
@@ -135,8 +143,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
         // another is within 5% of it there and faster per image in a batch of 8.
         double[] one = new double[sizes.length + 1];
         double[] eight = new double[sizes.length + 1];
-        one[0] = im2colNanos(s, 1, nr);
-        eight[0] = im2colNanos(s, 8, nr);
+        one[0] = im2colNanos(baseline, 1, nr);
+        eight[0] = im2colNanos(baseline, 8, nr);
         double bestOne = one[0];
         for (int i = 0; i < sizes.length; i++) {
             boolean fast = Simd.winogradTransforms().fast(sizes[i], r);
@@ -154,12 +162,11 @@ public final class Conv2dWinograd implements Conv2dKernel {
     }
 
     private static double im2colNanos(ConvShape s, int batch, int nr) {
-        int r = s.kH();
         long pixels = (long) batch * s.outH() * s.outW();
         // The GEMM pads columns to half tiles, or (weight-heavy layers) to micro-panels of 8 (transposed path).
         long columns = s.outC() > pixels ? roundUp(pixels, 8) : roundUp(pixels, nr / 2);
-        return Math.max(macNanos((long) s.outC() * s.inC() * r * r * columns),
-                streamNanos((long) s.outC() * s.inC() * r * r));
+        long weights = (long) s.outC() * s.inCPerGroup() * s.kH() * s.kW();
+        return Math.max(macNanos(weights * columns), streamNanos(weights));
     }
 
     private static double winogradNanos(ConvShape s, int m, int batch, int nr) {
@@ -168,17 +175,16 @@ public final class Conv2dWinograd implements Conv2dKernel {
         long columns = roundUp(tiles, nr / 2);
         long weightFloats = (long) alpha * alpha * s.outC() * s.inC();
         long laneGroups = columns / (nr / 2);
+        double move = Simd.winogradTransforms().vectorMoveNanos();
         return Math.max(macNanos(weightFloats * columns), streamNanos(weightFloats))
-                + laneGroups * (s.inC() * alpha * alpha * (VECTOR_MOVE_NANOS + 1.0)
-                + s.outC() * ((double) m * m * VECTOR_MOVE_NANOS + alpha * alpha * 0.5));
+                + laneGroups * (s.inC() * alpha * alpha * (move + 1.0)
+                + s.outC() * ((double) m * m * move + alpha * alpha * 0.5));
     }
 
     /** Multiply-adds per nanosecond of one core in the SGEMM micro-kernel (~150 GFLOP/s). */
     private static final double MACS_PER_NANO = 75;
     /** Bytes per nanosecond when weights stream from the shared cache or memory rather than L2. */
     private static final double STREAM_BYTES_PER_NANO = 10;
-    /** One vector gather or scatter. */
-    private static final double VECTOR_MOVE_NANOS = 10;
     /** Weights that fit beside the working set in a 2 MB L2 are not streamed. */
     private static final long L2_RESIDENT_FLOATS = 256 * 1024;
 

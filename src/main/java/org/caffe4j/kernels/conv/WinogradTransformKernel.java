@@ -22,6 +22,11 @@ public interface WinogradTransformKernel {
         return true;
     }
 
+    /** About how long one lane group's gather (input) or scatter (output) of one tile position takes, in ns. */
+    default double vectorMoveNanos() {
+        return 10;
+    }
+
     /** Floats of per-thread scratch the two methods need. */
     default int scratchFloats(WinogradMatrices w) {
         return 2 * w.alpha() * w.alpha() * lanes();

@@ -32,6 +32,12 @@ final class WinogradVectorTransforms implements WinogradTransformKernel {
         return LANES;
     }
 
+    /** A 16-lane gather or scatter: ~10 ns on JDK 25, ~25 ns on JDK 17 (measured). */
+    @Override
+    public double vectorMoveNanos() {
+        return LARGE_TILES_FAST ? 10 : 25;
+    }
+
     @Override
     public boolean fast(int m, int r) {
         int alpha = m + r - 1;
