@@ -31,6 +31,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
     static final int CHUNK_FLOATS = 1 << 20;
     /** Most floats of transformed weights one task multiplies with (1 MB), so they stay in its core's L2. */
     static final int WEIGHT_BLOCK_FLOATS = 256 * 1024;
+    /** Most floats of M (GEMM results before the output transform) one task keeps (1 MB, in L2). */
+    static final int M_BLOCK_FLOATS = 256 * 1024;
     /** Split each phase into at least this many tasks when the shape allows, to balance 2–4 threads. */
     static final int TARGET_TASKS = 8;
 
@@ -92,7 +94,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
         int maxPanels = Math.max(1, WEIGHT_BLOCK_FLOATS / (xis * inC * MR));
         // Split over output channels first: each block's transformed weights are then read from memory once per
         // chunk and reused from L2 for all its column tiles (splitting the columns instead re-reads them per task).
-        int blocks = Math.max(ceilDiv(panels, maxPanels), Math.min(panels, 2 * TARGET_TASKS));
+        int blocks = Math.max(ceilDiv(panels, maxPanels), Math.min(panels, TARGET_TASKS));
         this.panelsPerBlock = ceilDiv(panels, blocks);
         this.channelBlocks = ceilDiv(panels, panelsPerBlock);
     }
@@ -347,6 +349,10 @@ public final class Conv2dWinograd implements Conv2dKernel {
             }
             int tileBlocks = channelBlocks >= TARGET_TASKS ? 1
                     : Math.min(colTiles, ceilDiv(TARGET_TASKS, channelBlocks));
+            // A task keeps M for all its column tiles (see multiplyAndStore): at most M_BLOCK_FLOATS of it.
+            int xis = transform.alpha() * transform.alpha();
+            int maxTiles = Math.max(1, M_BLOCK_FLOATS / (panelsPerBlock * MR * xis * nr()));
+            tileBlocks = Math.max(tileBlocks, ceilDiv(colTiles, maxTiles));
             int tilesPerBlock = ceilDiv(colTiles, tileBlocks);
             int tileBlockCount = ceilDiv(colTiles, tilesPerBlock);
             par.forEach(channelBlocks * tileBlockCount, task -> multiplyAndStore(task / tileBlockCount,
@@ -483,39 +489,47 @@ public final class Conv2dWinograd implements Conv2dKernel {
             int p0 = block * panelsPerBlock;
             int p1 = Math.min(weights.panelsPerGroup(), p0 + panelsPerBlock);
             int blockRows = (p1 - p0) * MR;
+            int t1 = Math.min(colTiles, t0 + count);
             int mSize = xis * blockRows * nr;
             int tScratch = tileKernel.scratchFloats(transform);
-            float[] tile = work(mSize);
+            float[] tile = work((t1 - t0) * mSize);
             float[] y = new float[m * m * lanes];
             float[] tmp = new float[tScratch];
             float[] u = weights.data();
             ConvShape s = geo.shape;
             int outPlane = s.outH() * s.outW();
             int outW = s.outW();
-            for (int ct = t0; ct < Math.min(colTiles, t0 + count); ct++) {
-                int width = tileWidth(ct);
-                for (int xi = 0; xi < xis; xi++) {
-                    int vOff = (xi * colTiles + ct) * inC * nr;
-                    for (int p = p0; p < p1; p++) {
-                        // M is kept row by row (all xi of one output channel together), so that the output
-                        // transform reads it at a stride of nr floats rather than blockRows * nr (cache-set conflicts).
-                        int mOff = (p - p0) * MR * xis * nr + xi * nr;
-                        if (width == nr) {
-                            microKernel.tile(inC, u, weights.offset(xi, p, 0), transformed, vOff, tile, mOff,
-                                    xis * nr, false, null, 0, false, 0f);
+            // xi, then panel, then column tile: a weight panel is reused from L1 by all column tiles, and a column
+            // tile's V_xi by all panels, so each is read from L2 or memory once per task. M is kept for all of the
+            // task's column tiles, row by row (all xi of one output channel together), so that the output
+            // transform reads it at a stride of nr floats (a stride of blockRows * nr put its loads into the same
+            // cache sets).
+            for (int xi = 0; xi < xis; xi++) {
+                for (int p = p0; p < p1; p++) {
+                    int uOff = weights.offset(xi, p, 0);
+                    for (int ct = t0; ct < t1; ct++) {
+                        int vOff = (xi * colTiles + ct) * inC * nr;
+                        int mOff = (ct - t0) * mSize + (p - p0) * MR * xis * nr + xi * nr;
+                        if (tileWidth(ct) == nr) {
+                            microKernel.tile(inC, u, uOff, transformed, vOff, tile, mOff, xis * nr, false, null, 0,
+                                    false, 0f);
                         } else {
-                            microKernel.halfTile(inC, u, weights.offset(xi, p, 0), transformed, vOff, tile, mOff,
-                                    xis * nr, false, null, 0, false, 0f);
+                            microKernel.halfTile(inC, u, uOff, transformed, vOff, tile, mOff, xis * nr, false, null,
+                                    0, false, 0f);
                         }
                     }
                 }
+            }
+            for (int ct = t0; ct < t1; ct++) {
+                int width = tileWidth(ct);
+                int mBase = (ct - t0) * mSize;
                 int rowEnd = Math.min(outC, p1 * MR);
                 for (int row = p0 * MR; row < rowEnd; row++) {
                     int local = row - p0 * MR;
                     float b = bias == null ? 0f : bias[row];
                     for (int g = 0; g < width / lanes; g++) {
                         int j0 = ct * nr + g * lanes;
-                        tileKernel.output(transform, tile, local * xis * nr + g * lanes, nr, y, tmp);
+                        tileKernel.output(transform, tile, mBase + local * xis * nr + g * lanes, nr, y, tmp);
                         if (complete[j0 / lanes]) {
                             tileKernel.store(transform, y, bias, row, 0, activation, out, outOff + row * outPlane,
                                     outW, outputBase, j0);
