@@ -437,13 +437,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
                             continue;
                         }
                         for (int l = 0; l < lanes && oc0 + l < outC; l++) {
-                            float b = bias == null ? 0f : bias[oc0 + l];
-                            int at = outOff + outputBase[j] + (oc0 + l) * outPlane;
-                            for (int i = 0; i < v >> 4; i++) {
-                                for (int jj = 0; jj < (v & 15); jj++) {
-                                    out[at + i * s.outW() + jj] = activation.apply(y[(i * m + jj) * lanes + l] + b);
-                                }
-                            }
+                            storePartial(y, l, v, bias == null ? 0f : bias[oc0 + l],
+                                    outOff + outputBase[j] + (oc0 + l) * outPlane);
                         }
                     }
                 }
@@ -466,6 +461,22 @@ public final class Conv2dWinograd implements Conv2dKernel {
 
         private int tileWidth(int ct) {
             return ct == colTiles - 1 && lastTileHalf ? geo.nr / 2 : geo.nr;
+        }
+
+        /**
+         * The valid part of lane l's output tile ({@code valid} = rows * 16 + columns, 0 for none) from
+         * {@link WinogradTransformKernel#output}'s y, with the float operations of
+         * {@link WinogradTransformKernel#store}: for tiles cut by the map's edge and lanes past the last channel.
+         */
+        private void storePartial(float[] y, int l, int valid, float bias, int at) {
+            int m = geo.m;
+            int lanes = tileKernel.lanes();
+            int outW = geo.shape.outW();
+            for (int i = 0; i < valid >> 4; i++) {
+                for (int j = 0; j < (valid & 15); j++) {
+                    out[at + i * outW + j] = activation.apply(y[(i * m + j) * lanes + l] + bias);
+                }
+            }
         }
 
         /** V_xi of column tile ct, channels [c0, c1). */
@@ -536,13 +547,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
                             continue;
                         }
                         for (int l = 0; l < lanes; l++) {
-                            int v = valid[j0 + l];
-                            int at = outOff + outputBase[j0 + l] + row * outPlane;
-                            for (int i = 0; i < v >> 4; i++) {
-                                for (int jj = 0; jj < (v & 15); jj++) {
-                                    out[at + i * outW + jj] = activation.apply(y[(i * m + jj) * lanes + l] + b);
-                                }
-                            }
+                            storePartial(y, l, valid[j0 + l], b, outOff + outputBase[j0 + l] + row * outPlane);
                         }
                     }
                 }

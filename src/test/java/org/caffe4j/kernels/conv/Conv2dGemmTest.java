@@ -215,6 +215,17 @@ class Conv2dGemmTest {
         }
     }
 
+    /** Runs {@code batch} images one by one on one thread, then together on {@code par}: same bits required. */
+    static void assertBatchEqualsSingleImages(Conv2dKernel kernel, ConvShape s, float[] in, int batch, Parallel par) {
+        float[] oneByOne = new float[batch * s.outSize()];
+        for (int i = 0; i < batch; i++) {
+            kernel.forward(s, in, i * s.inSize(), oneByOne, i * s.outSize(), Parallel.SERIAL);
+        }
+        float[] together = new float[batch * s.outSize()];
+        kernel.forward(s, batch, in, 0, together, 0, par);
+        assertArrayEquals(oneByOne, together, s + ": batch of " + batch + " vs single images");
+    }
+
     static float[] random(Random rnd, int size) {
         float[] x = new float[size];
         for (int i = 0; i < size; i++) {

@@ -1,7 +1,6 @@
 package org.caffe4j.kernels.conv;
 
 import static org.caffe4j.kernels.conv.Conv2dGemmTest.random;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -59,13 +58,7 @@ class Conv2dSpaceToDepthTest {
         float[] w = random(rnd, s.weightSize());
         Conv2dKernel kernel = new Conv2dSpaceToDepth(w, null, s.outC(), s.inC(), s.kH(), s.strideH(), m,
                 Activation.RELU);
-        float[] oneByOne = new float[batch * s.outSize()];
-        for (int i = 0; i < batch; i++) {
-            kernel.forward(s, in, i * s.inSize(), oneByOne, i * s.outSize(), Parallel.SERIAL);
-        }
-        float[] together = new float[batch * s.outSize()];
-        kernel.forward(s, batch, in, 0, together, 0, POOL);
-        assertArrayEquals(oneByOne, together);
+        Conv2dGemmTest.assertBatchEqualsSingleImages(kernel, s, in, batch, POOL);
     }
 
     @Test

@@ -137,13 +137,7 @@ class Conv2dWinogradTest {
         float[] w = random(rnd, s.weightSize());
         float[] bias = random(rnd, s.outC());
         Conv2dKernel kernel = new Conv2dWinograd(w, bias, s.outC(), s.inC(), s.kH(), m, Activation.RELU);
-        float[] oneByOne = new float[batch * s.outSize()];
-        for (int i = 0; i < batch; i++) {
-            kernel.forward(s, in, i * s.inSize(), oneByOne, i * s.outSize(), Parallel.SERIAL);
-        }
-        float[] together = new float[batch * s.outSize()];
-        kernel.forward(s, batch, in, 0, together, 0, POOL);
-        assertArrayEquals(oneByOne, together, s + " batch of 3 on 2 threads");
+        Conv2dGemmTest.assertBatchEqualsSingleImages(kernel, s, in, batch, POOL);
     }
 
     @Test
