@@ -7,7 +7,8 @@ import org.caffe4j.kernels.simd.Simd;
 
 /**
  * Compares register-tile shapes (rows of A x vectors of B) for the SGEMM micro-kernel on data that sits in L1/L2,
- * one thread: the figures behind the 8 x 2-vector choice in SgemmVectorKernel. Tile names assume 16-float vectors.
+ * one thread: the figures behind the 8 x 2-vector choice in SgemmVectorKernel. Tile names assume 16-float vectors (AVX-512);
+ * with AVX2's 8-float vectors halve the column count.
  *
  * <pre>
  * java --add-modules=jdk.incubator.vector -cp target/classes:target/test-classes org.caffe4j.bench.TileShapeBench
@@ -33,7 +34,13 @@ public final class TileShapeBench {
                     (a, b, c) -> real.tile(KC, a, 0, b, 0, c, 0, LDC, false, bias, 0, true, 0f));
             measure("8x32 SgemmVectorKernel, accumulate", 8, 2,
                     (a, b, c) -> real.tile(KC, a, 0, b, 0, c, 0, LDC, true, null, 0, false, 0f));
+            measure("8x16 SgemmVectorKernel half tile, bias+ReLU", 8, 1,
+                    (a, b, c) -> real.halfTile(KC, a, 0, b, 0, c, 0, LDC, false, bias, 0, true, 0f));
             measure("8x32", 8, 2, (a, b, c) -> tile8x2(KC, a, b, c, LDC));
+            measure("8x32 as two 4-row passes", 8, 2, (a, b, c) -> {
+                tile4x2(KC, a, 0, b, c, 0, LDC);
+                tile4x2(KC, a, 4, b, c, 4 * LDC, LDC);
+            });
             measure("6x48", 6, 3, (a, b, c) -> tile6x3(KC, a, b, c, LDC));
             measure("8x48", 8, 3, (a, b, c) -> tile8x3(KC, a, b, c, LDC));
             measure("12x32", 12, 2, (a, b, c) -> tile12x2(KC, a, b, c, LDC));
@@ -120,6 +127,38 @@ public final class TileShapeBench {
         c7_0.add(FloatVector.fromArray(S, c, 7 * ldc + 0 * LANES)).intoArray(c, 7 * ldc + 0 * LANES);
         c7_1.add(FloatVector.fromArray(S, c, 7 * ldc + 1 * LANES)).intoArray(c, 7 * ldc + 1 * LANES);
     }
+    /** Rows aOff..aOff+3 of an 8-row A panel x 2 vectors (the AVX2 pass of SgemmVectorKernel). */
+    static void tile4x2(int kc, float[] a, int aOff, float[] b, float[] c, int cOff, int ldc) {
+        FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S); FloatVector c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S); FloatVector c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S); FloatVector c3_1 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, k * 2 * LANES + 0 * LANES);
+            FloatVector b1 = FloatVector.fromArray(S, b, k * 2 * LANES + 1 * LANES);
+            FloatVector a0 = FloatVector.broadcast(S, a[aOff + k * 8 + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[aOff + k * 8 + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[aOff + k * 8 + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[aOff + k * 8 + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+        }
+        c0_0.add(FloatVector.fromArray(S, c, cOff + 0 * ldc + 0 * LANES)).intoArray(c, cOff + 0 * ldc + 0 * LANES);
+        c0_1.add(FloatVector.fromArray(S, c, cOff + 0 * ldc + 1 * LANES)).intoArray(c, cOff + 0 * ldc + 1 * LANES);
+        c1_0.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 0 * LANES)).intoArray(c, cOff + 1 * ldc + 0 * LANES);
+        c1_1.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * LANES)).intoArray(c, cOff + 1 * ldc + 1 * LANES);
+        c2_0.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 0 * LANES)).intoArray(c, cOff + 2 * ldc + 0 * LANES);
+        c2_1.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * LANES)).intoArray(c, cOff + 2 * ldc + 1 * LANES);
+        c3_0.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 0 * LANES)).intoArray(c, cOff + 3 * ldc + 0 * LANES);
+        c3_1.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * LANES)).intoArray(c, cOff + 3 * ldc + 1 * LANES);
+    }
+
     /** 6 rows x 3 vectors. */
     static void tile6x3(int kc, float[] a, float[] b, float[] c, int ldc) {
         FloatVector c0_0 = FloatVector.zero(S); FloatVector c0_1 = FloatVector.zero(S); FloatVector c0_2 = FloatVector.zero(S);

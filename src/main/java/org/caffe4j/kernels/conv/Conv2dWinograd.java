@@ -120,12 +120,14 @@ public final class Conv2dWinograd implements Conv2dKernel {
      * comes first: the estimate for one image decides, and among choices within 5% of the best there, the one
      * faster per image in a batch of 8. Candidates are the sizes with written-out vector transforms (F(2,3),
      * F(3,3), F(4,3), F(6,3), F(2,5), F(4,5)) that run fast on this JVM. The estimate is in nanoseconds of one
-     * core, with constants measured on this project's 2-core AVX-512 machine: 75 multiply-adds per ns in the
-     * micro-kernel, weights streamed at 10 bytes per ns when they cannot stay in L2 (once per call, so a batch
-     * shares them; measured inside a NIN pass), and the transforms' cost per vector gather (input tiles) or scatter (output
-     * tiles; {@link WinogradTransformKernel#vectorMoveNanos}), which is what makes the larger tiles pay off only on larger maps. On NIN (JDK 25) it picks F(4,5)
-     * for conv2 and F(3,3) for conv3, and keeps im2col for conv4-1024: at batch 1 its 6x6 map is bound by
-     * streaming weights, and F(2,3)'s are 1.8x larger (measured 2.4 ms against 1.4 ms in the pass).
+     * core: multiply-adds at a rate proportional to the tile width (see {@link #MACS_PER_NANO_PER_TILE_COLUMN}),
+     * weights streamed from memory when they cannot stay in L2 (once per call, so a batch shares them), and the
+     * transforms' cost per vector gather (input tiles) or scatter (output tiles;
+     * {@link WinogradTransformKernel#vectorMoveNanos}), which is what makes the larger tiles pay off only on larger
+     * maps. On NIN with JDK 25 it picks F(4,5) for conv2 on both machines measured; conv3 takes F(3,3) with
+     * AVX-512 and F(4,3) with AVX2; conv4-1024 keeps im2col with AVX-512 (its 6x6 map at batch 1 is bound by
+     * streaming weights, and F(2,3)'s are 1.8x larger) and takes F(2,3) with AVX2, where the two are within 5% at
+     * batch 1 and F(2,3) is twice as fast per image at batch 8.
      */
     public static int chooseTileSize(ConvShape s, int nr) {
         return chooseTileSize(s, s, nr);
@@ -168,7 +170,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
         // The GEMM pads columns to half tiles, or (weight-heavy layers) to micro-panels of 8 (transposed path).
         long columns = s.outC() > pixels ? roundUp(pixels, 8) : roundUp(pixels, nr / 2);
         long weights = (long) s.outC() * s.inCPerGroup() * s.kH() * s.kW();
-        return Math.max(macNanos(weights * columns), streamNanos(weights));
+        return Math.max(macNanos(weights * columns, nr), streamNanos(weights));
     }
 
     private static double winogradNanos(ConvShape s, int m, int batch, int nr) {
@@ -178,20 +180,28 @@ public final class Conv2dWinograd implements Conv2dKernel {
         long weightFloats = (long) alpha * alpha * s.outC() * s.inC();
         long laneGroups = columns / (nr / 2);
         double move = Simd.winogradTransforms().vectorMoveNanos();
-        return Math.max(macNanos(weightFloats * columns), streamNanos(weightFloats))
+        return Math.max(macNanos(weightFloats * columns, nr), streamNanos(weightFloats))
                 + laneGroups * (s.inC() * alpha * alpha * (move + 1.0)
                 + s.outC() * ((double) m * m * move + alpha * alpha * 0.5));
     }
 
-    /** Multiply-adds per nanosecond of one core in the SGEMM micro-kernel (~150 GFLOP/s). */
-    private static final double MACS_PER_NANO = 75;
-    /** Bytes per nanosecond when weights stream from the shared cache or memory rather than L2. */
-    private static final double STREAM_BYTES_PER_NANO = 10;
+    /**
+     * Multiply-adds per nanosecond of one core in the SGEMM micro-kernel, per float of tile width: 75 per ns with
+     * AVX-512's 32-wide tiles, 37.5 with AVX2's 16-wide ones (both measured inside NIN layers, 2 threads; the
+     * AVX2 figure on a 2-core EPYC whose FMA peak is ~50 per ns).
+     */
+    private static final double MACS_PER_NANO_PER_TILE_COLUMN = 75.0 / 32;
+    /**
+     * Bytes per nanosecond and core when weights stream from the shared cache or memory rather than L2. 7 fits the
+     * AVX2 machine's Winograd layers that stream (conv4-1024's F(4,3) and F(6,3): 4.2 and 7.5 ms estimated, 4.3
+     * and 8.1 measured); the AVX-512 machine fitted 10, which changes none of NIN's choices there.
+     */
+    private static final double STREAM_BYTES_PER_NANO = 7;
     /** Weights that fit beside the working set in a 2 MB L2 are not streamed. */
     private static final long L2_RESIDENT_FLOATS = 256 * 1024;
 
-    private static double macNanos(long macs) {
-        return macs / MACS_PER_NANO;
+    private static double macNanos(long macs, int nr) {
+        return macs / (MACS_PER_NANO_PER_TILE_COLUMN * nr);
     }
 
     private static double streamNanos(long floats) {

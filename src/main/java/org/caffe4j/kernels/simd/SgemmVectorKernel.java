@@ -6,11 +6,12 @@ import jdk.incubator.vector.VectorSpecies;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 
 /**
- * The Vector API SGEMM micro-kernel: an 8 x (2 vectors) register tile (8 x 32 with AVX-512's 16 floats).
- * 16 accumulators + 2 B vectors + 1 broadcast fit the 32 AVX-512 registers without spilling, and each k step
- * does 16 FMAs for 2 vector loads and 8 scalar loads. In an L1-resident test (bench.TileShapeBench) 6x48, 8x48,
+ * The Vector API SGEMM micro-kernel: an 8 x (2 vectors) register tile (8 x 32 with AVX-512's 16 floats, 8 x 16
+ * with AVX2's 8). With AVX-512, 16 accumulators + 2 B vectors + 1 broadcast fit the 32 registers and each k step
+ * does 16 FMAs for 2 vector loads and 8 scalar loads; in an L1-resident test (bench.TileShapeBench) 6x48, 8x48,
  * 12x32 and 4x64 tiles were no faster on JDK 17 or 25, and 8 x 32 wastes the least on narrow images (the
- * half-width tile covers column remainders of up to 16).
+ * half-width tile covers column remainders of up to 16). AVX2 has 16 registers: there the tile is two passes of
+ * 4 rows (see {@link #FOUR_ROW_PASSES}), so the packed layout (MR = 8) stays the same on every machine.
  *
  * <p>Loaded only through {@link Simd}, so that a JVM without jdk.incubator.vector never links it;
  * {@link SgemmScalarKernel} is its twin and produces bit-identical results. The code is written out in full
@@ -19,6 +20,11 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 final class SgemmVectorKernel implements SgemmMicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = S.length();
+    /**
+     * With 16 vector registers (AVX2 and narrower) the 8-row tile cannot keep its 16 accumulators in registers:
+     * it is run as two passes of 4 rows over the same B tile (still in L1), which is 1.7-2.2x faster there.
+     */
+    private static final boolean FOUR_ROW_PASSES = S.vectorBitSize() < 512;
 
     @Override
     public int nr() {
@@ -29,6 +35,105 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     @Override
     public void tile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
                      boolean accumulate, float[] bias, int biasOff, boolean relu, float slope) {
+        if (FOUR_ROW_PASSES) {
+            tileFourRows(kc, a, aOff, b, bOff, c, cOff, ldc, accumulate, bias, biasOff, relu, slope);
+            tileFourRows(kc, a, aOff + 4, b, bOff, c, cOff + 4 * ldc, ldc, accumulate, bias, biasOff + 4, relu,
+                    slope);
+        } else {
+            tileEightRows(kc, a, aOff, b, bOff, c, cOff, ldc, accumulate, bias, biasOff, relu, slope);
+        }
+    }
+
+    /**
+     * Rows aOff+0..3 of an MR-row A panel x 2 vectors: half of {@link #tile} when vectors are 256 bits or less.
+     * 8 accumulators + 2 B vectors + broadcasts fit the 16 AVX2 registers; the 8-row tile spilled there and ran at
+     * ~45% of the 4-row speed (TileShapeBench).
+     */
+    private static void tileFourRows(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
+                                     boolean accumulate, float[] bias, int biasOff, boolean relu, float slope) {
+        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
+        for (int k = 0, ak = aOff, bk = bOff; k < kc; k++, ak += MR, bk += 2 * LANES) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * LANES);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(S, c, cOff + 0 * ldc));
+            c01 = c01.add(FloatVector.fromArray(S, c, cOff + 0 * ldc + 1 * LANES));
+            c10 = c10.add(FloatVector.fromArray(S, c, cOff + 1 * ldc));
+            c11 = c11.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * LANES));
+            c20 = c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc));
+            c21 = c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * LANES));
+            c30 = c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc));
+            c31 = c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * LANES));
+        } else if (bias != null) {
+            float start0 = bias[biasOff + 0];
+            c00 = c00.add(start0);
+            c01 = c01.add(start0);
+            float start1 = bias[biasOff + 1];
+            c10 = c10.add(start1);
+            c11 = c11.add(start1);
+            float start2 = bias[biasOff + 2];
+            c20 = c20.add(start2);
+            c21 = c21.add(start2);
+            float start3 = bias[biasOff + 3];
+            c30 = c30.add(start3);
+            c31 = c31.add(start3);
+        } else {
+            c00 = c00.add(0f);
+            c01 = c01.add(0f);
+            c10 = c10.add(0f);
+            c11 = c11.add(0f);
+            c20 = c20.add(0f);
+            c21 = c21.add(0f);
+            c30 = c30.add(0f);
+            c31 = c31.add(0f);
+        }
+        if (relu && slope == 0f) {
+            c00 = c00.max(0f);
+            c01 = c01.max(0f);
+            c10 = c10.max(0f);
+            c11 = c11.max(0f);
+            c20 = c20.max(0f);
+            c21 = c21.max(0f);
+            c30 = c30.max(0f);
+            c31 = c31.max(0f);
+        } else if (relu) {
+            c00 = c00.blend(c00.mul(slope), c00.compare(VectorOperators.LE, 0f));
+            c01 = c01.blend(c01.mul(slope), c01.compare(VectorOperators.LE, 0f));
+            c10 = c10.blend(c10.mul(slope), c10.compare(VectorOperators.LE, 0f));
+            c11 = c11.blend(c11.mul(slope), c11.compare(VectorOperators.LE, 0f));
+            c20 = c20.blend(c20.mul(slope), c20.compare(VectorOperators.LE, 0f));
+            c21 = c21.blend(c21.mul(slope), c21.compare(VectorOperators.LE, 0f));
+            c30 = c30.blend(c30.mul(slope), c30.compare(VectorOperators.LE, 0f));
+            c31 = c31.blend(c31.mul(slope), c31.compare(VectorOperators.LE, 0f));
+        }
+        c00.intoArray(c, cOff + 0 * ldc);
+        c01.intoArray(c, cOff + 0 * ldc + 1 * LANES);
+        c10.intoArray(c, cOff + 1 * ldc);
+        c11.intoArray(c, cOff + 1 * ldc + 1 * LANES);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c21.intoArray(c, cOff + 2 * ldc + 1 * LANES);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c31.intoArray(c, cOff + 3 * ldc + 1 * LANES);
+    }
+    /** MR x 2 vectors in one pass: 16 accumulators, for the 32 registers of AVX-512. */
+    private static void tileEightRows(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
+                                      boolean accumulate, float[] bias, int biasOff, boolean relu, float slope) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);

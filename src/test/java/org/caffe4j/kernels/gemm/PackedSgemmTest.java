@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.ThreadPoolParallel;
+import org.caffe4j.kernels.simd.SgemmScalarKernel;
 import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.testing.Tolerance;
 import org.junit.jupiter.api.AfterAll;
@@ -57,6 +58,11 @@ class PackedSgemmTest {
     @MethodSource("shapes")
     void scalarKernelMatchesNaiveGemm(int groups, int m, int k, int n, boolean withBias, Activation act) {
         check(groups, m, k, n, withBias, act, Simd.scalarSgemmKernel());
+        // Both tile widths, whatever this machine's vectors are: the transposed few-columns path is only taken
+        // with 32-wide tiles (AVX-512), and must stay covered on AVX2 machines too.
+        for (int width : new int[] {16, 32}) {
+            check(groups, m, k, n, withBias, act, new SgemmScalarKernel(width));
+        }
     }
 
     @ParameterizedTest
@@ -105,12 +111,14 @@ class PackedSgemmTest {
                 }
             }
         };
-        for (Parallel par : new Parallel[] {Parallel.SERIAL, POOL}) {
+        SgemmMicroKernel[] kernels = {Simd.sgemmKernel(), new SgemmScalarKernel(32)};
+        for (int run = 0; run < 4; run++) {
+            Parallel par = run % 2 == 0 ? Parallel.SERIAL : POOL;
+            SgemmMicroKernel kernel = kernels[run / 2];
             float[] together = new float[2 + images * stride];
-            PackedSgemm.multiplyImages(p[0].packed, source, images, n, together, 2, stride, act, par,
-                    Simd.sgemmKernel());
+            PackedSgemm.multiplyImages(p[0].packed, source, images, n, together, 2, stride, act, par, kernel);
             for (int i = 0; i < images; i++) {
-                float[] alone = p[i].run(act, Parallel.SERIAL, Simd.sgemmKernel());
+                float[] alone = p[i].run(act, Parallel.SERIAL, kernel);
                 Tolerance.EXACT.assertClose("image " + i, alone, 5, together, 2 + i * stride, perImage);
             }
             Tolerance.EXACT.assertClose("gap after image 0", new float[7], 0, together, 2 + perImage, 7);
@@ -119,7 +127,7 @@ class PackedSgemmTest {
 
     @Test
     void fewColumnsPathIsTakenOnlyWhereItPadsLess() {
-        int nr = Simd.sgemmKernel().nr();
+        int nr = 32; // AVX-512's tile width
         PackedWeights w = new Problem(1, 200, 300, 36, true, 1).packed;
         // 36 columns: 5 panels of 8 (40) against a tile and a half tile (48). The shape tests above that run these
         // sizes one image at a time and three together compare the two paths bit for bit.
@@ -128,6 +136,10 @@ class PackedSgemmTest {
         assertFalse(PackedSgemm.usesFewColumnsPath(w, 2 * nr, nr)); // no padding to save
         assertFalse(PackedSgemm.usesFewColumnsPath(w, 300, nr));    // more columns than rows
         assertFalse(PackedSgemm.usesFewColumnsPath(new Problem(1, 70, 4200, 20, true, 1).packed, 20, nr)); // K sliced
+        // AVX2's 16-wide tiles pad to multiples of 8 like the panels do: never worth transposing.
+        for (int n = 1; n < 200; n++) {
+            assertFalse(PackedSgemm.usesFewColumnsPath(w, n, 16), "n = " + n);
+        }
     }
 
     @Test
