@@ -305,7 +305,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
             this.firstImage = first / geo.tiles;
             this.images = (first + columns - 1) / geo.tiles - firstImage + 1;
             int rem = columns % nr;
-            this.lastTileHalf = rem != 0 && rem <= nr / 2;
+            this.lastTileHalf = rem != 0 && rem <= nr / 2 && microKernel.halfTilePays();
             this.colTiles = ceilDiv(columns, nr);
             this.padded = scratch.padded(Math.multiplyExact(images, inC * geo.paddedPlane()));
             this.xiStride = colTiles * inC * nr;

@@ -18,7 +18,7 @@ import org.caffe4j.kernels.simd.Simd;
  * its A panels (at most {@link #A_BLOCK_FLOATS}), so both stay in L2. When so few columns remain that they pad
  * better to MR than to tile widths (6x6 maps at batch 1), C is computed transposed instead
  * ({@link #usesFewColumnsPath}), with the same float operations per output. Column remainders use a
- * half-width tile when they fit one; a tile that sticks out past the last row or column is computed into a small
+ * half-width tile when they fit one and the kernel's half tile pays ({@link SgemmMicroKernel#halfTilePays}); a tile that sticks out past the last row or column is computed into a small
  * scratch tile and copied back, so it does the same float operations per output as a full tile.
  *
  * <p>Parallelism and determinism. Tasks are (group, block of A panels, block of B tiles) and their count depends
@@ -98,7 +98,7 @@ public final class PackedSgemm {
         if ((long) images * pixels > Integer.MAX_VALUE / 2) {
             throw new IllegalArgumentException("too many columns: " + images + " x " + pixels);
         }
-        if (usesFewColumnsPath(a, images * pixels, kernel.nr())) {
+        if (usesFewColumnsPath(a, images * pixels, kernel.nr(), kernel.halfTilePays())) {
             multiplyFewColumns(a, b, images, pixels, c, cOff, cImageStride, act, par, kernel);
             return;
         }
@@ -123,12 +123,12 @@ public final class PackedSgemm {
      * e.g. NIN's 6x6 maps at batch 1: 36 columns are 5 panels of 8 (40) instead of a tile of 32 plus a half tile
      * of 16 (48, and a half tile runs at about the cost of a full one).
      */
-    static boolean usesFewColumnsPath(PackedWeights a, int n, int nr) {
+    static boolean usesFewColumnsPath(PackedWeights a, int n, int nr, boolean halfTiles) {
         if (a.depth() > KC_MAX || a.rows() <= n) {
             return false;
         }
         int rem = n % nr;
-        int tilePadded = (n / nr) * nr + (rem == 0 ? 0 : rem <= nr / 2 ? nr / 2 : nr);
+        int tilePadded = (n / nr) * nr + (rem == 0 ? 0 : halfTiles && rem <= nr / 2 ? nr / 2 : nr);
         return ceilDiv(n, MR) * MR < tilePadded;
     }
 
@@ -290,7 +290,7 @@ public final class PackedSgemm {
             this.kernel = kernel;
             this.nr = kernel.nr();
             int rem = n % nr;
-            this.lastTileHalf = rem != 0 && rem <= nr / 2;
+            this.lastTileHalf = rem != 0 && rem <= nr / 2 && kernel.halfTilePays();
             this.colTiles = (n + nr - 1) / nr;
             int depth = a.depth();
             this.kSlices = (depth + KC_MAX - 1) / KC_MAX;

@@ -27,6 +27,15 @@ public interface SgemmMicroKernel {
     void tile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
               boolean accumulate, float[] bias, int biasOff, boolean relu, float slope);
 
+    /**
+     * Whether {@link #halfTile} is worth using for a column remainder of at most nr()/2 columns, rather than a full
+     * tile over padded columns. A half tile does one FMA per broadcast of A, and where the JIT broadcasts through
+     * the shuffle unit (JDK 17 with AVX2) that caps it at a third of the full tile's speed.
+     */
+    default boolean halfTilePays() {
+        return true;
+    }
+
     /** Same as {@link #tile} for an MR x nr()/2 tile (the column remainder of a row of tiles). */
     void halfTile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
                   boolean accumulate, float[] bias, int biasOff, boolean relu, float slope);

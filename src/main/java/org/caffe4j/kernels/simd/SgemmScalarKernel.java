@@ -10,13 +10,29 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
  */
 public final class SgemmScalarKernel implements SgemmMicroKernel {
     private final int nr;
+    private final boolean halfTilePays;
 
     /** @param nr full-tile width; a multiple of 8 so that the half tile is a multiple of 4 */
     public SgemmScalarKernel(int nr) {
+        this(nr, true);
+    }
+
+    /**
+     * @param nr           full-tile width; a multiple of 8 so that the half tile is a multiple of 4
+     * @param halfTilePays what {@link #halfTilePays()} answers: the vector kernel's answer, so that the twin takes
+     *                     the same tiles
+     */
+    public SgemmScalarKernel(int nr, boolean halfTilePays) {
         if (nr <= 0 || nr % 8 != 0) {
             throw new IllegalArgumentException("tile width must be a positive multiple of 8: " + nr);
         }
         this.nr = nr;
+        this.halfTilePays = halfTilePays;
+    }
+
+    @Override
+    public boolean halfTilePays() {
+        return halfTilePays;
     }
 
     @Override

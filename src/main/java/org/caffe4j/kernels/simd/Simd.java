@@ -26,8 +26,9 @@ public final class Simd {
     static final int SCALAR_TILE_WIDTH = 32;
 
     private static final SgemmMicroKernel VECTOR_SGEMM = loadVectorSgemm();
-    private static final SgemmMicroKernel SCALAR_SGEMM = new SgemmScalarKernel(
-            VECTOR_SGEMM != null ? VECTOR_SGEMM.nr() : SCALAR_TILE_WIDTH);
+    private static final SgemmMicroKernel SCALAR_SGEMM = VECTOR_SGEMM != null
+            ? new SgemmScalarKernel(VECTOR_SGEMM.nr(), VECTOR_SGEMM.halfTilePays())
+            : new SgemmScalarKernel(SCALAR_TILE_WIDTH);
 
     private static final GemvMicroKernel SCALAR_GEMV = new GemvScalarKernel();
     private static final GemvMicroKernel VECTOR_GEMV = VECTOR_SGEMM == null ? null : loadVectorGemv();

@@ -12,6 +12,8 @@ import java.util.stream.Stream;
 import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.ThreadPoolParallel;
+import org.caffe4j.kernels.gemm.SgemmMicroKernel;
+import org.caffe4j.kernels.simd.SgemmScalarKernel;
 import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.testing.Tolerance;
 import org.junit.jupiter.api.AfterAll;
@@ -126,6 +128,12 @@ class Conv2dWinogradTest {
         float[] scalarOut = c.run(scalar, Parallel.SERIAL);
         Tolerance.SCALED.assertClose(s + " scalar", c.expected(c.bias, act), scalarOut);
         Tolerance.EXACT.assertClose(s + " scalar vs vector", scalarOut, c.run(vector, Parallel.SERIAL));
+        // Half tiles or padded full tiles for the column remainder (which one depends on the JVM): same result.
+        SgemmMicroKernel otherRemainders = new SgemmScalarKernel(Simd.sgemmKernel().nr(),
+                !Simd.sgemmKernel().halfTilePays());
+        Conv2dKernel other = new Conv2dWinograd(c.w, c.bias, s.outC(), s.inC(), s.kH(), m, act, otherRemainders,
+                Simd.scalarWinogradTransforms());
+        Tolerance.EXACT.assertClose(s + " other remainder tiles", scalarOut, c.run(other, Parallel.SERIAL));
     }
 
     @ParameterizedTest

@@ -62,6 +62,7 @@ class PackedSgemmTest {
         // with 32-wide tiles (AVX-512), and must stay covered on AVX2 machines too.
         for (int width : new int[] {16, 32}) {
             check(groups, m, k, n, withBias, act, new SgemmScalarKernel(width));
+            check(groups, m, k, n, withBias, act, new SgemmScalarKernel(width, false));
         }
     }
 
@@ -111,8 +112,8 @@ class PackedSgemmTest {
                 }
             }
         };
-        SgemmMicroKernel[] kernels = {Simd.sgemmKernel(), new SgemmScalarKernel(32)};
-        for (int run = 0; run < 4; run++) {
+        SgemmMicroKernel[] kernels = {Simd.sgemmKernel(), new SgemmScalarKernel(32), new SgemmScalarKernel(16, false)};
+        for (int run = 0; run < 2 * kernels.length; run++) {
             Parallel par = run % 2 == 0 ? Parallel.SERIAL : POOL;
             SgemmMicroKernel kernel = kernels[run / 2];
             float[] together = new float[2 + images * stride];
@@ -131,15 +132,19 @@ class PackedSgemmTest {
         PackedWeights w = new Problem(1, 200, 300, 36, true, 1).packed;
         // 36 columns: 5 panels of 8 (40) against a tile and a half tile (48). The shape tests above that run these
         // sizes one image at a time and three together compare the two paths bit for bit.
-        assertTrue(PackedSgemm.usesFewColumnsPath(w, 36, nr));
-        assertFalse(PackedSgemm.usesFewColumnsPath(w, 3 * 36, nr)); // 112 either way
-        assertFalse(PackedSgemm.usesFewColumnsPath(w, 2 * nr, nr)); // no padding to save
-        assertFalse(PackedSgemm.usesFewColumnsPath(w, 300, nr));    // more columns than rows
-        assertFalse(PackedSgemm.usesFewColumnsPath(new Problem(1, 70, 4200, 20, true, 1).packed, 20, nr)); // K sliced
+        assertTrue(PackedSgemm.usesFewColumnsPath(w, 36, nr, true));
+        assertFalse(PackedSgemm.usesFewColumnsPath(w, 3 * 36, nr, true)); // 112 either way
+        assertFalse(PackedSgemm.usesFewColumnsPath(w, 2 * nr, nr, true)); // no padding to save
+        assertFalse(PackedSgemm.usesFewColumnsPath(w, 300, nr, true));    // more columns than rows
+        assertFalse(PackedSgemm.usesFewColumnsPath(new Problem(1, 70, 4200, 20, true, 1).packed, 20, nr, true)); // K sliced
         // AVX2's 16-wide tiles pad to multiples of 8 like the panels do: never worth transposing.
         for (int n = 1; n < 200; n++) {
-            assertFalse(PackedSgemm.usesFewColumnsPath(w, n, 16), "n = " + n);
+            assertFalse(PackedSgemm.usesFewColumnsPath(w, n, 16, true), "n = " + n);
         }
+        // Without half tiles (JDK 17 on AVX2) a remainder of up to 8 costs a whole 16-wide tile: 36 columns are
+        // 48 in tiles, 40 in panels.
+        assertTrue(PackedSgemm.usesFewColumnsPath(w, 36, 16, false));
+        assertFalse(PackedSgemm.usesFewColumnsPath(w, 44, 16, false)); // 48 either way
     }
 
     @Test
