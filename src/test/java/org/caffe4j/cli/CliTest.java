@@ -62,6 +62,36 @@ class CliTest {
     }
 
     @Test
+    void benchReportsTimesThroughputAndTheMeasuredPeak() {
+        Result r = run("bench", "testdata/lenet_mnist/lenet.prototxt", "testdata/lenet_mnist/lenet_iter_10000.caffemodel",
+                "--batch", "4", "--warmup", "2", "--iterations", "3", "--threads", "2", "--json");
+        assertEquals(0, r.code(), r.err());
+        double median = jsonNumber(r.out(), "median_ms");
+        assertTrue(median > 0, r.out());
+        assertEquals(median / 4, jsonNumber(r.out(), "ms_per_image"), 1e-9 * median, r.out());
+        assertEquals(4, jsonNumber(r.out(), "batch"), r.out());
+        // LeNet: 2,293,000 multiply-adds per image (conv1 576x20x25, conv2 64x50x500, ip1 800x500, ip2 500x10).
+        assertEquals(2.0 * 4 * 2_293_000 / (median / 1e3) / 1e9, jsonNumber(r.out(), "gflops"), 1e-6, r.out());
+        double peak = jsonNumber(r.out(), "peak_gflops");
+        assertTrue(peak > 0.1 && Double.isFinite(peak), r.out());
+        assertEquals(jsonNumber(r.out(), "gflops") / peak, jsonNumber(r.out(), "peak_fraction"), 1e-9, r.out());
+        assertTrue(r.out().contains("\"layer\": \"conv1\""), r.out());
+
+        Result text = run("bench", "testdata/lenet_mnist/lenet.prototxt",
+                "testdata/lenet_mnist/lenet_iter_10000.caffemodel", "--warmup", "1", "--iterations", "2");
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("peak: the GEMM micro-kernel in cache"), text.out());
+        assertTrue(text.out().lines().anyMatch(l -> l.startsWith("ip1") && l.endsWith("%")), text.out());
+    }
+
+    /** The first number that follows {@code "key": } in a JSON text. */
+    private static double jsonNumber(String json, String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + key + "\": (-?[0-9.eE+-]+)").matcher(json);
+        assertTrue(m.find(), key + " missing in " + json);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
     void runWritesOutputsAndEveryBlobAsNpy() throws Exception {
         float[] x = RandomWeights.input(1, 2 * 28 * 28);
         Path in = dir.resolve("x.npy");

@@ -52,7 +52,7 @@ public interface WinogradTransformKernel {
      * Stores complete m x m output tiles of all lanes from {@link #output}'s {@code y}: lane l's (i, j) becomes
      * {@code out[outOff + laneBase[laneBaseOff + l] + i*rowStride + j] = act.apply(y + b)} with
      * {@code b = bias[biasOff + l*biasStride]} (0 when bias is null): stride 0 when the lanes are tiles of one output
-     * channel, 1 when they are channels of one tile.
+     * channel, 1 when they are channels of one tile. May overwrite {@code y}.
      */
     void store(WinogradMatrices w, float[] y, float[] bias, int biasOff, int biasStride, Activation act, float[] out,
                int outOff, int rowStride, int[] laneBase, int laneBaseOff);
