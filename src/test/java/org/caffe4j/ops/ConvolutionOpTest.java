@@ -60,7 +60,7 @@ class ConvolutionOpTest {
                 Arguments.of(SPACE_TO_DEPTH_11X11, Shape.of(2, 3, 67, 67), 0f));
     }
 
-    /** Whether this JVM runs the 8x8 Winograd transforms fast (JDK 25: yes; JDK 17: no). */
+    /** Whether this JVM runs the 8x8 Winograd transforms fast (JDK 25: yes; JDK 17: only without AVX-512). */
     private static final boolean LARGE_TILES = Simd.winogradTransforms().fast(6, 3);
     /** Whether the GEMM tile is 32 wide (AVX-512) rather than 16 (AVX2): the chooser's cost model scales with it. */
     private static final boolean WIDE_TILES = Simd.sgemmKernel().nr() >= 32;
@@ -113,11 +113,11 @@ class ConvolutionOpTest {
     @Test
     void ninShapesTakeWinogradAndItsSpaceToDepthRewrite() {
         // conv1: 11x11 stride 4 on 224x224 is rewritten to a 3x3 stride-1 convolution over 48 channels, which pays
-        // off with F(6,3); where the JIT makes 8x8 transforms and gathers slow (JDK 17) im2col stays.
+        // off with F(6,3); where the JIT makes 8x8 transforms and gathers slow (JDK 17 with AVX-512) im2col stays.
         assertEquals(LARGE_TILES ? Conv2dSpaceToDepth.class : Conv2dIm2colGemm.class, prepared(
                 new ConvolutionOp.Params(96, 11, 11, 4, 4, 0, 0, 1, 1, 1, true), Shape.of(1, 3, 224, 224)).getClass());
         Object conv2 = prepared(new ConvolutionOp.Params(256, 5, 5, 1, 1, 2, 2, 1, 1, 1, true), Shape.of(1, 96, 27, 27));
-        // F(4,5)'s 8x8 transforms are only fast where the JIT inlines them fully (JDK 25, not 17).
+        // F(4,5)'s 8x8 transforms are only fast where the JIT inlines them fully (JDK 25; JDK 17 only on AVX2).
         assertEquals(LARGE_TILES ? 4 : 2, ((Conv2dWinograd) conv2).tileSize());
         Object conv3 = prepared(new ConvolutionOp.Params(384, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),
                 Shape.of(1, 256, 13, 13));

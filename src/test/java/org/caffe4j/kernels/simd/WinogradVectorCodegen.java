@@ -189,24 +189,30 @@ public final class WinogradVectorCodegen {
                 private static final int LANES = S.length();
 
                 /**
-                 * JDK 17's C2 does not inline all the vector operations of the 8 x 8 transforms (F(6,3), F(4,5)
-                 * measured 2.3-3.9x slower than im2col there, against 2.5x faster on JDK 25); other versions were
-                 * not measured and are treated like 17.
-                 */
-                private static final boolean LARGE_TILES_FAST = Runtime.version().feature() >= 25;
-                /**
                  * Whether the CPU has a scatter instruction (AVX-512). Without it (AVX2) the Vector API's scatter
                  * falls back to Java code that allocates on every call (JFR on JDK 17: ~70 MB/s in a NIN pass, and
                  * the GCs that go with it), so {@link #store} writes the vector back to y and moves lane by lane.
                  */
                 private static final boolean SCATTER = S.vectorBitSize() >= 512;
 
+                /**
+                 * Whether the 8 x 8 transforms (F(6,3), F(4,5)) run fast. With AVX-512 and JDK 17 they were 2.3-3.9x
+                 * slower than im2col (C2 does not inline all their vector operations, scatters included), against
+                 * 2.5x faster on JDK 25. With AVX2 (no scatter, see {@link #SCATTER}) they are fast on JDK 17 too:
+                 * F(4,5) 0.42x and space-to-depth F(6,3) 0.69x im2col's time on NIN's conv2 and conv1
+                 * (WinogradBench). Versions between 17 and 25 were not measured and are treated like 17.
+                 */
+                private static final boolean LARGE_TILES_FAST = Runtime.version().feature() >= 25 || !SCATTER;
+
                 @Override
                 public int lanes() {
                     return LANES;
                 }
 
-                /** A 16-lane gather or scatter: ~10 ns on JDK 25, ~25 ns on JDK 17 (measured). */
+                /**
+                 * One vector gather or scatter: ~10 ns where the 8 x 8 tiles are fast, ~25 ns on JDK 17 with AVX-512
+                 * (measured with 16 lanes; with AVX2's 8 lanes 10 ns fits the measured layer times too).
+                 */
                 @Override
                 public double vectorMoveNanos() {
                     return LARGE_TILES_FAST ? 10 : 25;
