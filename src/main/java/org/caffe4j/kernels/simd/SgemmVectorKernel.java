@@ -33,6 +33,12 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
      * it is run as two passes of 4 rows over the same B tile (still in L1), which is 1.7-2.2x faster there.
      */
     private static final boolean FOUR_ROW_PASSES = S.vectorBitSize() < 512;
+
+    /**
+     * The layout this instance runs: {@link #FOUR_ROW_PASSES} normally; tests build both, so that the AVX-512 code
+     * is checked against the scalar twin on an AVX2 machine and the other way round (slower, same results).
+     */
+    private final boolean fourRowPasses;
     /**
      * On AVX2, JDK 17's C2 broadcasts each A value through a shuffle (one per cycle) instead of straight from
      * memory, so the half tile (one FMA per broadcast) ran at 27-29 GFLOP/s against 80-85 on JDK 25 and 87 for
@@ -42,6 +48,14 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     private static final VectorMask<Float> ALL_LANES = S.maskAll(true);
     private static final VectorMask<Float> NO_LANES = S.maskAll(false);
     private static final boolean HALF_TILE_PAYS = !FOUR_ROW_PASSES || Runtime.version().feature() >= 25;
+
+    SgemmVectorKernel() {
+        this(FOUR_ROW_PASSES);
+    }
+
+    SgemmVectorKernel(boolean fourRowPasses) {
+        this.fourRowPasses = fourRowPasses;
+    }
 
     @Override
     public int nr() {
@@ -57,7 +71,7 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     @Override
     public void tile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
                      boolean accumulate, float[] bias, int biasOff, boolean relu, float slope) {
-        if (!FOUR_ROW_PASSES) {
+        if (!fourRowPasses) {
             tileEightRows(kc, a, aOff, b, bOff, c, cOff, ldc, accumulate, bias, biasOff, relu, slope);
             return;
         }
@@ -346,7 +360,7 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     @Override
     public void halfTile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
                          boolean accumulate, float[] bias, int biasOff, boolean relu, float slope) {
-        if (!FOUR_ROW_PASSES) {
+        if (!fourRowPasses) {
             halfTileFused(kc, a, aOff, b, bOff, c, cOff, ldc, accumulate, bias, biasOff, relu, slope);
             return;
         }

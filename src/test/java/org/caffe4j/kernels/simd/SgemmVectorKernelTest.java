@@ -1,0 +1,74 @@
+package org.caffe4j.kernels.simd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.caffe4j.kernels.gemm.SgemmMicroKernel;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Both register layouts of the vector micro-kernel — one 8-row pass with the output pass fused (AVX-512) and two
+ * 4-row passes followed by a separate output pass (AVX2) — against the scalar twin, bit for bit, whatever layout
+ * this machine would pick: every combination of accumulate, bias, ReLU and leaky ReLU, full and half tiles, odd K,
+ * a row stride wider than the tile, and negative sums (so ReLU's +0 for negative inputs is checked too).
+ */
+class SgemmVectorKernelTest {
+    private static final int MR = SgemmMicroKernel.MR;
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void bothLayoutsMatchTheScalarTwinBitForBit(boolean fourRowPasses) {
+        SgemmVectorKernel vector = new SgemmVectorKernel(fourRowPasses);
+        SgemmScalarKernel scalar = new SgemmScalarKernel(vector.nr());
+        Random rnd = new Random(fourRowPasses ? 7 : 8);
+        int checked = 0;
+        for (int kc : new int[] {1, 3, 17, 64}) {
+            for (boolean half : new boolean[] {false, true}) {
+                int width = half ? vector.nr() / 2 : vector.nr();
+                int ldc = width + 5;
+                float[] a = random(rnd, 3 + kc * MR);
+                float[] b = random(rnd, 2 + kc * width);
+                float[] bias = random(rnd, 4 + MR);
+                float[] start = random(rnd, 1 + MR * ldc);
+                for (int mode = 0; mode < 16; mode++) {
+                    boolean accumulate = (mode & 1) != 0;
+                    boolean withBias = (mode & 2) != 0;
+                    boolean relu = (mode & 4) != 0;
+                    float slope = (mode & 8) != 0 ? 0.25f : 0f;
+                    float[] cv = start.clone();
+                    float[] cs = start.clone();
+                    if (half) {
+                        vector.halfTile(kc, a, 3, b, 2, cv, 1, ldc, accumulate, withBias ? bias : null, 4, relu, slope);
+                        scalar.halfTile(kc, a, 3, b, 2, cs, 1, ldc, accumulate, withBias ? bias : null, 4, relu, slope);
+                    } else {
+                        vector.tile(kc, a, 3, b, 2, cv, 1, ldc, accumulate, withBias ? bias : null, 4, relu, slope);
+                        scalar.tile(kc, a, 3, b, 2, cs, 1, ldc, accumulate, withBias ? bias : null, 4, relu, slope);
+                    }
+                    String what = "kc=" + kc + " half=" + half + " mode=" + mode;
+                    // Bit patterns, so +0 and -0 differ; the columns past the tile (ldc > width) must stay untouched.
+                    assertArrayEquals(bits(cs), bits(cv), what);
+                    checked++;
+                }
+            }
+        }
+        assertEquals(4 * 2 * 16, checked);
+    }
+
+    private static int[] bits(float[] x) {
+        int[] out = new int[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = Float.floatToRawIntBits(x[i]);
+        }
+        return out;
+    }
+
+    private static float[] random(Random rnd, int size) {
+        float[] x = new float[size];
+        for (int i = 0; i < size; i++) {
+            x[i] = rnd.nextFloat() * 2 - 1;
+        }
+        return x;
+    }
+}
