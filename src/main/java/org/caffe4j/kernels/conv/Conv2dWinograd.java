@@ -304,8 +304,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
             int nr = geo.nr;
             this.firstImage = first / geo.tiles;
             this.images = (first + columns - 1) / geo.tiles - firstImage + 1;
-            int rem = columns % nr;
-            this.lastTileHalf = rem != 0 && rem <= nr / 2 && microKernel.halfTilePays();
+            this.lastTileHalf = microKernel.endsInHalfTile(columns);
             this.colTiles = ceilDiv(columns, nr);
             this.padded = scratch.padded(Math.multiplyExact(images, inC * geo.paddedPlane()));
             this.xiStride = colTiles * inC * nr;

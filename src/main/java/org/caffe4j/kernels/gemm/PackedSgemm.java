@@ -18,7 +18,8 @@ import org.caffe4j.kernels.simd.Simd;
  * its A panels (at most {@link #A_BLOCK_FLOATS}), so both stay in L2. When so few columns remain that they pad
  * better to MR than to tile widths (6x6 maps at batch 1), C is computed transposed instead
  * ({@link #usesFewColumnsPath}), with the same float operations per output. Column remainders use a
- * half-width tile when they fit one and the kernel's half tile pays ({@link SgemmMicroKernel#halfTilePays}); a tile that sticks out past the last row or column is computed into a small
+ * half-width tile when they fit one and the kernel's half tile pays ({@link SgemmMicroKernel#endsInHalfTile});
+ * a tile that sticks out past the last row or column is computed into a small
  * scratch tile and copied back, so it does the same float operations per output as a full tile.
  *
  * <p>Parallelism and determinism. Tasks are (group, block of A panels, block of B tiles) and their count depends
@@ -127,8 +128,7 @@ public final class PackedSgemm {
         if (a.depth() > KC_MAX || a.rows() <= n) {
             return false;
         }
-        int rem = n % nr;
-        int tilePadded = (n / nr) * nr + (rem == 0 ? 0 : halfTiles && rem <= nr / 2 ? nr / 2 : nr);
+        int tilePadded = ceilDiv(n, nr) * nr - (SgemmMicroKernel.endsInHalfTile(n, nr, halfTiles) ? nr / 2 : 0);
         return ceilDiv(n, MR) * MR < tilePadded;
     }
 
@@ -289,8 +289,7 @@ public final class PackedSgemm {
             this.slope = act.negativeSlope();
             this.kernel = kernel;
             this.nr = kernel.nr();
-            int rem = n % nr;
-            this.lastTileHalf = rem != 0 && rem <= nr / 2 && kernel.halfTilePays();
+            this.lastTileHalf = kernel.endsInHalfTile(n);
             this.colTiles = (n + nr - 1) / nr;
             int depth = a.depth();
             this.kSlices = (depth + KC_MAX - 1) / KC_MAX;

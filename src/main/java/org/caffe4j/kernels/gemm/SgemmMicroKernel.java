@@ -36,6 +36,20 @@ public interface SgemmMicroKernel {
         return true;
     }
 
+    /** Whether a row of tiles across {@code columns} columns ends in a half tile, for this kernel. */
+    default boolean endsInHalfTile(int columns) {
+        return endsInHalfTile(columns, nr(), halfTilePays());
+    }
+
+    /**
+     * Whether a row of {@code nr}-wide tiles across {@code columns} columns ends in a half tile: when half tiles pay
+     * and the remainder is at most nr/2 columns; otherwise the last tile is a full one over padded columns.
+     */
+    static boolean endsInHalfTile(int columns, int nr, boolean halfTilesPay) {
+        int rem = columns % nr;
+        return halfTilesPay && rem != 0 && rem <= nr / 2;
+    }
+
     /** Same as {@link #tile} for an MR x nr()/2 tile (the column remainder of a row of tiles). */
     void halfTile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
                   boolean accumulate, float[] bias, int biasOff, boolean relu, float slope);

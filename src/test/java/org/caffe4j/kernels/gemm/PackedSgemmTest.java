@@ -145,6 +145,10 @@ class PackedSgemmTest {
         // 48 in tiles, 40 in panels.
         assertTrue(PackedSgemm.usesFewColumnsPath(w, 36, 16, false));
         assertFalse(PackedSgemm.usesFewColumnsPath(w, 44, 16, false)); // 48 either way
+        assertTrue(SgemmMicroKernel.endsInHalfTile(36, 16, true));    // 4 left: an 8-wide half tile
+        assertFalse(SgemmMicroKernel.endsInHalfTile(36, 16, false));  // ... or a padded full one
+        assertFalse(SgemmMicroKernel.endsInHalfTile(44, 16, true));   // 12 left: more than half
+        assertFalse(SgemmMicroKernel.endsInHalfTile(32, 16, true));   // nothing left
     }
 
     @Test

@@ -3,8 +3,8 @@ package org.caffe4j.kernels.simd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.Random;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
+import org.caffe4j.testing.RandomWeights;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,16 +22,16 @@ class SgemmVectorKernelTest {
     void bothLayoutsMatchTheScalarTwinBitForBit(boolean fourRowPasses) {
         SgemmVectorKernel vector = new SgemmVectorKernel(fourRowPasses);
         SgemmScalarKernel scalar = new SgemmScalarKernel(vector.nr());
-        Random rnd = new Random(fourRowPasses ? 7 : 8);
+        long seed = fourRowPasses ? 7 : 8;
         int checked = 0;
         for (int kc : new int[] {1, 3, 17, 64}) {
             for (boolean half : new boolean[] {false, true}) {
                 int width = half ? vector.nr() / 2 : vector.nr();
                 int ldc = width + 5;
-                float[] a = random(rnd, 3 + kc * MR);
-                float[] b = random(rnd, 2 + kc * width);
-                float[] bias = random(rnd, 4 + MR);
-                float[] start = random(rnd, 1 + MR * ldc);
+                float[] a = RandomWeights.input(seed++, 3 + kc * MR);
+                float[] b = RandomWeights.input(seed++, 2 + kc * width);
+                float[] bias = RandomWeights.input(seed++, 4 + MR);
+                float[] start = RandomWeights.input(seed++, 1 + MR * ldc);
                 for (int mode = 0; mode < 16; mode++) {
                     boolean accumulate = (mode & 1) != 0;
                     boolean withBias = (mode & 2) != 0;
@@ -62,13 +62,5 @@ class SgemmVectorKernelTest {
             out[i] = Float.floatToRawIntBits(x[i]);
         }
         return out;
-    }
-
-    private static float[] random(Random rnd, int size) {
-        float[] x = new float[size];
-        for (int i = 0; i < size; i++) {
-            x[i] = rnd.nextFloat() * 2 - 1;
-        }
-        return x;
     }
 }
