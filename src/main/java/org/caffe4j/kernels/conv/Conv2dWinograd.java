@@ -400,7 +400,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
         /**
          * The half-tile chunk's GEMMs as Mᵀ = Vᵀ U: panels of 8 tiles take the A operand's place and output-channel
          * tiles of the weights ({@link PackedWeights#channelTiles}) the B operand's, so each micro-kernel step does
-         * full-width FMAs. Every M value is still acc = 0, fma over input channels ascending, + 0, so it equals the
+         * full-width FMAs. Every M value is still acc = 0, fma over input channels ascending (the bare sums), so it equals the
          * normal path's bit for bit; the output transform then runs with output channels as its lanes.
          */
         private void multiplyTransposed(int t0, int count) {
@@ -428,8 +428,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
                     int uOff = (xi * uc.tilesPerGroup() + t) * inC * nr;
                     for (int p = 0; p < panels; p++) {
                         // Row r of this micro-tile is tile column p*MR + r; its xi values sit nr floats apart.
-                        microKernel.tile(inC, transformed, panelBase + (xi * panels + p) * inC * MR, uc.data(), uOff,
-                                tile, (p * MR * xis + xi) * nr, xis * nr, false, null, 0, false, 0f);
+                        microKernel.sums(inC, transformed, panelBase + (xi * panels + p) * inC * MR, uc.data(), uOff,
+                                tile, (p * MR * xis + xi) * nr, xis * nr);
                     }
                 }
                 for (int j = 0; j < Math.min(columns, nr / 2); j++) {
@@ -531,11 +531,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
                         int vOff = (xi * colTiles + ct) * inC * nr;
                         int mOff = (ct - t0) * mSize + (p - p0) * MR * xis * nr + xi * nr;
                         if (tileWidth(ct) == nr) {
-                            microKernel.tile(inC, u, uOff, transformed, vOff, tile, mOff, xis * nr, false, null, 0,
-                                    false, 0f);
+                            microKernel.sums(inC, u, uOff, transformed, vOff, tile, mOff, xis * nr);
                         } else {
-                            microKernel.halfTile(inC, u, uOff, transformed, vOff, tile, mOff, xis * nr, false, null,
-                                    0, false, 0f);
+                            microKernel.halfSums(inC, u, uOff, transformed, vOff, tile, mOff, xis * nr);
                         }
                     }
                 }

@@ -53,4 +53,19 @@ public interface SgemmMicroKernel {
     /** Same as {@link #tile} for an MR x nr()/2 tile (the column remainder of a row of tiles). */
     void halfTile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
                   boolean accumulate, float[] bias, int biasOff, boolean relu, float slope);
+
+    /**
+     * The bare sums of an MR x nr() tile (acc = 0, fma over k ascending), for products whose consumer adds the
+     * bias itself (Winograd's M before its output transform). Equal bit for bit to {@link #tile} with no bias, no
+     * accumulation and no ReLU: that adds +0, which changes no sum, since a sum started at +0 is never -0 under
+     * round-to-nearest. Kernels whose output pass is a separate sweep over C skip it here.
+     */
+    default void sums(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
+        tile(kc, a, aOff, b, bOff, c, cOff, ldc, false, null, 0, false, 0f);
+    }
+
+    /** {@link #sums} of an MR x nr()/2 tile. */
+    default void halfSums(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
+        halfTile(kc, a, aOff, b, bOff, c, cOff, ldc, false, null, 0, false, 0f);
+    }
 }

@@ -85,6 +85,26 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
         finish(c, cOff, ldc, 2 * LANES, accumulate, bias, biasOff, relu, slope);
     }
 
+    /** On AVX2 the bare sums without {@link #finish}'s sweep over the tile (AVX-512 fuses it at no cost). */
+    @Override
+    public void sums(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
+        if (!fourRowPasses) {
+            tileEightRows(kc, a, aOff, b, bOff, c, cOff, ldc, false, null, 0, false, 0f);
+            return;
+        }
+        sumFourRows(kc, a, aOff, b, bOff, c, cOff, ldc);
+        sumFourRows(kc, a, aOff + 4, b, bOff, c, cOff + 4 * ldc, ldc);
+    }
+
+    @Override
+    public void halfSums(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
+        if (!fourRowPasses) {
+            halfTileFused(kc, a, aOff, b, bOff, c, cOff, ldc, false, null, 0, false, 0f);
+            return;
+        }
+        sumHalf(kc, a, aOff, b, bOff, c, cOff, ldc);
+    }
+
     /** Rows aOff+0..3 of an A panel x 2 vectors: stores the plain sums (AVX2 path of {@link #tile}). */
     private static void sumFourRows(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);

@@ -56,6 +56,58 @@ class SgemmVectorKernelTest {
         assertEquals(4 * 2 * 16, checked);
     }
 
+    /**
+     * The bare sums Winograd uses equal the tile without bias or ReLU bit for bit, also where a sum is exactly zero:
+     * rows of A that are zero or -0, and products that cancel (x - x), so the +0 the tile adds would show if a sum
+     * could ever be -0.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void bareSumsEqualTheTileWithoutBiasBitForBit(boolean fourRowPasses) {
+        SgemmVectorKernel vector = new SgemmVectorKernel(fourRowPasses);
+        SgemmScalarKernel scalar = new SgemmScalarKernel(vector.nr());
+        for (int kc : new int[] {1, 2, 17, 64}) {
+            for (boolean half : new boolean[] {false, true}) {
+                int width = half ? vector.nr() / 2 : vector.nr();
+                int ldc = width + 3;
+                float[] a = RandomWeights.input(kc * 31L + (half ? 1 : 0), kc * MR);
+                float[] b = RandomWeights.input(kc * 37L + (half ? 1 : 0), kc * width);
+                for (int k = 0; k < kc; k++) {
+                    a[k * MR] = 0f;      // row 0: +0 times anything
+                    a[k * MR + 1] = -0f; // row 1: -0 times anything, products of both signs
+                    // row 2: pairs of k cancel (a, -a against the same b)
+                    a[k * MR + 2] = k % 2 == 0 ? 0.5f : -0.5f; // exact products, so each pair sums to exactly 0
+                    if (k % 2 == 1) {
+                        System.arraycopy(b, (k - 1) * width, b, k * width, width);
+                    }
+                }
+                float[] start = RandomWeights.input(kc + 5L, MR * ldc);
+                float[] bare = start.clone();
+                float[] viaTile = start.clone();
+                float[] twin = start.clone();
+                if (half) {
+                    vector.halfSums(kc, a, 0, b, 0, bare, 0, ldc);
+                    vector.halfTile(kc, a, 0, b, 0, viaTile, 0, ldc, false, null, 0, false, 0f);
+                    scalar.halfSums(kc, a, 0, b, 0, twin, 0, ldc);
+                } else {
+                    vector.sums(kc, a, 0, b, 0, bare, 0, ldc);
+                    vector.tile(kc, a, 0, b, 0, viaTile, 0, ldc, false, null, 0, false, 0f);
+                    scalar.sums(kc, a, 0, b, 0, twin, 0, ldc);
+                }
+                String what = "kc=" + kc + " half=" + half;
+                assertArrayEquals(bits(viaTile), bits(bare), what);
+                assertArrayEquals(bits(twin), bits(bare), what);
+                for (int j = 0; j < width; j++) {
+                    assertEquals(0, Float.floatToRawIntBits(bare[j]), "row 0 sums to +0: " + what);
+                    assertEquals(0, Float.floatToRawIntBits(bare[ldc + j]), "row 1 sums to +0: " + what);
+                    if (kc % 2 == 0) {
+                        assertEquals(0, Float.floatToRawIntBits(bare[2 * ldc + j]), "row 2 cancels to +0: " + what);
+                    }
+                }
+            }
+        }
+    }
+
     private static int[] bits(float[] x) {
         int[] out = new int[x.length];
         for (int i = 0; i < x.length; i++) {
