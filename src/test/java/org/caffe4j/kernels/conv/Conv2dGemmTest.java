@@ -2,6 +2,7 @@ package org.caffe4j.kernels.conv;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import java.util.stream.Stream;
@@ -149,6 +150,39 @@ class Conv2dGemmTest {
         float[] together = new float[batch * s.outSize()];
         kernel.forward(s, batch, in, 0, together, 0, POOL);
         Tolerance.EXACT.assertClose("12 images", oneByOne, together);
+    }
+
+    /**
+     * A pointwise batch whose input exceeds {@link Conv2dPointwiseGemm#STREAMED_INPUT_FLOATS} takes the path that
+     * reads each image through before its GEMM: same bits as single images, at offsets, on two threads, and
+     * arrays too short for the batch are refused.
+     */
+    @Test
+    void largePointwiseBatchStreamsEachImageWithTheSameResult() {
+        ConvShape s = new ConvShape(8, 300, 300, 8, 1, 1, 1, 1, 0, 0, 1, 1, 1);
+        int batch = 3;
+        assertTrue((long) batch * s.inSize() > Conv2dPointwiseGemm.STREAMED_INPUT_FLOATS, "the test must take that path");
+        Random rnd = new Random(17);
+        float[] in = random(rnd, GUARD + batch * s.inSize());
+        float[] w = random(rnd, s.weightSize());
+        float[] bias = random(rnd, s.outC());
+        Conv2dKernel kernel = new Conv2dPointwiseGemm(w, bias, s.outC(), s.inCPerGroup(), 1, Activation.RELU);
+        float[] oneByOne = new float[GUARD + batch * s.outSize()];
+        for (int i = 0; i < batch; i++) {
+            kernel.forward(s, in, GUARD + i * s.inSize(), oneByOne, GUARD + i * s.outSize(), Parallel.SERIAL);
+        }
+        float[] together = new float[GUARD + batch * s.outSize()];
+        kernel.forward(s, batch, in, GUARD, together, GUARD, POOL);
+        Tolerance.EXACT.assertClose("streamed batch of 3", oneByOne, together);
+        float[] expected = new float[s.outSize()];
+        Conv2dReference.forward(s, in, GUARD + 2 * s.inSize(), w, bias, expected, 0);
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = Activation.RELU.apply(expected[i]);
+        }
+        Tolerance.APPROX.assertClose("streamed batch image 2", expected, 0, together, GUARD + 2 * s.outSize(),
+                s.outSize());
+        assertThrows(IllegalArgumentException.class, () -> kernel.forward(s, batch, in, GUARD + 1, together, GUARD,
+                POOL));
     }
 
     @Test
