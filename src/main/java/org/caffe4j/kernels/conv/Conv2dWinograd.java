@@ -3,7 +3,6 @@ package org.caffe4j.kernels.conv;
 import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.gemm.PackedWeights;
-import org.caffe4j.kernels.gemm.Prefetch;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 import org.caffe4j.kernels.simd.Simd;
 
@@ -37,6 +36,14 @@ public final class Conv2dWinograd implements Conv2dKernel {
     static final int TARGET_TASKS = 8;
 
     private static final int MR = SgemmMicroKernel.MR;
+    /**
+     * In the transposed path a last panel with at most this many valid rows runs row by row
+     * ({@link SgemmMicroKernel#rowSums}, about 0.44 of a full tile's speed on AVX2), and a chunk of one full tile
+     * goes transposed when its columns leave such a panel: 9 or 10 tile columns (6x6 maps at batch 1 with F(2,3))
+     * then cost one panel and a row or two instead of a 16-wide tile (conv4-1024: 0.82–0.84 of the time); with 3
+     * rows (11 columns) the rows cost more than the tile saved (1.15–1.24).
+     */
+    static final int ROW_SUMS_MAX = 2;
     private static final ThreadLocal<float[]> WORK = ThreadLocal.withInitial(() -> new float[0]);
 
     private final WinogradMatrices transform;
@@ -284,9 +291,10 @@ public final class Conv2dWinograd implements Conv2dKernel {
         final boolean[] complete;
         final int xiStride;
         /**
-         * Whether the chunk is at most half a tile of columns (small maps, batch 1): its GEMMs then run transposed,
-         * with output channels across the vector lanes ({@link #multiplyTransposed}), since a half tile leaves the
-         * micro-kernel bound by its broadcasts at about half speed.
+         * Whether the chunk's GEMMs run transposed, with output channels across the vector lanes
+         * ({@link #multiplyTransposed}): one tile of columns or less (small maps, batch 1) that is a half tile (a
+         * half tile leaves the micro-kernel bound by its broadcasts on AVX-512) or leaves a last panel of at most
+         * {@link #ROW_SUMS_MAX} rows.
          */
         final boolean transposed;
         /** Where the transposed path's tile panels start in {@link #transformed}. */
@@ -309,7 +317,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
             this.padded = scratch.padded(Math.multiplyExact(images, inC * geo.paddedPlane()));
             this.xiStride = colTiles * inC * nr;
             int xis = transform.alpha() * transform.alpha();
-            this.transposed = colTiles == 1 && lastTileHalf && outC >= nr;
+            this.transposed = colTiles == 1 && outC >= nr
+                    && (lastTileHalf || (columns % MR > 0 && columns % MR <= ROW_SUMS_MAX));
             this.panelBase = xis * xiStride;
             this.transformed = scratch.transformed(Math.multiplyExact(xis, xiStride + (transposed ? inC * nr : 0)));
             int slots = colTiles * nr;
@@ -352,7 +361,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
                     channelsPerBlock));
             if (transposed) {
                 int ocTiles = ceilDiv(outC, nr());
-                int perTask = ceilDiv(ocTiles, Math.min(ocTiles, 2 * TARGET_TASKS));
+                // Row sums take four channel tiles at a time, where that still leaves TARGET_TASKS tasks.
+                int perTask = Math.max(ceilDiv(ocTiles, Math.min(ocTiles, 2 * TARGET_TASKS)),
+                        Math.min(4, ocTiles / TARGET_TASKS));
                 par.forEach(ceilDiv(ocTiles, perTask), task -> multiplyTransposed(task * perTask, perTask));
                 return;
             }
@@ -379,14 +390,15 @@ public final class Conv2dWinograd implements Conv2dKernel {
                 transformInput(ct, c0, c1);
             }
             if (transposed) {
-                // The half tile's 16 columns as two panels of 8, the layout the micro-kernel's A operand has.
+                // The tile's columns as panels of MR, the layout the micro-kernel's A operand has.
                 int xis = transform.alpha() * transform.alpha();
-                int half = nr() / 2;
+                int width = tileWidth(0);
+                int panels = width / MR;
                 for (int xi = 0; xi < xis; xi++) {
                     for (int c = c0; c < c1; c++) {
-                        for (int p = 0; p < half / MR; p++) {
-                            System.arraycopy(transformed, xi * xiStride + c * half + p * MR, transformed,
-                                    panelBase + ((xi * (half / MR) + p) * inC + c) * MR, MR);
+                        for (int p = 0; p < panels; p++) {
+                            System.arraycopy(transformed, xi * xiStride + c * width + p * MR, transformed,
+                                    panelBase + ((xi * panels + p) * inC + c) * MR, MR);
                         }
                     }
                 }
@@ -398,19 +410,27 @@ public final class Conv2dWinograd implements Conv2dKernel {
         }
 
         /**
-         * The half-tile chunk's GEMMs as Mᵀ = Vᵀ U: panels of 8 tiles take the A operand's place and output-channel
+         * The chunk's GEMMs as Mᵀ = Vᵀ U: panels of MR tile columns take the A operand's place and output-channel
          * tiles of the weights ({@link PackedWeights#channelTiles}) the B operand's, so each micro-kernel step does
-         * full-width FMAs. Every M value is still acc = 0, fma over input channels ascending (the bare sums), so it equals the
-         * normal path's bit for bit; the output transform then runs with output channels as its lanes.
+         * full-width FMAs. A last panel of at most {@link #ROW_SUMS_MAX} valid rows (the ninth tile of a 6x6 map's
+         * nine) is done row by row, against all of the task's channel tiles at once ({@link SgemmMicroKernel#rowSums}),
+         * instead of as a mostly padded tile. Every M value is still acc = 0, fma over input channels ascending (the
+         * bare sums), so it equals the normal path's bit for bit; the output transform then runs with output
+         * channels as its lanes. The weights are read straight from memory: prefetching each channel tile's weights
+         * ahead of its GEMMs (Prefetch.touch) made this path 10–20% slower on AVX2.
          */
         private void multiplyTransposed(int t0, int count) {
             int nr = nr();
             int m = geo.m;
             int lanes = tileKernel.lanes();
             int xis = transform.alpha() * transform.alpha();
-            int panels = (nr / 2) / MR;
+            int panels = tileWidth(0) / MR;
+            int t1 = Math.min(ceilDiv(outC, nr), t0 + count);
             PackedWeights.ChannelTiles uc = weights.channelTiles(nr);
-            float[] tile = work(panels * MR * xis * nr);
+            int uTile = inC * nr;
+            // M of one channel tile: tile column j, xi, nr output channels at (j*xis + xi)*nr.
+            int mTile = panels * MR * xis * nr;
+            float[] tile = work((t1 - t0) * mTile);
             float[] y = new float[m * m * lanes];
             float[] tmp = new float[tileKernel.scratchFloats(transform)];
             ConvShape s = geo.shape;
@@ -420,25 +440,33 @@ public final class Conv2dWinograd implements Conv2dKernel {
                 channelBase[l] = l * outPlane;
             }
             int full = m * 16 + m;
-            for (int t = t0; t < Math.min(ceilDiv(outC, nr), t0 + count); t++) {
-                for (int xi = 0; xi < xis; xi++) {
-                    Prefetch.touch(uc.data(), (xi * uc.tilesPerGroup() + t) * inC * nr, inC * nr);
-                }
-                for (int xi = 0; xi < xis; xi++) {
-                    int uOff = (xi * uc.tilesPerGroup() + t) * inC * nr;
-                    for (int p = 0; p < panels; p++) {
-                        // Row r of this micro-tile is tile column p*MR + r; its xi values sit nr floats apart.
-                        microKernel.sums(inC, transformed, panelBase + (xi * panels + p) * inC * MR, uc.data(), uOff,
-                                tile, (p * MR * xis + xi) * nr, xis * nr);
+            for (int xi = 0; xi < xis; xi++) {
+                int uOff = (xi * uc.tilesPerGroup() + t0) * uTile;
+                for (int p = 0; p < panels; p++) {
+                    int rows = Math.min(MR, columns - p * MR);
+                    int aOff = panelBase + (xi * panels + p) * inC * MR;
+                    if (rows > ROW_SUMS_MAX) {
+                        for (int t = t0; t < t1; t++) {
+                            // Row r of this micro-tile is tile column p*MR + r; its xi values sit nr floats apart.
+                            microKernel.sums(inC, transformed, aOff, uc.data(), uOff + (t - t0) * uTile, tile,
+                                    (t - t0) * mTile + (p * MR * xis + xi) * nr, xis * nr);
+                        }
+                    } else {
+                        for (int r = 0; r < rows; r++) {
+                            microKernel.rowSums(inC, transformed, aOff + r, uc.data(), uOff, uTile, t1 - t0, tile,
+                                    ((p * MR + r) * xis + xi) * nr, mTile);
+                        }
                     }
                 }
-                for (int j = 0; j < Math.min(columns, nr / 2); j++) {
+            }
+            for (int t = t0; t < t1; t++) {
+                for (int j = 0; j < columns; j++) {
                     for (int g = 0; g < nr / lanes; g++) {
                         int oc0 = t * nr + g * lanes;
                         if (oc0 >= outC) {
                             break;
                         }
-                        tileKernel.output(transform, tile, j * xis * nr + g * lanes, nr, y, tmp);
+                        tileKernel.output(transform, tile, (t - t0) * mTile + j * xis * nr + g * lanes, nr, y, tmp);
                         int v = valid[j];
                         if (v == full && oc0 + lanes <= outC) {
                             tileKernel.store(transform, y, bias, oc0, 1, activation, out,

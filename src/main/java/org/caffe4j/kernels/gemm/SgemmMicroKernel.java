@@ -68,4 +68,25 @@ public interface SgemmMicroKernel {
     default void halfSums(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
         halfTile(kc, a, aOff, b, bOff, c, cOff, ldc, false, null, 0, false, 0f);
     }
+
+    /**
+     * The bare sums of one row of an A panel ({@code a[aOff + k*MR]}) against {@code tiles} B tiles of nr() columns
+     * (tile t at {@code b[bOff + t*bTileStride + k*nr()]}), into {@code c[cOff + t*cTileStride + j]}: acc = 0, fma
+     * over k ascending — per output the float operations of {@link #sums}, so a panel may be split into rows
+     * without changing a bit. For panels with few valid rows (a transposed product over a handful of columns),
+     * where a full MR-row tile would mostly multiply padding.
+     */
+    default void rowSums(int kc, float[] a, int aOff, float[] b, int bOff, int bTileStride, int tiles, float[] c,
+                         int cOff, int cTileStride) {
+        int width = nr();
+        for (int t = 0; t < tiles; t++) {
+            for (int j = 0; j < width; j++) {
+                float acc = 0f;
+                for (int k = 0, ak = aOff, bk = bOff + t * bTileStride + j; k < kc; k++, ak += MR, bk += width) {
+                    acc = Math.fma(a[ak], b[bk], acc);
+                }
+                c[cOff + t * cTileStride + j] = acc;
+            }
+        }
+    }
 }

