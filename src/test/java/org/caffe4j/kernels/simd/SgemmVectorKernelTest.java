@@ -6,21 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 import org.caffe4j.testing.RandomWeights;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Both register layouts of the vector micro-kernel — one 8-row pass with the output pass fused (AVX-512) and two
- * 4-row passes followed by a separate output pass (AVX2) — against the scalar twin, bit for bit, whatever layout
- * this machine would pick: every combination of accumulate, bias, ReLU and leaky ReLU, full and half tiles, odd K,
+ * Every register layout of the vector micro-kernel — one 8-row pass with the output pass fused (AVX-512), two
+ * 4-row passes followed by a separate output pass (AVX2, JDK 17) or with it fused (AVX2, JDK 25) — against the
+ * scalar twin, bit for bit, whatever layout this machine and JVM would pick: every combination of accumulate, bias, ReLU and leaky ReLU, full and half tiles, odd K,
  * a row stride wider than the tile, and negative sums (so ReLU's +0 for negative inputs is checked too).
  */
 class SgemmVectorKernelTest {
     private static final int MR = SgemmMicroKernel.MR;
 
     @ParameterizedTest
-    @ValueSource(booleans = {true, false})
-    void bothLayoutsMatchTheScalarTwinBitForBit(boolean fourRowPasses) {
-        SgemmVectorKernel vector = new SgemmVectorKernel(fourRowPasses);
+    @CsvSource({"false, false", "true, false", "true, true"})
+    void everyLayoutMatchesTheScalarTwinBitForBit(boolean fourRowPasses, boolean fusedFourRows) {
+        SgemmVectorKernel vector = new SgemmVectorKernel(fourRowPasses, fusedFourRows);
         SgemmScalarKernel scalar = new SgemmScalarKernel(vector.nr());
         long seed = fourRowPasses ? 7 : 8;
         int checked = 0;
