@@ -52,15 +52,12 @@ public final class Conv2dPointwiseGemm extends GemmConvolution {
             throw new IllegalArgumentException("not a 1x1 stride-1 unpadded convolution: " + shape);
         }
         int pixels = shape.outH() * shape.outW();
-        if (batch <= 1 || pixels <= BATCH_TOGETHER_MAX_PIXELS || (long) batch * shape.inSize() <= STREAMED_INPUT_FLOATS) {
+        int size = shape.inSize();
+        if (batch <= 1 || pixels <= BATCH_TOGETHER_MAX_PIXELS || (long) batch * size <= STREAMED_INPUT_FLOATS) {
             super.forward(shape, batch, in, inOff, out, outOff, par);
             return;
         }
-        int size = shape.inSize();
-        if (inOff < 0 || outOff < 0 || inOff + (long) batch * size > in.length
-                || outOff + (long) batch * shape.outSize() > out.length) {
-            throw new IllegalArgumentException("arrays too short for " + batch + " images of " + shape);
-        }
+        checkBatch(shape, batch, in, inOff, out, outOff);
         int parts = par.threads();
         for (int i = 0; i < batch; i++) {
             int from = inOff + i * size;

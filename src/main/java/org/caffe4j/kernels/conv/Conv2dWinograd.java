@@ -40,7 +40,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
      * In the transposed path a last panel with at most this many valid rows runs row by row
      * ({@link SgemmMicroKernel#rowSums}, about 0.44 of a full tile's speed on AVX2), and a chunk of one full tile
      * goes transposed when its columns leave such a panel: 9 or 10 tile columns (6x6 maps at batch 1 with F(2,3))
-     * then cost one panel and a row or two instead of a 16-wide tile (conv4-1024: 0.82–0.84 of the time); with 3
+     * then cost one panel and a row or two instead of a 16-wide tile (conv4-1024: 0.82–0.86 of the time); with 3
      * rows (11 columns) the rows cost more than the tile saved (1.15–1.24).
      */
     static final int ROW_SUMS_MAX = 2;
@@ -443,6 +443,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
             for (int xi = 0; xi < xis; xi++) {
                 int uOff = (xi * uc.tilesPerGroup() + t0) * uTile;
                 for (int p = 0; p < panels; p++) {
+                    // Valid rows of this panel; none for a panel past the last column (a chunk of at most 8
+                    // columns in a full-width tile, when half tiles are off), which the row loop then skips.
                     int rows = Math.min(MR, columns - p * MR);
                     int aOff = panelBase + (xi * panels + p) * inC * MR;
                     if (rows > ROW_SUMS_MAX) {
