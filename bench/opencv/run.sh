@@ -2,6 +2,8 @@
 # Compares caffe4j with OpenCV 4.10's Caffe runtime on NIN ImageNet (the original V1 train_val plus the test
 # caffemodel built from the 22 real weight blobs), alternating runs in one JVM.
 #   bench/opencv/run.sh [--batch N] [--threads T] [--rounds R] [--iterations K] [--warmup-seconds S] [--jdk JAVA_HOME]
+# BENCH_JAVA_OPTS adds JVM options to the comparison's JVM (e.g. -XX:+UseTransparentHugePages); they apply to both
+# runtimes' Java side, and OpenCV's native allocations are unaffected.
 # Needs Maven Central (OpenCV's natives come as a jar). Writes nothing outside target/ folders.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -33,7 +35,7 @@ rm -rf "$work/deploy-b$batch"
   --batch "$batch" --out "$work/deploy-b$batch" >/dev/null
 (cd "$here" && mvn -q -B -ntp package)
 cp="$here/target/classes:$(cat "$here/target/classes.txt" 2>/dev/null || cat "$here/target/classpath.txt")"
-opts=(--add-modules=jdk.incubator.vector -Xmx6g)
+opts=(--add-modules=jdk.incubator.vector -Xmx6g ${BENCH_JAVA_OPTS:-})
 ver="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
 [ "${ver%%.*}" -ge 23 ] && opts+=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
 "$jdk/bin/java" "${opts[@]}" -cp "$cp" org.caffe4j.bench.OpenCvComparison \

@@ -49,6 +49,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
     private final WinogradMatrices transform;
     private final PackedWeights weights;
     private final float[] bias;
+    /** The bias with a value for every lane past the last channel too ({@link WinogradTransformKernel#storeValid}). */
+    private final float[] laneBias;
     private final Activation activation;
     private final int outC;
     private final int inC;
@@ -91,6 +93,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
         }
         this.weights = PackedWeights.pack(u, 0, xis, outC, inC, null);
         this.bias = bias;
+        this.laneBias = bias == null ? null : java.util.Arrays.copyOf(bias, outC + 16);
         this.activation = activation;
         this.outC = outC;
         this.inC = inC;
@@ -436,6 +439,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
             ConvShape s = geo.shape;
             int outPlane = s.outH() * s.outW();
             int[] channelBase = new int[lanes];
+            int[] laneValid = new int[lanes];
             for (int l = 0; l < lanes; l++) {
                 channelBase[l] = l * outPlane;
             }
@@ -475,10 +479,11 @@ public final class Conv2dWinograd implements Conv2dKernel {
                                     outOff + outputBase[j] + oc0 * outPlane, s.outW(), channelBase, 0);
                             continue;
                         }
-                        for (int l = 0; l < lanes && oc0 + l < outC; l++) {
-                            storePartial(y, l, v, bias == null ? 0f : bias[oc0 + l],
-                                    outOff + outputBase[j] + (oc0 + l) * outPlane);
+                        for (int l = 0; l < lanes; l++) {
+                            laneValid[l] = oc0 + l < outC ? v : 0;
                         }
+                        tileKernel.storeValid(transform, y, laneBias, oc0, 1, activation, out,
+                                outOff + outputBase[j] + oc0 * outPlane, s.outW(), channelBase, 0, laneValid, 0);
                     }
                 }
             }
@@ -500,22 +505,6 @@ public final class Conv2dWinograd implements Conv2dKernel {
 
         private int tileWidth(int ct) {
             return ct == colTiles - 1 && lastTileHalf ? geo.nr / 2 : geo.nr;
-        }
-
-        /**
-         * The valid part of lane l's output tile ({@code valid} = rows * 16 + columns, 0 for none) from
-         * {@link WinogradTransformKernel#output}'s y, with the float operations of
-         * {@link WinogradTransformKernel#store}: for tiles cut by the map's edge and lanes past the last channel.
-         */
-        private void storePartial(float[] y, int l, int valid, float bias, int at) {
-            int m = geo.m;
-            int lanes = tileKernel.lanes();
-            int outW = geo.shape.outW();
-            for (int i = 0; i < valid >> 4; i++) {
-                for (int j = 0; j < (valid & 15); j++) {
-                    out[at + i * outW + j] = activation.apply(y[(i * m + j) * lanes + l] + bias);
-                }
-            }
         }
 
         /** V_xi of column tile ct, channels [c0, c1). */
@@ -574,7 +563,6 @@ public final class Conv2dWinograd implements Conv2dKernel {
                 int rowEnd = Math.min(outC, p1 * MR);
                 for (int row = p0 * MR; row < rowEnd; row++) {
                     int local = row - p0 * MR;
-                    float b = bias == null ? 0f : bias[row];
                     for (int g = 0; g < width / lanes; g++) {
                         int j0 = ct * nr + g * lanes;
                         tileKernel.output(transform, tile, mBase + local * xis * nr + g * lanes, nr, y, tmp);
@@ -583,9 +571,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
                                     outW, outputBase, j0);
                             continue;
                         }
-                        for (int l = 0; l < lanes; l++) {
-                            storePartial(y, l, valid[j0 + l], b, outOff + outputBase[j0 + l] + row * outPlane);
-                        }
+                        tileKernel.storeValid(transform, y, bias, row, 0, activation, out, outOff + row * outPlane,
+                                outW, outputBase, j0, valid, j0);
                     }
                 }
             }

@@ -97,4 +97,21 @@ public final class WinogradScalarTransforms implements WinogradTransformKernel {
             }
         }
     }
+
+    @Override
+    public void storeValid(WinogradMatrices w, float[] y, float[] bias, int biasOff, int biasStride, Activation act,
+                           float[] out, int outOff, int rowStride, int[] laneBase, int laneBaseOff, int[] valid,
+                           int validOff) {
+        int m = w.m();
+        for (int l = 0; l < lanes; l++) {
+            int v = valid[validOff + l];
+            int at = outOff + laneBase[laneBaseOff + l];
+            float b = bias == null ? 0f : bias[biasOff + l * biasStride];
+            for (int i = 0; i < v >> 4; i++) {
+                for (int j = 0; j < (v & 15); j++) {
+                    out[at + i * rowStride + j] = act.apply(y[(i * m + j) * lanes + l] + b);
+                }
+            }
+        }
+    }
 }

@@ -56,4 +56,13 @@ public interface WinogradTransformKernel {
      */
     void store(WinogradMatrices w, float[] y, float[] bias, int biasOff, int biasStride, Activation act, float[] out,
                int outOff, int rowStride, int[] laneBase, int laneBaseOff);
+
+    /**
+     * As {@link #store}, for tiles cut by the map's edge and lanes past the last channel: lane l writes only the
+     * first {@code valid[validOff + l] >> 4} rows and {@code valid[validOff + l] & 15} columns of its tile (0: none),
+     * with the same float operations per value as {@link #store}. When {@code bias} is not null it must hold a value
+     * for every lane, valid or not. May overwrite {@code y}.
+     */
+    void storeValid(WinogradMatrices w, float[] y, float[] bias, int biasOff, int biasStride, Activation act,
+                    float[] out, int outOff, int rowStride, int[] laneBase, int laneBaseOff, int[] valid, int validOff);
 }
