@@ -68,25 +68,14 @@ final class WinogradVectorTransforms implements WinogradTransformKernel {
     public void store(WinogradMatrices w, float[] y, float[] bias, int biasOff, int biasStride, Activation act,
                       float[] out, int outOff, int rowStride, int[] laneBase, int laneBaseOff) {
         int m = w.m();
-        boolean relu = act.relu();
-        float slope = act.negativeSlope();
-        FloatVector b = bias == null ? FloatVector.zero(S)
-                : biasStride == 0 ? FloatVector.broadcast(S, bias[biasOff])
-                : FloatVector.fromArray(S, bias, biasOff);
+        activate(m, y, bias, biasOff, biasStride, act);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < m; j++) {
-                FloatVector v = FloatVector.fromArray(S, y, (i * m + j) * LANES).add(b);
-                if (relu && slope == 0f) {
-                    v = v.max(0f);
-                } else if (relu) {
-                    v = v.blend(v.mul(slope), v.compare(VectorOperators.LE, 0f));
-                }
+                int at = (i * m + j) * LANES;
+                int to = outOff + i * rowStride + j;
                 if (SCATTER) {
-                    v.intoArray(out, outOff + i * rowStride + j, laneBase, laneBaseOff);
+                    FloatVector.fromArray(S, y, at).intoArray(out, to, laneBase, laneBaseOff);
                 } else {
-                    int at = (i * m + j) * LANES;
-                    v.intoArray(y, at);
-                    int to = outOff + i * rowStride + j;
                     for (int l = 0; l < LANES; l++) {
                         out[to + laneBase[laneBaseOff + l]] = y[at + l];
                     }
@@ -95,16 +84,29 @@ final class WinogradVectorTransforms implements WinogradTransformKernel {
         }
     }
 
-    /**
-     * Bias and activation for all lanes as vectors, then only the valid part of each lane's tile is
-     * copied out: the same float operations per value as {@link #store} (Math.max semantics, -0 and NaN
-     * included), at a fraction of a scalar pass's cost.
-     */
     @Override
     public void storeValid(WinogradMatrices w, float[] y, float[] bias, int biasOff, int biasStride, Activation act,
                            float[] out, int outOff, int rowStride, int[] laneBase, int laneBaseOff, int[] valid,
                            int validOff) {
         int m = w.m();
+        activate(m, y, bias, biasOff, biasStride, act);
+        for (int l = 0; l < LANES; l++) {
+            int v = valid[validOff + l];
+            int to = outOff + laneBase[laneBaseOff + l];
+            for (int i = 0; i < v >> 4; i++) {
+                for (int j = 0; j < (v & 15); j++) {
+                    out[to + i * rowStride + j] = y[(i * m + j) * LANES + l];
+                }
+            }
+        }
+    }
+
+    /**
+     * y = act(y + bias) in place for all m x m positions of all lanes, as vectors (Math.max semantics, so -0
+     * and NaN come out as the scalar twin's); both stores then only move values. Takes and returns no
+     * vector, so that JDK 17 does not box one at the call.
+     */
+    private static void activate(int m, float[] y, float[] bias, int biasOff, int biasStride, Activation act) {
         boolean relu = act.relu();
         float slope = act.negativeSlope();
         FloatVector b = bias == null ? FloatVector.zero(S)
@@ -118,15 +120,6 @@ final class WinogradVectorTransforms implements WinogradTransformKernel {
                 v = v.blend(v.mul(slope), v.compare(VectorOperators.LE, 0f));
             }
             v.intoArray(y, at);
-        }
-        for (int l = 0; l < LANES; l++) {
-            int v = valid[validOff + l];
-            int to = outOff + laneBase[laneBaseOff + l];
-            for (int i = 0; i < v >> 4; i++) {
-                for (int j = 0; j < (v & 15); j++) {
-                    out[to + i * rowStride + j] = y[(i * m + j) * LANES + l];
-                }
-            }
         }
     }
 
