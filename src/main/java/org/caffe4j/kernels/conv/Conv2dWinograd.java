@@ -93,7 +93,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
         }
         this.weights = PackedWeights.pack(u, 0, xis, outC, inC, null);
         this.bias = bias;
-        this.laneBias = bias == null ? null : java.util.Arrays.copyOf(bias, outC + 16);
+        this.laneBias = bias == null ? null : java.util.Arrays.copyOf(bias, outC + tileKernel.lanes());
         this.activation = activation;
         this.outC = outC;
         this.inC = inC;
