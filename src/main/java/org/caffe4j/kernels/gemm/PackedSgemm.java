@@ -365,7 +365,10 @@ public final class PackedSgemm {
                 float[] bp = buf;
                 int bBase = 0;
                 if (sharedB == null) {
-                    for (int t = t0; t < t1; t++) {
+                    // Whole tiles together; only the last tile of the row can be narrower or stick out.
+                    int whole = t1 - t0 - (t1 == colTiles && (lastTileHalf || n % nr != 0) ? 1 : 0);
+                    b.packTiles(g, k0, kcur, t0 * nr, whole, nr, buf, 0);
+                    for (int t = t0 + whole; t < t1; t++) {
                         int j0 = t * nr;
                         b.pack(g, k0, kcur, j0, Math.min(tileWidth(t), n - j0), tileWidth(t), buf,
                                 (t - t0) * nr * kcur);

@@ -11,4 +11,15 @@ public interface PanelSource {
      * {@code dst[dstOff + kk*width + jj]}, and zeros to columns {@code valid .. width-1} of each row.
      */
     void pack(int group, int k0, int kc, int j0, int valid, int width, float[] dst, int dstOff);
+
+    /**
+     * Writes {@code tiles} whole tiles of {@code width} columns from column {@code j0} on, tile t as {@link #pack}
+     * with all {@code width} columns valid at {@code dst[dstOff + t*kc*width]}. Sources whose rows are runs in memory
+     * override it to read each row once across all the tiles.
+     */
+    default void packTiles(int group, int k0, int kc, int j0, int tiles, int width, float[] dst, int dstOff) {
+        for (int t = 0; t < tiles; t++) {
+            pack(group, k0, kc, j0 + t * width, width, width, dst, dstOff + t * kc * width);
+        }
+    }
 }

@@ -174,6 +174,39 @@ class PackedSgemmTest {
     }
 
     @Test
+    void rowMajorPackTilesEqualsTileByTilePacking() {
+        // Two groups, rows 37 floats apart (not a multiple of the tile width), a source offset, and a slice of K
+        // that starts past row 0: every packed value must come from the same place as in PanelSource.pack.
+        Random rnd = new Random(13);
+        int rows = 11;
+        int rowStride = 37;
+        int groupStride = rows * rowStride + 5;
+        float[] data = new float[3 + 2 * groupStride];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = rnd.nextFloat() - 0.5f;
+        }
+        RowMajorPanels source = new RowMajorPanels(data, 3, rowStride, groupStride);
+        PanelSource tileByTile = source::pack;
+        int width = 8;
+        int tiles = 4;
+        int k0 = 2;
+        int kc = 7;
+        for (int group = 0; group < 2; group++) {
+            for (int j0 : new int[] {0, 1, 5}) {
+                float[] expected = new float[tiles * kc * width + 2];
+                float[] actual = new float[expected.length];
+                java.util.Arrays.fill(expected, 42f);
+                java.util.Arrays.fill(actual, 42f);
+                tileByTile.packTiles(group, k0, kc, j0, tiles, width, expected, 1);
+                source.packTiles(group, k0, kc, j0, tiles, width, actual, 1);
+                assertArrayEquals(expected, actual, "group " + group + ", j0 " + j0);
+                assertEquals(data[3 + group * groupStride + (k0 + 1) * rowStride + j0 + width + 2],
+                        actual[1 + kc * width + width + 2], "tile 1, row 1, column 2");
+            }
+        }
+    }
+
+    @Test
     void rejectsTooShortOutput() {
         Problem p = new Problem(1, 8, 8, 8, false, 1);
         assertThrows(IllegalArgumentException.class, () -> PackedSgemm.multiply(p.packed,
