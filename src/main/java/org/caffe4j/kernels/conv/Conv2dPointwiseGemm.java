@@ -3,7 +3,6 @@ package org.caffe4j.kernels.conv;
 import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.gemm.PackedSgemm;
-import org.caffe4j.kernels.gemm.Prefetch;
 import org.caffe4j.kernels.gemm.RowMajorPanels;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 import org.caffe4j.kernels.simd.Simd;
@@ -36,35 +35,6 @@ public final class Conv2dPointwiseGemm extends GemmConvolution {
             throw new IllegalArgumentException("not a 1x1 stride-1 unpadded convolution: " + shape);
         }
         forwardPointwise(this, shape, in, inOff, out, outOff, par);
-    }
-
-    /**
-     * Above this many input floats for the whole batch (8 MB), an image's input has left the caches by the time its
-     * GEMM runs (the previous layer wrote the other images since), and the packing's short row segments would each
-     * wait on memory: the image is first read through once, in parallel, as one sequential stream. NIN at batch 8
-     * (cccp1–cccp4): whole passes 0.978 of the time without it, alternating in one process.
-     */
-    static final long STREAMED_INPUT_FLOATS = 2L << 20;
-
-    @Override
-    public void forward(ConvShape shape, int batch, float[] in, int inOff, float[] out, int outOff, Parallel par) {
-        if (!shape.isPointwise()) {
-            throw new IllegalArgumentException("not a 1x1 stride-1 unpadded convolution: " + shape);
-        }
-        int pixels = shape.outH() * shape.outW();
-        int size = shape.inSize();
-        if (batch <= 1 || pixels <= BATCH_TOGETHER_MAX_PIXELS || (long) batch * size <= STREAMED_INPUT_FLOATS) {
-            super.forward(shape, batch, in, inOff, out, outOff, par);
-            return;
-        }
-        checkBatch(shape, batch, in, inOff, out, outOff);
-        int parts = par.threads();
-        for (int i = 0; i < batch; i++) {
-            int from = inOff + i * size;
-            par.forEach(parts, p -> Prefetch.touch(in, from + (int) ((long) size * p / parts),
-                    (int) ((long) size * (p + 1) / parts - (long) size * p / parts)));
-            forward(shape, in, from, out, outOff + i * shape.outSize(), par);
-        }
     }
 
     static void forwardPointwise(GemmConvolution conv, ConvShape shape, float[] in, int inOff, float[] out,

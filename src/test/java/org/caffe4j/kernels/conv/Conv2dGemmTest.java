@@ -2,7 +2,6 @@ package org.caffe4j.kernels.conv;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import java.util.stream.Stream;
@@ -153,15 +152,13 @@ class Conv2dGemmTest {
     }
 
     /**
-     * A pointwise batch whose input exceeds {@link Conv2dPointwiseGemm#STREAMED_INPUT_FLOATS} takes the path that
-     * reads each image through before its GEMM: same bits as single images, at offsets, on two threads, and
-     * arrays too short for the batch are refused.
+     * A pointwise batch of large maps (run image by image, each GEMM packing whole tiles row by row): same bits as
+     * single images, at offsets, on two threads, and arrays too short for the batch are refused.
      */
     @Test
-    void largePointwiseBatchStreamsEachImageWithTheSameResult() {
+    void largePointwiseBatchGivesTheSameResultAsSingleImages() {
         ConvShape s = new ConvShape(8, 300, 300, 8, 1, 1, 1, 1, 0, 0, 1, 1, 1);
         int batch = 3;
-        assertTrue((long) batch * s.inSize() > Conv2dPointwiseGemm.STREAMED_INPUT_FLOATS, "the test must take that path");
         Random rnd = new Random(17);
         float[] in = random(rnd, GUARD + batch * s.inSize());
         float[] w = random(rnd, s.weightSize());
@@ -173,7 +170,7 @@ class Conv2dGemmTest {
         }
         float[] together = new float[GUARD + batch * s.outSize()];
         kernel.forward(s, batch, in, GUARD, together, GUARD, POOL);
-        Tolerance.EXACT.assertClose("streamed batch of 3", oneByOne, together);
+        Tolerance.EXACT.assertClose("batch of 3", oneByOne, together);
         float[] expected = new float[s.outSize()];
         Conv2dReference.forward(s, in, GUARD + 2 * s.inSize(), w, bias, expected, 0);
         for (int i = 0; i < expected.length; i++) {
