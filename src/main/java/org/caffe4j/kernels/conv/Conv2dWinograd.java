@@ -389,8 +389,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
                     padPlane(image * inC + c);
                 }
             }
+            float[] work = work(tileKernel.scratchFloats(transform));
             for (int ct = 0; ct < colTiles; ct++) {
-                transformInput(ct, c0, c1);
+                transformInput(ct, c0, c1, work);
             }
             if (transposed) {
                 // The tile's columns as panels of MR, the layout the micro-kernel's A operand has.
@@ -508,8 +509,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
         }
 
         /** V_xi of column tile ct, channels [c0, c1). */
-        private void transformInput(int ct, int c0, int c1) {
-            float[] work = work(tileKernel.scratchFloats(transform));
+        private void transformInput(int ct, int c0, int c1, float[] work) {
             int width = tileWidth(ct);
             int lanes = tileKernel.lanes();
             int plane = geo.paddedPlane();
