@@ -69,7 +69,10 @@ abstract class GemmConvolution implements Conv2dKernel {
             Conv2dKernel.super.forward(shape, batch, in, inOff, out, outOff, par);
             return;
         }
-        checkBatch(shape, batch, in, inOff, out, outOff);
+        checkShape(shape, in, inOff, out, outOff);
+        if (inOff + (long) batch * shape.inSize() > in.length || outOff + (long) batch * shape.outSize() > out.length) {
+            throw new IllegalArgumentException("arrays too short for " + batch + " images of " + shape);
+        }
         ConvScratch scratch = ConvScratch.forCurrentThread();
         int perGemm = Math.max(1, BATCH_TOGETHER_MAX_COLUMNS / pixels);
         for (int first = 0; first < batch; first += perGemm) {
@@ -78,14 +81,6 @@ abstract class GemmConvolution implements Conv2dKernel {
             PackedSgemm.multiplyImages(weights, new Conv2dIm2colGemm.Im2colPanels(shape, images, in, from, scratch),
                     images, pixels, out, outOff + first * shape.outSize(), shape.outSize(), activation, par,
                     microKernel);
-        }
-    }
-
-    /** {@link #checkShape} for the first image, and room for {@code batch} images in both arrays. */
-    void checkBatch(ConvShape s, int batch, float[] in, int inOff, float[] out, int outOff) {
-        checkShape(s, in, inOff, out, outOff);
-        if (inOff + (long) batch * s.inSize() > in.length || outOff + (long) batch * s.outSize() > out.length) {
-            throw new IllegalArgumentException("arrays too short for " + batch + " images of " + s);
         }
     }
 
