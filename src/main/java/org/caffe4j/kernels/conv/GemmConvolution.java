@@ -4,6 +4,8 @@ import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.gemm.PackedSgemm;
 import org.caffe4j.kernels.gemm.PackedWeights;
+import org.caffe4j.kernels.gemm.PanelSource;
+import org.caffe4j.kernels.gemm.RowMajorPanels;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 import org.caffe4j.kernels.simd.Simd;
 
@@ -78,9 +80,12 @@ abstract class GemmConvolution implements Conv2dKernel {
         for (int first = 0; first < batch; first += perGemm) {
             int images = Math.min(perGemm, batch - first);
             int from = inOff + first * shape.inSize();
-            PackedSgemm.multiplyImages(weights, new Conv2dIm2colGemm.Im2colPanels(shape, images, in, from, scratch),
-                    images, pixels, out, outOff + first * shape.outSize(), shape.outSize(), activation, par,
-                    microKernel);
+            // 1x1 layers read each channel's pixels as one run per image; im2col would split them by output row.
+            PanelSource panels = shape.isPointwise()
+                    ? new RowMajorPanels(in, from, pixels, inCPerGroup * pixels, pixels, shape.inSize())
+                    : new Conv2dIm2colGemm.Im2colPanels(shape, images, in, from, scratch);
+            PackedSgemm.multiplyImages(weights, panels, images, pixels, out, outOff + first * shape.outSize(),
+                    shape.outSize(), activation, par, microKernel);
         }
     }
 

@@ -207,6 +207,49 @@ class PackedSgemmTest {
     }
 
     @Test
+    void rowMajorPanelsOfSeveralImagesReadEachColumnFromItsImage() {
+        // Three images of 13 columns (a tile of 8 spans two, or three with width 16), two groups, image stride
+        // larger than an image: each packed value must be element (group, k, pixel) of image j / 13.
+        Random rnd = new Random(21);
+        int columns = 13;
+        int rows = 5;
+        int groupStride = rows * columns;
+        int imageStride = 2 * groupStride + 4;
+        float[] data = new float[2 + 3 * imageStride];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = rnd.nextFloat() - 0.5f;
+        }
+        RowMajorPanels source = new RowMajorPanels(data, 2, columns, groupStride, columns, imageStride);
+        int n = 3 * columns;
+        for (int width : new int[] {8, 16}) {
+            for (int group = 0; group < 2; group++) {
+                int k0 = 1;
+                int kc = 3;
+                int tiles = (n - 3) / width;
+                float[] packed = new float[tiles * kc * width];
+                source.packTiles(group, k0, kc, 3, tiles, width, packed, 0);
+                float[] tail = new float[kc * width];
+                int tailStart = 3 + tiles * width;
+                source.pack(group, k0, kc, tailStart, n - tailStart, width, tail, 0);
+                for (int kk = 0; kk < kc; kk++) {
+                    for (int j = 3; j < n; j++) {
+                        float expected = data[2 + (j / columns) * imageStride + group * groupStride
+                                + (k0 + kk) * columns + j % columns];
+                        float actual = j < tailStart
+                                ? packed[((j - 3) / width) * kc * width + kk * width + (j - 3) % width]
+                                : tail[kk * width + j - tailStart];
+                        assertEquals(expected, actual, "width " + width + ", group " + group + ", row " + kk
+                                + ", column " + j);
+                    }
+                    for (int j = n - tailStart; j < width; j++) {
+                        assertEquals(0f, tail[kk * width + j], "padding of the last tile");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void rejectsTooShortOutput() {
         Problem p = new Problem(1, 8, 8, 8, false, 1);
         assertThrows(IllegalArgumentException.class, () -> PackedSgemm.multiply(p.packed,
