@@ -56,9 +56,20 @@ public final class RowMajorPanels implements PanelSource {
     public void packTiles(int group, int k0, int kc, int j0, int tiles, int width, float[] dst, int dstOff) {
         int rowBase = offset + group * groupStride + k0 * rowStride;
         int tileStride = kc * width;
-        for (int kk = 0; kk < kc; kk++, rowBase += rowStride) {
+        int image = j0 / columnsPerImage;
+        if ((j0 + tiles * width - 1) / columnsPerImage != image) {
+            for (int kk = 0; kk < kc; kk++, rowBase += rowStride) {
+                for (int t = 0; t < tiles; t++) {
+                    copyColumns(rowBase, j0 + t * width, width, dst, dstOff + t * tileStride + kk * width);
+                }
+            }
+            return;
+        }
+        // All in one image (always so for a single image): plain copies, no per-tile image arithmetic.
+        int src = rowBase + image * imageStride + j0 - image * columnsPerImage;
+        for (int kk = 0; kk < kc; kk++, src += rowStride) {
             for (int t = 0; t < tiles; t++) {
-                copyColumns(rowBase, j0 + t * width, width, dst, dstOff + t * tileStride + kk * width);
+                System.arraycopy(data, src + t * width, dst, dstOff + t * tileStride + kk * width, width);
             }
         }
     }
