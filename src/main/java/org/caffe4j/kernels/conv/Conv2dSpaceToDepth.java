@@ -96,20 +96,24 @@ public final class Conv2dSpaceToDepth implements Conv2dKernel {
         int image = task / stride / inC;
         int src = inOff + image * s.inSize() + ic * s.inH() * s.inW();
         int plane = r.inH() * r.inW();
+        int width = r.inW();
         for (int px = 0; px < stride; px++) {
             int dst = image * r.inSize() + (ic * stride * stride + py * stride + px) * plane;
+            // Output columns [lo, hi) read input columns xx*stride + px - padW inside the image; the rest are padding.
+            int lo = Math.min(width, Math.max(0, ceilDiv(s.padW() - px, stride)));
+            int hi = Math.max(lo, Math.min(width, ceilDiv(s.inW() + s.padW() - px, stride)));
             for (int yy = 0; yy < r.inH(); yy++) {
                 int y = yy * stride + py - s.padH();
-                int row = dst + yy * r.inW();
+                int row = dst + yy * width;
                 if (y < 0 || y >= s.inH()) {
-                    java.util.Arrays.fill(x, row, row + r.inW(), 0f);
+                    java.util.Arrays.fill(x, row, row + width, 0f);
                     continue;
                 }
-                int srcRow = src + y * s.inW();
-                for (int xx = 0; xx < r.inW(); xx++) {
-                    int xi = xx * stride + px - s.padW();
-                    x[row + xx] = xi >= 0 && xi < s.inW() ? in[srcRow + xi] : 0f;
+                java.util.Arrays.fill(x, row, row + lo, 0f);
+                for (int xx = lo, xi = src + y * s.inW() + lo * stride + px - s.padW(); xx < hi; xx++, xi += stride) {
+                    x[row + xx] = in[xi];
                 }
+                java.util.Arrays.fill(x, row + hi, row + width, 0f);
             }
         }
     }
