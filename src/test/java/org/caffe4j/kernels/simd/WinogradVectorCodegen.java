@@ -49,10 +49,20 @@ public final class WinogradVectorCodegen {
         s.append("            int out = dstOff + c * dstChannelStride;\n");
         s.append("            switch (w.alpha()) {\n");
         for (int alpha : INPUT_SIZES) {
-            s.append("                case ").append(alpha).append(" -> input").append(alpha)
-                    .append("(src, at, rowStride, base, baseOff, dst, out, dstXiStride, scratch);\n");
+            s.append("                case ").append(alpha).append(" -> {\n");
+            s.append("                    if (staged) {\n");
+            s.append("                        stage(src, at, rowStride, base, baseOff, ").append(alpha).append(", scratch, ")
+                    .append(alpha * alpha).append(" * LANES);\n");
+            s.append("                        columns").append(alpha).append("Staged(scratch);\n");
+            s.append("                    } else {\n");
+            s.append("                        columns").append(alpha)
+                    .append("Gathered(src, at, rowStride, base, baseOff, scratch);\n");
+            s.append("                    }\n");
+            s.append("                    rows").append(alpha).append("(dst, out, dstXiStride, scratch);\n");
+            s.append("                }\n");
         }
-        s.append("                default -> inputAnySize(w, src, at, rowStride, base, baseOff, dst, out, dstXiStride, scratch);\n");
+        s.append("                default -> inputAnySize(w, src, at, rowStride, base, baseOff, dst, out, dstXiStride, scratch,\n");
+        s.append("                        staged);\n");
         s.append("            }\n        }\n    }\n\n");
         s.append("    @Override\n");
         s.append("    public void output(WinogradMatrices w, float[] src, int srcOff, int xiStride, float[] y, float[] scratch) {\n");
@@ -75,21 +85,32 @@ public final class WinogradVectorCodegen {
         return s.toString();
     }
 
-    /** Column pass d -> t (one column at a time), then row pass t -> dst, as the interface orders them. */
+    /**
+     * Column pass d -> t (one column at a time), then row pass t -> dst, as the interface orders them. The column pass
+     * comes twice, reading staged tiles or gathering them, each in a method of its own: with both column passes and
+     * the row pass in one method (2.1 KB of bytecode for alpha = 8), JDK 25 ran the 8 x 8 transforms 5-6x slower,
+     * presumably past C2's inlining budget for the Vector API calls.
+     */
     private static void generateInput(StringBuilder s, WinogradMatrices w) {
         int a = w.alpha();
-        s.append("\n    private static void input").append(a).append("(float[] src, int at, int rowStride, int[] base, int baseOff,\n");
-        s.append("                               float[] dst, int out, int xiStride, float[] t) {\n");
+        s.append("\n    private static void columns").append(a).append("Staged(float[] t) {\n");
+        s.append("        for (int x = 0; x < ").append(a).append("; x++) {\n");
+        for (int k = 0; k < a; k++) {
+            s.append("            FloatVector d").append(k).append(" = FloatVector.fromArray(S, t, (")
+                    .append(a * a + k * a).append(" + x) * LANES);\n");
+        }
+        columnPass(s, w, "            ");
+        s.append("        }\n    }\n");
+        s.append("\n    private static void columns").append(a)
+                .append("Gathered(float[] src, int at, int rowStride, int[] base, int baseOff, float[] t) {\n");
         s.append("        for (int x = 0; x < ").append(a).append("; x++) {\n");
         for (int k = 0; k < a; k++) {
             s.append("            FloatVector d").append(k).append(" = FloatVector.fromArray(S, src, at + ")
                     .append(k == 0 ? "" : k == 1 ? "rowStride + " : k + " * rowStride + ").append("x, base, baseOff);\n");
         }
-        for (int i = 0; i < a; i++) {
-            s.append("            ").append(combination(w.inputColumns(i), w.inputValues(i), "d"))
-                    .append(".intoArray(t, (").append(i * a).append(" + x) * LANES);\n");
-        }
-        s.append("        }\n");
+        columnPass(s, w, "            ");
+        s.append("        }\n    }\n");
+        s.append("\n    private static void rows").append(a).append("(float[] dst, int out, int xiStride, float[] t) {\n");
         s.append("        for (int i = 0; i < ").append(a).append("; i++) {\n");
         for (int k = 0; k < a; k++) {
             s.append("            FloatVector t").append(k).append(" = FloatVector.fromArray(S, t, (i * ").append(a)
@@ -102,6 +123,15 @@ public final class WinogradVectorCodegen {
                     .append(");\n");
         }
         s.append("        }\n    }\n");
+    }
+
+    /** The input transform's column pass for column x: d0..d(alpha-1) -> t. */
+    private static void columnPass(StringBuilder s, WinogradMatrices w, String indent) {
+        int a = w.alpha();
+        for (int i = 0; i < a; i++) {
+            s.append(indent).append(combination(w.inputColumns(i), w.inputValues(i), "d"))
+                    .append(".intoArray(t, (").append(i * a).append(" + x) * LANES);\n");
+        }
     }
 
     /** Column pass M -> s (m x alpha), then row pass s -> y (m x m). */
@@ -176,10 +206,10 @@ public final class WinogradVectorCodegen {
             import org.caffe4j.kernels.conv.WinogradTransformKernel;
 
             /**
-             * The Winograd tile transforms with one tile per vector lane: input tiles are gathered (one gather per tile
-             * position, the lanes' tile origins as the index map), both matrix passes run on whole vectors, and complete
-             * output tiles are scattered back. Loaded only through {@link Simd};
-             * {@link org.caffe4j.kernels.conv.WinogradScalarTransforms} is its twin.
+             * The Winograd tile transforms with one tile per vector lane: input tiles are copied lane by lane into a
+             * staging buffer (with AVX-512, gathered: one gather per tile position, the lanes' tile origins as the index
+             * map), both matrix passes run on whole vectors, and complete output tiles are scattered back. Loaded only
+             * through {@link Simd}; {@link org.caffe4j.kernels.conv.WinogradScalarTransforms} is its twin.
              *
              * <p>GENERATED by {@code WinogradVectorCodegen} (test sources) for the tile sizes the runtime picks, with
              * loops over the coefficient tables for any other size: do not edit by hand, regenerate.
@@ -203,6 +233,27 @@ public final class WinogradVectorCodegen {
                  * (WinogradBench). Versions between 17 and 25 were not measured and are treated like 17.
                  */
                 private static final boolean LARGE_TILES_FAST = Runtime.version().feature() >= 25 || !SCATTER;
+
+                /**
+                 * Whether input tiles are staged by scalar copies instead of vector gathers. Without AVX-512 (AVX2, Zen 3)
+                 * JDK 17 compiles some of the gathers into calls of the Vector API's Java fallback, which allocates on
+                 * every call: NIN's conv2 alone, JFR, input transform samples 926 -> 559, allocation samples 5243 -> 725,
+                 * GCs 33 -> 10; whole NIN passes 0.95-0.96 of the time at batch 8, 0.99 at batch 1. On JDK 25 the staged
+                 * F(4,5) input transform alone takes 0.82 of the gathers' time (whole passes 0.98-1.01). AVX-512 keeps
+                 * its gathers (not measured against staging).
+                 */
+                private static final boolean STAGED_INPUTS = !SCATTER;
+
+                /** Whether this instance stages its input tiles ({@link #STAGED_INPUTS} normally; tests build both). */
+                private final boolean staged;
+
+                WinogradVectorTransforms() {
+                    this(STAGED_INPUTS);
+                }
+
+                WinogradVectorTransforms(boolean staged) {
+                    this.staged = staged;
+                }
 
                 @Override
                 public int lanes() {
@@ -290,15 +341,38 @@ public final class WinogradVectorCodegen {
 
     private static final String GENERIC = """
 
+                /**
+                 * Copies the alpha x alpha input tiles of all lanes to g, value (y, x) of lane l at
+                 * {@code g[gOff + (y*alpha + x)*LANES + l]}: each lane's tile rows are read front to back.
+                 */
+                private static void stage(float[] src, int at, int rowStride, int[] base, int baseOff, int alpha,
+                                          float[] g, int gOff) {
+                    for (int l = 0; l < LANES; l++) {
+                        int from = at + base[baseOff + l];
+                        for (int y = 0; y < alpha; y++) {
+                            int row = from + y * rowStride;
+                            int to = gOff + y * alpha * LANES + l;
+                            for (int x = 0; x < alpha; x++) {
+                                g[to + x * LANES] = src[row + x];
+                            }
+                        }
+                    }
+                }
+
                 /** Any alpha: the same sequence as the written-out cases, through the coefficient tables. */
                 private static void inputAnySize(WinogradMatrices w, float[] src, int at, int rowStride, int[] base,
-                                                 int baseOff, float[] dst, int out, int xiStride, float[] scratch) {
+                                                 int baseOff, float[] dst, int out, int xiStride, float[] scratch,
+                                                 boolean staged) {
                     int alpha = w.alpha();
                     int tOff = alpha * alpha * LANES;
-                    for (int y = 0; y < alpha; y++) {
-                        for (int x = 0; x < alpha; x++) {
-                            FloatVector.fromArray(S, src, at + y * rowStride + x, base, baseOff)
-                                    .intoArray(scratch, (y * alpha + x) * LANES);
+                    if (staged) {
+                        stage(src, at, rowStride, base, baseOff, alpha, scratch, 0);
+                    } else {
+                        for (int y = 0; y < alpha; y++) {
+                            for (int x = 0; x < alpha; x++) {
+                                FloatVector.fromArray(S, src, at + y * rowStride + x, base, baseOff)
+                                        .intoArray(scratch, (y * alpha + x) * LANES);
+                            }
                         }
                     }
                     for (int i = 0; i < alpha; i++) {
