@@ -176,7 +176,7 @@ class Conv2dGemmTest {
         for (int i = 0; i < expected.length; i++) {
             expected[i] = Activation.RELU.apply(expected[i]);
         }
-        Tolerance.APPROX.assertClose("streamed batch image 2", expected, 0, together, GUARD + 2 * s.outSize(),
+        Tolerance.APPROX.assertClose("batch image 2", expected, 0, together, GUARD + 2 * s.outSize(),
                 s.outSize());
         assertThrows(IllegalArgumentException.class, () -> kernel.forward(s, batch, in, GUARD + 1, together, GUARD,
                 POOL));
