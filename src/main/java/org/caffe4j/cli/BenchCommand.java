@@ -1,5 +1,6 @@
 package org.caffe4j.cli;
 
+import org.caffe4j.kernels.StreamBandwidth;
 import org.caffe4j.kernels.gemm.MicroKernelPeak;
 import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.plan.ExecutionPlan;
@@ -30,6 +31,8 @@ import java.util.concurrent.Callable;
 final class BenchCommand implements Callable<Integer> {
     /** How long each thread runs the micro-kernel in cache to measure the peak the fractions refer to. */
     static final long PEAK_PROBE_MILLIS = 400;
+    /** How long the threads stream memory to measure the bandwidth weight reads are compared with. */
+    static final long STREAM_PROBE_MILLIS = 300;
 
     @Parameters(index = "0", paramLabel = "NET", description = "net definition (.prototxt)")
     Path net;
@@ -101,6 +104,8 @@ final class BenchCommand implements Callable<Integer> {
             int threads = options.threads();
             // Measured after the timed passes, so that it never competes with them for the cores.
             double peak = MicroKernelPeak.gflops(Simd.sgemmKernel(), threads, PEAK_PROBE_MILLIS);
+            double stream = StreamBandwidth.gbPerSecond(threads, STREAM_PROBE_MILLIS);
+            long weightBytes = plan.steps().stream().mapToLong(s -> s.kernel().weightBytes()).sum();
             PrintWriter out = spec.commandLine().getOut();
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("net", net.toString());
@@ -116,6 +121,8 @@ final class BenchCommand implements Callable<Integer> {
             o.put("gflops", gflops);
             o.put("peak_gflops", peak);
             o.put("peak_fraction", gflops / peak);
+            o.put("stream_gbps", stream);
+            o.put("weight_mb", weightBytes / 1e6);
             o.put("load_ms", loadMs);
             o.put("model_heap_mb", modelHeapMb);
             o.put("running_heap_mb", runningHeapMb);
@@ -132,6 +139,12 @@ final class BenchCommand implements Callable<Integer> {
                 double layerGflops = s.multiplyAdds() == 0 ? 0.0 : 2.0 * s.multiplyAdds() / (m / 1e3) / 1e9;
                 row.put("gflops", layerGflops);
                 row.put("peak_fraction", layerGflops / peak);
+                long bytes = s.kernel().weightBytes();
+                row.put("weight_mb", bytes / 1e6);
+                // Bytes per ns = GB/s: the rate the layer would stream its weights at if they came from memory.
+                double weightGbps = bytes / (m * 1e6);
+                row.put("weight_gbps", weightGbps);
+                row.put("stream_fraction", weightGbps / stream);
                 layers.add(row);
             }
             o.put("layers", layers);
@@ -148,13 +161,22 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("peak: the GEMM micro-kernel in cache on %d thread(s) runs %.1f GFLOP/s here; the pass reaches "
                     + "%.0f%% of it (GFLOP/s count direct convolution, so Winograd layers can exceed 100%%)%n", threads,
                     peak, 100 * gflops / peak);
-            out.printf("%-24s %-12s %10s %8s %9s %7s%n", "layer", "type", "median ms", "share", "GFLOP/s", "of peak");
+            out.printf("memory: streaming reads on %d thread(s) run %.1f GB/s here; the pass reads %.1f MB of weights as "
+                    + "stored (%.2f ms at that rate when they come from memory)%n", threads, stream, weightBytes / 1e6,
+                    weightBytes / (stream * 1e6));
+            out.printf("%-24s %-12s %10s %8s %9s %7s %8s %7s %7s%n", "layer", "type", "median ms", "share", "GFLOP/s",
+                    "of peak", "weights", "GB/s", "of mem");
             double total = layers.stream().mapToDouble(r -> (Double) r.get("median_ms")).sum();
             for (Map<String, Object> r : layers) {
                 double m = (Double) r.get("median_ms");
                 double g = (Double) r.get("gflops");
-                out.printf("%-24s %-12s %10.3f %7.1f%% %9s %7s%n", r.get("layer"), r.get("type"), m, 100 * m / total,
-                        g == 0 ? "" : String.format("%.1f", g), g == 0 ? "" : String.format("%.0f%%", 100 * g / peak));
+                double mb = (Double) r.get("weight_mb");
+                double gbps = (Double) r.get("weight_gbps");
+                out.printf("%-24s %-12s %10.3f %7.1f%% %9s %7s %8s %7s %7s%n", r.get("layer"), r.get("type"), m,
+                        100 * m / total, g == 0 ? "" : String.format("%.1f", g),
+                        g == 0 ? "" : String.format("%.0f%%", 100 * g / peak),
+                        mb == 0 ? "" : String.format("%.2f MB", mb), mb == 0 ? "" : String.format("%.1f", gbps),
+                        mb == 0 ? "" : String.format("%.0f%%", 100 * gbps / stream));
             }
         }
         return 0;

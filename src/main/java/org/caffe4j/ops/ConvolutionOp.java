@@ -155,7 +155,8 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
         } else {
             kernel = ctx.memo("conv relu=" + slope, () -> prepare(p, s, ctx, act));
         }
-        return (inputs, outputs, par) -> kernel.forward(s, batch, inputs[0], 0, outputs[0], 0, par);
+        return LayerKernel.readingWeights(kernel.weightBytes(),
+                (inputs, outputs, par) -> kernel.forward(s, batch, inputs[0], 0, outputs[0], 0, par));
     }
 
     private static Conv2dKernel prepare(Params p, ConvShape s, KernelContext ctx, Activation act) {

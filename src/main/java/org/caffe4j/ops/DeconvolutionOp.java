@@ -73,11 +73,11 @@ public final class DeconvolutionOp implements OpDefinition<ConvolutionOp.Params>
         // Packing depends on the geometry only through channels and kernel, not on the spatial size.
         Deconv2dGemmCol2im kernel = ctx.memo("deconv-gemm " + x.dim(1), () -> new Deconv2dGemmCol2im(s, w, bias));
         Deconv2dGemmCol2im sized = kernel.forShape(s);
-        return (inputs, outputs, par) -> {
+        return LayerKernel.readingWeights(sized.weightBytes(), (inputs, outputs, par) -> {
             for (int n = 0; n < x.dim(0); n++) {
                 sized.forward(inputs[0], n * inSize, outputs[0], n * outSize, par);
             }
-        };
+        });
     }
 
     @Override

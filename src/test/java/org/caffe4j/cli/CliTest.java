@@ -76,11 +76,24 @@ class CliTest {
         assertTrue(peak > 0.1 && Double.isFinite(peak), r.out());
         assertEquals(jsonNumber(r.out(), "gflops") / peak, jsonNumber(r.out(), "peak_fraction"), 1e-9, r.out());
         assertTrue(r.out().contains("\"layer\": \"conv1\""), r.out());
+        double stream = jsonNumber(r.out(), "stream_gbps");
+        assertTrue(stream > 0.05 && stream < 1000, r.out());
+        // ip1 stores its 500 x 800 weights in panels of 8 rows: 504 x 800 floats. The whole net stores at least
+        // LeNet's 431,080 weights (Winograd or panel padding only add to them).
+        java.util.regex.Matcher ip1 = java.util.regex.Pattern.compile(
+                "\"layer\": \"ip1[^}]*\"weight_mb\": ([0-9.eE+-]+), \"weight_gbps\": ([0-9.eE+-]+)").matcher(r.out());
+        assertTrue(ip1.find(), r.out());
+        assertEquals(504 * 800 * 4 / 1e6, Double.parseDouble(ip1.group(1)), 1e-9, r.out());
+        assertTrue(Double.parseDouble(ip1.group(2)) > 0, r.out());
+        double total = jsonNumber(r.out(), "weight_mb");
+        assertTrue(total >= 431_080 * 4 / 1e6 && total < 3, r.out());
 
         Result text = run("bench", "testdata/lenet_mnist/lenet.prototxt",
                 "testdata/lenet_mnist/lenet_iter_10000.caffemodel", "--warmup", "1", "--iterations", "2");
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().contains("peak: the GEMM micro-kernel in cache"), text.out());
+        assertTrue(text.out().contains("memory: streaming reads on"), text.out());
+        assertTrue(text.out().lines().anyMatch(l -> l.startsWith("ip1") && l.contains("1.61 MB")), text.out());
         assertTrue(text.out().lines().anyMatch(l -> l.startsWith("ip1") && l.endsWith("%")), text.out());
     }
 

@@ -68,6 +68,11 @@ public final class Conv2dDepthwise implements Conv2dKernel {
     }
 
     @Override
+    public long weightBytes() {
+        return 4L * weights.length;
+    }
+
+    @Override
     public void forward(ConvShape shape, float[] in, int inOff, float[] out, int outOff, Parallel par) {
         forward(shape, 1, in, inOff, out, outOff, par);
     }

@@ -27,4 +27,11 @@ public interface Conv2dKernel {
             forward(shape, in, inOff + i * shape.inSize(), out, outOff + i * shape.outSize(), par);
         }
     }
+
+    /**
+     * Bytes of weights one call reads, in the layout the kernel stores them (packed, or Winograd-transformed and
+     * then alpha²/r² times the original): what a call streams from memory when they are not cached, which is what
+     * bounds weight-heavy layers at batch 1.
+     */
+    long weightBytes();
 }

@@ -64,6 +64,12 @@ public final class Conv2dSpaceToDepth implements Conv2dKernel {
                 s.outC(), reducedK, reducedK, 1, 1, 0, 0, 1, 1, 1);
     }
 
+    /** The rewritten kernel's transformed weights (the zero taps the rewrite adds included). */
+    @Override
+    public long weightBytes() {
+        return inner.weightBytes();
+    }
+
     @Override
     public void forward(ConvShape shape, float[] in, int inOff, float[] out, int outOff, Parallel par) {
         forward(shape, 1, in, inOff, out, outOff, par);

@@ -227,6 +227,12 @@ public final class Conv2dWinograd implements Conv2dKernel {
         return transform.m();
     }
 
+    /** The transformed weights: alpha² matrices of outC x inC, packed (alpha²/r² times the original's bytes). */
+    @Override
+    public long weightBytes() {
+        return weights.bytes();
+    }
+
     @Override
     public void forward(ConvShape shape, float[] in, int inOff, float[] out, int outOff, Parallel par) {
         forward(shape, 1, in, inOff, out, outOff, par);

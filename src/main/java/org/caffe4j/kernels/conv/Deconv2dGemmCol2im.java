@@ -59,6 +59,11 @@ public final class Deconv2dGemmCol2im {
         return new Deconv2dGemmCol2im(other, transposed, bias);
     }
 
+    /** Bytes of packed weights one image's call reads. */
+    public long weightBytes() {
+        return transposed.bytes();
+    }
+
     /** One image: input at {@code inOff} (C_in x inH x inW), output at {@code outOff} (numOutput x outH x outW). */
     public void forward(float[] in, int inOff, float[] out, int outOff, Parallel par) {
         int ih = s.outH(), iw = s.outW(), pixels = ih * iw;

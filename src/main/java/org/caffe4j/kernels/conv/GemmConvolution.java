@@ -65,6 +65,11 @@ abstract class GemmConvolution implements Conv2dKernel {
      * a single-image call, so results are identical); larger ones run image by image.
      */
     @Override
+    public long weightBytes() {
+        return weights.bytes();
+    }
+
+    @Override
     public void forward(ConvShape shape, int batch, float[] in, int inOff, float[] out, int outOff, Parallel par) {
         int pixels = shape.outH() * shape.outW();
         if (batch <= 1 || pixels > BATCH_TOGETHER_MAX_PIXELS) {

@@ -75,6 +75,11 @@ public final class InnerProductPackedGemm {
         this.gemvKernel = gemvKernel;
     }
 
+    /** Bytes of packed weights one call reads (see {@link PackedWeights#bytes}). */
+    public long weightBytes() {
+        return weights.bytes();
+    }
+
     /** out[outOff + m*N + n] for the {@code rows} input rows {@code in[inOff + m*K + k]}. */
     public void forward(float[] in, int inOff, int rows, float[] out, int outOff, Parallel par) {
         if (rows <= gemvMaxRows) {

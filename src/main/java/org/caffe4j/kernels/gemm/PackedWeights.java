@@ -142,6 +142,14 @@ public final class PackedWeights {
         return panels;
     }
 
+    /**
+     * Bytes of weights one multiplication reads: the packed panels, padding included (the channel-tile layout,
+     * when a multiplication uses it instead, holds the same values padded to tiles instead of panels).
+     */
+    public long bytes() {
+        return 4L * panels.length;
+    }
+
     /** The weights as column tiles of width nr (packed on first call; a second copy of the weights). */
     public ChannelTiles channelTiles(int nr) {
         ChannelTiles t = channelTiles;
