@@ -2,13 +2,16 @@
 # Compares caffe4j with OpenCV 4.10's Caffe runtime on NIN ImageNet (the original V1 train_val plus the test
 # caffemodel built from the 22 real weight blobs), alternating runs in one JVM.
 #   bench/opencv/run.sh [--batch N] [--threads T] [--rounds R] [--iterations K] [--warmup-seconds S] [--jdk JAVA_HOME]
+#                       [--onnxruntime]
+# --onnxruntime adds ONNX Runtime 1.20 as a third peer in the same rounds, on the same model converted to ONNX by
+# caffe_to_onnx.py (needs Debian's python3-onnx and protobuf-compiler: apt-get install -y python3-onnx protobuf-compiler).
 # BENCH_JAVA_OPTS adds JVM options to the comparison's JVM (e.g. -XX:+UseTransparentHugePages); they apply to both
 # runtimes' Java side, and OpenCV's native allocations are unaffected.
 # Needs Maven Central (OpenCV's natives come as a jar). Writes nothing outside target/ folders.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-batch=1 threads=2 rounds=5 iterations=10 warmup_seconds=8 jdk=""
+batch=1 threads=2 rounds=5 iterations=10 warmup_seconds=8 jdk="" onnxruntime=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --batch) batch="$2"; shift 2 ;;
@@ -17,6 +20,7 @@ while [ $# -gt 0 ]; do
     --iterations) iterations="$2"; shift 2 ;;
     --warmup-seconds) warmup_seconds="$2"; shift 2 ;;
     --jdk) jdk="$2"; shift 2 ;;
+    --onnxruntime) onnxruntime=1; shift ;;
     *) echo "error: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -33,6 +37,12 @@ fi
 rm -rf "$work/deploy-b$batch"
 "$root/caffe4j" upgrade "$root/testdata/nin_imagenet/train_val.prototxt" "$work/nin_test.caffemodel" \
   --batch "$batch" --out "$work/deploy-b$batch" >/dev/null
+onnx_args=()
+if [ -n "$onnxruntime" ]; then
+  /usr/bin/python3 "$here/caffe_to_onnx.py" "$root/proto/caffe.proto" "$work/deploy-b$batch/deploy.prototxt" \
+    "$work/deploy-b$batch/nin_test_v2.caffemodel" "$work/deploy-b$batch/nin_test.onnx"
+  onnx_args=(--onnx "$work/deploy-b$batch/nin_test.onnx")
+fi
 (cd "$here" && mvn -q -B -ntp package)
 cp="$here/target/classes:$(cat "$here/target/classes.txt" 2>/dev/null || cat "$here/target/classpath.txt")"
 opts=(--add-modules=jdk.incubator.vector -Xmx6g ${BENCH_JAVA_OPTS:-})
@@ -42,5 +52,5 @@ ver="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *ja
   --caffe4j-net "$root/testdata/nin_imagenet/train_val.prototxt" --caffe4j-weights "$work/nin_test.caffemodel" \
   --opencv-net "$work/deploy-b$batch/deploy.prototxt" --opencv-weights "$work/deploy-b$batch/nin_test_v2.caffemodel" \
   --batch "$batch" --threads "$threads" --rounds "$rounds" --iterations "$iterations" \
-  --warmup-seconds "$warmup_seconds" 2>&1 \
+  --warmup-seconds "$warmup_seconds" ${onnx_args[@]+"${onnx_args[@]}"} 2>&1 \
   | grep -av "^WARNING: Using incubator modules"

@@ -1,5 +1,9 @@
 package org.caffe4j.bench;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_dnn;
@@ -9,6 +13,7 @@ import org.caffe4j.runtime.LoadOptions;
 import org.caffe4j.runtime.Model;
 import org.caffe4j.runtime.Tensor;
 
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +24,9 @@ import java.util.Random;
 /**
  * caffe4j against OpenCV's Caffe runtime (the tool a Java user would otherwise pick), same model, same input,
  * same thread count, in alternating rounds within one process so both see the same machine state. Prints one
- * line per round and a summary with the time ratio; also checks that both give the same output.
+ * line per round and a summary with the time ratio; also checks that both give the same output. With
+ * {@code --onnx FILE} (the model converted by caffe_to_onnx.py) ONNX Runtime runs as a third peer in the same
+ * rounds, with the same thread count (intra-op threads; one inter-op thread; all graph optimizations).
  */
 public final class OpenCvComparison {
     public static void main(String[] args) throws Exception {
@@ -41,6 +48,18 @@ public final class OpenCvComparison {
             x[i] = (float) (rnd.nextGaussian() * 50);
         }
         opencv_core.setNumThreads(threads);
+        String onnx = a.get("onnx");
+        OrtEnvironment env = onnx == null ? null : OrtEnvironment.getEnvironment();
+        OrtSession ort = null;
+        if (onnx != null) {
+            OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+            so.setIntraOpNumThreads(threads);
+            so.setInterOpNumThreads(1);
+            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            ort = env.createSession(onnx, so);
+        }
+        OnnxTensor ortInput = onnx == null ? null
+                : OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[]{batch, 3, 224, 224});
         Net cv = opencv_dnn.readNetFromCaffe(cvNet, cvWeights);
         cv.setPreferableBackend(opencv_dnn.DNN_BACKEND_OPENCV);
         cv.setPreferableTarget(opencv_dnn.DNN_TARGET_CPU);
@@ -57,12 +76,25 @@ public final class OpenCvComparison {
                 maxRef = Math.max(maxRef, Math.abs(theirs[i]));
             }
             System.out.printf("output check: max |caffe4j - OpenCV| = %.3g (max |OpenCV| = %.3g)%n", maxDiff, maxRef);
+            requireSameOutput("OpenCV", maxDiff, maxRef);
+            if (ort != null) {
+                float[] onnxOut = forwardOrt(ort, ortInput);
+                double d = 0;
+                for (int i = 0; i < ours.length; i++) {
+                    d = Math.max(d, Math.abs(ours[i] - onnxOut[i]));
+                }
+                System.out.printf("output check: max |caffe4j - ONNX Runtime| = %.3g%n", d);
+                requireSameOutput("ONNX Runtime", d, maxRef);
+            }
             long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
             for (int i = 0; i < warmup || System.nanoTime() < warmupEnd; i++) {
                 model.run(input);
                 forwardOpenCv(cv, blob, ours.length);
+                if (ort != null) {
+                    forwardOrt(ort, ortInput);
+                }
             }
-            List<Double> c4j = new ArrayList<>(), ocv = new ArrayList<>();
+            List<Double> c4j = new ArrayList<>(), ocv = new ArrayList<>(), onx = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
                 double[] ms1 = new double[iterations], ms2 = new double[iterations];
                 for (int i = 0; i < iterations; i++) {
@@ -75,9 +107,17 @@ public final class OpenCvComparison {
                     forwardOpenCv(cv, blob, ours.length);
                     ms2[i] = (System.nanoTime() - t0) / 1e6;
                 }
+                double[] ms3 = new double[ort == null ? 0 : iterations];
+                for (int i = 0; i < ms3.length; i++) {
+                    long t0 = System.nanoTime();
+                    forwardOrt(ort, ortInput);
+                    ms3[i] = (System.nanoTime() - t0) / 1e6;
+                }
                 for (double d : ms1) c4j.add(d);
                 for (double d : ms2) ocv.add(d);
-                System.out.printf("round %d: caffe4j %.2f ms, OpenCV %.2f ms per pass (medians)%n", r + 1, median(ms1), median(ms2));
+                for (double d : ms3) onx.add(d);
+                System.out.printf("round %d: caffe4j %.2f ms, OpenCV %.2f ms%s per pass (medians)%n", r + 1,
+                        median(ms1), median(ms2), ort == null ? "" : String.format(", ONNX Runtime %.2f ms", median(ms3)));
             }
             double m1 = median(c4j.stream().mapToDouble(Double::doubleValue).toArray());
             double m2 = median(ocv.stream().mapToDouble(Double::doubleValue).toArray());
@@ -85,6 +125,32 @@ public final class OpenCvComparison {
                     opencv_core.getVersionString().getString(), batch, threads);
             System.out.printf("caffe4j: %.2f ms/pass (%.2f ms/image); OpenCV: %.2f ms/pass (%.2f ms/image); "
                     + "caffe4j/OpenCV time ratio = %.2f%n", m1, m1 / batch, m2, m2 / batch, m1 / m2);
+            if (ort != null) {
+                double m3 = median(onx.stream().mapToDouble(Double::doubleValue).toArray());
+                System.out.printf("ONNX Runtime %s: %.2f ms/pass (%.2f ms/image); caffe4j/ONNX Runtime time ratio = %.2f%n",
+                        env.getVersion(), m3, m3 / batch, m1 / m3);
+                ort.close();
+            }
+        }
+    }
+
+    /**
+     * Timing two different models would mean nothing: stop unless the peer's output agrees with caffe4j's to 1e-5 of
+     * the largest output (NIN: differences of 3e-5 on values up to 59, the float rounding of different kernels).
+     */
+    private static void requireSameOutput(String peer, double maxDiff, double maxRef) {
+        if (!(maxDiff <= 1e-5 * maxRef + 1e-6)) {
+            throw new IllegalStateException(peer + "'s output differs from caffe4j's by " + maxDiff
+                    + " (largest output " + maxRef + "): not the same model");
+        }
+    }
+
+    private static float[] forwardOrt(OrtSession ort, OnnxTensor input) throws OrtException {
+        try (OrtSession.Result r = ort.run(Map.of(ort.getInputNames().iterator().next(), input))) {
+            FloatBuffer b = ((OnnxTensor) r.get(0)).getFloatBuffer();
+            float[] out = new float[b.remaining()];
+            b.get(out);
+            return out;
         }
     }
 
