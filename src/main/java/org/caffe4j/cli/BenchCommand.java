@@ -104,7 +104,7 @@ final class BenchCommand implements Callable<Integer> {
             int threads = options.threads();
             // Measured after the timed passes, so that it never competes with them for the cores.
             double peak = MicroKernelPeak.gflops(Simd.sgemmKernel(), threads, PEAK_PROBE_MILLIS);
-            double stream = StreamBandwidth.gbPerSecond(threads, STREAM_PROBE_MILLIS);
+            double stream = streamRate(threads);
             long weightBytes = plan.steps().stream().mapToLong(s -> s.kernel().weightBytes()).sum();
             PrintWriter out = spec.commandLine().getOut();
             Map<String, Object> o = new LinkedHashMap<>();
@@ -161,9 +161,14 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("peak: the GEMM micro-kernel in cache on %d thread(s) runs %.1f GFLOP/s here; the pass reaches "
                     + "%.0f%% of it (GFLOP/s count direct convolution, so Winograd layers can exceed 100%%)%n", threads,
                     peak, 100 * gflops / peak);
-            out.printf("memory: streaming reads on %d thread(s) run %.1f GB/s here; the pass reads %.1f MB of weights as "
-                    + "stored (%.2f ms at that rate when they come from memory)%n", threads, stream, weightBytes / 1e6,
-                    weightBytes / (stream * 1e6));
+            if (Double.isNaN(stream)) {
+                out.printf("memory: not measured (the heap cannot spare the probe's 64 MB); the pass reads %.1f MB of "
+                        + "weights as stored%n", weightBytes / 1e6);
+            } else {
+                out.printf("memory: streaming reads on %d thread(s) run %.1f GB/s here; the pass reads %.1f MB of weights "
+                        + "as stored (%.2f ms at that rate when they come from memory)%n", threads, stream,
+                        weightBytes / 1e6, weightBytes / (stream * 1e6));
+            }
             out.printf("%-24s %-12s %10s %8s %9s %7s %8s %7s %7s%n", "layer", "type", "median ms", "share", "GFLOP/s",
                     "of peak", "weights", "GB/s", "of mem");
             double total = layers.stream().mapToDouble(r -> (Double) r.get("median_ms")).sum();
@@ -176,10 +181,19 @@ final class BenchCommand implements Callable<Integer> {
                         100 * m / total, g == 0 ? "" : String.format("%.1f", g),
                         g == 0 ? "" : String.format("%.0f%%", 100 * g / peak),
                         mb == 0 ? "" : String.format("%.2f MB", mb), mb == 0 ? "" : String.format("%.1f", gbps),
-                        mb == 0 ? "" : String.format("%.0f%%", 100 * gbps / stream));
+                        mb == 0 || Double.isNaN(stream) ? "" : String.format("%.0f%%", 100 * gbps / stream));
             }
         }
         return 0;
+    }
+
+    /** The memory's streaming rate, or NaN when the heap (a small -Xmx) cannot hold the probe's array. */
+    private static double streamRate(int threads) {
+        try {
+            return StreamBandwidth.gbPerSecond(threads, STREAM_PROBE_MILLIS);
+        } catch (OutOfMemoryError e) {
+            return Double.NaN; // only the probe's own array failed to allocate; the timings stand
+        }
     }
 
     static double median(double[] v) {
