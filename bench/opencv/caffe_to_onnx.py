@@ -50,6 +50,8 @@ def main(proto, net_path, weights_path, out_path):
     net = caffe_pb2.NetParameter()
     with open(net_path) as f:
         text_format.Merge(f.read(), net)
+    if net.layers or net.input or not net.layer:
+        sys.exit("error: %s: not a V2 net with an Input layer; convert it with `caffe4j upgrade` first" % net_path)
     trained = caffe_pb2.NetParameter()
     with open(weights_path, "rb") as f:
         trained.ParseFromString(f.read())
