@@ -97,17 +97,22 @@ public final class OpenCvComparison {
             List<Double> c4j = new ArrayList<>(), ocv = new ArrayList<>(), onx = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
                 double[] ms1 = new double[iterations], ms2 = new double[iterations];
+                settle();
                 for (int i = 0; i < iterations; i++) {
                     long t0 = System.nanoTime();
                     model.run(input);
                     ms1[i] = (System.nanoTime() - t0) / 1e6;
                 }
+                settle();
                 for (int i = 0; i < iterations; i++) {
                     long t0 = System.nanoTime();
                     forwardOpenCv(cv, blob, ours.length);
                     ms2[i] = (System.nanoTime() - t0) / 1e6;
                 }
                 double[] ms3 = new double[ort == null ? 0 : iterations];
+                if (ort != null) {
+                    settle();
+                }
                 for (int i = 0; i < ms3.length; i++) {
                     long t0 = System.nanoTime();
                     forwardOrt(ort, ortInput);
@@ -132,6 +137,15 @@ public final class OpenCvComparison {
                 ort.close();
             }
         }
+    }
+
+    /**
+     * Lets the previous runtime's idle threads stop spinning before the next one is timed: ONNX Runtime's pool spins
+     * after each run by default, caffe4j's for ~0.5 ms, and on two cores a spinning thread halves the next
+     * runtime's speed (one 1x1 layer timed right after an ONNX Runtime call took 2-2.5x its time).
+     */
+    private static void settle() throws InterruptedException {
+        Thread.sleep(100);
     }
 
     /**
