@@ -60,15 +60,15 @@ abstract class GemmConvolution implements Conv2dKernel {
         this.microKernel = microKernel;
     }
 
-    /**
-     * Small images go through one GEMM for the whole batch (each output still sums over k in the same order as in
-     * a single-image call, so results are identical); larger ones run image by image.
-     */
     @Override
     public long weightBytes() {
         return weights.bytes();
     }
 
+    /**
+     * Small images go through one GEMM for the whole batch (each output still sums over k in the same order as in
+     * a single-image call, so results are identical); larger ones run image by image.
+     */
     @Override
     public void forward(ConvShape shape, int batch, float[] in, int inOff, float[] out, int outOff, Parallel par) {
         int pixels = shape.outH() * shape.outW();
