@@ -335,11 +335,16 @@ public final class PackedSgemm {
             int g = groupTile / colTiles;
             int t = groupTile % colTiles;
             int j0 = t * nr;
+            boolean whole = tileWidth(t) == nr && j0 + nr <= n;
             for (int s = 0; s < kSlices; s++) {
                 int k0 = s * kc;
                 int kcur = Math.min(kc, a.depth() - k0);
-                b.pack(g, k0, kcur, j0, Math.min(tileWidth(t), n - j0), tileWidth(t), sharedB,
-                        sharedOffset(g, k0, kcur, t));
+                if (whole) {
+                    b.packTiles(g, k0, kcur, j0, 1, nr, sharedB, sharedOffset(g, k0, kcur, t), kernel);
+                } else {
+                    b.pack(g, k0, kcur, j0, Math.min(tileWidth(t), n - j0), tileWidth(t), sharedB,
+                            sharedOffset(g, k0, kcur, t));
+                }
             }
         }
 
@@ -367,7 +372,7 @@ public final class PackedSgemm {
                 if (sharedB == null) {
                     // Whole tiles together; only the last tile of the row can be narrower or stick out.
                     int whole = t1 - t0 - (t1 == colTiles && (lastTileHalf || n % nr != 0) ? 1 : 0);
-                    b.packTiles(g, k0, kcur, t0 * nr, whole, nr, buf, 0);
+                    b.packTiles(g, k0, kcur, t0 * nr, whole, nr, buf, 0, kernel);
                     for (int t = t0 + whole; t < t1; t++) {
                         int j0 = t * nr;
                         b.pack(g, k0, kcur, j0, Math.min(tileWidth(t), n - j0), tileWidth(t), buf,

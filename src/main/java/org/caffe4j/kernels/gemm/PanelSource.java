@@ -15,9 +15,11 @@ public interface PanelSource {
     /**
      * Writes {@code tiles} whole tiles of {@code width} columns from column {@code j0} on, tile t as {@link #pack}
      * with all {@code width} columns valid at {@code dst[dstOff + t*kc*width]}. Sources whose rows are runs in memory
-     * override it to read each row once across all the tiles.
+     * override it to read each row once across all the tiles, moving full-width tiles with the kernel's
+     * {@link SgemmMicroKernel#copyTileRows}.
      */
-    default void packTiles(int group, int k0, int kc, int j0, int tiles, int width, float[] dst, int dstOff) {
+    default void packTiles(int group, int k0, int kc, int j0, int tiles, int width, float[] dst, int dstOff,
+                           SgemmMicroKernel kernel) {
         for (int t = 0; t < tiles; t++) {
             pack(group, k0, kc, j0 + t * width, width, width, dst, dstOff + t * kc * width);
         }

@@ -53,7 +53,8 @@ public final class RowMajorPanels implements PanelSource {
      * NIN's 54x54 and 27x27 1x1 layers at batch 8 0.77-0.98 of the time, whole NIN passes 0.97 (b8), 0.99 (b1).
      */
     @Override
-    public void packTiles(int group, int k0, int kc, int j0, int tiles, int width, float[] dst, int dstOff) {
+    public void packTiles(int group, int k0, int kc, int j0, int tiles, int width, float[] dst, int dstOff,
+                          SgemmMicroKernel kernel) {
         int rowBase = offset + group * groupStride + k0 * rowStride;
         int tileStride = kc * width;
         int image = j0 / columnsPerImage;
@@ -67,6 +68,10 @@ public final class RowMajorPanels implements PanelSource {
         }
         // All in one image (always so for a single image): plain copies, no per-tile image arithmetic.
         int src = rowBase + image * imageStride + j0 - image * columnsPerImage;
+        if (width == kernel.nr()) {
+            kernel.copyTileRows(data, src, rowStride, kc, tiles, dst, dstOff, tileStride);
+            return;
+        }
         for (int kk = 0; kk < kc; kk++, src += rowStride) {
             for (int t = 0; t < tiles; t++) {
                 System.arraycopy(data, src + t * width, dst, dstOff + t * tileStride + kk * width, width);

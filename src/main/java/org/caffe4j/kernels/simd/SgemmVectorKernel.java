@@ -129,6 +129,18 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
         sumHalf(kc, a, aOff, b, bOff, c, cOff, ldc);
     }
 
+    /** Two vector moves per tile row (a tile is 2 vectors wide). */
+    @Override
+    public void copyTileRows(float[] src, int srcOff, int srcRowStride, int rows, int tiles, float[] dst,
+                             int dstOff, int dstTileStride) {
+        for (int kk = 0; kk < rows; kk++, srcOff += srcRowStride, dstOff += 2 * LANES) {
+            for (int t = 0, s = srcOff, d = dstOff; t < tiles; t++, s += 2 * LANES, d += dstTileStride) {
+                FloatVector.fromArray(S, src, s).intoArray(dst, d);
+                FloatVector.fromArray(S, src, s + LANES).intoArray(dst, d + LANES);
+            }
+        }
+    }
+
     /**
      * Four B tiles at a time, so that one broadcast feeds eight FMAs into eight independent sums (enough to cover
      * the FMA latency); a remainder of tiles goes one at a time. Each FMA loads its own B vector, so this runs at

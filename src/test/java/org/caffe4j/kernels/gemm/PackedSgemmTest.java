@@ -173,13 +173,20 @@ class PackedSgemmTest {
         }
     }
 
-    @Test
-    void rowMajorPackTilesEqualsTileByTilePacking() {
+    static Stream<Arguments> packingKernelsAndWidths() {
+        // Widths that are the kernel's tile (its copyTileRows moves them) and one that is not (row by row copies).
+        return Stream.of(Simd.sgemmKernel(), Simd.scalarSgemmKernel()).flatMap(k ->
+                Stream.of(Arguments.of(k, k.nr()), Arguments.of(k, 8)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("packingKernelsAndWidths")
+    void rowMajorPackTilesEqualsTileByTilePacking(SgemmMicroKernel kernel, int width) {
         // Two groups, rows 37 floats apart (not a multiple of the tile width), a source offset, and a slice of K
         // that starts past row 0: every packed value must come from the same place as in PanelSource.pack.
         Random rnd = new Random(13);
         int rows = 11;
-        int rowStride = 37;
+        int rowStride = 4 * width + 37;
         int groupStride = rows * rowStride + 5;
         float[] data = new float[3 + 2 * groupStride];
         for (int i = 0; i < data.length; i++) {
@@ -187,7 +194,6 @@ class PackedSgemmTest {
         }
         RowMajorPanels source = new RowMajorPanels(data, 3, rowStride, groupStride);
         PanelSource tileByTile = source::pack;
-        int width = 8;
         int tiles = 4;
         int k0 = 2;
         int kc = 7;
@@ -197,8 +203,8 @@ class PackedSgemmTest {
                 float[] actual = new float[expected.length];
                 java.util.Arrays.fill(expected, 42f);
                 java.util.Arrays.fill(actual, 42f);
-                tileByTile.packTiles(group, k0, kc, j0, tiles, width, expected, 1);
-                source.packTiles(group, k0, kc, j0, tiles, width, actual, 1);
+                tileByTile.packTiles(group, k0, kc, j0, tiles, width, expected, 1, kernel);
+                source.packTiles(group, k0, kc, j0, tiles, width, actual, 1, kernel);
                 assertArrayEquals(expected, actual, "group " + group + ", j0 " + j0);
                 assertEquals(data[3 + group * groupStride + (k0 + 1) * rowStride + j0 + width + 2],
                         actual[1 + kc * width + width + 2], "tile 1, row 1, column 2");
@@ -227,7 +233,7 @@ class PackedSgemmTest {
                 int kc = 3;
                 int tiles = (n - 3) / width;
                 float[] packed = new float[tiles * kc * width];
-                source.packTiles(group, k0, kc, 3, tiles, width, packed, 0);
+                source.packTiles(group, k0, kc, 3, tiles, width, packed, 0, Simd.sgemmKernel());
                 float[] tail = new float[kc * width];
                 int tailStart = 3 + tiles * width;
                 source.pack(group, k0, kc, tailStart, n - tailStart, width, tail, 0);
