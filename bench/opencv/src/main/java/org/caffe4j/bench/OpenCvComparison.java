@@ -144,7 +144,7 @@ public final class OpenCvComparison {
      * after each run by default, caffe4j's for ~0.5 ms, and on two cores a spinning thread halves the next
      * runtime's speed (one 1x1 layer timed right after an ONNX Runtime call took 2-2.5x its time).
      */
-    private static void settle() throws InterruptedException {
+    static void settle() throws InterruptedException {
         Thread.sleep(100);
     }
 
@@ -152,7 +152,7 @@ public final class OpenCvComparison {
      * Timing two different models would mean nothing: stop unless the peer's output agrees with caffe4j's to 1e-5 of
      * the largest output (NIN: differences of 3e-5 on values up to 59, the float rounding of different kernels).
      */
-    private static void requireSameOutput(String peer, double maxDiff, double maxRef) {
+    static void requireSameOutput(String peer, double maxDiff, double maxRef) {
         if (!(maxDiff <= 1e-5 * maxRef + 1e-6)) {
             throw new IllegalStateException(peer + "'s output differs from caffe4j's by " + maxDiff
                     + " (largest output " + maxRef + "): not the same model");
@@ -183,6 +183,11 @@ public final class OpenCvComparison {
     }
 
     private static Map<String, String> parse(String[] args) {
+        return parse(args, List.of("caffe4j-net", "caffe4j-weights", "opencv-net", "opencv-weights"));
+    }
+
+    /** --name value pairs; each of {@code required} must be there. */
+    static Map<String, String> parse(String[] args, List<String> required) {
         Map<String, String> m = new java.util.HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--")) {
@@ -190,7 +195,7 @@ public final class OpenCvComparison {
             }
             m.put(args[i].substring(2), args[i + 1]);
         }
-        for (String k : List.of("caffe4j-net", "caffe4j-weights", "opencv-net", "opencv-weights")) {
+        for (String k : required) {
             if (!m.containsKey(k)) {
                 throw new IllegalArgumentException("missing --" + k);
             }
