@@ -1,0 +1,48 @@
+package org.caffe4j.kernels.simd;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.caffe4j.kernels.pool.Pool2dReference;
+import org.caffe4j.testing.Tolerance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Both ways the vector MAX pooling reads stride-2 windows (permute of two vectors, or gather; the JDK decides which
+ * runs, see {@link MaxPoolVectorKernel#PERMUTE_STRIDE_TWO}) against the reference, on any JDK: window sizes 1-5,
+ * padding, widths around and below the vector length, NaN and infinities.
+ */
+class MaxPoolVectorKernelTest {
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void strideTwoWindowsMatchTheReference(boolean permute) {
+        MaxPoolVectorKernel kernel = new MaxPoolVectorKernel(permute);
+        Random rnd = new Random(permute ? 5 : 6);
+        float[] special = {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f, -0f};
+        for (int trial = 0; trial < 150; trial++) {
+            int planes = 1 + rnd.nextInt(4);
+            int h = 1 + rnd.nextInt(30);
+            int w = 1 + rnd.nextInt(60);
+            int kh = 1 + rnd.nextInt(Math.min(5, h));
+            int kw = 1 + rnd.nextInt(Math.min(5, w));
+            int ph = rnd.nextInt(kh);
+            int pw = rnd.nextInt(kw);
+            boolean ceil = rnd.nextBoolean();
+            int sh = 1 + rnd.nextInt(2);
+            int oh = Pool2dReference.outputSize(h, kh, ph, sh, ceil);
+            int ow = Pool2dReference.outputSize(w, kw, pw, 2, ceil);
+            float[] in = new float[1 + planes * h * w];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = rnd.nextInt(20) == 0 ? special[rnd.nextInt(special.length)] : rnd.nextFloat() * 2 - 1;
+            }
+            float[] expected = new float[2 + planes * oh * ow];
+            float[] actual = new float[expected.length];
+            Arrays.fill(expected, 42f);
+            Arrays.fill(actual, 42f);
+            Pool2dReference.max(in, 1, expected, 2, planes, h, w, oh, ow, kh, kw, sh, 2, ph, pw);
+            kernel.max(in, 1, actual, 2, planes, h, w, oh, ow, kh, kw, sh, 2, ph, pw);
+            Tolerance.EXACT.assertClose("trial " + trial + ": " + planes + "x" + h + "x" + w + " k" + kh + "x" + kw
+                    + " s" + sh + "x2 p" + ph + "x" + pw + (ceil ? " ceil" : " floor"), expected, actual);
+        }
+    }
+}
