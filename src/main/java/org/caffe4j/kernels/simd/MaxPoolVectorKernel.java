@@ -32,8 +32,8 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
     private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(S, i -> 2 * i);
     /**
      * Whether stride-2 windows take the permute ({@link #EVEN_LANES}) rather than the gather: JDK 25 compiles the
-     * two-vector rearrange to permutes (NIN's 3x3 stride-2 pools alone, one thread: 0.64-0.77 of the gather's time),
-     * JDK 17 does not (2.0-2.6x the gather's time). Versions in between were not measured and keep the gather.
+     * two-vector rearrange to permutes (NIN's 3x3 stride-2 pools alone, one thread: 0.63-0.85 of the gather's time),
+     * JDK 17 does not (1.7-2.8x the gather's time). Versions in between were not measured and keep the gather.
      */
     static final boolean PERMUTE_STRIDE_TWO = Runtime.version().feature() >= 25;
 
