@@ -273,6 +273,12 @@ public final class PackedSgemm {
         final int mBlocks;
         final int tasks;
         final int scratchFloats;
+        /**
+         * Whether the last column tile, a half tile with at most {@link SgemmMicroKernel#NARROW_COLUMNS} valid
+         * columns (36 columns of a 6x6 map at batch 1: two tiles and 4 columns), runs as
+         * {@link SgemmMicroKernel#narrowSums} over pairs of panels instead of a mostly padded half tile per panel.
+         */
+        final boolean narrowLast;
         /** B packed once for every task (slice s, tile t at sharedOffset), or null when each task packs its own. */
         float[] sharedB;
 
@@ -324,6 +330,8 @@ public final class PackedSgemm {
             this.mBlocks = ceilDiv(panels, ppt);
             this.tasks = a.groups() * mBlocks * nBlocks;
             this.scratchFloats = (mBlocks > 1 ? 0 : kc * tpt * nr) + MR * nr;
+            this.narrowLast = lastTileHalf && kSlices == 1 && kernel.narrowSumsPay()
+                    && n - (colTiles - 1) * nr <= SgemmMicroKernel.NARROW_COLUMNS;
         }
 
         /** Offset of group g, K slice starting at k0 (length kcur), column tile t in the shared B buffer. */
@@ -389,22 +397,31 @@ public final class PackedSgemm {
                     // a large shared B for every panel instead re-reads it from L3 or memory once per panel.
                     for (int t = t0; t < t1; t++) {
                         for (int p = p0; p < p1; p++) {
-                            tile(g, p, t, t0, k0, kcur, bp, bBase, accumulate, applyRelu, buf, edge);
+                            tile(g, p, p0, p1, t, t0, k0, kcur, bp, bBase, accumulate, applyRelu, buf, edge);
                         }
                     }
                 } else {
                     for (int p = p0; p < p1; p++) {
                         for (int t = t0; t < t1; t++) {
-                            tile(g, p, t, t0, k0, kcur, bp, bBase, accumulate, applyRelu, buf, edge);
+                            tile(g, p, p0, p1, t, t0, k0, kcur, bp, bBase, accumulate, applyRelu, buf, edge);
                         }
                     }
                 }
             }
         }
 
-        /** Runs the MR x width tile of A panel p and B tile t for one K slice. */
-        private void tile(int g, int p, int t, int t0, int k0, int kcur, float[] bp, int bBase, boolean accumulate,
-                          boolean applyRelu, float[] buf, int edge) {
+        /** Runs the MR x width tile of A panel p (of the task's panels p0..p1-1) and B tile t for one K slice. */
+        private void tile(int g, int p, int p0, int p1, int t, int t0, int k0, int kcur, float[] bp, int bBase,
+                          boolean accumulate, boolean applyRelu, float[] buf, int edge) {
+            if (narrowLast && t == colTiles - 1) {
+                if ((p - p0) % 2 == 1) {
+                    return; // done with panel p - 1
+                }
+                if (p + 1 < p1) {
+                    narrowPair(g, p, t, t0, k0, kcur, bp, bBase, applyRelu, buf, edge);
+                    return;
+                }
+            }
             float[] w = a.data();
             float[] bias = a.paddedBias();
             int rows = a.rows();
@@ -430,6 +447,32 @@ public final class PackedSgemm {
                 }
                 run(width, kcur, w, aOff, bp, bOff, buf, edge, width, accumulate, bias, biasOff, applyRelu);
                 transfer(true, cRow, j0, rowsValid, colsValid, buf, edge, width);
+            }
+        }
+
+        /**
+         * The last (half) tile of panels p and p + 1 via {@link SgemmMicroKernel#narrowSums} into the scratch tile
+         * (their two MR x nr/2 blocks fill it), then the tile's output pass there, then the valid part to C: the
+         * float operations of two half tiles.
+         */
+        private void narrowPair(int g, int p, int t, int t0, int k0, int kcur, float[] bp, int bBase,
+                                boolean applyRelu, float[] buf, int edge) {
+            int half = nr / 2;
+            int second = edge + MR * half;
+            int j0 = t * nr;
+            int colsValid = n - j0;
+            int bOff = bBase + (t - t0) * nr * kcur;
+            kernel.narrowSums(kcur, a.data(), a.offset(g, p, k0), a.offset(g, p + 1, k0), bp, bOff, buf, edge,
+                    second, half);
+            int rows = a.rows();
+            for (int q = 0; q < 2; q++) {
+                int panel = p + q;
+                int row0 = panel * MR;
+                int at = q == 0 ? edge : second;
+                kernel.finishSums(buf, at, half, half, a.paddedBias(), (g * a.panelsPerGroup() + panel) * MR,
+                        applyRelu, slope);
+                transfer(true, cOff + (g * rows + row0) * pixels, j0, Math.min(MR, rows - row0), colsValid, buf, at,
+                        half);
             }
         }
 

@@ -69,6 +69,57 @@ public interface SgemmMicroKernel {
         halfTile(kc, a, aOff, b, bOff, c, cOff, ldc, false, null, 0, false, 0f);
     }
 
+    /** Most valid columns {@link #narrowSums} covers. */
+    int NARROW_COLUMNS = 4;
+
+    /**
+     * Whether {@link #narrowSums} beats two half tiles for a last tile of at most {@link #NARROW_COLUMNS} valid
+     * columns (a half tile then computes mostly padding, at one broadcast per FMA).
+     */
+    default boolean narrowSumsPay() {
+        return false;
+    }
+
+    /**
+     * The bare sums of two A panels (at {@code aOff} and {@code aOff2}) against the first {@link #NARROW_COLUMNS}
+     * columns of a half-width B tile ({@code b[bOff + k*nr()/2 + j]}), into {@code c[cOff + r*ldc + j]} and
+     * {@code c[cOff2 + r*ldc + j]}: per output the float operations of {@link #halfSums} (acc = 0, fma over k
+     * ascending), so that with {@link #finishSums} it stands in for two half tiles without changing a bit.
+     */
+    default void narrowSums(int kc, float[] a, int aOff, int aOff2, float[] b, int bOff, float[] c, int cOff,
+                            int cOff2, int ldc) {
+        int width = nr() / 2;
+        for (int panel = 0; panel < 2; panel++) {
+            int panelOff = panel == 0 ? aOff : aOff2;
+            int out = panel == 0 ? cOff : cOff2;
+            for (int r = 0; r < MR; r++) {
+                for (int j = 0; j < NARROW_COLUMNS; j++) {
+                    float acc = 0f;
+                    for (int k = 0, ak = panelOff + r, bk = bOff + j; k < kc; k++, ak += MR, bk += width) {
+                        acc = Math.fma(a[ak], b[bk], acc);
+                    }
+                    c[out + r * ldc + j] = acc;
+                }
+            }
+        }
+    }
+
+    /**
+     * The output pass of {@link #tile} (not accumulating) over MR x {@code width} bare sums in C: adds the start
+     * value (bias or 0), then ReLU as the tile would. {@code width} is a multiple of nr()/2.
+     */
+    default void finishSums(float[] c, int cOff, int ldc, int width, float[] bias, int biasOff, boolean relu,
+                            float slope) {
+        for (int r = 0; r < MR; r++) {
+            float start = bias == null ? 0f : bias[biasOff + r];
+            for (int j = 0; j < width; j++) {
+                int at = cOff + r * ldc + j;
+                float v = c[at] + start;
+                c[at] = !relu ? v : slope == 0f ? Math.max(v, 0f) : v > 0f ? v : v * slope;
+            }
+        }
+    }
+
     /**
      * Copies {@code rows} rows of {@code tiles} whole B tiles out of a row-major source into the packed layout:
      * the nr() floats at {@code src[srcOff + kk*srcRowStride + t*nr()]} go to

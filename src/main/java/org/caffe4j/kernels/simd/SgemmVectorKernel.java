@@ -43,6 +43,8 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     private final boolean fourRowPasses;
     /** Whether the 4-row passes fuse the output pass ({@link #FUSED_FOUR_ROWS} normally; tests build both). */
     private final boolean fusedFourRows;
+    /** Whether column remainders take half tiles (see {@code HALF_TILE_PAYS}). */
+    private final boolean halfTilePays;
     /**
      * JDK 25's C2 compiles the 4-row pass with the bias and ReLU fused after its k loop without spilling (the
      * in-cache probe read 184–191 GFLOP/s in four fresh JVMs; 1x1 layers took 0.95–0.99 of the time of the separate
@@ -69,8 +71,17 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
 
     /** @param fusedFourRows with four-row passes: fuse the output pass into them (else a separate sweep) */
     SgemmVectorKernel(boolean fourRowPasses, boolean fusedFourRows) {
+        this(fourRowPasses, fusedFourRows, HALF_TILE_PAYS);
+    }
+
+    /**
+     * @param halfTilePays what {@link #halfTilePays()} answers ({@code HALF_TILE_PAYS} normally): tests set it so
+     *                     that the half-tile paths, and {@link #narrowSums} after them, run on any JDK
+     */
+    SgemmVectorKernel(boolean fourRowPasses, boolean fusedFourRows, boolean halfTilePays) {
         this.fourRowPasses = fourRowPasses;
         this.fusedFourRows = fourRowPasses && fusedFourRows;
+        this.halfTilePays = halfTilePays;
     }
 
     @Override
@@ -80,7 +91,7 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
 
     @Override
     public boolean halfTilePays() {
-        return HALF_TILE_PAYS;
+        return halfTilePays;
     }
 
     /** MR x 2 vectors. */
@@ -127,6 +138,72 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
             return;
         }
         sumHalf(kc, a, aOff, b, bOff, c, cOff, ldc);
+    }
+
+    /** With 4-row passes (AVX2) a vector is one panel's MR rows, which {@link #narrowSums} needs. */
+    @Override
+    public boolean narrowSumsPay() {
+        return fourRowPasses && LANES == MR;
+    }
+
+    /**
+     * Transposed: each accumulator holds one (panel, column) with the panel's rows across the lanes, 8 in all (as
+     * in a 4-row pass), and a k step is 2 vector loads of A and 4 broadcasts of B for 8 FMAs, where a half tile
+     * takes 8 broadcasts (alone in L1: 0.94 of the full tile's rate, the half tile 0.71). The sums come out across
+     * lanes and are stored one by one: 64 stores against kc x 8 FMAs. The plain loops where a vector is not a panel.
+     */
+    @Override
+    public void narrowSums(int kc, float[] a, int aOff, int aOff2, float[] b, int bOff, float[] c, int cOff,
+                           int cOff2, int ldc) {
+        if (!narrowSumsPay()) {
+            SgemmMicroKernel.super.narrowSums(kc, a, aOff, aOff2, b, bOff, c, cOff, cOff2, ldc);
+            return;
+        }
+        FloatVector p0 = FloatVector.zero(S); FloatVector q0 = FloatVector.zero(S);
+        FloatVector p1 = FloatVector.zero(S); FloatVector q1 = FloatVector.zero(S);
+        FloatVector p2 = FloatVector.zero(S); FloatVector q2 = FloatVector.zero(S);
+        FloatVector p3 = FloatVector.zero(S); FloatVector q3 = FloatVector.zero(S);
+        for (int k = 0, ak = aOff, ak2 = aOff2, bk = bOff; k < kc; k++, ak += MR, ak2 += MR, bk += LANES) {
+            FloatVector first = FloatVector.fromArray(S, a, ak);
+            FloatVector second = FloatVector.fromArray(S, a, ak2);
+            FloatVector x = FloatVector.broadcast(S, b[bk]);
+            p0 = x.fma(first, p0);
+            q0 = x.fma(second, q0);
+            x = FloatVector.broadcast(S, b[bk + 1]);
+            p1 = x.fma(first, p1);
+            q1 = x.fma(second, q1);
+            x = FloatVector.broadcast(S, b[bk + 2]);
+            p2 = x.fma(first, p2);
+            q2 = x.fma(second, q2);
+            x = FloatVector.broadcast(S, b[bk + 3]);
+            p3 = x.fma(first, p3);
+            q3 = x.fma(second, q3);
+        }
+        storeColumn(p0, c, cOff, ldc);
+        storeColumn(p1, c, cOff + 1, ldc);
+        storeColumn(p2, c, cOff + 2, ldc);
+        storeColumn(p3, c, cOff + 3, ldc);
+        storeColumn(q0, c, cOff2, ldc);
+        storeColumn(q1, c, cOff2 + 1, ldc);
+        storeColumn(q2, c, cOff2 + 2, ldc);
+        storeColumn(q3, c, cOff2 + 3, ldc);
+    }
+
+    /** Lane r of v to c[at + r*ldc]. */
+    private static void storeColumn(FloatVector v, float[] c, int at, int ldc) {
+        for (int r = 0; r < LANES; r++) {
+            c[at + r * ldc] = v.lane(r);
+        }
+    }
+
+    @Override
+    public void finishSums(float[] c, int cOff, int ldc, int width, float[] bias, int biasOff, boolean relu,
+                           float slope) {
+        if (width % LANES != 0) {
+            SgemmMicroKernel.super.finishSums(c, cOff, ldc, width, bias, biasOff, relu, slope);
+            return;
+        }
+        finish(c, cOff, ldc, width, false, bias, biasOff, relu, slope);
     }
 
     /** Two vector moves per tile row (a tile is 2 vectors wide). */
