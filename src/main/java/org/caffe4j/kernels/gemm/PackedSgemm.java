@@ -18,7 +18,8 @@ import org.caffe4j.kernels.simd.Simd;
  * its A panels (at most {@link #A_BLOCK_FLOATS}), so both stay in L2. When so few columns remain that they pad
  * better to MR than to tile widths (6x6 maps at batch 1), C is computed transposed instead
  * ({@link #usesFewColumnsPath}), with the same float operations per output. Column remainders use a
- * half-width tile when they fit one and the kernel's half tile pays ({@link SgemmMicroKernel#endsInHalfTile});
+ * half-width tile when they fit one and the kernel's half tile pays ({@link SgemmMicroKernel#endsInHalfTile}),
+ * and a remainder of at most 4 columns two panels at a time where the kernel's narrow sums pay (see Call#narrowLast);
  * a tile that sticks out past the last row or column is computed into a small
  * scratch tile and copied back, so it does the same float operations per output as a full tile.
  *
