@@ -19,7 +19,7 @@ import org.caffe4j.kernels.simd.Simd;
  * better to MR than to tile widths (6x6 maps at batch 1), C is computed transposed instead
  * ({@link #usesFewColumnsPath}), with the same float operations per output. Column remainders use a
  * half-width tile when they fit one and the kernel's half tile pays ({@link SgemmMicroKernel#endsInHalfTile}),
- * and a remainder of at most 4 columns two panels at a time where the kernel's narrow sums pay (see Call#narrowLast);
+ * and a remainder of at most 4 columns two panels at a time where the kernel's narrow sums pay (Call#narrowLast);
  * a tile that sticks out past the last row or column is computed into a small
  * scratch tile and copied back, so it does the same float operations per output as a full tile.
  *
@@ -100,7 +100,7 @@ public final class PackedSgemm {
         if ((long) images * pixels > Integer.MAX_VALUE / 2) {
             throw new IllegalArgumentException("too many columns: " + images + " x " + pixels);
         }
-        if (usesFewColumnsPath(a, images * pixels, kernel.nr(), kernel.halfTilePays())) {
+        if (usesFewColumnsPath(a, images * pixels, kernel.nr(), kernel.halfTilePays(), kernel.narrowSumsPay())) {
             multiplyFewColumns(a, b, images, pixels, c, cOff, cImageStride, act, par, kernel);
             return;
         }
@@ -123,13 +123,17 @@ public final class PackedSgemm {
      * Whether C is computed transposed (see {@link FewColumnsCall}): for weight-heavy products (more rows than
      * columns, K in one slice) whose column count pads to fewer columns in MR-wide panels than in nr-wide tiles,
      * e.g. NIN's 6x6 maps at batch 1: 36 columns are 5 panels of 8 (40) instead of a tile of 32 plus a half tile
-     * of 16 (48, and a half tile runs at about the cost of a full one).
+     * of 16 (48, and a half tile runs at about the cost of a full one). A last tile of at most
+     * {@link SgemmMicroKernel#NARROW_COLUMNS} columns costs only those columns where the kernel's narrow sums pay
+     * (36 on AVX2: two tiles of 16 and 4 columns).
      */
-    static boolean usesFewColumnsPath(PackedWeights a, int n, int nr, boolean halfTiles) {
+    static boolean usesFewColumnsPath(PackedWeights a, int n, int nr, boolean halfTiles, boolean narrowPays) {
         if (a.depth() > KC_MAX || a.rows() <= n) {
             return false;
         }
-        int tilePadded = ceilDiv(n, nr) * nr - (SgemmMicroKernel.endsInHalfTile(n, nr, halfTiles) ? nr / 2 : 0);
+        int whole = (ceilDiv(n, nr) - 1) * nr;
+        int tilePadded = narrowPays && n - whole <= SgemmMicroKernel.NARROW_COLUMNS ? whole + (n - whole)
+                : ceilDiv(n, nr) * nr - (SgemmMicroKernel.endsInHalfTile(n, nr, halfTiles) ? nr / 2 : 0);
         return ceilDiv(n, MR) * MR < tilePadded;
     }
 
@@ -275,9 +279,9 @@ public final class PackedSgemm {
         final int tasks;
         final int scratchFloats;
         /**
-         * Whether the last column tile, a half tile with at most {@link SgemmMicroKernel#NARROW_COLUMNS} valid
-         * columns (36 columns of a 6x6 map at batch 1: two tiles and 4 columns), runs as
-         * {@link SgemmMicroKernel#narrowSums} over pairs of panels instead of a mostly padded half tile per panel.
+         * Whether the last column tile, with at most {@link SgemmMicroKernel#NARROW_COLUMNS} valid columns (36
+         * columns of a 6x6 map at batch 1: two tiles and 4 columns), runs as {@link SgemmMicroKernel#narrowSums}
+         * over pairs of panels instead of a mostly padded half (or, where half tiles are off, full) tile per panel.
          */
         final boolean narrowLast;
         /** B packed once for every task (slice s, tile t at sharedOffset), or null when each task packs its own. */
@@ -331,7 +335,7 @@ public final class PackedSgemm {
             this.mBlocks = ceilDiv(panels, ppt);
             this.tasks = a.groups() * mBlocks * nBlocks;
             this.scratchFloats = (mBlocks > 1 ? 0 : kc * tpt * nr) + MR * nr;
-            this.narrowLast = lastTileHalf && kSlices == 1 && kernel.narrowSumsPay()
+            this.narrowLast = kSlices == 1 && kernel.narrowSumsPay()
                     && n - (colTiles - 1) * nr <= SgemmMicroKernel.NARROW_COLUMNS;
         }
 
@@ -452,9 +456,9 @@ public final class PackedSgemm {
         }
 
         /**
-         * The last (half) tile of panels p and p + 1 via {@link SgemmMicroKernel#narrowSums} into the scratch tile
-         * (their two MR x nr/2 blocks fill it), then the tile's output pass there, then the valid part to C: the
-         * float operations of two half tiles.
+         * The last tile of panels p and p + 1 via {@link SgemmMicroKernel#narrowSums} into the scratch tile (their
+         * two MR x nr/2 blocks fill it), then the tile's output pass there, then the valid part to C: the float
+         * operations of the two tiles it replaces.
          */
         private void narrowPair(int g, int p, int t, int t0, int k0, int kcur, float[] bp, int bBase,
                                 boolean applyRelu, float[] buf, int edge) {
@@ -463,8 +467,8 @@ public final class PackedSgemm {
             int j0 = t * nr;
             int colsValid = n - j0;
             int bOff = bBase + (t - t0) * nr * kcur;
-            kernel.narrowSums(kcur, a.data(), a.offset(g, p, k0), a.offset(g, p + 1, k0), bp, bOff, buf, edge,
-                    second, half);
+            kernel.narrowSums(kcur, a.data(), a.offset(g, p, k0), a.offset(g, p + 1, k0), bp, bOff, tileWidth(t),
+                    buf, edge, second, half);
             int rows = a.rows();
             for (int q = 0; q < 2; q++) {
                 int panel = p + q;

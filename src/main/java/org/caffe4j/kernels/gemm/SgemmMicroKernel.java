@@ -73,8 +73,9 @@ public interface SgemmMicroKernel {
     int NARROW_COLUMNS = 4;
 
     /**
-     * Whether {@link #narrowSums} beats two half tiles for a last tile of at most {@link #NARROW_COLUMNS} valid
-     * columns (a half tile then computes mostly padding, at one broadcast per FMA).
+     * Whether {@link #narrowSums} beats the tile it replaces for a last tile of at most {@link #NARROW_COLUMNS}
+     * valid columns: a half tile (one broadcast per FMA) or, where half tiles are off, a full tile that computes 16
+     * columns, most of them padding.
      */
     default boolean narrowSumsPay() {
         return false;
@@ -82,20 +83,20 @@ public interface SgemmMicroKernel {
 
     /**
      * The bare sums of two A panels (at {@code aOff} and {@code aOff2}) against the first {@link #NARROW_COLUMNS}
-     * columns of a half-width B tile ({@code b[bOff + k*nr()/2 + j]}), into {@code c[cOff + r*ldc + j]} and
-     * {@code c[cOff2 + r*ldc + j]}: per output the float operations of {@link #halfSums} (acc = 0, fma over k
-     * ascending), so that with {@link #finishSums} it stands in for two half tiles without changing a bit.
+     * columns of a B tile of {@code bWidth} columns (nr() or nr()/2; {@code b[bOff + k*bWidth + j]}), into
+     * {@code c[cOff + r*ldc + j]} and {@code c[cOff2 + r*ldc + j]}: per output the float operations of
+     * {@link #sums} (acc = 0, fma over k ascending), so that with {@link #finishSums} it stands in for the two
+     * panels' tiles without changing a bit.
      */
-    default void narrowSums(int kc, float[] a, int aOff, int aOff2, float[] b, int bOff, float[] c, int cOff,
-                            int cOff2, int ldc) {
-        int width = nr() / 2;
+    default void narrowSums(int kc, float[] a, int aOff, int aOff2, float[] b, int bOff, int bWidth, float[] c,
+                            int cOff, int cOff2, int ldc) {
         for (int panel = 0; panel < 2; panel++) {
             int panelOff = panel == 0 ? aOff : aOff2;
             int out = panel == 0 ? cOff : cOff2;
             for (int r = 0; r < MR; r++) {
                 for (int j = 0; j < NARROW_COLUMNS; j++) {
                     float acc = 0f;
-                    for (int k = 0, ak = panelOff + r, bk = bOff + j; k < kc; k++, ak += MR, bk += width) {
+                    for (int k = 0, ak = panelOff + r, bk = bOff + j; k < kc; k++, ak += MR, bk += bWidth) {
                         acc = Math.fma(a[ak], b[bk], acc);
                     }
                     c[out + r * ldc + j] = acc;

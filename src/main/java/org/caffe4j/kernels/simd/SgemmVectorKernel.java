@@ -149,21 +149,22 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     /**
      * Transposed: each accumulator holds one (panel, column) with the panel's rows across the lanes, 8 in all (as
      * in a 4-row pass), and a k step is 2 vector loads of A and 4 broadcasts of B for 8 FMAs, where a half tile
-     * takes 8 broadcasts (alone in L1: 0.94 of the full tile's rate, the half tile 0.71). The sums come out across
-     * lanes and are stored one by one: 64 stores against kc x 8 FMAs. The plain loops where a vector is not a panel.
+     * takes 8 broadcasts (alone in L1: 0.94 of the full tile's rate, the half tile 0.71) and a full tile does 16
+     * columns. The sums come out across lanes and are stored one by one: 64 stores against kc x 8 FMAs. The plain
+     * loops where a vector is not a panel.
      */
     @Override
-    public void narrowSums(int kc, float[] a, int aOff, int aOff2, float[] b, int bOff, float[] c, int cOff,
-                           int cOff2, int ldc) {
+    public void narrowSums(int kc, float[] a, int aOff, int aOff2, float[] b, int bOff, int bWidth, float[] c,
+                           int cOff, int cOff2, int ldc) {
         if (!narrowSumsPay()) {
-            SgemmMicroKernel.super.narrowSums(kc, a, aOff, aOff2, b, bOff, c, cOff, cOff2, ldc);
+            SgemmMicroKernel.super.narrowSums(kc, a, aOff, aOff2, b, bOff, bWidth, c, cOff, cOff2, ldc);
             return;
         }
         FloatVector p0 = FloatVector.zero(S); FloatVector q0 = FloatVector.zero(S);
         FloatVector p1 = FloatVector.zero(S); FloatVector q1 = FloatVector.zero(S);
         FloatVector p2 = FloatVector.zero(S); FloatVector q2 = FloatVector.zero(S);
         FloatVector p3 = FloatVector.zero(S); FloatVector q3 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff, ak2 = aOff2, bk = bOff; k < kc; k++, ak += MR, ak2 += MR, bk += LANES) {
+        for (int k = 0, ak = aOff, ak2 = aOff2, bk = bOff; k < kc; k++, ak += MR, ak2 += MR, bk += bWidth) {
             FloatVector first = FloatVector.fromArray(S, a, ak);
             FloatVector second = FloatVector.fromArray(S, a, ak2);
             FloatVector x = FloatVector.broadcast(S, b[bk]);

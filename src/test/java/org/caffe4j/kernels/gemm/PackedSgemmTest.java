@@ -132,19 +132,24 @@ class PackedSgemmTest {
         PackedWeights w = new Problem(1, 200, 300, 36, true, 1).packed;
         // 36 columns: 5 panels of 8 (40) against a tile and a half tile (48). The shape tests above that run these
         // sizes one image at a time and three together compare the two paths bit for bit.
-        assertTrue(PackedSgemm.usesFewColumnsPath(w, 36, nr, true));
-        assertFalse(PackedSgemm.usesFewColumnsPath(w, 3 * 36, nr, true)); // 112 either way
-        assertFalse(PackedSgemm.usesFewColumnsPath(w, 2 * nr, nr, true)); // no padding to save
-        assertFalse(PackedSgemm.usesFewColumnsPath(w, 300, nr, true));    // more columns than rows
-        assertFalse(PackedSgemm.usesFewColumnsPath(new Problem(1, 70, 4200, 20, true, 1).packed, 20, nr, true)); // K sliced
+        assertTrue(PackedSgemm.usesFewColumnsPath(w, 36, nr, true, false));
+        assertFalse(PackedSgemm.usesFewColumnsPath(w, 3 * 36, nr, true, false)); // 112 either way
+        assertFalse(PackedSgemm.usesFewColumnsPath(w, 2 * nr, nr, true, false)); // no padding to save
+        assertFalse(PackedSgemm.usesFewColumnsPath(w, 300, nr, true, false));    // more columns than rows
+        assertFalse(PackedSgemm.usesFewColumnsPath(new Problem(1, 70, 4200, 20, true, 1).packed, 20, nr, true,
+                false)); // K sliced
         // AVX2's 16-wide tiles pad to multiples of 8 like the panels do: never worth transposing.
         for (int n = 1; n < 200; n++) {
-            assertFalse(PackedSgemm.usesFewColumnsPath(w, n, 16, true), "n = " + n);
+            assertFalse(PackedSgemm.usesFewColumnsPath(w, n, 16, true, false), "n = " + n);
         }
         // Without half tiles (JDK 17 on AVX2) a remainder of up to 8 costs a whole 16-wide tile: 36 columns are
         // 48 in tiles, 40 in panels.
-        assertTrue(PackedSgemm.usesFewColumnsPath(w, 36, 16, false));
-        assertFalse(PackedSgemm.usesFewColumnsPath(w, 44, 16, false)); // 48 either way
+        assertTrue(PackedSgemm.usesFewColumnsPath(w, 36, 16, false, false));
+        assertFalse(PackedSgemm.usesFewColumnsPath(w, 44, 16, false, false)); // 48 either way
+        // Where the kernel's narrow sums pay, a remainder of up to 4 columns costs only those: 36 are 36 in tiles.
+        assertFalse(PackedSgemm.usesFewColumnsPath(w, 36, 16, false, true));
+        assertFalse(PackedSgemm.usesFewColumnsPath(w, 36, 16, true, true));
+        assertTrue(PackedSgemm.usesFewColumnsPath(w, 37, 16, false, true)); // 5 left: a padded tile, 48 against 40
         assertTrue(SgemmMicroKernel.endsInHalfTile(36, 16, true));    // 4 left: an 8-wide half tile
         assertFalse(SgemmMicroKernel.endsInHalfTile(36, 16, false));  // ... or a padded full one
         assertFalse(SgemmMicroKernel.endsInHalfTile(44, 16, true));   // 12 left: more than half
@@ -154,7 +159,8 @@ class PackedSgemmTest {
     @Test
     void fusedReluGivesPositiveZeroLikeCaffe() {
         // Rows of weights -1 against positive activations: every output is negative before the ReLU.
-        // 8 x 40 takes the normal path, 48 x 20 the few-columns one.
+        // 8 x 40 takes the normal path; 48 x 20 the few-columns one with 32-wide tiles, and with 16-wide ones the
+        // narrow last tile (4 columns) where it pays.
         for (int[] size : new int[][] {{8, 40}, {48, 20}}) {
             int rows = size[0], n = size[1];
             float[] a = new float[rows * 4];
