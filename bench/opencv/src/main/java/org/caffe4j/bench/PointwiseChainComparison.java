@@ -10,7 +10,7 @@ import org.caffe4j.kernels.ThreadPoolParallel;
 import org.caffe4j.kernels.conv.Conv2dKernel;
 import org.caffe4j.kernels.conv.Conv2dPointwiseGemm;
 import org.caffe4j.kernels.conv.ConvShape;
-import org.caffe4j.kernels.gemm.SgemmMicroKernel;
+import org.caffe4j.kernels.gemm.MicroKernelPeak;
 import org.caffe4j.kernels.simd.Simd;
 
 import java.io.IOException;
@@ -19,7 +19,6 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -34,8 +33,6 @@ import java.util.Random;
  * packing and no cache misses, measured under the same machine load as the two runtimes.
  */
 public final class PointwiseChainComparison {
-    private static final int PROBE_DEPTH = 256;
-
     public static void main(String[] args) throws Exception {
         Map<String, String> a = OpenCvComparison.parse(args, List.of("onnx", "weights", "channels", "size", "depth"));
         String onnx = a.get("onnx");
@@ -73,16 +70,9 @@ public final class PointwiseChainComparison {
                     maxDiff, maxRef);
             OpenCvComparison.requireSameOutput("ONNX Runtime", maxDiff, maxRef);
 
-            SgemmMicroKernel kernel = Simd.sgemmKernel();
-            int nr = kernel.nr();
-            float[] probeA = new float[PROBE_DEPTH * SgemmMicroKernel.MR];
-            float[] probeB = new float[PROBE_DEPTH * nr];
-            float[] probeC = new float[SgemmMicroKernel.MR * nr];
-            float[] probeBias = new float[SgemmMicroKernel.MR];
-            Arrays.fill(probeA, 1e-3f);
-            Arrays.fill(probeB, 1e-3f);
+            MicroKernelPeak.InCacheTiles probeTiles = new MicroKernelPeak.InCacheTiles(Simd.sgemmKernel());
             double flop = 2.0 * channels * channels * size * size * depth;
-            long probeTiles = Math.round(flop / (2.0 * PROBE_DEPTH * SgemmMicroKernel.MR * nr));
+            long probeCalls = Math.round(flop / probeTiles.flopsPerCall());
             boolean probe = threads == 1;
 
             double[] c4j = new double[rounds * iterations];
@@ -109,9 +99,7 @@ public final class PointwiseChainComparison {
                 OpenCvComparison.settle();
                 for (int i = 0; probe && i < iterations; i++) {
                     long t0 = System.nanoTime();
-                    for (long t = 0; t < probeTiles; t++) {
-                        kernel.tile(PROBE_DEPTH, probeA, 0, probeB, 0, probeC, 0, nr, false, probeBias, 0, true, 0f);
-                    }
+                    probeTiles.run(probeCalls);
                     long t1 = System.nanoTime();
                     if (r >= 0) {
                         inL1[r * iterations + i] = t1 - t0;
@@ -125,6 +113,7 @@ public final class PointwiseChainComparison {
                             + "caffe4j/ONNX Runtime time ratio = %.2f%n",
                     depth, channels, channels, size, size, threads, rounds, iterations, ms, flop / ms / 1e6, ortMs,
                     flop / ortMs / 1e6, ms / ortMs);
+            probeTiles.check();
             if (probe) {
                 double probeMs = OpenCvComparison.median(inL1) / 1e6;
                 System.out.printf("caffe4j micro-kernel in L1, same multiply-adds: %.3f ms (%.1f GFLOP/s)%n",
