@@ -17,18 +17,16 @@ while [ $# -gt 0 ]; do
     *) echo "error: unknown option $1" >&2; exit 2 ;;
   esac
 done
-if [ -z "$jdk" ]; then
-  jdk="$(ls -d /usr/lib/jvm/temurin-2*-jdk-* 2>/dev/null | sort -V | tail -1)"
-  jdk="${jdk:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
-fi
+# shellcheck source=jvm.sh
+. "$here/jvm.sh"
+jdk="${jdk:-$(bench_default_jdk)}"
 work="$root/target/bench-pointwise"
 mkdir -p "$work"
 (cd "$root" && mvn -q -B -ntp -DskipTests install)
 (cd "$here" && mvn -q -B -ntp package)
 cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
-opts=(--add-modules=jdk.incubator.vector -Xmx2g)
-ver="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
-[ "${ver%%.*}" -ge 23 ] && opts+=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
+# shellcheck disable=SC2206
+opts=(--add-modules=jdk.incubator.vector -Xmx2g $(bench_jdk_flags "$jdk"))
 for shape in "96 54" "256 27" "384 13" "1024 6"; do
   set -- $shape
   name="chain-$1x$2x$depth"

@@ -24,10 +24,9 @@ while [ $# -gt 0 ]; do
     *) echo "error: unknown option $1" >&2; exit 2 ;;
   esac
 done
-if [ -z "$jdk" ]; then
-  jdk="$(ls -d /usr/lib/jvm/temurin-2*-jdk-* 2>/dev/null | sort -V | tail -1)"
-  jdk="${jdk:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
-fi
+# shellcheck source=jvm.sh
+. "$here/jvm.sh"
+jdk="${jdk:-$(bench_default_jdk)}"
 work="$root/target/bench-opencv"
 mkdir -p "$work"
 (cd "$root" && mvn -q -B -ntp -DskipTests install && mvn -q -B -ntp test-compile)
@@ -45,9 +44,8 @@ if [ -n "$onnxruntime" ]; then
 fi
 (cd "$here" && mvn -q -B -ntp package)
 cp="$here/target/classes:$(cat "$here/target/classes.txt" 2>/dev/null || cat "$here/target/classpath.txt")"
-opts=(--add-modules=jdk.incubator.vector -Xmx6g ${BENCH_JAVA_OPTS:-})
-ver="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
-[ "${ver%%.*}" -ge 23 ] && opts+=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
+# shellcheck disable=SC2206
+opts=(--add-modules=jdk.incubator.vector -Xmx6g ${BENCH_JAVA_OPTS:-} $(bench_jdk_flags "$jdk"))
 "$jdk/bin/java" "${opts[@]}" -cp "$cp" org.caffe4j.bench.OpenCvComparison \
   --caffe4j-net "$root/testdata/nin_imagenet/train_val.prototxt" --caffe4j-weights "$work/nin_test.caffemodel" \
   --opencv-net "$work/deploy-b$batch/deploy.prototxt" --opencv-weights "$work/deploy-b$batch/nin_test_v2.caffemodel" \
