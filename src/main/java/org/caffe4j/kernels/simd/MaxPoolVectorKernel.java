@@ -58,7 +58,8 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
     public void max(float[] in, int inOff, float[] out, int outOff, int planes, int h, int w, int oh, int ow,
                     int kh, int kw, int sh, int sw, int ph, int pw) {
         float[][] scratch = SCRATCH.get();
-        // Column x of the input is at pw + x; output block [ox, ox + LANES) reads up to (ox+LANES-1)*sw + kw - 1.
+        // Column x of the input is at pw + x; output block [ox, ox + LANES) reads up to (ox+LANES-1)*sw + kw - 1,
+        // or with the stride-2 permute ox*2 + kw - 2 + 2*LANES, which the trailing LANES cells also cover.
         int blocks = (ow + LANES - 1) / LANES;
         int needed = Math.max(pw + w, (blocks * LANES - 1) * sw + kw) + LANES;
         float[] columns = scratch[0];
