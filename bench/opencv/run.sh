@@ -11,7 +11,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-batch=1 threads=2 rounds=5 iterations=10 warmup_seconds=8 jdk="" onnxruntime=""
+batch=1 threads=2 rounds=12 iterations=8 warmup_seconds=8 jdk="" onnxruntime=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --batch) batch="$2"; shift 2 ;;

@@ -23,8 +23,9 @@ import java.util.Random;
 
 /**
  * caffe4j against OpenCV's Caffe runtime (the tool a Java user would otherwise pick), same model, same input,
- * same thread count, in alternating rounds within one process so both see the same machine state. Prints one
- * line per round and a summary with the time ratio; also checks that both give the same output. With
+ * same thread count, in alternating rounds within one process so both see the same machine state (each round
+ * starts with another runtime). Prints one line per round and a summary: the ratio of the medians over all passes,
+ * and the median and range of the per-round ratios; also checks that both give the same output. With
  * {@code --onnx FILE} (the model converted by caffe_to_onnx.py) ONNX Runtime runs as a third peer in the same
  * rounds, with the same thread count (intra-op threads; one inter-op thread; all graph optimizations).
  */
@@ -35,8 +36,8 @@ public final class OpenCvComparison {
         String cvNet = a.get("opencv-net"), cvWeights = a.get("opencv-weights");
         int batch = Integer.parseInt(a.getOrDefault("batch", "1"));
         int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
-        int rounds = Integer.parseInt(a.getOrDefault("rounds", "5"));
-        int iterations = Integer.parseInt(a.getOrDefault("iterations", "10"));
+        int rounds = Integer.parseInt(a.getOrDefault("rounds", "12"));
+        int iterations = Integer.parseInt(a.getOrDefault("iterations", "8"));
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "30"));
         // And at least this long: on 2 busy cores C2 needs seconds to compile the kernels (measured: with 0.3 s of
         // warm-up, caffe4j's first timed rounds at batch 1 were 30-50% slower than its last).
@@ -94,49 +95,79 @@ public final class OpenCvComparison {
                     forwardOrt(ort, ortInput);
                 }
             }
-            List<Double> c4j = new ArrayList<>(), ocv = new ArrayList<>(), onx = new ArrayList<>();
-            for (int r = 0; r < rounds; r++) {
-                double[] ms1 = new double[iterations], ms2 = new double[iterations];
-                settle();
-                for (int i = 0; i < iterations; i++) {
-                    long t0 = System.nanoTime();
-                    model.run(input);
-                    ms1[i] = (System.nanoTime() - t0) / 1e6;
-                }
-                settle();
-                for (int i = 0; i < iterations; i++) {
-                    long t0 = System.nanoTime();
-                    forwardOpenCv(cv, blob, ours.length);
-                    ms2[i] = (System.nanoTime() - t0) / 1e6;
-                }
-                double[] ms3 = new double[ort == null ? 0 : iterations];
-                if (ort != null) {
-                    settle();
-                }
-                for (int i = 0; i < ms3.length; i++) {
-                    long t0 = System.nanoTime();
-                    forwardOrt(ort, ortInput);
-                    ms3[i] = (System.nanoTime() - t0) / 1e6;
-                }
-                for (double d : ms1) c4j.add(d);
-                for (double d : ms2) ocv.add(d);
-                for (double d : ms3) onx.add(d);
-                System.out.printf("round %d: caffe4j %.2f ms, OpenCV %.2f ms%s per pass (medians)%n", r + 1,
-                        median(ms1), median(ms2), ort == null ? "" : String.format(", ONNX Runtime %.2f ms", median(ms3)));
+            List<String> names = new ArrayList<>(List.of("caffe4j", "OpenCV"));
+            List<Pass> passes = new ArrayList<>(List.of(() -> model.run(input),
+                    () -> forwardOpenCv(cv, blob, ours.length)));
+            if (ort != null) {
+                OrtSession session = ort;
+                names.add("ONNX Runtime");
+                passes.add(() -> forwardOrt(session, ortInput));
             }
-            double m1 = median(c4j.stream().mapToDouble(Double::doubleValue).toArray());
-            double m2 = median(ocv.stream().mapToDouble(Double::doubleValue).toArray());
+            int peers = passes.size();
+            List<List<Double>> all = new ArrayList<>();
+            double[][] roundMedians = new double[peers][rounds];
+            for (int p = 0; p < peers; p++) {
+                all.add(new ArrayList<>());
+            }
+            for (int r = 0; r < rounds; r++) {
+                // Each round starts with another runtime, so none is always timed first after the pause.
+                for (int q = 0; q < peers; q++) {
+                    int p = (r + q) % peers;
+                    double[] ms = new double[iterations];
+                    settle();
+                    for (int i = 0; i < iterations; i++) {
+                        long t0 = System.nanoTime();
+                        passes.get(p).run();
+                        ms[i] = (System.nanoTime() - t0) / 1e6;
+                    }
+                    for (double d : ms) {
+                        all.get(p).add(d);
+                    }
+                    roundMedians[p][r] = median(ms);
+                }
+                StringBuilder line = new StringBuilder(String.format("round %d:", r + 1));
+                for (int p = 0; p < peers; p++) {
+                    line.append(String.format("%s %s %.2f ms", p == 0 ? "" : ",", names.get(p), roundMedians[p][r]));
+                }
+                System.out.println(line.append(" per pass (medians)"));
+            }
+            double[] m = new double[peers];
+            for (int p = 0; p < peers; p++) {
+                m[p] = median(all.get(p).stream().mapToDouble(Double::doubleValue).toArray());
+            }
             System.out.printf("java %s, OpenCV %s, batch %d, %d thread(s)%n", System.getProperty("java.version"),
                     opencv_core.getVersionString().getString(), batch, threads);
             System.out.printf("caffe4j: %.2f ms/pass (%.2f ms/image); OpenCV: %.2f ms/pass (%.2f ms/image); "
-                    + "caffe4j/OpenCV time ratio = %.2f%n", m1, m1 / batch, m2, m2 / batch, m1 / m2);
+                    + "caffe4j/OpenCV time ratio = %.2f%n", m[0], m[0] / batch, m[1], m[1] / batch, m[0] / m[1]);
+            printRoundRatios("OpenCV", roundMedians[0], roundMedians[1]);
             if (ort != null) {
-                double m3 = median(onx.stream().mapToDouble(Double::doubleValue).toArray());
                 System.out.printf("ONNX Runtime %s: %.2f ms/pass (%.2f ms/image); caffe4j/ONNX Runtime time ratio = %.2f%n",
-                        env.getVersion(), m3, m3 / batch, m1 / m3);
+                        env.getVersion(), m[2], m[2] / batch, m[0] / m[2]);
+                printRoundRatios("ONNX Runtime", roundMedians[0], roundMedians[2]);
                 ort.close();
             }
         }
+    }
+
+    /** One timed forward pass of a runtime. */
+    private interface Pass {
+        void run() throws Exception;
+    }
+
+    /**
+     * caffe4j's time over the peer's, round by round: the two were timed within a second of each other, so the
+     * host's slower swings (per-round medians here moved by up to 1.5x within a minute) largely cancel out of
+     * each ratio.
+     */
+    private static void printRoundRatios(String peer, double[] ours, double[] theirs) {
+        double[] ratios = new double[ours.length];
+        for (int r = 0; r < ours.length; r++) {
+            ratios[r] = ours[r] / theirs[r];
+        }
+        double[] sorted = ratios.clone();
+        Arrays.sort(sorted);
+        System.out.printf("caffe4j/%s per round: median %.2f, range %.2f-%.2f%n", peer, median(ratios), sorted[0],
+                sorted[sorted.length - 1]);
     }
 
     /**
