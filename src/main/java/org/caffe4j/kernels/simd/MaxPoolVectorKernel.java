@@ -73,6 +73,9 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
         for (int i = 0; i < LANES; i++) {
             index[i] = i * sw;
         }
+        // A row's last, partial block may be stored whole when the lanes past the row stay inside this call's
+        // output: they land on later rows, which are written after it (one store instead of a copy per row).
+        int outEnd = outOff + planes * oh * ow;
         for (int c = 0; c < planes; c++) {
             int ip = inOff + c * h * w;
             int op = outOff + c * oh * ow;
@@ -81,7 +84,7 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
                 int ys = Math.max(y0, 0);
                 int ye = Math.min(y0 + kh, h);
                 verticalPass(in, ip, w, ys, ye, columns, pw);
-                horizontalPass(columns, kw, sw, ow, index, out, op + oy * ow, lastBlock, permuteStrideTwo);
+                horizontalPass(columns, kw, sw, ow, index, out, op + oy * ow, outEnd, lastBlock, permuteStrideTwo);
             }
         }
     }
@@ -120,9 +123,12 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
         }
     }
 
-    /** out[row + ox] = max over kx of columns[ox*sw + kx], for ox in [0, ow). */
+    /**
+     * out[row + ox] = max over kx of columns[ox*sw + kx], for ox in [0, ow); the lanes of a last block past ow may
+     * be written too where they end before outEnd.
+     */
     private static void horizontalPass(float[] columns, int kw, int sw, int ow, int[] index, float[] out, int row,
-                                       float[] lastBlock, boolean permuteStrideTwo) {
+                                       int outEnd, float[] lastBlock, boolean permuteStrideTwo) {
         for (int ox = 0; ox < ow; ox += LANES) {
             FloatVector m = FloatVector.broadcast(S, LOWEST);
             int x0 = ox * sw;
@@ -138,10 +144,10 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
                 }
                 m = m.blend(v, v.compare(VectorOperators.GT, m));
             }
-            if (ox + LANES <= ow) {
+            if (ox + LANES <= ow || row + ox + LANES <= outEnd) {
                 m.intoArray(out, row + ox);
             } else {
-                // Lanes past ow were computed from -FLT_MAX padding; only the valid ones are stored.
+                // Near the end of the call's output: only the valid lanes are stored.
                 m.intoArray(lastBlock, 0);
                 System.arraycopy(lastBlock, 0, out, row + ox, ow - ox);
             }

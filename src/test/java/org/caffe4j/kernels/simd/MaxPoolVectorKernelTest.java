@@ -9,15 +9,28 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Both ways the vector MAX pooling reads stride-2 windows (permute of two vectors, or gather; the JDK decides which
- * runs, see {@link MaxPoolVectorKernel#PERMUTE_STRIDE_TWO}) against the reference, on any JDK: window sizes 1-5,
- * padding, widths around and below the vector length, NaN and infinities.
+ * runs, see {@link MaxPoolVectorKernel#PERMUTE_STRIDE_TWO}) against the reference, on any JDK, and strides 1 and 3:
+ * window sizes 1-5, padding, widths around and below the vector length, NaN and infinities.
  */
 class MaxPoolVectorKernelTest {
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void strideTwoWindowsMatchTheReference(boolean permute) {
-        MaxPoolVectorKernel kernel = new MaxPoolVectorKernel(permute);
-        Random rnd = new Random(permute ? 5 : 6);
+        checkAgainstReference(new MaxPoolVectorKernel(permute), new Random(permute ? 5 : 6), 2);
+    }
+
+    /** Strides 1 and 3 take the plain loads and the gather; a row's last block may be stored whole there too. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void otherStridesMatchTheReference(int strideW) {
+        checkAgainstReference(new MaxPoolVectorKernel(), new Random(strideW), strideW);
+    }
+
+    /**
+     * Random shapes against the reference, bit for bit, with guard values on both sides of the call's output: a
+     * last block stored whole must never reach past the call's planes.
+     */
+    private static void checkAgainstReference(MaxPoolVectorKernel kernel, Random rnd, int sw) {
         float[] special = {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f, -0f};
         for (int trial = 0; trial < 150; trial++) {
             int planes = 1 + rnd.nextInt(4);
@@ -30,19 +43,19 @@ class MaxPoolVectorKernelTest {
             boolean ceil = rnd.nextBoolean();
             int sh = 1 + rnd.nextInt(2);
             int oh = Pool2dReference.outputSize(h, kh, ph, sh, ceil);
-            int ow = Pool2dReference.outputSize(w, kw, pw, 2, ceil);
+            int ow = Pool2dReference.outputSize(w, kw, pw, sw, ceil);
             float[] in = new float[1 + planes * h * w];
             for (int i = 0; i < in.length; i++) {
                 in[i] = rnd.nextInt(20) == 0 ? special[rnd.nextInt(special.length)] : rnd.nextFloat() * 2 - 1;
             }
-            float[] expected = new float[2 + planes * oh * ow];
+            float[] expected = new float[2 + planes * oh * ow + 16];
             float[] actual = new float[expected.length];
             Arrays.fill(expected, 42f);
             Arrays.fill(actual, 42f);
-            Pool2dReference.max(in, 1, expected, 2, planes, h, w, oh, ow, kh, kw, sh, 2, ph, pw);
-            kernel.max(in, 1, actual, 2, planes, h, w, oh, ow, kh, kw, sh, 2, ph, pw);
+            Pool2dReference.max(in, 1, expected, 2, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
+            kernel.max(in, 1, actual, 2, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
             Tolerance.EXACT.assertClose("trial " + trial + ": " + planes + "x" + h + "x" + w + " k" + kh + "x" + kw
-                    + " s" + sh + "x2 p" + ph + "x" + pw + (ceil ? " ceil" : " floor"), expected, actual);
+                    + " s" + sh + "x" + sw + " p" + ph + "x" + pw + (ceil ? " ceil" : " floor"), expected, actual);
         }
     }
 }
