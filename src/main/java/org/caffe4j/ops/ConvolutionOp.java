@@ -13,7 +13,6 @@ import org.caffe4j.kernels.conv.Conv2dSpaceToDepth;
 import org.caffe4j.kernels.conv.Conv2dWinograd;
 import org.caffe4j.kernels.conv.ConvShape;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
-import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.proto.Caffe;
 
 import java.util.List;
@@ -141,10 +140,9 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
         Activation act = slope == null ? Activation.NONE : Activation.relu(slope);
         float[] w = ctx.weights().get(0).data();
         float[] bias = p.biasTerm() ? ctx.weights().get(1).data() : null;
-        int nr = Simd.sgemmKernel().nr();
-        int tile = Conv2dWinograd.chooseTileSize(s, nr);
+        int tile = Conv2dWinograd.chooseTileSize(s, ctx.cpu());
         int strided = Conv2dSpaceToDepth.supports(s)
-                ? Conv2dWinograd.chooseTileSize(Conv2dSpaceToDepth.rewritten(s), s, nr) : 0;
+                ? Conv2dWinograd.chooseTileSize(Conv2dSpaceToDepth.rewritten(s), s, ctx.cpu()) : 0;
         Conv2dKernel kernel;
         if (tile > 0) {
             kernel = ctx.memo("winograd F" + tile + " relu=" + slope,

@@ -2,6 +2,8 @@ package org.caffe4j.ops;
 
 import org.caffe4j.ir.Blob;
 import org.caffe4j.ir.Shape;
+import org.caffe4j.kernels.CpuProfile;
+import org.caffe4j.kernels.simd.Simd;
 
 import java.util.List;
 import java.util.function.Supplier;
@@ -24,6 +26,11 @@ public interface KernelContext {
      * pass (only for ops whose {@link OpDefinition#fusesRelu()} is true).
      */
     Float fusedReluSlope();
+
+    /** The machine the kernel choices are made for: the host, unless a test names another profile. */
+    default CpuProfile cpu() {
+        return Simd.profile();
+    }
 
     /** Returns the value memoised under (layer, key), computing it once per loaded model. */
     <T> T memo(String key, Supplier<T> compute);

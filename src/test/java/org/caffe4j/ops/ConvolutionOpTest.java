@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.caffe4j.ir.Blob;
 import org.caffe4j.ir.Shape;
+import org.caffe4j.kernels.CpuProfile;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.ThreadPoolParallel;
 import org.caffe4j.kernels.conv.Conv2dDepthwise;
@@ -40,7 +41,7 @@ class ConvolutionOpTest {
 
     static Stream<Arguments> layers() {
         // numOutput, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, group, biasTerm; input
-        return Stream.of(
+        return Stream.concat(Stream.of(
                 Arguments.of(new ConvolutionOp.Params(12, 3, 3, 1, 1, 1, 1, 1, 1, 1, true), Shape.of(2, 5, 9, 8), null),
                 Arguments.of(new ConvolutionOp.Params(16, 1, 1, 1, 1, 0, 0, 1, 1, 1, true), Shape.of(3, 7, 6, 6), 0f),
                 Arguments.of(new ConvolutionOp.Params(8, 5, 3, 2, 1, 2, 0, 1, 2, 2, false), Shape.of(2, 4, 11, 12),
@@ -53,17 +54,13 @@ class ConvolutionOpTest {
                 Arguments.of(new ConvolutionOp.Params(5, 3, 3, 1, 1, 2, 2, 2, 2, 5, false), Shape.of(3, 5, 13, 35),
                         null),
                 Arguments.of(new ConvolutionOp.Params(6, 5, 3, 1, 2, 2, 1, 1, 1, 3, true), Shape.of(2, 3, 11, 40),
-                        0.1f),
-                // Winograd (see winogradOnSmallerNinLikeShapes): 3x3, 5x5, and 11x11 stride 4 rewritten.
-                Arguments.of(WINOGRAD_3X3, Shape.of(2, 128, 13, 13), 0f),
-                Arguments.of(WINOGRAD_5X5, Shape.of(2, 64, 27, 27), null),
-                Arguments.of(SPACE_TO_DEPTH_11X11, Shape.of(2, 3, 67, 67), 0f));
+                        0.1f)).map(a -> Arguments.of(a.get()[0], a.get()[1], a.get()[2], Simd.profile())),
+                // Winograd, chosen as on AVX2 with JDK 25 (see kernelChoicePerMachineProfile) whatever the host:
+                // 3x3, 5x5, and 11x11 stride 4 rewritten to space-to-depth.
+                Stream.of(Arguments.of(WINOGRAD_3X3, Shape.of(2, 128, 13, 13), 0f, CpuProfile.AVX2_JDK25),
+                        Arguments.of(WINOGRAD_5X5, Shape.of(2, 64, 27, 27), null, CpuProfile.AVX2_JDK25),
+                        Arguments.of(SPACE_TO_DEPTH_11X11, Shape.of(2, 3, 67, 67), 0f, CpuProfile.AVX2_JDK25)));
     }
-
-    /** Whether this JVM runs the 8x8 Winograd transforms fast (JDK 25: yes; JDK 17: only without AVX-512). */
-    private static final boolean LARGE_TILES = Simd.winogradTransforms().fast(6, 3);
-    /** Whether the GEMM tile is 32 wide (AVX-512) rather than 16 (AVX2): the chooser's cost model scales with it. */
-    private static final boolean WIDE_TILES = Simd.sgemmKernel().nr() >= 32;
 
     private static final ConvolutionOp.Params WINOGRAD_3X3 =
             new ConvolutionOp.Params(192, 3, 3, 1, 1, 1, 1, 1, 1, 1, true);
@@ -72,19 +69,11 @@ class ConvolutionOpTest {
     private static final ConvolutionOp.Params SPACE_TO_DEPTH_11X11 =
             new ConvolutionOp.Params(48, 11, 11, 4, 4, 0, 0, 1, 1, 1, true);
 
-    @Test
-    void winogradOnSmallerNinLikeShapes() {
-        assertEquals(Conv2dWinograd.class, prepared(WINOGRAD_3X3, Shape.of(2, 128, 13, 13)).getClass());
-        assertEquals(Conv2dWinograd.class, prepared(WINOGRAD_5X5, Shape.of(2, 64, 27, 27)).getClass());
-        assertEquals(LARGE_TILES ? Conv2dSpaceToDepth.class : Conv2dIm2colGemm.class,
-                prepared(SPACE_TO_DEPTH_11X11, Shape.of(2, 3, 67, 67)).getClass());
-    }
-
     @ParameterizedTest
     @MethodSource("layers")
-    void loweredKernelMatchesReference(ConvolutionOp.Params p, Shape in, Float slope) {
+    void loweredKernelMatchesReference(ConvolutionOp.Params p, Shape in, Float slope, CpuProfile cpu) {
         ConvolutionOp op = new ConvolutionOp();
-        Context ctx = new Context(p, in, slope, op);
+        Context ctx = new Context(p, in, slope, op, new HashMap<>(), cpu);
         float[] input = random(new Random(in.count() + p.numOutput()), (int) in.count());
         int outCount = (int) ctx.outputShapes().get(0).count();
         float[] expected = run(op.reference(p, ctx), input, outCount, Parallel.SERIAL);
@@ -110,32 +99,54 @@ class ConvolutionOpTest {
                 Shape.of(1, 1, 7, 7)).getClass());
     }
 
-    @Test
-    void ninShapesTakeWinogradAndItsSpaceToDepthRewrite() {
-        // conv1: 11x11 stride 4 on 224x224 is rewritten to a 3x3 stride-1 convolution over 48 channels, which pays
-        // off with F(6,3); where the JIT makes 8x8 transforms and gathers slow (JDK 17 with AVX-512) im2col stays.
-        assertEquals(LARGE_TILES ? Conv2dSpaceToDepth.class : Conv2dIm2colGemm.class, prepared(
-                new ConvolutionOp.Params(96, 11, 11, 4, 4, 0, 0, 1, 1, 1, true), Shape.of(1, 3, 224, 224)).getClass());
-        Object conv2 = prepared(new ConvolutionOp.Params(256, 5, 5, 1, 1, 2, 2, 1, 1, 1, true), Shape.of(1, 96, 27, 27));
-        // F(4,5)'s 8x8 transforms are only fast where the JIT inlines them fully (JDK 25; JDK 17 only on AVX2).
-        assertEquals(LARGE_TILES ? 4 : 2, ((Conv2dWinograd) conv2).tileSize());
-        Object conv3 = prepared(new ConvolutionOp.Params(384, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),
-                Shape.of(1, 256, 13, 13));
-        // With AVX2's 16-wide tiles the GEMM does half the work per instruction, so the transforms weigh less and
-        // the larger tile wins (measured there: F(4,3) 1.17 ms, F(3,3) 1.40 ms; AVX-512: F(3,3) best).
-        assertEquals(WIDE_TILES ? 3 : 4, ((Conv2dWinograd) conv3).tileSize());
-        // conv4-1024: at batch 1 streaming F(2,3)'s 1.8x larger weights costs about what its multiplies save: on
-        // AVX-512 im2col stays; on AVX2 with fast transforms (JDK 25) the two are within 5% at batch 1 and F(2,3)
-        // is 2x faster per image at batch 8, so it is taken. The choice depends on the image only (a batch of 8
-        // takes the same kernel, so its results equal single runs).
-        Class<?> conv4 = !WIDE_TILES && LARGE_TILES ? Conv2dWinograd.class : Conv2dIm2colGemm.class;
-        for (int batch : new int[] {1, 8}) {
-            assertEquals(conv4, prepared(new ConvolutionOp.Params(1024, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),
-                    Shape.of(batch, 384, 6, 6)).getClass());
+    /** NIN's convolutions and smaller ones of the same kinds, each with the kernel every machine profile takes. */
+    static Stream<Arguments> kernelChoices() {
+        var conv1 = new ConvolutionOp.Params(96, 11, 11, 4, 4, 0, 0, 1, 1, 1, true);
+        var conv2 = new ConvolutionOp.Params(256, 5, 5, 1, 1, 2, 2, 1, 1, 1, true);
+        var conv3 = new ConvolutionOp.Params(384, 3, 3, 1, 1, 1, 1, 1, 1, 1, true);
+        var conv4 = new ConvolutionOp.Params(1024, 3, 3, 1, 1, 1, 1, 1, 1, 1, true);
+        var tiny = new ConvolutionOp.Params(4, 3, 3, 1, 1, 1, 1, 1, 1, 1, true);
+        // Expected kernels in profile order AVX2/JDK 17, AVX2/JDK 25, AVX-512/JDK 17, AVX-512/JDK 25, scalar.
+        // - AVX-512 with JDK 17: the 8x8 transforms (F(6,3), F(4,5)) and the gathers are slow, so the space-to-depth
+        //   rewrite (F(6,3)) and F(4,5) are out, and on small maps the transforms cost more than they save.
+        // - conv3: with AVX2's 16-wide tiles the GEMM does half the work per instruction, so the transforms weigh
+        //   less and F(4,3) wins; with 32-wide tiles F(3,3).
+        // - conv4-1024 on a 6x6 map: streaming F(2,3)'s 1.8x larger weights costs about what its multiplies save;
+        //   with 16-wide tiles the two are within 5% at batch 1 and F(2,3) is twice as fast per image at batch 8.
+        // - Few channels: the transforms would cost more than they save, everywhere.
+        return Stream.of(
+                Arguments.of("conv1", conv1, Shape.of(1, 3, 224, 224), List.of("s2d F6", "s2d F6", "im2col", "s2d F6", "s2d F6")),
+                Arguments.of("conv2", conv2, Shape.of(1, 96, 27, 27), List.of("F4", "F4", "F2", "F4", "F4")),
+                Arguments.of("conv3", conv3, Shape.of(1, 256, 13, 13), List.of("F4", "F4", "F3", "F3", "F3")),
+                Arguments.of("conv4 batch 1", conv4, Shape.of(1, 384, 6, 6), List.of("F2", "F2", "im2col", "im2col", "im2col")),
+                // The choice depends on the image only: a batch of 8 takes the same kernel, so it equals single runs.
+                Arguments.of("conv4 batch 8", conv4, Shape.of(8, 384, 6, 6), List.of("F2", "F2", "im2col", "im2col", "im2col")),
+                Arguments.of("3x3, 128 channels", WINOGRAD_3X3, Shape.of(2, 128, 13, 13), List.of("F4", "F4", "im2col", "F3", "F3")),
+                Arguments.of("5x5, 64 channels", WINOGRAD_5X5, Shape.of(2, 64, 27, 27), List.of("F4", "F4", "F2", "F4", "F4")),
+                Arguments.of("11x11 stride 4, 67x67", SPACE_TO_DEPTH_11X11, Shape.of(2, 3, 67, 67), List.of("s2d F4", "s2d F4", "im2col", "s2d F4", "s2d F4")),
+                Arguments.of("few channels", tiny, Shape.of(1, 2, 9, 9), List.of("im2col", "im2col", "im2col", "im2col", "im2col")));
+    }
+
+    private static final List<CpuProfile> PROFILES = List.of(CpuProfile.AVX2_JDK17, CpuProfile.AVX2_JDK25,
+            CpuProfile.AVX512_JDK17, CpuProfile.AVX512_JDK25, CpuProfile.SCALAR_JDK17);
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kernelChoices")
+    void kernelChoicePerMachineProfile(String layer, ConvolutionOp.Params p, Shape in, List<String> expected) {
+        for (int i = 0; i < PROFILES.size(); i++) {
+            assertEquals(expected.get(i), describe(prepared(p, in, PROFILES.get(i))), layer + " on " + PROFILES.get(i));
         }
-        // Few channels: the transforms would cost more than they save.
-        assertEquals(Conv2dIm2colGemm.class, prepared(new ConvolutionOp.Params(4, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),
-                Shape.of(1, 2, 9, 9)).getClass());
+    }
+
+    private static String describe(Object kernel) {
+        if (kernel instanceof Conv2dWinograd w) {
+            return "F" + w.tileSize();
+        }
+        if (kernel instanceof Conv2dSpaceToDepth s) {
+            return "s2d F" + s.tileSize();
+        }
+        assertEquals(Conv2dIm2colGemm.class, kernel.getClass());
+        return "im2col";
     }
 
     @Test
@@ -155,8 +166,12 @@ class ConvolutionOpTest {
     }
 
     private static Object prepared(ConvolutionOp.Params p, Shape in) {
+        return prepared(p, in, Simd.profile());
+    }
+
+    private static Object prepared(ConvolutionOp.Params p, Shape in, CpuProfile cpu) {
         ConvolutionOp op = new ConvolutionOp();
-        Context ctx = new Context(p, in, null, op);
+        Context ctx = new Context(p, in, null, op, new HashMap<>(), cpu);
         op.lower(p, ctx);
         return ctx.memo.values().iterator().next();
     }
@@ -195,12 +210,19 @@ class ConvolutionOpTest {
         final List<Blob> weights = new ArrayList<>();
         final Float slope;
         final Map<String, Object> memo;
+        final CpuProfile cpu;
 
         Context(ConvolutionOp.Params p, Shape in, Float slope, ConvolutionOp op) {
             this(p, in, slope, op, new HashMap<>());
         }
 
         Context(ConvolutionOp.Params p, Shape in, Float slope, ConvolutionOp op, Map<String, Object> memo) {
+            this(p, in, slope, op, memo, Simd.profile());
+        }
+
+        Context(ConvolutionOp.Params p, Shape in, Float slope, ConvolutionOp op, Map<String, Object> memo,
+                CpuProfile cpu) {
+            this.cpu = cpu;
             this.inputs = List.of(in);
             var geometry = p.shape(in.dim(1), in.dim(2), in.dim(3));
             this.outputs = List.of(Shape.of(in.dim(0), p.numOutput(), geometry.outH(), geometry.outW()));
@@ -235,6 +257,11 @@ class ConvolutionOpTest {
         @Override
         public Float fusedReluSlope() {
             return slope;
+        }
+
+        @Override
+        public CpuProfile cpu() {
+            return cpu;
         }
 
         @Override

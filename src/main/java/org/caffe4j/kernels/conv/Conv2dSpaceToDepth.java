@@ -64,6 +64,11 @@ public final class Conv2dSpaceToDepth implements Conv2dKernel {
                 s.outC(), reducedK, reducedK, 1, 1, 0, 0, 1, 1, 1);
     }
 
+    /** The Winograd output tile size m of the rewritten stride-1 convolution. */
+    public int tileSize() {
+        return inner.tileSize();
+    }
+
     /** The rewritten kernel's transformed weights (the zero taps the rewrite adds included). */
     @Override
     public long weightBytes() {

@@ -1,6 +1,7 @@
 package org.caffe4j.kernels.conv;
 
 import org.caffe4j.kernels.Activation;
+import org.caffe4j.kernels.CpuProfile;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.gemm.PackedWeights;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
@@ -129,28 +130,30 @@ public final class Conv2dWinograd implements Conv2dKernel {
      * batch gives bit-identical results to its images run one by one (the algorithms round differently). Latency
      * comes first: the estimate for one image decides, and among choices within 5% of the best there, the one
      * faster per image in a batch of 8. Candidates are the sizes with written-out vector transforms (F(2,3),
-     * F(3,3), F(4,3), F(6,3), F(2,5), F(4,5)) that run fast on this JVM. The estimate is in nanoseconds of one
+     * F(3,3), F(4,3), F(6,3), F(2,5), F(4,5)) that run fast on the machine {@code cpu} describes. The estimate is
+     * in nanoseconds of one
      * core: multiply-adds at a rate proportional to the tile width (see {@link #MACS_PER_NANO_PER_TILE_COLUMN}),
      * weights streamed from memory when they cannot stay in L2 (once per call, so a batch shares them), and the
      * transforms' cost per vector gather (input tiles) or scatter (output tiles;
-     * {@link WinogradTransformKernel#vectorMoveNanos}), which is what makes the larger tiles pay off only on larger
+     * {@link CpuProfile#winogradVectorMoveNanos}), which is what makes the larger tiles pay off only on larger
      * maps. On NIN with JDK 25 it picks F(4,5) for conv2 on both machines measured; conv3 takes F(3,3) with
      * AVX-512 and F(4,3) with AVX2; conv4-1024 keeps im2col with AVX-512 (its 6x6 map at batch 1 is bound by
      * streaming weights, and F(2,3)'s are 1.8x larger) and takes F(2,3) with AVX2, where the two are within 5% at
      * batch 1 and F(2,3) is twice as fast per image at batch 8.
      */
-    public static int chooseTileSize(ConvShape s, int nr) {
-        return chooseTileSize(s, s, nr);
+    public static int chooseTileSize(ConvShape s, CpuProfile cpu) {
+        return chooseTileSize(s, s, cpu);
     }
 
     /**
-     * As {@link #chooseTileSize(ConvShape, int)} for {@code s}, but weighed against im2col on {@code baseline}
+     * As {@link #chooseTileSize(ConvShape, CpuProfile)} for {@code s}, but weighed against im2col on {@code baseline}
      * (the original strided layer when {@code s} is its {@link Conv2dSpaceToDepth} rewrite).
      */
-    public static int chooseTileSize(ConvShape s, ConvShape baseline, int nr) {
+    public static int chooseTileSize(ConvShape s, ConvShape baseline, CpuProfile cpu) {
         if (!enabled() || !supports(s)) {
             return 0;
         }
+        int nr = cpu.sgemmTileWidth();
         int r = s.kH();
         int[] sizes = r == 3 ? new int[] {2, 3, 4, 6} : r == 5 ? new int[] {2, 4} : new int[0];
         // Candidates: im2col (0) and the fast Winograd sizes; latency first: the fastest for one image, unless
@@ -161,9 +164,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
         eight[0] = im2colNanos(baseline, 8, nr);
         double bestOne = one[0];
         for (int i = 0; i < sizes.length; i++) {
-            boolean fast = Simd.winogradTransforms().fast(sizes[i], r);
-            one[i + 1] = fast ? winogradNanos(s, sizes[i], 1, nr) : Double.POSITIVE_INFINITY;
-            eight[i + 1] = fast ? winogradNanos(s, sizes[i], 8, nr) : Double.POSITIVE_INFINITY;
+            boolean fast = cpu.winogradTileFast(sizes[i], r);
+            one[i + 1] = fast ? winogradNanos(s, sizes[i], 1, cpu) : Double.POSITIVE_INFINITY;
+            eight[i + 1] = fast ? winogradNanos(s, sizes[i], 8, cpu) : Double.POSITIVE_INFINITY;
             bestOne = Math.min(bestOne, one[i + 1]);
         }
         int choice = -1;
@@ -183,13 +186,14 @@ public final class Conv2dWinograd implements Conv2dKernel {
         return Math.max(macNanos(weights * columns, nr), streamNanos(weights));
     }
 
-    private static double winogradNanos(ConvShape s, int m, int batch, int nr) {
+    private static double winogradNanos(ConvShape s, int m, int batch, CpuProfile cpu) {
+        int nr = cpu.sgemmTileWidth();
         int alpha = m + s.kH() - 1;
         long tiles = (long) batch * ceilDiv(s.outH(), m) * ceilDiv(s.outW(), m);
         long columns = roundUp(tiles, nr / 2);
         long weightFloats = (long) alpha * alpha * s.outC() * s.inC();
         long laneGroups = columns / (nr / 2);
-        double move = Simd.winogradTransforms().vectorMoveNanos();
+        double move = cpu.winogradVectorMoveNanos();
         return Math.max(macNanos(weightFloats * columns, nr), streamNanos(weightFloats))
                 + laneGroups * (s.inC() * alpha * alpha * (move + 1.0)
                 + s.outC() * ((double) m * m * move + alpha * alpha * 0.5));

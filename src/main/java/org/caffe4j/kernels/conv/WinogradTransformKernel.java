@@ -14,19 +14,6 @@ public interface WinogradTransformKernel {
     /** Tiles per call. */
     int lanes();
 
-    /**
-     * Whether F(m x m, r x r) runs at full speed here (every size runs correctly); {@link Conv2dWinograd} only
-     * picks such sizes.
-     */
-    default boolean fast(int m, int r) {
-        return true;
-    }
-
-    /** About how long one lane group's gather (input) or scatter (output) of one tile position takes, in ns. */
-    default double vectorMoveNanos() {
-        return 10;
-    }
-
     /** Floats of per-thread scratch the two methods need. */
     default int scratchFloats(WinogradMatrices w) {
         return 2 * w.alpha() * w.alpha() * lanes();

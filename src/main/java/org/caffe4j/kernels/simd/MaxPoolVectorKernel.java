@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
+import org.caffe4j.kernels.CpuProfile;
 import org.caffe4j.kernels.pool.MaxPoolKernel;
 
 /**
@@ -31,11 +32,10 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
      */
     private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(S, i -> 2 * i);
     /**
-     * Whether stride-2 windows take the permute ({@link #EVEN_LANES}) rather than the gather: JDK 25 compiles the
-     * two-vector rearrange to permutes (NIN's 3x3 stride-2 pools alone, one thread: 0.63-0.85 of the gather's time),
-     * JDK 17 does not (1.7-2.8x the gather's time). Versions in between were not measured and keep the gather.
+     * Whether stride-2 windows take the permute ({@link #EVEN_LANES}) rather than the gather
+     * ({@link CpuProfile#permuteStrideTwo()}): JDK 17 compiles the two-vector rearrange to something slower.
      */
-    static final boolean PERMUTE_STRIDE_TWO = Runtime.version().feature() >= 25;
+    static final boolean PERMUTE_STRIDE_TWO = CpuProfile.thisJvm(S.vectorBitSize()).permuteStrideTwo();
 
     /** The path this instance takes for stride 2 (tests build both, so each is checked on any JDK). */
     private final boolean permuteStrideTwo;

@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.caffe4j.kernels.CpuProfile;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 
 /**
@@ -30,11 +31,12 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 final class SgemmVectorKernel implements SgemmMicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = S.length();
+    private static final CpuProfile CPU = CpuProfile.thisJvm(S.vectorBitSize());
     /**
      * With 16 vector registers (AVX2 and narrower) the 8-row tile cannot keep its 16 accumulators in registers:
      * it is run as two passes of 4 rows over the same B tile (still in L1), which is 1.7-2.2x faster there.
      */
-    private static final boolean FOUR_ROW_PASSES = S.vectorBitSize() < 512;
+    private static final boolean FOUR_ROW_PASSES = !CPU.eightRowTiles();
 
     /**
      * The layout this instance runs: {@link #FOUR_ROW_PASSES} normally; tests build both, so that the AVX-512 code
@@ -45,21 +47,12 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     private final boolean fusedFourRows;
     /** Whether column remainders take half tiles (see {@code HALF_TILE_PAYS}). */
     private final boolean halfTilePays;
-    /**
-     * JDK 25's C2 compiles the 4-row pass with the bias and ReLU fused after its k loop without spilling (the
-     * in-cache probe read 184–191 GFLOP/s in four fresh JVMs; 1x1 layers took 0.95–0.99 of the time of the separate
-     * sweep, alternating in one process), which JDK 17 does not reliably do (see the class comment).
-     */
-    static final boolean FUSED_FOUR_ROWS = Runtime.version().feature() >= 25;
-    /**
-     * On AVX2, JDK 17's C2 broadcasts each A value through a shuffle (one per cycle) instead of straight from
-     * memory, so the half tile (one FMA per broadcast) ran at 27-29 GFLOP/s against 80-85 on JDK 25 and 87 for
-     * JDK 17's full tile (TileShapeBench); there a padded full tile is faster. Versions between 17 and 25 were
-     * not measured and are treated like 17.
-     */
+    /** Whether the 4-row passes add bias and ReLU as they store ({@link CpuProfile#fusedFourRowPasses()}). */
+    static final boolean FUSED_FOUR_ROWS = CPU.fusedFourRowPasses();
     private static final VectorMask<Float> ALL_LANES = S.maskAll(true);
     private static final VectorMask<Float> NO_LANES = S.maskAll(false);
-    private static final boolean HALF_TILE_PAYS = !FOUR_ROW_PASSES || Runtime.version().feature() >= 25;
+    /** Whether column remainders take half tiles ({@link CpuProfile#halfTilePays()}). */
+    private static final boolean HALF_TILE_PAYS = CPU.halfTilePays();
 
     SgemmVectorKernel() {
         this(FOUR_ROW_PASSES, FOUR_ROW_PASSES && FUSED_FOUR_ROWS);

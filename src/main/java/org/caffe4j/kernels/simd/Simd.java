@@ -1,5 +1,6 @@
 package org.caffe4j.kernels.simd;
 
+import org.caffe4j.kernels.CpuProfile;
 import org.caffe4j.kernels.act.ElementwiseKernels;
 import org.caffe4j.kernels.conv.DepthwiseRowKernel;
 import org.caffe4j.kernels.conv.WinogradScalarTransforms;
@@ -53,7 +54,16 @@ public final class Simd {
     private static final DepthwiseRowKernel SCALAR_DEPTHWISE = new DepthwiseScalarKernel();
     private static final DepthwiseRowKernel VECTOR_DEPTHWISE = loadVector(() -> new DepthwiseVectorKernel());
 
+    /** This machine as the cost models see it: the JVM's release and the vector width the kernels use. */
+    private static final CpuProfile PROFILE =
+            CpuProfile.thisJvm(VECTOR_SGEMM == null ? 0 : VECTOR_SGEMM.nr() / 2 * Float.SIZE);
+
     private Simd() {
+    }
+
+    /** The host's machine profile (scalar when the vector kernels are off or cannot be linked). */
+    public static CpuProfile profile() {
+        return PROFILE;
     }
 
     /** ReLU, Eltwise, PReLU and per-channel affine loops: vector if {@link #enabled()}, else the scalar twin. */

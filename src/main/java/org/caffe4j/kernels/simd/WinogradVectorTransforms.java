@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.caffe4j.kernels.Activation;
+import org.caffe4j.kernels.CpuProfile;
 import org.caffe4j.kernels.conv.WinogradMatrices;
 import org.caffe4j.kernels.conv.WinogradTransformKernel;
 
@@ -21,20 +22,11 @@ final class WinogradVectorTransforms implements WinogradTransformKernel {
     private static final int LANES = S.length();
 
     /**
-     * Whether the CPU has a scatter instruction (AVX-512). Without it (AVX2) the Vector API's scatter
-     * falls back to Java code that allocates on every call (JFR on JDK 17: ~70 MB/s in a NIN pass, and
-     * the GCs that go with it), so {@link #store} writes the vector back to y and moves lane by lane.
+     * Whether the CPU has a scatter instruction ({@link CpuProfile#scatter()}). Without it (AVX2) the Vector
+     * API's scatter falls back to Java code that allocates on every call, so {@link #store} writes the vector
+     * back to y and moves lane by lane.
      */
-    private static final boolean SCATTER = S.vectorBitSize() >= 512;
-
-    /**
-     * Whether the 8 x 8 transforms (F(6,3), F(4,5)) run fast. With AVX-512 and JDK 17 they were 2.3-3.9x
-     * slower than im2col (C2 does not inline all their vector operations, scatters included), against
-     * 2.5x faster on JDK 25. With AVX2 (no scatter, see {@link #SCATTER}) they are fast on JDK 17 too:
-     * F(4,5) 0.42x and space-to-depth F(6,3) 0.69x im2col's time on NIN's conv2 and conv1
-     * (WinogradBench). Versions between 17 and 25 were not measured and are treated like 17.
-     */
-    private static final boolean LARGE_TILES_FAST = Runtime.version().feature() >= 25 || !SCATTER;
+    private static final boolean SCATTER = CpuProfile.thisJvm(S.vectorBitSize()).scatter();
 
     /**
      * Whether input tiles are staged by scalar copies instead of vector gathers. Without AVX-512 (AVX2, Zen 3)
@@ -60,29 +52,6 @@ final class WinogradVectorTransforms implements WinogradTransformKernel {
     @Override
     public int lanes() {
         return LANES;
-    }
-
-    /**
-     * One vector gather or scatter: ~10 ns where the 8 x 8 tiles are fast, ~25 ns on JDK 17 with AVX-512
-     * (measured with 16 lanes; with AVX2's 8 lanes 10 ns fits the measured layer times too).
-     */
-    @Override
-    public double vectorMoveNanos() {
-        return LARGE_TILES_FAST ? 10 : 25;
-    }
-
-    @Override
-    public boolean fast(int m, int r) {
-        int alpha = m + r - 1;
-        return switch (m * 16 + alpha) {
-            case 36 -> true;
-            case 53 -> true;
-            case 70 -> true;
-            case 104 -> LARGE_TILES_FAST;
-            case 38 -> true;
-            case 72 -> LARGE_TILES_FAST;
-            default -> false;
-        };
     }
 
     @Override
