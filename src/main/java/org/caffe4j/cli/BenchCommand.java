@@ -26,7 +26,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 
-@Command(name = "bench", description = "Time forward passes on seeded random input: median/min/max ms per pass, "
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Time forward passes on seeded random input: median/min/max ms per pass, "
         + "ms per image, GFLOP/s, and a per-layer table.")
 final class BenchCommand implements Callable<Integer> {
     /** How long each thread runs the micro-kernel in cache to measure the peak the fractions refer to. */

@@ -25,6 +25,7 @@ import java.nio.file.NoSuchFileException;
                 BenchCommand.class,
                 FetchCommand.class,
                 ClassifyCommand.class,
+                CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
     /** Exit code for bad input (a model, image or option the user gave). */
@@ -64,7 +65,17 @@ public final class Main implements Runnable {
             err.flush();
             return isUserError(ex) ? EXIT_BAD_INPUT : EXIT_INTERNAL;
         });
-        int code = cl.execute(rest);
+        int code;
+        try {
+            code = cl.execute(rest);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // picocli hands only Exceptions to the handler above; a JVM Error still ends in one line.
+            err.println("error: " + describe(e));
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            code = EXIT_BAD_INPUT;
+        }
         out.flush();
         err.flush();
         return code;
@@ -72,7 +83,7 @@ public final class Main implements Runnable {
 
     static boolean isUserError(Throwable ex) {
         return ex instanceof CaffeModelException || ex instanceof IOException || ex instanceof UncheckedIOException
-                || ex instanceof IllegalArgumentException || ex instanceof OutOfMemoryError;
+                || ex instanceof IllegalArgumentException;
     }
 
     /** One line that says what went wrong, without the exception class unless nothing better is known. */
@@ -85,7 +96,11 @@ public final class Main implements Runnable {
             return t.getMessage() + ": permission denied";
         }
         if (t instanceof OutOfMemoryError) {
-            return "out of memory (" + t.getMessage() + "); raise the heap with CAFFE4J_JAVA_OPTS=-Xmx...";
+            return "out of memory (" + t.getMessage() + "; the heap allows " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MB); raise it with CAFFE4J_JAVA_OPTS=-Xmx...";
+        }
+        if (t instanceof StackOverflowError) {
+            return "the input nests too deeply to process (stack overflow)";
         }
         String msg = t.getMessage();
         if (msg == null || msg.isBlank()) {

@@ -31,27 +31,35 @@ final class ModelOptions {
     boolean reference;
 
     LoadOptions toLoadOptions() {
-        LoadOptions o = LoadOptions.defaults().withBatch(batch).withChannels(channels)
-                .withIgnoreUnknownFields(ignoreUnknownFields).withAddSoftmax(addSoftmax).withReference(reference);
+        LoadOptions o = LoadOptions.defaults();
         if (threads != null) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+            if (threads < 1 || threads > LoadOptions.MAX_THREADS) {
+                throw new IllegalArgumentException("--threads must be 1 to " + LoadOptions.MAX_THREADS + ", got "
+                        + threads);
             }
             o = o.withThreads(threads);
         }
         if (batch != null && batch < 1) {
             throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
         }
+        if (channels != null && channels < 1) {
+            throw new IllegalArgumentException("--channels must be at least 1, got " + channels);
+        }
+        o = o.withBatch(batch).withChannels(channels).withIgnoreUnknownFields(ignoreUnknownFields)
+                .withAddSoftmax(addSoftmax).withReference(reference);
         if (inputShapes != null && !inputShapes.isEmpty()) {
             Map<String, int[]> m = new LinkedHashMap<>();
             for (String s : inputShapes) {
                 int eq = s.indexOf('=');
-                String blob = eq < 0 ? "data" : s.substring(0, eq);
+                String blob = eq < 0 ? LoadOptions.FIRST_INPUT : s.substring(0, eq);
                 String dims = eq < 0 ? s : s.substring(eq + 1);
                 try {
                     m.put(blob, java.util.Arrays.stream(dims.split("[,x]")).mapToInt(t -> Integer.parseInt(t.trim())).toArray());
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("--input-shape '" + s + "': expected [BLOB=]N,C,H,W");
+                }
+                if (java.util.Arrays.stream(m.get(blob)).anyMatch(d -> d < 1)) {
+                    throw new IllegalArgumentException("--input-shape '" + s + "': every dimension must be at least 1");
                 }
             }
             o = o.withInputShapes(m);

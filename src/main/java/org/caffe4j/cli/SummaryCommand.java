@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "summary", description = "Print every layer with bottoms -> tops, output shape, parameter count and "
+@Command(name = "summary", mixinStandardHelpOptions = true, description = "Print every layer with bottoms -> tops, output shape, parameter count and "
         + "multiply-adds (convolutions and inner products), with totals.")
 final class SummaryCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NET", description = "net definition (.prototxt; any Caffe dialect, train_val or deploy)")

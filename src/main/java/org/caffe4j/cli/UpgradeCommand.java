@@ -21,7 +21,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "upgrade", description = "Write the V2 deploy prototxt (and a V2 caffemodel holding just the deploy "
+@Command(name = "upgrade", mixinStandardHelpOptions = true, description = "Write the V2 deploy prototxt (and a V2 caffemodel holding just the deploy "
         + "net's weights, with explicit shapes) for any Caffe dialect: what Caffe's upgrade_net_proto_text/binary do, "
         + "plus the train_val -> deploy derivation.")
 final class UpgradeCommand implements Callable<Integer> {

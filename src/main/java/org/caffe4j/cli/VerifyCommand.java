@@ -1,6 +1,7 @@
 package org.caffe4j.cli;
 
 import org.caffe4j.io.Npy;
+import org.caffe4j.runtime.LoadOptions;
 import org.caffe4j.runtime.Model;
 import org.caffe4j.runtime.Tensor;
 import org.caffe4j.verify.Comparison;
@@ -19,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "verify", description = {
+@Command(name = "verify", mixinStandardHelpOptions = true, description = {
         "Run a net and compare every blob with golden .npy files (as written by tools/golden/dump_blobs.py) in "
                 + "network order. Prints blob, shape, max abs, max rel, mean abs, cosine and pass/fail, marks the "
                 + "FIRST failing blob (where the error entered), and exits 1 if any blob fails, 0 if all pass.",
@@ -73,14 +74,19 @@ final class VerifyCommand implements Callable<Integer> {
         tol = new Tolerances(atol != null ? atol : tol.atol(), rtol != null ? rtol : tol.rtol(),
                 meanAtol != null ? meanAtol : tol.meanAtol());
         GoldenSet set = GoldenSet.open(golden);
+        // The input array decides the input's shape where the definition leaves it open (a train_val without
+        // crop_size), so it is read before the net is loaded.
+        Path inputFile = input != null ? input : set.inputFile().orElse(null);
+        String key = inputBlob != null ? inputBlob : input == null ? set.inputBlob().orElse(LoadOptions.FIRST_INPUT)
+                : LoadOptions.FIRST_INPUT;
+        Map<String, Npy.Array> arrays = inputFile == null ? Map.of() : Map.of(key, Npy.read(inputFile));
+        LoadOptions options = RunCommand.withArrayShapes(modelOptions.toLoadOptions(), arrays);
         Comparison c;
-        try (Model model = Model.load(net, weights, modelOptions.toLoadOptions())) {
+        try (Model model = Model.load(net, weights, options)) {
             String blob = inputBlob;
             Npy.Array x = null;
-            if (input != null) {
-                String spec = blob == null ? input.toString() : blob + "=" + input;
-                Map<String, Tensor> feed = RunCommand.readInputs(model, List.of(spec));
-                Map.Entry<String, Tensor> e = feed.entrySet().iterator().next();
+            if (!arrays.isEmpty()) {
+                Map.Entry<String, Tensor> e = RunCommand.feed(model, arrays).entrySet().iterator().next();
                 blob = e.getKey();
                 x = new Npy.Array(e.getValue().shape(), e.getValue().data());
             }

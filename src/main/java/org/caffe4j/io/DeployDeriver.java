@@ -122,6 +122,25 @@ public final class DeployDeriver {
         return new Result(out.build(), notes);
     }
 
+    /**
+     * The top of the first input or data layer that the deploy net derived with {@code options} keeps (or of the
+     * first legacy {@code input:}), or null when the net has none.
+     */
+    public static String firstInputName(NetParameter v2, Options options) {
+        if (v2.getInputCount() > 0) {
+            return v2.getInput(0);
+        }
+        Caffe.NetState state = Caffe.NetState.newBuilder().setPhase(options.phase()).setLevel(options.level())
+                .addAllStage(options.stages()).build();
+        for (LayerParameter layer : v2.getLayerList()) {
+            if ((DATA_TYPES.contains(layer.getType()) || layer.getType().equals("Input")) && included(layer, state)
+                    && layer.getTopCount() > 0) {
+                return layer.getTop(0);
+            }
+        }
+        return null;
+    }
+
     /** Caffe's Net::FilterNet rule: any matching include keeps a layer, any matching exclude drops it. */
     static boolean included(LayerParameter layer, Caffe.NetState state) {
         boolean in = layer.getIncludeCount() == 0;

@@ -327,8 +327,14 @@ public final class NetUpgrader {
         boolean hasShape = net.getInputShapeCount() > 0;
         boolean hasDim = net.getInputDimCount() > 0;
         if (!hasShape && !hasDim) {
-            // A legacy caffemodel names its inputs without shapes: nothing to build, just drop the names.
-            net.clearInput();
+            // Names without shapes: a legacy caffemodel's (harmless as an Input layer without blobs), or a
+            // definition whose input size the user gives at load time (an array's or --input-shape), as OpenCV
+            // accepts.
+            LayerParameter.Builder input = LayerParameter.newBuilder().setName("input").setType("Input")
+                    .addAllTop(net.getInputList()).setInputParam(Caffe.InputParameter.getDefaultInstance());
+            List<LayerParameter> layers = new ArrayList<>(net.getLayerList());
+            layers.add(0, input.build());
+            net.clearLayer().addAllLayer(layers).clearInput();
             return;
         }
         if (hasShape && net.getInputShapeCount() != inputs) {

@@ -147,6 +147,12 @@ public final class GraphBuilder {
                 }
                 outShapes = replaced;
             }
+            for (int i = 0; i < outShapes.size(); i++) {
+                if (outShapes.get(i) == null) {
+                    throw new ShapeException(ctx.label() + ": input '" + l.getTop(i) + "' has no shape in the "
+                            + "definition; give one (--input-shape " + l.getTop(i) + "=N,C,H,W, or an input array)");
+                }
+            }
             checkWeights(layer, inShapes, requireWeights);
             List<Value> outs = new ArrayList<>();
             for (int i = 0; i < l.getTopCount(); i++) {

@@ -22,6 +22,10 @@ public final class InputOp implements OpDefinition<InputOp.Params> {
         ctx.requireTops(1, Integer.MAX_VALUE);
         Caffe.InputParameter p = ctx.layer().getInputParam();
         int tops = ctx.layer().getTopCount();
+        if (p.getShapeCount() == 0) {
+            // No shape in the definition (a legacy `input:` without dimensions): the user gives it at load time.
+            return new Params(java.util.Collections.nCopies(tops, null));
+        }
         if (p.getShapeCount() != 1 && p.getShapeCount() != tops) {
             throw ctx.invalid("input_param.shape", "has " + p.getShapeCount() + " entries for " + tops
                     + " tops; expected 1 (shared) or one per top");

@@ -8,16 +8,35 @@ import java.util.Map;
  * @param threads             worker threads for one forward pass (default: all cores)
  * @param batch               batch size for the inputs (null: 1 for inputs derived from data layers, else as declared)
  * @param channels            channels of inputs derived from data layers when the definition does not say
- * @param inputShapes         explicit input shapes by blob name (overrides everything else), or null
+ * @param inputShapes         explicit input shapes by blob name (overrides everything else), or null; the key
+ *                            {@link #FIRST_INPUT} names the net's first input
  * @param ignoreUnknownFields load prototxts that carry fields from Caffe forks, ignoring those fields
  * @param addSoftmax          append a Softmax layer when the net does not end in one
  * @param reference           run every layer with its plain reference kernel (slow; for testing)
  */
 public record LoadOptions(int threads, Integer batch, Integer channels, Map<String, int[]> inputShapes,
                           boolean ignoreUnknownFields, boolean addSoftmax, boolean reference) {
+    /** The {@link #inputShapes} key that stands for the net's first input, whatever its name. */
+    public static final String FIRST_INPUT = "";
+    /** More worker threads than this only cost memory and start-up time: thousands took seconds to start. */
+    public static final int MAX_THREADS = 256;
+
+    public LoadOptions {
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("threads must be 1 to " + MAX_THREADS + " (this machine has "
+                    + Runtime.getRuntime().availableProcessors() + " cores), got " + threads);
+        }
+        if (batch != null && batch < 1) {
+            throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+        }
+        if (channels != null && channels < 1) {
+            throw new IllegalArgumentException("channels must be at least 1, got " + channels);
+        }
+    }
 
     public static LoadOptions defaults() {
-        return new LoadOptions(Runtime.getRuntime().availableProcessors(), null, null, null, false, false, false);
+        return new LoadOptions(Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()), null, null, null,
+                false, false, false);
     }
 
     public LoadOptions withThreads(int n) {

@@ -57,18 +57,19 @@ public final class ModelFiles {
         if (options.batch() != null) {
             d = d.withBatch(options.batch());
         }
-        if (options.inputShapes() != null) {
+        Map<String, int[]> inputShapes = resolveFirstInput(options.inputShapes(), v2, d, netName);
+        if (inputShapes != null) {
             java.util.Map<String, long[]> given = new LinkedHashMap<>();
-            options.inputShapes().forEach((k, v) -> given.put(k, java.util.Arrays.stream(v).asLongStream().toArray()));
+            inputShapes.forEach((k, v) -> given.put(k, java.util.Arrays.stream(v).asLongStream().toArray()));
             d = d.withInputShapes(given);
         }
         DeployDeriver.Result deploy = DeployDeriver.derive(v2, d, netName);
         notes.addAll(deploy.notes());
         Caffe.NetParameter w = weights == null ? null : NetUpgrader.upgrade(weights, weightsName);
         Map<String, Shape> shapes = null;
-        if (options.inputShapes() != null) {
+        if (inputShapes != null) {
             shapes = new LinkedHashMap<>();
-            for (Map.Entry<String, int[]> e : options.inputShapes().entrySet()) {
+            for (Map.Entry<String, int[]> e : inputShapes.entrySet()) {
                 long[] dims = java.util.Arrays.stream(e.getValue()).asLongStream().toArray();
                 shapes.put(e.getKey(), Shape.checked(dims, "input shape of '" + e.getKey() + "'"));
             }
@@ -76,5 +77,21 @@ public final class ModelFiles {
         Graph graph = new GraphBuilder(OpRegistry.builtin()).build(deploy.net(), w, netName, weightsName, shapes);
         notes.addAll(graph.warnings());
         return new Imported(deploy.net(), w, graph, notes);
+    }
+
+    /** Replaces the {@link LoadOptions#FIRST_INPUT} key by the name of the net's first input. */
+    private static Map<String, int[]> resolveFirstInput(Map<String, int[]> shapes, Caffe.NetParameter v2,
+                                                        DeployDeriver.Options d, String netName) {
+        if (shapes == null || !shapes.containsKey(LoadOptions.FIRST_INPUT)) {
+            return shapes;
+        }
+        String first = DeployDeriver.firstInputName(v2, d);
+        if (first == null) {
+            throw new org.caffe4j.ShapeException(netName + ": an input shape was given, but the net has no input "
+                    + "or data layer");
+        }
+        Map<String, int[]> resolved = new LinkedHashMap<>();
+        shapes.forEach((k, v) -> resolved.put(k.equals(LoadOptions.FIRST_INPUT) ? first : k, v));
+        return resolved;
     }
 }
