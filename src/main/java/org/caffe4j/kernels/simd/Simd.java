@@ -167,6 +167,10 @@ public final class Simd {
             return null;
         }
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            // A library user's JVM without the flag would otherwise be several times slower without a word.
+            System.getLogger("org.caffe4j").log(System.Logger.Level.WARNING, "caffe4j: the JVM runs without "
+                    + "jdk.incubator.vector, so caffe4j uses its scalar kernels (3-7x slower); start it with "
+                    + "--add-modules=jdk.incubator.vector (or -Dcaffe4j.simd=false to choose scalar kernels silently)");
             return null;
         }
         try {
