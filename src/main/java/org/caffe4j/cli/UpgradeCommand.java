@@ -1,6 +1,7 @@
 package org.caffe4j.cli;
 
 import com.google.protobuf.TextFormat;
+import org.caffe4j.io.AtomicFiles;
 import org.caffe4j.ir.Node;
 import org.caffe4j.ir.Shape;
 import org.caffe4j.ir.Value;
@@ -12,12 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -108,14 +107,6 @@ final class UpgradeCommand implements Callable<Integer> {
 
     /** Writes to a temporary file beside the target, then renames, so a failure never leaves half a file. */
     static void writeAtomically(Path target, byte[] bytes) throws java.io.IOException {
-        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".caffe4j-", ".tmp");
-        try {
-            try (OutputStream o = Files.newOutputStream(tmp)) {
-                o.write(bytes);
-            }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(target, bytes);
     }
 }

@@ -143,10 +143,9 @@ public final class Npy {
         return new Array(dims.stream().mapToInt(Integer::intValue).toArray(), out);
     }
 
+    /** Writes through a temporary file and a rename, so an interrupted run never leaves half an array. */
     public static void write(Path file, int[] shape, float[] data) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file)) {
-            write(out, shape, data);
-        }
+        AtomicFiles.write(file, out -> write(out, shape, data));
     }
 
     public static void write(OutputStream out, int[] shape, float[] data) throws IOException {

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** Where a model's files are: a folder on disk, or resources on the classpath (extracted to the cache on demand). */
 abstract sealed class ModelSource {
@@ -90,13 +89,7 @@ abstract sealed class ModelSource {
             }
             Files.createDirectories(target.getParent());
             // Write to a temporary name and rename, so a half-written file is never taken for the real one.
-            Path tmp = Files.createTempFile(target.getParent(), file + ".", ".part");
-            try {
-                Files.write(tmp, content);
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            org.caffe4j.io.AtomicFiles.write(target, content);
             return target;
         }
 
