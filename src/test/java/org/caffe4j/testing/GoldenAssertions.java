@@ -39,7 +39,6 @@ public final class GoldenAssertions {
         try (Model model = Model.load(prototxt, caffemodel)) {
             c = GoldenVerifier.verify(model, golden, null, null, Tolerances.DEFAULT);
         }
-        System.out.println("golden " + goldenDir + ":\n" + c.table());
         List<?> metaBlobs = (List<?>) golden.meta().get("blobs");
         assertEquals(metaBlobs.size(), c.results().size(), "every golden blob must be compared");
         assertFalse(c.results().isEmpty());

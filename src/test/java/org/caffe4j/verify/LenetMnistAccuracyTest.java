@@ -51,9 +51,8 @@ class LenetMnistAccuracyTest {
         }
         double accuracy = correct / (double) n;
         double agreement = agree / (double) n;
-        System.out.printf("LeNet MNIST t10k: accuracy %.4f (%d/%d), agreement with OpenCV %.4f (%d/%d)%n",
-                accuracy, correct, n, agreement, agree, n);
-        assertTrue(accuracy >= 0.99, "accuracy " + accuracy);
+        // Caffe's example reaches 99.14% (9,914/10,000); at most 5 images may differ (as with OpenCV below).
+        assertTrue(correct >= 9909, "accuracy " + accuracy + " (" + correct + "/" + n + ")");
         assertTrue(agreement >= 0.9995, "agreement with OpenCV " + agreement);
     }
 }
