@@ -40,8 +40,13 @@ final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "WEIGHTS", description = "trained weights (.caffemodel)")
     Path weights;
 
-    @Option(names = "--warmup", defaultValue = "30", paramLabel = "W", description = "untimed passes first, for the JIT (default 30)")
-    int warmup;
+    @Option(names = "--warmup", defaultValue = "auto", paramLabel = "auto|W",
+            description = "untimed passes first, for the JIT: 'auto' (default) runs them until the per-pass time and "
+                    + "the JIT have settled (at most " + WARMUP_MAX_SECONDS + " s), a number runs exactly that many")
+    String warmup;
+
+    /** The longest automatic warm-up; a net that needs more is reported as not settled. */
+    static final int WARMUP_MAX_SECONDS = 60;
 
     @Option(names = "--iterations", defaultValue = "30", paramLabel = "K", description = "timed passes (default 30)")
     int iterations;
@@ -57,8 +62,19 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (warmup < 0 || iterations < 1) {
-            throw new IllegalArgumentException("--warmup must be >= 0 and --iterations >= 1");
+        int fixedWarmup = -1;
+        if (!warmup.equals("auto")) {
+            try {
+                fixedWarmup = Integer.parseInt(warmup);
+            } catch (NumberFormatException e) {
+                fixedWarmup = -1;
+            }
+            if (fixedWarmup < 0) {
+                throw new IllegalArgumentException("--warmup must be 'auto' or a number >= 0, got '" + warmup + "'");
+            }
+        }
+        if (iterations < 1) {
+            throw new IllegalArgumentException("--iterations must be at least 1, got " + iterations);
         }
         LoadOptions options = modelOptions.toLoadOptions();
         long t0 = System.nanoTime();
@@ -84,9 +100,12 @@ final class BenchCommand implements Callable<Integer> {
             double firstPassMs = (System.nanoTime() - f0) / 1e6;
             double runningHeapMb = retainedHeapMb();
             long macs = plan.steps().stream().mapToLong(Step::multiplyAdds).sum();
-            for (int i = 0; i < warmup; i++) {
+            WarmUp.Result warm = WarmUp.untilStable(() -> {
+                long p0 = System.nanoTime();
                 model.run(feed);
-            }
+                return (System.nanoTime() - p0) / 1e6;
+            }, WarmUp::jitMillis, fixedWarmup >= 0 ? fixedWarmup : Integer.MAX_VALUE,
+                    fixedWarmup >= 0 ? Double.POSITIVE_INFINITY : WARMUP_MAX_SECONDS);
             double[] ms = new double[iterations];
             Map<Step, double[]> perStep = new LinkedHashMap<>();
             for (Step s : plan.steps()) {
@@ -128,6 +147,9 @@ final class BenchCommand implements Callable<Integer> {
             o.put("weight_mb", weightBytes / 1e6);
             o.put("load_ms", loadMs);
             o.put("first_pass_ms", firstPassMs);
+            o.put("warmup_passes", warm.passes());
+            o.put("warmup_seconds", warm.seconds());
+            o.put("warmup_settled", warm.settled());
             o.put("model_heap_mb", modelHeapMb);
             o.put("running_heap_mb", runningHeapMb);
             o.put("activation_mb", plan.activationFloats() * 4 / 1e6);
@@ -159,6 +181,15 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("%s: batch %d, %d thread(s), Java %s, %s%n", net, batch, threads, o.get("java"), o.get("simd"));
             out.printf("load %.0f ms; first pass %.0f ms (before the JIT has compiled the kernels)%n", loadMs,
                     firstPassMs);
+            if (fixedWarmup >= 0) {
+                out.printf("warm-up: %d passes (--warmup), %.1f s%n", warm.passes(), warm.seconds());
+            } else if (warm.settled()) {
+                out.printf("warm-up: %d passes, %.1f s, until the per-pass time and the JIT settled%n", warm.passes(),
+                        warm.seconds());
+            } else {
+                out.printf("warm-up: stopped after %d passes, %.1f s, before the JIT settled; the figures below may "
+                        + "still improve (--warmup N runs more)%n", warm.passes(), warm.seconds());
+            }
             out.printf("heap after load %.0f MB, after the first pass %.0f MB (activation buffers %.1f MB per concurrent "
                             + "pass); peak heap incl. garbage %.0f MB%n", modelHeapMb, runningHeapMb,
                     (Double) o.get("activation_mb"), (Double) o.get("peak_heap_mb"));

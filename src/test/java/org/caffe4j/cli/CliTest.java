@@ -76,6 +76,7 @@ class CliTest {
         assertTrue(peak > 0.1 && Double.isFinite(peak), r.out());
         assertEquals(jsonNumber(r.out(), "gflops") / peak, jsonNumber(r.out(), "peak_fraction"), 1e-9, r.out());
         assertTrue(r.out().contains("\"layer\": \"conv1\""), r.out());
+        assertEquals(2, jsonNumber(r.out(), "warmup_passes"), r.out());
         double firstPass = jsonNumber(r.out(), "first_pass_ms");
         assertTrue(firstPass > 0 && Double.isFinite(firstPass), r.out());
         double stream = jsonNumber(r.out(), "stream_gbps");
@@ -94,6 +95,7 @@ class CliTest {
                 "testdata/lenet_mnist/lenet_iter_10000.caffemodel", "--warmup", "1", "--iterations", "2");
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().lines().anyMatch(l -> l.matches("load \\d+ ms; first pass \\d+ ms .*")), text.out());
+        assertTrue(text.out().contains("warm-up: 1 passes (--warmup)"), text.out());
         assertTrue(text.out().contains("peak: the GEMM micro-kernel in cache"), text.out());
         assertTrue(text.out().contains("memory: streaming reads on"), text.out());
         assertTrue(text.out().lines().anyMatch(l -> l.startsWith("ip1") && l.contains("1.61 MB")), text.out());
