@@ -15,7 +15,7 @@ import java.nio.file.NoSuchFileException;
  * shell over the library API. Errors print one line, {@code error: ...}, on stderr and exit non-zero; {@code --debug}
  * adds the stack trace.
  */
-@Command(name = "caffe4j", mixinStandardHelpOptions = true, version = "caffe4j 0.1.0",
+@Command(name = "caffe4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Import and run Caffe models in pure Java.",
         subcommands = {
                 SummaryCommand.class,
@@ -39,6 +39,21 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see --help)");
+    }
+
+    /** The version from the POM, filtered into a resource at build time. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.InputStream in = Main.class.getResourceAsStream("/org/caffe4j/version.properties")) {
+                if (in == null) {
+                    throw new IOException("org/caffe4j/version.properties is missing from the build");
+                }
+                p.load(in);
+            }
+            return new String[] {"caffe4j " + p.getProperty("version")};
+        }
     }
 
     public static void main(String[] args) {

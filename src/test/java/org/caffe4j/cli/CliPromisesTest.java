@@ -126,4 +126,15 @@ class CliPromisesTest {
         assertTrue(line.endsWith("MB); raise it with CAFFE4J_JAVA_OPTS=-Xmx..."), line);
         assertEquals(1, List.of(line.split("\n")).size());
     }
+
+    @Test
+    void versionComesFromThePom() throws Exception {
+        CliTest.Result r = CliTest.run("--version");
+        assertEquals(0, r.code(), r.err());
+        String pom = Files.readString(Path.of("pom.xml"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "<artifactId>caffe4j</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+        assertTrue(m.find());
+        assertEquals("caffe4j " + m.group(1), r.out().strip());
+    }
 }
