@@ -23,13 +23,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemLoopException;
-import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,8 +37,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "classify", mixinStandardHelpOptions = true, description = {
         "Classify images with a registered model (--model NAME) or your own NET WEIGHTS files.",
-        "Folders are walked recursively (symbolic links followed). An unreadable image, and every folder entry that is "
-                + "not a regular file (FIFO, socket, device, broken link, link loop), is reported as 'error: PATH: ...' "
+        "Folders are walked recursively (links to files followed, links to folders not). An unreadable image, and "
+                + "every folder entry that is not a regular file (FIFO, socket, device, broken link, link loop, link to a "
+                + "folder), is reported as 'error: PATH: ...' "
                 + "and skipped; the exit code is then 2. A registered model's weights are downloaded on first use."})
 final class ClassifyCommand implements Callable<Integer> {
     /** File name endings taken from folders (a file named on the command line is always tried). */
@@ -341,42 +339,61 @@ final class ClassifyCommand implements Callable<Integer> {
     }
 
     /**
-     * Collects the image files under {@code folder}, following symbolic links, into {@code files}; every entry that
-     * cannot be read as a file (FIFO, socket, device, broken link, link loop, unreadable folder) goes into
-     * {@code skipped} with the reason, whatever its name. Regular files not named like images are left out silently.
+     * Collects the image files under {@code folder} into {@code files}; every entry that cannot be read as a file
+     * (FIFO, socket, device, broken link, link loop, unreadable folder) goes into {@code skipped} with the reason,
+     * whatever its name. Links to files are followed; links to folders are not (a link to / would walk the whole
+     * disk) and are reported, as a loop when they point back up the tree. Regular files not named like images are
+     * left out silently.
      */
     private static void walk(Path folder, List<Path> files, Map<Path, String> skipped) throws IOException {
-        Files.walkFileTree(folder, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
-                new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        if (attrs.isRegularFile()) {
-                            if (isImageName(file)) {
-                                files.add(file);
-                            }
-                        } else {
-                            // With FOLLOW_LINKS, a link that cannot be followed arrives here as the link itself.
-                            String problem = RegularFiles.problem(file);
-                            skipped.put(file, problem != null ? problem : "not a regular file");
-                        }
-                        return FileVisitResult.CONTINUE;
+        Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile()) {
+                    if (isImageName(file)) {
+                        files.add(file);
                     }
+                    return FileVisitResult.CONTINUE;
+                }
+                String problem = RegularFiles.problem(file);
+                if (problem == null) {
+                    if (isImageName(file)) {
+                        files.add(file);
+                    }
+                } else if (problem.equals("is a folder")) {
+                    skipped.put(file, pointsUpTheTree(file) ? "symbolic link loop"
+                            : "link to a folder, not followed (name the folder itself to classify it)");
+                } else {
+                    skipped.put(file, problem);
+                }
+                return FileVisitResult.CONTINUE;
+            }
 
-                    @Override
-                    public FileVisitResult visitFileFailed(Path file, IOException e) {
-                        skipped.put(file, e instanceof FileSystemLoopException ? "symbolic link loop"
-                                : e instanceof AccessDeniedException ? "permission denied" : Main.describe(e));
-                        return FileVisitResult.CONTINUE;
-                    }
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                skipped.put(file, e instanceof AccessDeniedException ? "permission denied" : Main.describe(e));
+                return FileVisitResult.CONTINUE;
+            }
 
-                    @Override
-                    public FileVisitResult postVisitDirectory(Path dir, IOException e) {
-                        if (e != null) {
-                            skipped.put(dir, "cannot list folder: " + Main.describe(e));
-                        }
-                        return FileVisitResult.CONTINUE;
-                    }
-                });
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                if (e != null) {
+                    skipped.put(dir, "cannot list folder: " + Main.describe(e));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** Whether a link to a folder points at the folder holding it or one of that folder's parents. */
+    private static boolean pointsUpTheTree(Path link) {
+        try {
+            Path target = link.toRealPath();
+            Path parent = link.toAbsolutePath().getParent().toRealPath();
+            return parent.startsWith(target);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

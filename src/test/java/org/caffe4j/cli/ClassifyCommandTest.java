@@ -237,7 +237,10 @@ class ClassifyCommandTest {
         assertTrue(r.err().endsWith("error: 3 of 5 images could not be classified\n"), r.toString());
     }
 
-    /** FIFOs, link loops and broken links are reported by name, never opened, and counted as failures. */
+    /**
+     * FIFOs, link loops, broken links and links to folders are reported by name, never opened or followed, and
+     * counted as failures; links to image files are classified.
+     */
     @Test
     @Timeout(60)
     void specialEntriesInAFolderAreReportedAndNeverOpened(@TempDir Path dir) throws Exception {
@@ -251,6 +254,8 @@ class ClassifyCommandTest {
         Files.copy(Path.of("testdata/mnist/t10k_01_label2.pgm"), sub.resolve("two.pgm"));
         Files.createSymbolicLink(sub.resolve("back"), Path.of(".."));
         Files.createSymbolicLink(dir.resolve("linked.pgm"), sub.resolve("two.pgm"));
+        Path otherFolder = Files.createDirectory(dir.resolve("other"));
+        Files.createSymbolicLink(sub.resolve("to-other"), otherFolder);
         Path outside = HostileImages.fifo(dir.getParent().resolve(dir.getFileName() + "-given.pgm"));
         try {
             CliRun r = classify("--model", "lenet-mnist", "--top", "1", "--csv", dir.toString(), outside.toString());
@@ -262,8 +267,10 @@ class ClassifyCommandTest {
                     "error: " + dir.resolve("pipe-without-image-name") + ": not a regular file",
                     "error: " + dir.resolve("pipe.pgm") + ": not a regular file",
                     "error: " + sub.resolve("back") + ": symbolic link loop",
+                    "error: " + sub.resolve("to-other") + ": link to a folder, not followed (name the folder itself"
+                            + " to classify it)",
                     "error: " + outside + ": not a regular file",
-                    "error: 7 of 10 images could not be classified");
+                    "error: 8 of 11 images could not be classified");
             assertEquals(expected, List.of(r.err().split("\n")), r.toString());
             String[] csv = r.out().split("\n");
             assertEquals(4, csv.length, r.out());
