@@ -6,9 +6,9 @@ import org.caffe4j.fetch.ProgressBar;
 import org.caffe4j.io.RegularFiles;
 import org.caffe4j.preprocess.ChannelOrder;
 import org.caffe4j.preprocess.ImageDecodeException;
-import org.caffe4j.preprocess.Preprocessor;
 import org.caffe4j.preprocess.Mean;
 import org.caffe4j.preprocess.PreprocessConfig;
+import org.caffe4j.preprocess.Preprocessor;
 import org.caffe4j.registry.ModelSpec;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -20,10 +20,10 @@ import picocli.CommandLine.Spec;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -269,8 +269,8 @@ final class ClassifyCommand implements Callable<Integer> {
         long perImage = Preprocessor.valuesPerImage(config);
         if (perImage > 0) {
             long values = Preprocessor.times(batch, crops, perImage);
-            Preprocessor.requireFits("--batch " + batch + " of " + Preprocessor.times(perImage, crops) + " values per image",
-                    Preprocessor.floatBytes(values), values);
+            Preprocessor.requireFits("--batch " + batch + " of " + Preprocessor.times(perImage, crops)
+                    + " values per image", Preprocessor.floatBytes(values), values);
         }
     }
 

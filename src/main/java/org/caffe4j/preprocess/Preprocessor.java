@@ -105,7 +105,7 @@ public final class Preprocessor {
         return times(values, Float.BYTES);
     }
 
-    /** One image file → C×H×W. */
+    /** One image file → C×H×W, decoded under the {@linkplain ImageDecoder#defaultMaxPixels() default pixel limit}. */
     public float[] apply(Path imageFile) {
         return apply(ImageDecoder.read(imageFile), imageFile.toString());
     }
