@@ -72,8 +72,16 @@ public final class ModelSpec {
 
     private PreprocessConfig preprocess(Properties p, String where) {
         PreprocessConfig.Builder b = PreprocessConfig.builder();
-        b.channels(Integer.parseInt(p.getProperty("input.channels", "3").trim()));
-        b.channelOrder(ChannelOrder.valueOf(p.getProperty("input.order", "BGR").trim().toUpperCase(Locale.ROOT)));
+        String channels = p.getProperty("input.channels", "3").trim();
+        if (!channels.equals("1") && !channels.equals("3")) {
+            throw new IllegalArgumentException("input.channels must be 1 or 3, got '" + channels + "'");
+        }
+        b.channels(Integer.parseInt(channels));
+        String order = p.getProperty("input.order", "BGR").trim().toUpperCase(Locale.ROOT);
+        if (!order.equals("BGR") && !order.equals("RGB")) {
+            throw new IllegalArgumentException("input.order must be BGR or RGB, got '" + order + "'");
+        }
+        b.channelOrder(ChannelOrder.valueOf(order));
         int[] resize = size(p.getProperty("input.resize"), "input.resize");
         if (resize != null) {
             b.resize(resize[0], resize[1]);
