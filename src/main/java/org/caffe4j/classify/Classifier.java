@@ -4,6 +4,7 @@ import org.caffe4j.ShapeException;
 import org.caffe4j.fetch.WeightsFetcher;
 import org.caffe4j.ir.Node;
 import org.caffe4j.ir.Value;
+import org.caffe4j.io.RegularFiles;
 import org.caffe4j.preprocess.ImageDecoder;
 import org.caffe4j.preprocess.PreprocessConfig;
 import org.caffe4j.preprocess.Preprocessor;
@@ -39,28 +40,41 @@ import java.util.Set;
  */
 public final class Classifier implements AutoCloseable {
     /**
-     * @param threads     worker threads for one forward pass
-     * @param oversample  classify 10 crops per image (corners, centre, mirrored) and average their probabilities
+     * @param threads      worker threads for one forward pass
+     * @param oversample   classify 10 crops per image (corners, centre, mirrored) and average their probabilities
      * @param fetchWeights download a registered model's weights on first use
+     * @param maxPixels    largest width × height an image file may declare; larger ones are refused before
+     *                     decoding (default {@link ImageDecoder#defaultMaxPixels()}, sized to the heap)
      */
-    public record Settings(int threads, boolean oversample, boolean fetchWeights) {
+    public record Settings(int threads, boolean oversample, boolean fetchWeights, long maxPixels) {
+        public Settings {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+            if (maxPixels < 1) {
+                throw new IllegalArgumentException("maxPixels must be at least 1, got " + maxPixels);
+            }
+        }
+
         public static Settings defaults() {
-            return new Settings(Runtime.getRuntime().availableProcessors(), false, true);
+            return new Settings(Runtime.getRuntime().availableProcessors(), false, true,
+                    ImageDecoder.defaultMaxPixels());
         }
 
         public Settings withThreads(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("threads must be at least 1, got " + n);
-            }
-            return new Settings(n, oversample, fetchWeights);
+            return new Settings(n, oversample, fetchWeights, maxPixels);
         }
 
         public Settings withOversample(boolean b) {
-            return new Settings(threads, b, fetchWeights);
+            return new Settings(threads, b, fetchWeights, maxPixels);
         }
 
         public Settings withFetchWeights(boolean b) {
-            return new Settings(threads, oversample, b);
+            return new Settings(threads, oversample, b, maxPixels);
+        }
+
+        public Settings withMaxPixels(long n) {
+            return new Settings(threads, oversample, fetchWeights, n);
         }
     }
 
@@ -71,10 +85,13 @@ public final class Classifier implements AutoCloseable {
     private final String outputBlob;
     private final boolean applySoftmax;
     private final boolean oversample;
+    private final long maxPixels;
 
     private Classifier(Model model, PreprocessConfig config, List<String> labels, String outputBlob, Boolean softmax,
-                       boolean oversample) {
+                       Settings settings) {
         this.model = model;
+        boolean oversample = settings.oversample();
+        this.maxPixels = settings.maxPixels();
         this.preprocessor = new Preprocessor(sizedFor(model, config));
         this.labels = List.copyOf(labels);
         this.oversample = oversample;
@@ -84,6 +101,12 @@ public final class Classifier implements AutoCloseable {
         if (oversample && !preprocessor.config().hasCrop()) {
             throw new IllegalArgumentException("oversampling needs a crop size smaller than the resize (e.g. resize 256,"
                     + " crop 224); the preprocessing is " + preprocessor.config().describe());
+        }
+        if (oversample) {
+            long values = Preprocessor.times(Preprocessor.OVERSAMPLE_CROPS,
+                    Preprocessor.valuesPerImage(preprocessor.config()));
+            Preprocessor.requireFits("oversampling crop " + preprocessor.config().cropWidth() + "x"
+                    + preprocessor.config().cropHeight(), Preprocessor.floatBytes(values), values);
         }
         this.inputBlob = model.inputNames().get(0);
         this.outputBlob = outputBlob != null ? outputBlob : soleOutput(model);
@@ -130,7 +153,7 @@ public final class Classifier implements AutoCloseable {
     public static Classifier load(ModelSpec spec, Settings settings, PrintWriter progress) throws IOException {
         Path weights = weightsFor(spec, settings, progress);
         Model model = Model.load(spec.definitionPath(), weights, loadOptions(settings, spec.preprocess()));
-        return build(model, spec.preprocess(), spec.labels(), spec.outputBlob(), spec.softmax(), settings.oversample());
+        return build(model, spec.preprocess(), spec.labels(), spec.outputBlob(), spec.softmax(), settings);
     }
 
     /**
@@ -158,14 +181,14 @@ public final class Classifier implements AutoCloseable {
     public static Classifier load(Path net, Path weights, List<String> labels, PreprocessConfig config, String outputBlob,
                                   Settings settings) throws IOException {
         Model model = Model.load(net, weights, loadOptions(settings, config));
-        return build(model, config, labels, outputBlob, null, settings.oversample());
+        return build(model, config, labels, outputBlob, null, settings);
     }
 
     /** Like {@link #load(Path, Path, List, PreprocessConfig, String, Settings)}, reading the files from streams. */
     public static Classifier load(InputStream net, InputStream weights, List<String> labels, PreprocessConfig config,
                                   String outputBlob, Settings settings) throws IOException {
         Model model = Model.load(net, weights, loadOptions(settings, config));
-        return build(model, config, labels, outputBlob, null, settings.oversample());
+        return build(model, config, labels, outputBlob, null, settings);
     }
 
     /** A model packaged in the jar (classpath {@code caffe4j/models/<name>/}), ignoring model folders on disk. */
@@ -176,6 +199,7 @@ public final class Classifier implements AutoCloseable {
 
     /** Reads a labels file: one label per line, trailing blank lines ignored. */
     public static List<String> readLabels(Path file) throws IOException {
+        RegularFiles.require(file);
         return ModelSpec.parseLabels(Files.readString(file));
     }
 
@@ -185,9 +209,9 @@ public final class Classifier implements AutoCloseable {
     }
 
     private static Classifier build(Model model, PreprocessConfig config, List<String> labels, String output,
-                                    Boolean softmax, boolean oversample) {
+                                    Boolean softmax, Settings settings) {
         try {
-            return new Classifier(model, config, labels, output, softmax, oversample);
+            return new Classifier(model, config, labels, output, softmax, settings);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -233,6 +257,16 @@ public final class Classifier implements AutoCloseable {
         return oversample;
     }
 
+    /** The largest width × height an image file may declare (see {@link Settings#maxPixels()}). */
+    public long maxPixels() {
+        return maxPixels;
+    }
+
+    /** Decodes an image file under this classifier's pixel limit; failures are {@link org.caffe4j.preprocess.ImageDecodeException}s. */
+    public BufferedImage read(Path imageFile) {
+        return ImageDecoder.read(imageFile, maxPixels);
+    }
+
     public Model model() {
         return model;
     }
@@ -242,14 +276,14 @@ public final class Classifier implements AutoCloseable {
     }
 
     public List<Prediction> classify(Path imageFile, int topK) {
-        return classifyImages(List.of(ImageDecoder.read(imageFile)), topK).get(0);
+        return classifyImages(List.of(read(imageFile)), topK).get(0);
     }
 
     /** Decodes the files and classifies them as one batch; an unreadable file fails the call, naming the file. */
     public List<List<Prediction>> classifyFiles(List<Path> files, int topK) {
         List<BufferedImage> images = new ArrayList<>(files.size());
         for (Path f : files) {
-            images.add(ImageDecoder.read(f));
+            images.add(read(f));
         }
         return classifyImages(images, topK);
     }
@@ -276,6 +310,9 @@ public final class Classifier implements AutoCloseable {
         float[] input;
         if (oversample) {
             float[] first = preprocessor.oversample(images.get(0));
+            long values = Preprocessor.times(first.length, images.size());
+            Preprocessor.requireFits("a batch of " + images.size() + " oversampled images",
+                    Preprocessor.floatBytes(values), values);
             input = new float[first.length * images.size()];
             System.arraycopy(first, 0, input, 0, first.length);
             for (int i = 1; i < images.size(); i++) {

@@ -3,11 +3,12 @@ package org.caffe4j.cli;
 import org.caffe4j.classify.Classifier;
 import org.caffe4j.classify.Prediction;
 import org.caffe4j.fetch.ProgressBar;
+import org.caffe4j.io.RegularFiles;
 import org.caffe4j.preprocess.ChannelOrder;
 import org.caffe4j.preprocess.ImageDecodeException;
-import org.caffe4j.preprocess.ImageDecoder;
 import org.caffe4j.preprocess.Mean;
 import org.caffe4j.preprocess.PreprocessConfig;
+import org.caffe4j.preprocess.Preprocessor;
 import org.caffe4j.registry.ModelSpec;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -19,21 +20,27 @@ import picocli.CommandLine.Spec;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 @Command(name = "classify", mixinStandardHelpOptions = true, description = {
         "Classify images with a registered model (--model NAME) or your own NET WEIGHTS files.",
-        "Folders are walked recursively. An unreadable image is reported as 'error: FILE: ...' and skipped; the exit "
-                + "code is then 2. A registered model's weights are downloaded on first use."})
+        "Folders are walked recursively (links to files followed, links to folders not). An unreadable image, and "
+                + "every folder entry that is not a regular file (FIFO, socket, device, broken link, link loop, link to a "
+                + "folder), is reported as 'error: PATH: ...' "
+                + "and skipped; the exit code is then 2. A registered model's weights are downloaded on first use."})
 final class ClassifyCommand implements Callable<Integer> {
     /** File name endings taken from folders (a file named on the command line is always tried). */
     static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif", "pgm", "ppm", "pnm");
@@ -92,6 +99,11 @@ final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "T", description = "worker threads (default: all cores)")
     Integer threads;
 
+    @Option(names = "--max-pixels", paramLabel = "N",
+            description = "refuse images whose header declares more than N pixels (width x height), before decoding "
+                    + "(default: what fits, at 20 bytes a pixel, in half the heap)")
+    Long maxPixels;
+
     @Option(names = "--json", description = "one JSON object per image and line (JSON Lines)")
     boolean json;
 
@@ -109,20 +121,23 @@ final class ClassifyCommand implements Callable<Integer> {
         if (json && csv) {
             throw new IllegalArgumentException("choose one of --json and --csv");
         }
-        if (top < 1 || batch < 1) {
-            throw new IllegalArgumentException("--top and --batch must be at least 1");
-        }
+        validateOptions();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Classifier.Settings settings = Classifier.Settings.defaults().withOversample(oversample);
         if (threads != null) {
             settings = settings.withThreads(threads);
         }
+        if (maxPixels != null) {
+            settings = settings.withMaxPixels(maxPixels);
+        }
         List<String> inputs;
         Classifier classifier;
         if (model != null) {
             inputs = arguments;
             ModelSpec m = registryOptions.registry().get(model);
+            PreprocessConfig config = hasOverrides() ? overrides(m.preprocess()) : m.preprocess();
+            checkBuffersFit(config);
             if (!m.weightsShipped() && !Files.isRegularFile(m.weightsPath())) {
                 err.println("fetching the weights of " + m.name() + " from " + m.weights().url());
                 err.flush();
@@ -130,7 +145,6 @@ final class ClassifyCommand implements Callable<Integer> {
             PrintWriter progress = registryOptions.progress() ? err : null;
             if (hasOverrides()) {
                 Path weights = Classifier.weightsFor(m, settings, progress);
-                PreprocessConfig config = overrides(m.preprocess().toBuilder()).build();
                 List<String> labelList = labels != null ? Classifier.readLabels(labels) : m.labels();
                 classifier = Classifier.load(m.definitionPath(), weights, labelList, config,
                         output != null ? output : m.outputBlob(), settings);
@@ -142,7 +156,8 @@ final class ClassifyCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("give --model NAME, or NET WEIGHTS followed by images");
             }
             inputs = arguments.subList(2, arguments.size());
-            PreprocessConfig config = overrides(PreprocessConfig.builder()).build();
+            PreprocessConfig config = overrides(PreprocessConfig.builder().build());
+            checkBuffersFit(config);
             List<String> labelList = labels != null ? Classifier.readLabels(labels) : List.of();
             classifier = Classifier.load(Path.of(arguments.get(0)), Path.of(arguments.get(1)), labelList, config, output,
                     settings);
@@ -157,23 +172,73 @@ final class ClassifyCommand implements Callable<Integer> {
                 || resize != null || crop != null || channels != null || order != null;
     }
 
-    private PreprocessConfig.Builder overrides(PreprocessConfig.Builder b) throws IOException {
+    /** Refuses option values that are out of range, naming the option and the value. */
+    private void validateOptions() {
+        if (top < 1) {
+            throw new IllegalArgumentException("--top must be at least 1, got " + top);
+        }
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        }
+        if (threads != null && threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        }
+        if (maxPixels != null && maxPixels < 1) {
+            throw new IllegalArgumentException("--max-pixels must be at least 1, got " + maxPixels);
+        }
+        if (channels != null && channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("--channels must be 1 (grey) or 3 (colour), got " + channels);
+        }
+        checkPositiveFinite("--scale", scale);
+        checkPositiveFinite("--raw-scale", rawScale);
+    }
+
+    private static void checkPositiveFinite(String option, Float value) {
+        if (value != null && (!(value > 0) || !Float.isFinite(value))) {
+            throw new IllegalArgumentException(option + " must be positive and finite, got " + value);
+        }
+    }
+
+    /** The base preprocessing with the command-line options applied; every error names its option. */
+    private PreprocessConfig overrides(PreprocessConfig base) throws IOException {
+        PreprocessConfig.Builder b = base.toBuilder();
+        int effectiveChannels = channels != null ? channels : base.channels();
         if (channels != null) {
             b.channels(channels);
         }
         if (order != null) {
             b.channelOrder(order);
         }
+        int[] resizeTo = base.hasResize() ? new int[]{base.resizeWidth(), base.resizeHeight()} : null;
         if (resize != null) {
-            int[] s = ModelSpec.parseSize(resize, "--resize");
-            b.resize(s[0], s[1]);
+            resizeTo = ModelSpec.parseSize(resize, "--resize");
+            b.resize(resizeTo[0], resizeTo[1]);
         }
+        int[] cropTo = base.hasCrop() ? new int[]{base.cropWidth(), base.cropHeight()} : null;
         if (crop != null) {
-            int[] s = ModelSpec.parseSize(crop, "--crop");
-            b.crop(s[0], s[1]);
+            cropTo = ModelSpec.parseSize(crop, "--crop");
+            b.crop(cropTo[0], cropTo[1]);
+        }
+        if (resizeTo != null && cropTo != null && (cropTo[0] > resizeTo[0] || cropTo[1] > resizeTo[1])) {
+            throw new IllegalArgumentException((crop != null ? "--crop " : "crop ") + cropTo[0] + "x" + cropTo[1]
+                    + " is larger than the " + (resize != null ? "--resize " : "resize ") + resizeTo[0] + "x"
+                    + resizeTo[1]);
         }
         if (mean != null) {
-            b.mean(mean.file != null ? Mean.read(mean.file) : Mean.perChannel(ModelSpec.floats(mean.values)));
+            Mean m;
+            String option;
+            if (mean.file != null) {
+                m = Mean.read(mean.file);
+                option = "--mean-file " + mean.file;
+            } else {
+                m = Mean.perChannel(ModelSpec.floats(mean.values, "--mean"));
+                option = "--mean '" + mean.values + "'";
+            }
+            if (m.channels() != effectiveChannels) {
+                throw new IllegalArgumentException(option + " has " + m.channels() + " channel(s), the input has "
+                        + effectiveChannels + " (--channels)");
+            }
+            b.mean(m);
         }
         if (scale != null) {
             b.scale(scale);
@@ -181,27 +246,62 @@ final class ClassifyCommand implements Callable<Integer> {
         if (rawScale != null) {
             b.rawScale(rawScale);
         }
-        return b;
+        return b.build();
+    }
+
+    /**
+     * Refuses, before the model is loaded, preprocessing buffers that cannot fit in the heap, naming the option that
+     * sizes them: the resized image, the crops of one image, a whole batch.
+     */
+    private void checkBuffersFit(PreprocessConfig config) {
+        long channels = config.channels();
+        if (config.hasResize()) {
+            long values = Preprocessor.times(channels, config.resizeWidth(), config.resizeHeight());
+            Preprocessor.requireFits("--resize " + config.resizeWidth() + "x" + config.resizeHeight(),
+                    Preprocessor.floatBytes(values), values);
+        }
+        int crops = oversample ? Preprocessor.OVERSAMPLE_CROPS : 1;
+        if (config.hasCrop()) {
+            long values = Preprocessor.times(crops, channels, config.cropWidth(), config.cropHeight());
+            Preprocessor.requireFits("--crop " + config.cropWidth() + "x" + config.cropHeight()
+                    + (oversample ? " with --oversample" : ""), Preprocessor.floatBytes(values), values);
+        }
+        long perImage = Preprocessor.valuesPerImage(config);
+        if (perImage > 0) {
+            long values = Preprocessor.times(batch, crops, perImage);
+            Preprocessor.requireFits("--batch " + batch + " of " + Preprocessor.times(perImage, crops)
+                    + " values per image", Preprocessor.floatBytes(values), values);
+        }
     }
 
     private int classifyAll(Classifier c, List<String> inputs, PrintWriter out, PrintWriter err) throws IOException {
-        int failures = 0;
         List<Path> files = new ArrayList<>();
+        Map<Path, String> skipped = new LinkedHashMap<>();
         boolean walkedFolder = false;
         for (String arg : inputs) {
             Path p = Path.of(arg);
             if (Files.isDirectory(p)) {
                 walkedFolder = true;
-                try (Stream<Path> walk = Files.walk(p)) {
-                    walk.filter(Files::isRegularFile).filter(ClassifyCommand::isImageName).sorted().forEach(files::add);
-                }
-            } else if (Files.exists(p)) {
-                files.add(p);
+                List<Path> found = new ArrayList<>();
+                Map<Path, String> foundSkipped = new TreeMap<>();
+                walk(p, found, foundSkipped);
+                found.sort(null);
+                files.addAll(found);
+                skipped.putAll(foundSkipped);
             } else {
-                err.println("error: " + p + ": no such file");
-                failures++;
+                String problem = RegularFiles.problem(p);
+                if (problem == null) {
+                    files.add(p);
+                } else {
+                    skipped.put(p, problem);
+                }
             }
         }
+        // Reported before any result: nothing here is ever opened, so none of it can hold up the rest.
+        for (Map.Entry<Path, String> e : skipped.entrySet()) {
+            err.println("error: " + e.getKey() + ": " + e.getValue());
+        }
+        int failures = skipped.size();
         if (csv) {
             out.println("file,rank,index,label,probability");
         }
@@ -214,7 +314,7 @@ final class ClassifyCommand implements Callable<Integer> {
             List<BufferedImage> images = new ArrayList<>();
             for (Path f : chunk) {
                 try {
-                    images.add(ImageDecoder.read(f));
+                    images.add(c.read(f));
                     decodedFiles.add(f);
                 } catch (ImageDecodeException e) {
                     err.println("error: " + e.getMessage());
@@ -225,20 +325,81 @@ final class ClassifyCommand implements Callable<Integer> {
                 failures += classifyBatch(c, decodedFiles, images, out, err);
             }
             out.flush();
+            err.flush();
             done += chunk.size();
             bar.update(done);
         }
         bar.finish();
         if (failures > 0) {
-            err.println("error: " + failures + " of " + (files.size() + countMissing(inputs)) + " images could not be classified");
+            err.println("error: " + failures + " of " + (files.size() + skipped.size())
+                    + " images could not be classified");
             return Main.EXIT_BAD_INPUT;
         }
         return 0;
     }
 
     /**
-     * Classifies one batch; when the batch fails (an image too small for the crop, say), retries image by image so
-     * that only the bad ones are reported. Returns the number of failures.
+     * Collects the image files under {@code folder} into {@code files}; every entry that cannot be read as a file
+     * (FIFO, socket, device, broken link, link loop, unreadable folder) goes into {@code skipped} with the reason,
+     * whatever its name. Links to files are followed; links to folders are not (a link to / would walk the whole
+     * disk) and are reported, as a loop when they point back up the tree. Regular files not named like images are
+     * left out silently.
+     */
+    private static void walk(Path folder, List<Path> files, Map<Path, String> skipped) throws IOException {
+        Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile()) {
+                    if (isImageName(file)) {
+                        files.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+                String problem = RegularFiles.problem(file);
+                if (problem == null) {
+                    if (isImageName(file)) {
+                        files.add(file);
+                    }
+                } else if (problem.equals("is a folder")) {
+                    skipped.put(file, pointsUpTheTree(file) ? "symbolic link loop"
+                            : "link to a folder, not followed (name the folder itself to classify it)");
+                } else {
+                    skipped.put(file, problem);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                skipped.put(file, e instanceof AccessDeniedException ? "permission denied" : Main.describe(e));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                if (e != null) {
+                    skipped.put(dir, "cannot list folder: " + Main.describe(e));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** Whether a link to a folder points at the folder holding it or one of that folder's parents. */
+    private static boolean pointsUpTheTree(Path link) {
+        try {
+            Path target = link.toRealPath();
+            Path parent = link.toAbsolutePath().getParent().toRealPath();
+            return parent.startsWith(target);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Classifies one batch; when the batch fails (an image too small for the crop, too large for the heap, say),
+     * retries image by image so that only the bad ones are reported and the others are printed in input order.
+     * Returns the number of failures.
      */
     private int classifyBatch(Classifier c, List<Path> files, List<BufferedImage> images, PrintWriter out,
                               PrintWriter err) {
@@ -248,7 +409,9 @@ final class ClassifyCommand implements Callable<Integer> {
                 print(out, files.get(i), results.get(i));
             }
             return 0;
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // Any one image may be the cause (preprocessing ImageIO's more exotic colour models can throw anything),
+            // and the batch's buffers are garbage once the exception is out, so image by image is safe to retry.
             if (images.size() == 1) {
                 err.println("error: " + files.get(0) + ": " + Main.describe(e));
                 return 1;
@@ -259,10 +422,6 @@ final class ClassifyCommand implements Callable<Integer> {
             failures += classifyBatch(c, List.of(files.get(i)), List.of(images.get(i)), out, err);
         }
         return failures;
-    }
-
-    private static long countMissing(List<String> inputs) {
-        return inputs.stream().filter(a -> !Files.exists(Path.of(a))).count();
     }
 
     static boolean isImageName(Path p) {

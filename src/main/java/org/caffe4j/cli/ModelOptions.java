@@ -51,19 +51,34 @@ final class ModelOptions {
             Map<String, int[]> m = new LinkedHashMap<>();
             for (String s : inputShapes) {
                 int eq = s.indexOf('=');
-                String blob = eq < 0 ? LoadOptions.FIRST_INPUT : s.substring(0, eq);
+                String blob = eq < 0 ? LoadOptions.FIRST_INPUT : s.substring(0, eq).trim();
                 String dims = eq < 0 ? s : s.substring(eq + 1);
-                try {
-                    m.put(blob, java.util.Arrays.stream(dims.split("[,x]")).mapToInt(t -> Integer.parseInt(t.trim())).toArray());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--input-shape '" + s + "': expected [BLOB=]N,C,H,W");
+                if (eq >= 0 && blob.isEmpty()) {
+                    throw new IllegalArgumentException("--input-shape '" + s + "': the blob name before '=' is empty");
                 }
-                if (java.util.Arrays.stream(m.get(blob)).anyMatch(d -> d < 1)) {
-                    throw new IllegalArgumentException("--input-shape '" + s + "': every dimension must be at least 1");
-                }
+                m.put(blob, dims(s, dims));
             }
             o = o.withInputShapes(m);
         }
         return o;
+    }
+
+    /** Parses "N,C,H,W" (or with 'x'); every dimension a positive integer. */
+    private static int[] dims(String option, String text) {
+        String[] parts = text.split("[,x]", -1);
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--input-shape '" + option + "': '" + parts[i].trim()
+                        + "' is not an integer; expected [BLOB=]N,C,H,W");
+            }
+            if (out[i] < 1) {
+                throw new IllegalArgumentException("--input-shape '" + option + "': dimension " + out[i]
+                        + " must be at least 1");
+            }
+        }
+        return out;
     }
 }

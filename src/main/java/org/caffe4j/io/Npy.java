@@ -47,7 +47,9 @@ public final class Npy {
         }
     }
 
+    /** Reads a .npy file; a FIFO, device, broken link or link loop is refused before it is opened. */
     public static Array read(Path file) throws IOException {
+        RegularFiles.require(file);
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, file.toString(), Files.size(file));
         }

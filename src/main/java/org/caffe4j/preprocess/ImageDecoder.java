@@ -1,5 +1,7 @@
 package org.caffe4j.preprocess;
 
+import org.caffe4j.io.RegularFiles;
+
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -35,30 +37,81 @@ public final class ImageDecoder {
     private ImageDecoder() {
     }
 
-    /** Reads an image file; any failure is an {@link ImageDecodeException} naming the file. */
+    /**
+     * Bytes per pixel budgeted for the default pixel limit: the decoded image (up to 4 bytes for 8-bit samples), the
+     * packed RGB copy (4) and three float planes (12).
+     */
+    static final int BYTES_PER_PIXEL = 20;
+    /** Most pixels whose three float planes still fit in one Java array. */
+    static final long ARRAY_PIXELS = (Integer.MAX_VALUE - 8) / 3;
+
+    /**
+     * The default limit on an image's declared width × height: what fits, decoded and converted to floats, in half
+     * of the maximum heap (about 107 million pixels with -Xmx4g), and never more than a Java array holds.
+     */
+    public static long defaultMaxPixels() {
+        return Math.max(1, Math.min(ARRAY_PIXELS, Runtime.getRuntime().maxMemory() / 2 / BYTES_PER_PIXEL));
+    }
+
+    /** Reads an image file with the {@linkplain #defaultMaxPixels() default pixel limit}. */
     public static BufferedImage read(Path file) {
+        return read(file, defaultMaxPixels());
+    }
+
+    /**
+     * Reads an image file; any failure is an {@link ImageDecodeException} naming the file. FIFOs, devices, broken
+     * links and link loops are refused without being opened, and an image whose header declares more than
+     * {@code maxPixels} pixels is refused before its pixels are decoded.
+     */
+    public static BufferedImage read(Path file, long maxPixels) {
+        String problem = RegularFiles.problem(file);
+        if (problem != null) {
+            throw new ImageDecodeException(file.toString(), problem);
+        }
         byte[] bytes;
         try {
+            long size = Files.size(file);
+            long allowed = Math.min(Integer.MAX_VALUE - 8, Runtime.getRuntime().maxMemory() / 4);
+            if (size > allowed) {
+                throw new ImageDecodeException(file.toString(), "file is " + megabytes(size)
+                        + " MB, more than the " + megabytes(allowed) + " MB the heap allows for one image file");
+            }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new ImageDecodeException(file.toString(), "no such file", e);
         } catch (IOException e) {
             throw new ImageDecodeException(file.toString(), "cannot read file: " + e.getMessage(), e);
         }
-        return decode(bytes, file.toString());
+        return decode(bytes, file.toString(), maxPixels);
     }
 
     /** Reads an image from a stream (read to its end, not closed); {@code name} is used in error messages. */
     public static BufferedImage read(InputStream in, String name) {
+        return read(in, name, defaultMaxPixels());
+    }
+
+    /** Like {@link #read(InputStream, String)} with an explicit limit on the declared width × height. */
+    public static BufferedImage read(InputStream in, String name, long maxPixels) {
         try {
-            return decode(in.readAllBytes(), name);
+            return decode(in.readAllBytes(), name, maxPixels);
         } catch (IOException e) {
             throw new ImageDecodeException(name, "cannot read stream: " + e.getMessage(), e);
         }
     }
 
-    /** Decodes an encoded image held in memory. */
+    /** Decodes an encoded image held in memory, with the default pixel limit. */
     public static BufferedImage decode(byte[] bytes, String name) {
+        return decode(bytes, name, defaultMaxPixels());
+    }
+
+    /**
+     * Decodes an encoded image held in memory. The width and height are read from the header first: an image
+     * declaring more than {@code maxPixels} pixels is refused before any pixel memory is allocated.
+     */
+    public static BufferedImage decode(byte[] bytes, String name, long maxPixels) {
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("maxPixels must be at least 1, got " + maxPixels);
+        }
         if (bytes.length == 0) {
             throw new ImageDecodeException(name, "empty file (0 bytes), not an image");
         }
@@ -74,6 +127,7 @@ public final class ImageDecoder {
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             try {
                 reader.setInput(iis, true, true);
+                checkDeclaredSize(name, format, reader.getWidth(0), reader.getHeight(0), maxPixels);
                 BufferedImage image = reader.read(0);
                 if (!warnings.isEmpty()) {
                     throw new ImageDecodeException(name, format + " data is corrupt or truncated (" + warnings.get(0) + ")");
@@ -92,7 +146,25 @@ public final class ImageDecoder {
             // Decoders signal corrupt data with IIOException but also with IndexOutOfBounds and friends.
             throw new ImageDecodeException(name, "cannot decode image: " + (e.getMessage() == null
                     ? e.getClass().getSimpleName() : e.getMessage()), e);
+        } catch (OutOfMemoryError e) {
+            // A header under the limit can still hide a decoder that allocates far more (e.g. a huge palette).
+            throw new ImageDecodeException(name, "decoding ran out of memory (" + e.getMessage() + ")", e);
         }
+    }
+
+    private static void checkDeclaredSize(String name, String format, int width, int height, long maxPixels) {
+        if (width <= 0 || height <= 0) {
+            throw new ImageDecodeException(name, format + " header declares an empty image " + width + "x" + height);
+        }
+        long pixels = (long) width * height;
+        if (pixels > maxPixels) {
+            throw new ImageDecodeException(name, format + " declares " + width + "x" + height + " = " + pixels
+                    + " pixels, more than the limit of " + maxPixels + " pixels");
+        }
+    }
+
+    static long megabytes(long bytes) {
+        return (bytes + (1 << 20) - 1) >> 20;
     }
 
     /**

@@ -65,6 +65,7 @@ public final class Mean {
 
     /** Reads a mean file: {@code .npy} (C×H×W, 1×C×H×W or H×W) or a Caffe {@code .binaryproto} BlobProto. */
     public static Mean read(Path file) throws IOException {
+        org.caffe4j.io.RegularFiles.require(file);
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".npy")) {
             return fromNpy(Npy.read(file), file.toString());

@@ -12,12 +12,23 @@ import java.util.Objects;
 public final class Preprocessor {
     /** Crops per image when oversampling: four corners and the centre, each also mirrored. */
     public static final int OVERSAMPLE_CROPS = 10;
+    /** The most elements a Java array can hold on common JVMs. */
+    public static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private final PreprocessConfig config;
     private final double rawFactor;
 
     public Preprocessor(PreprocessConfig config) {
         this.config = Objects.requireNonNull(config, "config");
+        long channels = config.channels();
+        if (config.hasResize()) {
+            long values = times(channels, config.resizeWidth(), config.resizeHeight());
+            requireFits("resize " + config.resizeWidth() + "x" + config.resizeHeight(), floatBytes(values), values);
+        }
+        if (config.hasCrop()) {
+            long values = times(channels, config.cropWidth(), config.cropHeight());
+            requireFits("crop " + config.cropWidth() + "x" + config.cropHeight(), floatBytes(values), values);
+        }
         // Pixels arrive as 0..255; classify.py's raw_scale multiplies [0,1] pixels. 255/255 is exactly 1.
         this.rawFactor = config.rawScale() / 255.0;
     }
@@ -40,7 +51,61 @@ public final class Preprocessor {
         return null;
     }
 
-    /** One image file → C×H×W. */
+    /**
+     * Values one preprocessed image (one crop) has, C×H×W, when the configuration fixes the size (a crop or a
+     * resize); -1 when it follows the image.
+     */
+    public static long valuesPerImage(PreprocessConfig config) {
+        if (config.hasCrop()) {
+            return times(config.channels(), config.cropWidth(), config.cropHeight());
+        }
+        if (config.hasResize()) {
+            return times(config.channels(), config.resizeWidth(), config.resizeHeight());
+        }
+        return -1;
+    }
+
+    /** Heap left for new buffers: the maximum heap less what is in use now. */
+    public static long heapAllowanceBytes() {
+        Runtime r = Runtime.getRuntime();
+        return r.maxMemory() - (r.totalMemory() - r.freeMemory());
+    }
+
+    /**
+     * Refuses, before anything is allocated, buffers that cannot be: {@code totalBytes} more than the heap allows
+     * now, or {@code largestArray} elements more than one Java array holds. {@code what} names the setting or input
+     * responsible (e.g. {@code "--resize 100000x100000"}) and starts the message.
+     */
+    public static void requireFits(String what, long totalBytes, long largestArray) {
+        long allowed = heapAllowanceBytes();
+        if (totalBytes > allowed) {
+            throw new IllegalArgumentException(what + " needs " + ImageDecoder.megabytes(totalBytes)
+                    + " MB, the heap allows " + (allowed >> 20) + " MB");
+        }
+        if (largestArray > MAX_ARRAY) {
+            throw new IllegalArgumentException(what + " needs " + largestArray + " values in one array, more than "
+                    + "the " + MAX_ARRAY + " a Java array holds");
+        }
+    }
+
+    /** Product of sizes, saturating at Long.MAX_VALUE instead of wrapping. */
+    public static long times(long... factors) {
+        long p = 1;
+        for (long f : factors) {
+            if (f != 0 && p > Long.MAX_VALUE / f) {
+                return Long.MAX_VALUE;
+            }
+            p *= f;
+        }
+        return p;
+    }
+
+    /** Bytes of {@code values} floats, saturating. */
+    public static long floatBytes(long values) {
+        return times(values, Float.BYTES);
+    }
+
+    /** One image file → C×H×W, decoded under the {@linkplain ImageDecoder#defaultMaxPixels() default pixel limit}. */
     public float[] apply(Path imageFile) {
         return apply(ImageDecoder.read(imageFile), imageFile.toString());
     }
@@ -65,6 +130,8 @@ public final class Preprocessor {
             throw new IllegalArgumentException("empty batch");
         }
         float[] first = apply(images.get(0), "image 0");
+        long values = times(first.length, images.size());
+        requireFits("a batch of " + images.size() + " images", floatBytes(values), values);
         float[] out = new float[first.length * images.size()];
         System.arraycopy(first, 0, out, 0, first.length);
         for (int i = 1; i < images.size(); i++) {
@@ -92,6 +159,9 @@ public final class Preprocessor {
         int cw = config.cropWidth();
         int[] crop = cropSize(resized, "image");
         int per = config.channels() * crop[0] * crop[1];
+        long values = times(OVERSAMPLE_CROPS, per);
+        requireFits("oversampling " + OVERSAMPLE_CROPS + " crops of " + crop[1] + "x" + crop[0], floatBytes(values),
+                values);
         int bottom = resized.height() - ch;
         int right = resized.width() - cw;
         int[][] corners = {{0, 0}, {0, right}, {bottom, 0}, {bottom, right}, {bottom / 2, right / 2}};
@@ -105,8 +175,31 @@ public final class Preprocessor {
 
     /** Decodes and resizes, giving planar 0..255 pixels in the configured channels and order. */
     public PlanarImage resized(BufferedImage image) {
+        requireFitsToResize(image.getWidth(), image.getHeight());
         PlanarImage planar = ImageDecoder.toPlanar(image, config.channels(), config.channelOrder());
         return config.hasResize() ? LinearResize.resize(planar, config.resizeWidth(), config.resizeHeight()) : planar;
+    }
+
+    /** The packed RGB copy and float planes of the image, and the resize's row buffer and result. */
+    private void requireFitsToResize(long width, long height) {
+        long channels = config.channels();
+        long planar = times(channels, width, height);
+        long bytes = plus(times(width, height, Integer.BYTES), floatBytes(planar));
+        long largest = planar;
+        String what = "image " + width + "x" + height;
+        if (config.hasResize()) {
+            long resized = times(channels, config.resizeWidth(), config.resizeHeight());
+            bytes = plus(bytes, plus(floatBytes(times(height, config.resizeWidth())), floatBytes(resized)));
+            largest = Math.max(largest, Math.max(resized, times(height, config.resizeWidth())));
+            what += " resized to " + config.resizeWidth() + "x" + config.resizeHeight();
+        }
+        requireFits(what, bytes, largest);
+    }
+
+    /** Sum of two non-negative sizes, saturating at Long.MAX_VALUE. */
+    private static long plus(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     private int[] cropSize(PlanarImage resized, String name) {

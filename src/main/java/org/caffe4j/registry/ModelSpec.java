@@ -72,8 +72,16 @@ public final class ModelSpec {
 
     private PreprocessConfig preprocess(Properties p, String where) {
         PreprocessConfig.Builder b = PreprocessConfig.builder();
-        b.channels(Integer.parseInt(p.getProperty("input.channels", "3").trim()));
-        b.channelOrder(ChannelOrder.valueOf(p.getProperty("input.order", "BGR").trim().toUpperCase(Locale.ROOT)));
+        String channels = p.getProperty("input.channels", "3").trim();
+        if (!channels.equals("1") && !channels.equals("3")) {
+            throw new IllegalArgumentException("input.channels must be 1 or 3, got '" + channels + "'");
+        }
+        b.channels(Integer.parseInt(channels));
+        String order = p.getProperty("input.order", "BGR").trim().toUpperCase(Locale.ROOT);
+        if (!order.equals("BGR") && !order.equals("RGB")) {
+            throw new IllegalArgumentException("input.order must be BGR or RGB, got '" + order + "'");
+        }
+        b.channelOrder(ChannelOrder.valueOf(order));
         int[] resize = size(p.getProperty("input.resize"), "input.resize");
         if (resize != null) {
             b.resize(resize[0], resize[1]);
@@ -88,12 +96,12 @@ public final class ModelSpec {
             throw new IllegalArgumentException("give input.mean or input.mean.file, not both");
         }
         if (values != null) {
-            b.mean(Mean.perChannel(floats(values)));
+            b.mean(Mean.perChannel(floats(values, "input.mean")));
         } else if (meanFile != null) {
             b.mean(readMean(meanFile));
         }
-        b.rawScale(Float.parseFloat(p.getProperty("input.raw_scale", "255").trim()));
-        b.scale(Float.parseFloat(p.getProperty("input.scale", "1").trim()));
+        b.rawScale(positiveFloat(p.getProperty("input.raw_scale", "255"), "input.raw_scale"));
+        b.scale(positiveFloat(p.getProperty("input.scale", "1"), "input.scale"));
         return b.build();
     }
 
@@ -129,36 +137,80 @@ public final class ModelSpec {
         return text == null ? null : parseSize(text, key);
     }
 
-    /** Parses "WIDTHxHEIGHT" or a single size for both; {@code what} names the setting in the error. */
+    /**
+     * Parses "WIDTHxHEIGHT" or a single size for both; both must be positive. {@code what} names the setting in the
+     * error, which quotes the text.
+     */
     public static int[] parseSize(String text, String what) {
-        String[] parts = text.trim().toLowerCase(Locale.ROOT).split("x");
+        String[] parts = text.trim().toLowerCase(Locale.ROOT).split("x", -1);
+        int[] size = null;
         try {
             if (parts.length == 1) {
                 int s = Integer.parseInt(parts[0].trim());
-                return new int[]{s, s};
-            }
-            if (parts.length == 2) {
-                return new int[]{Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+                size = new int[]{s, s};
+            } else if (parts.length == 2) {
+                size = new int[]{Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
             }
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new IllegalArgumentException(what + " must be WIDTHxHEIGHT or one size, got '" + text + "'");
+        if (size == null) {
+            throw new IllegalArgumentException(what + " must be WIDTHxHEIGHT or one size, got '" + text + "'");
+        }
+        if (size[0] <= 0 || size[1] <= 0) {
+            throw new IllegalArgumentException(what + " must be positive, got '" + text + "'");
+        }
+        return size;
     }
 
     /** Parses "104.0,116.7,122.7" (commas and/or spaces). */
     public static float[] floats(String text) {
+        return floats(text, "mean");
+    }
+
+    /**
+     * Parses "104.0,116.7,122.7" (commas and/or spaces) into finite numbers; {@code what} names the setting in the
+     * error, which quotes the text.
+     */
+    public static float[] floats(String text, String what) {
         List<Float> out = new ArrayList<>();
         for (String part : text.trim().split("[,\\s]+")) {
-            if (!part.isEmpty()) {
-                out.add(Float.parseFloat(part));
+            if (part.isEmpty()) {
+                continue;
             }
+            float v;
+            try {
+                v = Float.parseFloat(part);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(what + " '" + text + "': '" + part + "' is not a number");
+            }
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException(what + " '" + text + "': '" + part + "' is not a finite number");
+            }
+            out.add(v);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(what + " '" + text + "': no values");
         }
         float[] a = new float[out.size()];
         for (int i = 0; i < a.length; i++) {
             a[i] = out.get(i);
         }
         return a;
+    }
+
+    /** Parses one finite, positive number; {@code what} names the setting in the error. */
+    public static float positiveFloat(String text, String what) {
+        float v;
+        try {
+            v = Float.parseFloat(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a number, got '" + text + "'");
+        }
+        if (!(v > 0) || !Float.isFinite(v)) {
+            throw new IllegalArgumentException(what + " must be positive and finite, got '" + text + "'");
+        }
+        return v;
     }
 
     private static String required(Properties p, String key, String where) {

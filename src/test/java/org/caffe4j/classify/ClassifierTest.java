@@ -175,4 +175,22 @@ class ClassifierTest {
         assertTrue(v[1] > v[0] && v[0] > v[2]);
         assertEquals(Math.exp(1) / (1 + Math.exp(1) + Math.exp(-1)), v[1], 1e-6);
     }
+
+    @Test
+    void pixelLimitFromTheSettingsRefusesLargerImageFiles() throws IOException {
+        Path digit = Path.of("testdata/mnist/t10k_00_label7.pgm");
+        Classifier.Settings settings = Classifier.Settings.defaults().withThreads(1).withMaxPixels(28 * 28 - 1);
+        try (Classifier lenet = Classifier.load(spec("lenet-mnist"), settings, null)) {
+            assertEquals(28 * 28 - 1, lenet.maxPixels());
+            org.caffe4j.preprocess.ImageDecodeException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.caffe4j.preprocess.ImageDecodeException.class, () -> lenet.classify(digit, 1));
+            assertEquals(digit + ": PNM declares 28x28 = 784 pixels, more than the limit of 783 pixels",
+                    e.getMessage());
+        }
+        try (Classifier lenet = Classifier.load(spec("lenet-mnist"), settings.withMaxPixels(28 * 28), null)) {
+            assertEquals(7, lenet.classify(digit, 1).get(0).index(), "exactly at the limit is fine");
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Classifier.Settings.defaults().withMaxPixels(0));
+    }
 }

@@ -1,8 +1,12 @@
 package org.caffe4j.cli;
 
 import org.caffe4j.fetch.LocalHttpServer;
+import org.caffe4j.testing.HostileImages;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -151,5 +155,130 @@ class ClassifyCommandTest {
         assertEquals("", noCrop.out());
         CliRun both = classify("--model", "lenet-mnist", "--json", "--csv", "testdata/mnist");
         assertEquals(Main.EXIT_BAD_INPUT, both.code());
+    }
+
+    /** Every option error is one line naming the option and the value, with no stack trace and no output. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--mean|abc|--mean 'abc': 'abc' is not a number",
+            "--mean|NaN|--mean 'NaN': 'NaN' is not a finite number",
+            "--mean|1,2|--mean '1,2' has 2 channel(s), the input has 1 (--channels)",
+            "--scale|NaN|--scale must be positive and finite, got NaN",
+            "--scale|0|--scale must be positive and finite, got 0.0",
+            "--raw-scale|Infinity|--raw-scale must be positive and finite, got Infinity",
+            "--raw-scale|abc|Invalid value for option '--raw-scale': 'abc' is not a float",
+            "--resize|0|--resize must be positive, got '0'",
+            "--resize|28x-1|--resize must be positive, got '28x-1'",
+            "--resize|abc|--resize must be WIDTHxHEIGHT or one size, got 'abc'",
+            "--crop|0x5|--crop must be positive, got '0x5'",
+            "--crop|64|--crop 64x64 is larger than the resize 28x28",
+            "--top|0|--top must be at least 1, got 0",
+            "--top|abc|Invalid value for option '--top': 'abc' is not an int",
+            "--batch|0|--batch must be at least 1, got 0",
+            "--threads|0|--threads must be at least 1, got 0",
+            "--max-pixels|0|--max-pixels must be at least 1, got 0",
+            "--channels|2|--channels must be 1 (grey) or 3 (colour), got 2",
+    })
+    void optionErrorsNameTheOptionAndTheValue(String option, String value, String message) {
+        CliRun r = classify("--model", "lenet-mnist", option, value, "testdata/mnist/t10k_00_label7.pgm");
+        assertEquals(Main.EXIT_BAD_INPUT, r.code(), r.toString());
+        assertEquals("error: " + message + "\n", r.err(), r.toString());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void resizeBeyondTheHeapIsRefusedBeforeAllocatingNamingTheOption() {
+        // Was an int overflow ending in "Index 1410065408 out of bounds" and exit 3.
+        CliRun r = classify("--model", "lenet-mnist", "--resize", "100000", "testdata/mnist/t10k_00_label7.pgm");
+        assertEquals(Main.EXIT_BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().matches("error: --resize 100000x100000 needs 38147 MB, the heap allows \\d+ MB\n"),
+                r.toString());
+    }
+
+    @Test
+    void maxPixelsRefusesLargerImagesOneByOne() {
+        CliRun r = classify("--model", "lenet-mnist", "--max-pixels", "783", "--csv", "testdata/mnist");
+        assertEquals(Main.EXIT_BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains("error: testdata/mnist/t10k_00_label7.pgm: PNM declares 28x28 = 784 pixels, more"
+                + " than the limit of 783 pixels\n"), r.toString());
+        assertTrue(r.err().endsWith("error: 10 of 10 images could not be classified\n"), r.toString());
+        CliRun atLimit = classify("--model", "lenet-mnist", "--max-pixels", "784", "--top", "1",
+                "testdata/mnist/t10k_00_label7.pgm");
+        assertEquals(0, atLimit.code(), atLimit.toString());
+    }
+
+    /**
+     * One batch of five, three of them bad at different stages (corrupt data, a header over the pixel limit, an
+     * image smaller than the crop): the two good ones are still classified and printed in input order.
+     */
+    @Test
+    @Timeout(60)
+    void badImagesInABatchDoNotLoseTheOthers(@TempDir Path dir) throws IOException {
+        Files.copy(Path.of("testdata/mnist/t10k_00_label7.pgm"), dir.resolve("a_seven.pgm"));
+        byte[] jpg = HostileImages.tiny("jpg");
+        Files.write(dir.resolve("b_cut.jpg"), java.util.Arrays.copyOf(jpg, jpg.length / 2));
+        Files.write(dir.resolve("c_huge.png"), HostileImages.pngDeclaring(30000, 30000));
+        byte[] header = "P5\n20 20\n255\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Files.write(dir.resolve("d_small.pgm"), java.util.Arrays.copyOf(header, header.length + 400));
+        Files.copy(Path.of("testdata/mnist/t10k_01_label2.pgm"), dir.resolve("e_two.pgm"));
+
+        CliRun r = classify("models/lenet-mnist/lenet.prototxt", "models/lenet-mnist/lenet_iter_10000.caffemodel",
+                "--channels", "1", "--scale", "0.00390625", "--crop", "28", "--batch", "5", "--top", "1", "--csv",
+                dir.toString());
+        assertEquals(Main.EXIT_BAD_INPUT, r.code(), r.toString());
+        String[] csv = r.out().split("\n");
+        assertEquals(3, csv.length, r.out());
+        assertTrue(csv[1].startsWith(dir.resolve("a_seven.pgm") + ",1,7,7,"), csv[1]);
+        assertTrue(csv[2].startsWith(dir.resolve("e_two.pgm") + ",1,2,2,"), csv[2]);
+        assertTrue(r.err().contains("error: " + dir.resolve("b_cut.jpg") + ": "), r.toString());
+        assertTrue(r.err().contains("error: " + dir.resolve("c_huge.png") + ": PNG declares 30000x30000"), r.toString());
+        assertTrue(r.err().contains("error: " + dir.resolve("d_small.pgm") + ": "), r.toString());
+        assertTrue(r.err().contains("smaller than the crop 28x28"), r.toString());
+        assertTrue(r.err().endsWith("error: 3 of 5 images could not be classified\n"), r.toString());
+    }
+
+    /**
+     * FIFOs, link loops, broken links and links to folders are reported by name, never opened or followed, and
+     * counted as failures; links to image files are classified.
+     */
+    @Test
+    @Timeout(60)
+    void specialEntriesInAFolderAreReportedAndNeverOpened(@TempDir Path dir) throws Exception {
+        Files.copy(Path.of("testdata/mnist/t10k_00_label7.pgm"), dir.resolve("a_seven.pgm"));
+        HostileImages.fifo(dir.resolve("pipe.pgm"));
+        HostileImages.fifo(dir.resolve("pipe-without-image-name"));
+        Files.createSymbolicLink(dir.resolve("loop1.png"), Path.of("loop2.png"));
+        Files.createSymbolicLink(dir.resolve("loop2.png"), Path.of("loop1.png"));
+        Files.createSymbolicLink(dir.resolve("broken.jpg"), Path.of("nowhere.jpg"));
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        Files.copy(Path.of("testdata/mnist/t10k_01_label2.pgm"), sub.resolve("two.pgm"));
+        Files.createSymbolicLink(sub.resolve("back"), Path.of(".."));
+        Files.createSymbolicLink(dir.resolve("linked.pgm"), sub.resolve("two.pgm"));
+        Path otherFolder = Files.createDirectory(dir.resolve("other"));
+        Files.createSymbolicLink(sub.resolve("to-other"), otherFolder);
+        Path outside = HostileImages.fifo(dir.getParent().resolve(dir.getFileName() + "-given.pgm"));
+        try {
+            CliRun r = classify("--model", "lenet-mnist", "--top", "1", "--csv", dir.toString(), outside.toString());
+            assertEquals(Main.EXIT_BAD_INPUT, r.code(), r.toString());
+            List<String> expected = List.of(
+                    "error: " + dir.resolve("broken.jpg") + ": broken link",
+                    "error: " + dir.resolve("loop1.png") + ": symbolic link loop",
+                    "error: " + dir.resolve("loop2.png") + ": symbolic link loop",
+                    "error: " + dir.resolve("pipe-without-image-name") + ": not a regular file",
+                    "error: " + dir.resolve("pipe.pgm") + ": not a regular file",
+                    "error: " + sub.resolve("back") + ": symbolic link loop",
+                    "error: " + sub.resolve("to-other") + ": link to a folder, not followed (name the folder itself"
+                            + " to classify it)",
+                    "error: " + outside + ": not a regular file",
+                    "error: 8 of 11 images could not be classified");
+            assertEquals(expected, List.of(r.err().split("\n")), r.toString());
+            String[] csv = r.out().split("\n");
+            assertEquals(4, csv.length, r.out());
+            assertTrue(csv[1].startsWith(dir.resolve("a_seven.pgm") + ",1,7,7,"), csv[1]);
+            assertTrue(csv[2].startsWith(dir.resolve("linked.pgm") + ",1,2,2,"), csv[2]);
+            assertTrue(csv[3].startsWith(sub.resolve("two.pgm") + ",1,2,2,"), csv[3]);
+        } finally {
+            Files.deleteIfExists(outside);
+        }
     }
 }

@@ -47,7 +47,7 @@ class CliPromisesTest {
         assertTrue(zero.err().startsWith("error: --threads must be 1 to 256"), zero.err());
         CliTest.Result shape = CliTest.run("summary", "testdata/lenet_mnist/lenet.prototxt", "--input-shape", "1,0,28,28");
         assertEquals(2, shape.code());
-        assertTrue(shape.err().contains("--input-shape '1,0,28,28': every dimension must be at least 1"), shape.err());
+        assertTrue(shape.err().contains("--input-shape '1,0,28,28': dimension 0 must be at least 1"), shape.err());
     }
 
     @Test

@@ -1,12 +1,18 @@
 package org.caffe4j.preprocess;
 
+import org.caffe4j.testing.HostileImages;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -84,5 +90,91 @@ class ImageDecoderBadInputTest {
             assertEquals(0x20, (int) rgb.data()[6 + 1], format + " green");
             assertEquals(0x30, (int) rgb.data()[12 + 1], format + " blue");
         }
+    }
+
+    @Test
+    @Timeout(30)
+    void pngDeclaringThirtyThousandSquaredIsRefusedFromItsHeader() throws IOException {
+        // 9e8 pixels: more than the default limit on any heap below 36 GB (the tests run with -Xmx4g).
+        Path huge = Files.write(dir.resolve("huge.png"), HostileImages.pngDeclaring(30000, 30000));
+        ImageDecodeException e = failure(huge);
+        assertTrue(e.getMessage().startsWith(huge + ": PNG declares 30000x30000 = 900000000 pixels, more than the limit"
+                + " of " + ImageDecoder.defaultMaxPixels() + " pixels"), e.getMessage());
+    }
+
+    @Test
+    @Timeout(30)
+    void jpegDeclaringTwentyThousandSquaredIsRefusedFromItsHeader() throws IOException {
+        Path huge = Files.write(dir.resolve("huge.jpg"), HostileImages.jpegDeclaring(20000, 20000));
+        ImageDecodeException e = failure(huge);
+        assertTrue(e.getMessage().startsWith(huge + ": JPEG declares 20000x20000 = 400000000 pixels"), e.getMessage());
+    }
+
+    @Test
+    void defaultPixelLimitFitsDecodedAndFloatPixelsInHalfTheHeap() {
+        long limit = ImageDecoder.defaultMaxPixels();
+        assertTrue(limit * ImageDecoder.BYTES_PER_PIXEL <= Runtime.getRuntime().maxMemory() / 2, "limit " + limit);
+        assertTrue(limit * 3 <= Integer.MAX_VALUE, "three float planes fit one array: " + limit);
+    }
+
+    @Test
+    void explicitPixelLimitIsAppliedToTheDeclaredSize() throws IOException {
+        Path png = Files.write(dir.resolve("tiny.png"), HostileImages.tiny("png"));
+        assertEquals(8, ImageDecoder.read(png, 64).getWidth(), "8x8 is exactly at a limit of 64");
+        ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> ImageDecoder.read(png, 63));
+        assertEquals(png + ": PNG declares 8x8 = 64 pixels, more than the limit of 63 pixels", e.getMessage());
+    }
+
+    /** Every corrupt variant ends as an ImageDecodeException naming the file, never another exception class. */
+    @Test
+    void corruptVariantsAreImageDecodeExceptionsNamingTheFile() throws IOException {
+        byte[] png = HostileImages.tiny("png");
+        byte[] jpg = HostileImages.tiny("jpg");
+        Map<String, byte[]> variants = new LinkedHashMap<>();
+        variants.put("truncated.png", Arrays.copyOf(png, png.length - 30));
+        variants.put("header-only.png", Arrays.copyOf(png, 33));
+        variants.put("truncated.jpg", Arrays.copyOf(jpg, jpg.length / 2));
+        variants.put("soi-only.jpg", Arrays.copyOf(jpg, 2));
+        variants.put("random-after-signature.png", HostileImages.randomAfterPngSignature(17));
+        variants.put("random-after-signature-2.png", HostileImages.randomAfterPngSignature(42));
+        variants.put("zero.png", new byte[0]);
+        variants.put("bad-header.gif", HostileImages.gifWithBadHeader());
+        variants.put("zero-size.png", HostileImages.pngDeclaring(0, 0));
+        variants.put("negative-size.png", HostileImages.pngDeclaring(-5, 8));
+        variants.put("zero-size.jpg", HostileImages.jpegDeclaring(0, 8));
+        for (Map.Entry<String, byte[]> v : variants.entrySet()) {
+            Path file = Files.write(dir.resolve(v.getKey()), v.getValue());
+            Throwable t = assertThrows(Throwable.class, () -> ImageDecoder.read(file), v.getKey());
+            assertEquals(ImageDecodeException.class, t.getClass(), v.getKey() + ": " + t);
+            assertTrue(t.getMessage().startsWith(file + ": ") && !t.getMessage().contains("\n"),
+                    v.getKey() + ": " + t.getMessage());
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void fifoIsRefusedWithoutBeingOpened() throws Exception {
+        Path fifo = HostileImages.fifo(dir.resolve("pipe.png"));
+        assertEquals(fifo + ": not a regular file", failure(fifo).getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"loop", "broken"})
+    @Timeout(30)
+    void linksThatLeadNowhereAreRefused(String kind) throws IOException {
+        Path link = dir.resolve(kind + ".png");
+        if (kind.equals("loop")) {
+            Files.createSymbolicLink(dir.resolve("other.png"), link.getFileName());
+            Files.createSymbolicLink(link, Path.of("other.png"));
+        } else {
+            Files.createSymbolicLink(link, Path.of("nowhere.png"));
+        }
+        assertEquals(link + ": " + (kind.equals("loop") ? "symbolic link loop" : "broken link"),
+                failure(link).getMessage());
+    }
+
+    @Test
+    void folderIsRefused() {
+        assertEquals(dir + ": is a folder", failure(dir).getMessage());
     }
 }

@@ -148,6 +148,21 @@ class ModelRegistryTest {
                 "definition=a\nweights.file=a\noutput=o\nsoftmax=true\ninput.resize=12xq\n");
         e = assertThrows(MalformedModelException.class, () -> ModelRegistry.of(List.of(user), false, cache).get("broken"));
         assertTrue(e.getMessage().contains("input.resize"), e.getMessage());
+
+        String base = "definition=a\nweights.file=a\noutput=o\nsoftmax=true\n";
+        for (String[] bad : new String[][]{
+                {"input.mean=1,abc,3", "input.mean '1,abc,3': 'abc' is not a number"},
+                {"input.raw_scale=NaN", "input.raw_scale must be positive and finite, got 'NaN'"},
+                {"input.scale=x", "input.scale must be a number, got 'x'"},
+                {"input.channels=two", "input.channels must be 1 or 3, got 'two'"},
+                {"input.order=BRG", "input.order must be BGR or RGB, got 'BRG'"},
+                {"input.crop=0", "input.crop must be positive, got '0'"}}) {
+            Files.writeString(broken.resolve(ModelSpec.MANIFEST), base + bad[0] + "\n");
+            e = assertThrows(MalformedModelException.class,
+                    () -> ModelRegistry.of(List.of(user), false, cache).get("broken"), bad[0]);
+            assertTrue(e.getMessage().contains("model.properties") && e.getMessage().endsWith(": " + bad[1]),
+                    e.getMessage());
+        }
     }
 
     @Test
