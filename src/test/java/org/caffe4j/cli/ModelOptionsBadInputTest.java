@@ -16,7 +16,7 @@ class ModelOptionsBadInputTest {
             "--input-shape|1,,28,28|--input-shape '1,,28,28': '' is not an integer; expected [BLOB=]N,C,H,W",
             "--batch|0|--batch must be at least 1, got 0",
             "--channels|0|--channels must be at least 1, got 0",
-            "--threads|-1|--threads must be at least 1, got -1",
+            "--threads|-1|--threads must be 1 to 256, got -1",
     })
     void optionErrorsNameTheOptionAndTheValue(String option, String value, String message) {
         CliRun r = CliRun.of("summary", "testdata/lenet_mnist/lenet.prototxt", option, value);
