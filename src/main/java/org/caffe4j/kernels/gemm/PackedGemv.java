@@ -60,8 +60,9 @@ public final class PackedGemv {
         // The SGEMM's K slices, so that every output is summed in the SGEMM's order.
         int slices = PackedSgemm.kSlices(depth);
         int kc = PackedSgemm.kSliceLength(depth);
-        // Panels per kernel call: enough independent sums in flight for one or two rows (see GemvVectorKernel).
-        int group = xRows == 1 ? 4 : xRows == 2 ? 2 : 1;
+        // Panels per kernel call: enough independent sums in flight (see GemvVectorKernel; a block of one row
+        // needs four panels), few enough that a group of panels stays in cache while the next block re-reads it.
+        int group = xRows % ROWS_MAX == 1 ? 4 : 2;
         boolean relu = act.relu();
         float slope = act.negativeSlope();
         float[] w = a.data();

@@ -10,9 +10,8 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
  * weights are read sequentially and each weight vector is multiplied by one broadcast activation per row. With
  * 8-float vectors the arithmetic is a small fraction of what streaming the weights from memory costs.
  *
- * <p>Each output has one running sum (the SGEMM's order, see {@link GemvMicroKernel}); to keep several FMA chains
- * in flight, one activation row runs four panels at a time and two rows two panels, while three or four rows
- * already give as many chains per panel. The ReLU pass is scalar ({@link GemvMicroKernel#relu}): it runs once per
+ * <p>Each output has one running sum (the SGEMM's order, see {@link GemvMicroKernel}); to keep enough FMA chains
+ * in flight, one activation row runs four panels at a time and two to four rows two panels. The ReLU pass is scalar ({@link GemvMicroKernel#relu}): it runs once per
  * 8 outputs per K-long loop, and keeping vectors out of helper methods avoids C2 boxing them. Loaded only through
  * {@link Simd}.
  */
@@ -34,7 +33,7 @@ final class GemvVectorKernel implements GemvMicroKernel {
         if (rows < 1 || rows > ROWS_MAX) {
             throw new IllegalArgumentException("rows must be 1 to " + ROWS_MAX + ": " + rows);
         }
-        int step = rows == 1 ? 4 : rows == 2 ? 2 : 1;
+        int step = rows == 1 ? 4 : 2;
         int q = 0;
         for (; q + step <= panels; q += step) {
             int at = aOff + q * panelStride;
@@ -43,15 +42,22 @@ final class GemvVectorKernel implements GemvMicroKernel {
             switch (rows) {
                 case 1 -> oneRowFourPanels(kc, a, at, panelStride, x, xOff, out, o, accumulate, bias, b);
                 case 2 -> twoRowsTwoPanels(kc, a, at, panelStride, x, xOff, out, o, ldo, accumulate, bias, b);
-                case 3 -> threeRows(kc, a, at, x, xOff, out, o, ldo, accumulate, bias, b);
-                default -> fourRows(kc, a, at, x, xOff, out, o, ldo, accumulate, bias, b);
+                case 3 -> threeRowsTwoPanels(kc, a, at, panelStride, x, xOff, out, o, ldo, accumulate, bias, b);
+                default -> fourRowsTwoPanels(kc, a, at, panelStride, x, xOff, out, o, ldo, accumulate, bias, b);
             }
         }
         for (; q < panels; q++) {
             int at = aOff + q * panelStride;
-            for (int i = 0; i < rows; i++) {
-                oneRowOnePanel(kc, a, at, x, xOff + i, rows, out, outOff + i * ldo + q * MR, accumulate, bias,
-                        biasOff + q * MR);
+            int o = outOff + q * MR;
+            int b = biasOff + q * MR;
+            switch (rows) {
+                case 3 -> threeRows(kc, a, at, x, xOff, out, o, ldo, accumulate, bias, b);
+                case 4 -> fourRows(kc, a, at, x, xOff, out, o, ldo, accumulate, bias, b);
+                default -> {
+                    for (int i = 0; i < rows; i++) {
+                        oneRowOnePanel(kc, a, at, x, xOff + i, rows, out, o + i * ldo, accumulate, bias, b);
+                    }
+                }
             }
         }
         if (relu) {
@@ -119,6 +125,68 @@ final class GemvVectorKernel implements GemvMicroKernel {
         s01.add(start(out, outOff + MR, accumulate, bias, biasOff + MR)).intoArray(out, outOff + MR);
         s10.add(start(out, o1, accumulate, bias, biasOff)).intoArray(out, o1);
         s11.add(start(out, o1 + MR, accumulate, bias, biasOff + MR)).intoArray(out, o1 + MR);
+    }
+
+    /** Two panels of three interleaved rows: six chains. */
+    private static void threeRowsTwoPanels(int kc, float[] a, int aOff, int stride, float[] x, int xOff, float[] out,
+                                           int outOff, int ldo, boolean accumulate, float[] bias, int biasOff) {
+        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S);
+        for (int k = 0, ak = aOff, xk = xOff; k < kc; k++, ak += MR, xk += 3) {
+            FloatVector w0 = FloatVector.fromArray(S, a, ak);
+            FloatVector w1 = FloatVector.fromArray(S, a, ak + stride);
+            FloatVector x0 = FloatVector.broadcast(S, x[xk]);
+            s00 = w0.fma(x0, s00);
+            s01 = w1.fma(x0, s01);
+            FloatVector x1 = FloatVector.broadcast(S, x[xk + 1]);
+            s10 = w0.fma(x1, s10);
+            s11 = w1.fma(x1, s11);
+            FloatVector x2 = FloatVector.broadcast(S, x[xk + 2]);
+            s20 = w0.fma(x2, s20);
+            s21 = w1.fma(x2, s21);
+        }
+        int o1 = outOff + ldo, o2 = outOff + 2 * ldo;
+        s00.add(start(out, outOff, accumulate, bias, biasOff)).intoArray(out, outOff);
+        s01.add(start(out, outOff + MR, accumulate, bias, biasOff + MR)).intoArray(out, outOff + MR);
+        s10.add(start(out, o1, accumulate, bias, biasOff)).intoArray(out, o1);
+        s11.add(start(out, o1 + MR, accumulate, bias, biasOff + MR)).intoArray(out, o1 + MR);
+        s20.add(start(out, o2, accumulate, bias, biasOff)).intoArray(out, o2);
+        s21.add(start(out, o2 + MR, accumulate, bias, biasOff + MR)).intoArray(out, o2 + MR);
+    }
+
+    /** Two panels of four interleaved rows: eight chains. */
+    private static void fourRowsTwoPanels(int kc, float[] a, int aOff, int stride, float[] x, int xOff, float[] out,
+                                          int outOff, int ldo, boolean accumulate, float[] bias, int biasOff) {
+        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S);
+        FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S);
+        for (int k = 0, ak = aOff, xk = xOff; k < kc; k++, ak += MR, xk += 4) {
+            FloatVector w0 = FloatVector.fromArray(S, a, ak);
+            FloatVector w1 = FloatVector.fromArray(S, a, ak + stride);
+            FloatVector x0 = FloatVector.broadcast(S, x[xk]);
+            s00 = w0.fma(x0, s00);
+            s01 = w1.fma(x0, s01);
+            FloatVector x1 = FloatVector.broadcast(S, x[xk + 1]);
+            s10 = w0.fma(x1, s10);
+            s11 = w1.fma(x1, s11);
+            FloatVector x2 = FloatVector.broadcast(S, x[xk + 2]);
+            s20 = w0.fma(x2, s20);
+            s21 = w1.fma(x2, s21);
+            FloatVector x3 = FloatVector.broadcast(S, x[xk + 3]);
+            s30 = w0.fma(x3, s30);
+            s31 = w1.fma(x3, s31);
+        }
+        int o1 = outOff + ldo, o2 = outOff + 2 * ldo, o3 = outOff + 3 * ldo;
+        s00.add(start(out, outOff, accumulate, bias, biasOff)).intoArray(out, outOff);
+        s01.add(start(out, outOff + MR, accumulate, bias, biasOff + MR)).intoArray(out, outOff + MR);
+        s10.add(start(out, o1, accumulate, bias, biasOff)).intoArray(out, o1);
+        s11.add(start(out, o1 + MR, accumulate, bias, biasOff + MR)).intoArray(out, o1 + MR);
+        s20.add(start(out, o2, accumulate, bias, biasOff)).intoArray(out, o2);
+        s21.add(start(out, o2 + MR, accumulate, bias, biasOff + MR)).intoArray(out, o2 + MR);
+        s30.add(start(out, o3, accumulate, bias, biasOff)).intoArray(out, o3);
+        s31.add(start(out, o3 + MR, accumulate, bias, biasOff + MR)).intoArray(out, o3 + MR);
     }
 
     /** One panel of three interleaved rows. */
