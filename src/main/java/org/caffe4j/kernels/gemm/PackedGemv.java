@@ -12,10 +12,10 @@ import org.caffe4j.kernels.simd.Simd;
  * its arithmetic on padding.
  *
  * <p>The weight panels are split into contiguous blocks, one task each, so each weight is read from memory once per
- * call (X rows past the first {@link GemvMicroKernel#ROWS_MAX} re-read the panels from cache). The number of tasks
- * depends only on the shape, and every output is summed over the same K slices as {@link PackedSgemm} sums it, with
- * the same float operations per slice, so results are bit-identical for any thread count and batch size, and to the
- * SGEMM's.
+ * call (X rows past the first {@link GemvMicroKernel#ROWS_MAX} re-read the panels from cache). The split depends
+ * only on the shape and no output's float operations depend on it or on the other rows: every output is summed
+ * over the same K slices as {@link PackedSgemm} sums it, with the same operations per slice, so results are
+ * bit-identical for any thread count and batch size, and to the SGEMM's.
  */
 public final class PackedGemv {
     /** Split into this many tasks (when there are enough panels): balances 2–4 threads on a busy machine. */
@@ -55,14 +55,15 @@ public final class PackedGemv {
         }
         int panels = a.panelsPerGroup();
         int fullPanels = rows / MR;
-        int perTask = Math.max(1, (panels + TARGET_TASKS - 1) / TARGET_TASKS);
+        // Panels per kernel call: enough independent sums in flight (see GemvVectorKernel; a block of one row
+        // needs four panels), few enough that a group of panels stays in cache while the next block re-reads it.
+        int group = xRows % ROWS_MAX == 1 ? 4 : 2;
+        // At least a group per task, so that small layers (64 outputs) do not fall back to one panel per call.
+        int perTask = Math.max(group, (panels + TARGET_TASKS - 1) / TARGET_TASKS);
         int tasks = (panels + perTask - 1) / perTask;
         // The SGEMM's K slices, so that every output is summed in the SGEMM's order.
         int slices = PackedSgemm.kSlices(depth);
         int kc = PackedSgemm.kSliceLength(depth);
-        // Panels per kernel call: enough independent sums in flight (see GemvVectorKernel; a block of one row
-        // needs four panels), few enough that a group of panels stays in cache while the next block re-reads it.
-        int group = xRows % ROWS_MAX == 1 ? 4 : 2;
         boolean relu = act.relu();
         float slope = act.negativeSlope();
         float[] w = a.data();
