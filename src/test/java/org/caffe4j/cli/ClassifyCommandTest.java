@@ -55,6 +55,22 @@ class ClassifyCommandTest {
     }
 
     @Test
+    void batchOfTenPrintsTheBitsOfImagesOneByOne() {
+        // --json prints each probability with Float.toString, i.e. every bit of the float; LeNet's InnerProducts run
+        // as a GEMV at batch 1 and as an SGEMM at batch 10, which must not change a digit.
+        CliRun one = classify("--model", "lenet-mnist", "--top", "10", "--json", "--threads", "2", "--batch", "1",
+                "testdata/mnist");
+        CliRun ten = classify("--model", "lenet-mnist", "--top", "10", "--json", "--threads", "2", "--batch", "10",
+                "testdata/mnist");
+        assertEquals(0, one.code(), one.toString());
+        assertEquals(0, ten.code(), ten.toString());
+        assertEquals(10, one.out().lines().count(), one.out());
+        assertTrue(Pattern.compile("\"probability\": \\d\\.\\d{6}").matcher(one.out()).find(),
+                "printed with all digits: " + one.out());
+        assertEquals(one.out(), ten.out());
+    }
+
+    @Test
     void badImagesAreReportedAndSkippedWithANonZeroExit(@TempDir Path dir) throws IOException {
         Files.copy(Path.of("testdata/mnist/t10k_00_label7.pgm"), dir.resolve("a_seven.pgm"));
         Files.copy(Path.of("testdata/mnist/t10k_01_label2.pgm"), dir.resolve("z_two.pgm"));

@@ -19,8 +19,8 @@ import org.caffe4j.kernels.simd.Simd;
  * <p>Two paths, chosen by the number of input rows M (the batch): up to {@link #GEMV_MAX_ROWS} rows run as a GEMV
  * ({@link PackedGemv}), which streams each weight once at memory speed and writes the M x N output directly; more
  * rows run as the SGEMM outᵀ (N x M) = W · inᵀ ({@link PackedSgemm}, the input transposed tile by tile as it is
- * packed), followed by a transpose into Caffe's M x N layout. Both are bit-identical across thread counts; the two
- * paths sum in different orders, so a row's bits may differ between a batch of 8 and a batch of 9.
+ * packed), followed by a transpose into Caffe's M x N layout. Both sum each output in the same order (one running
+ * sum per K slice, the same slices), so a row gives the same bits in a batch of any size and on any thread count.
  */
 public final class InnerProductPackedGemm {
     /**

@@ -12,9 +12,10 @@ import org.caffe4j.kernels.simd.Simd;
  * its arithmetic on padding.
  *
  * <p>The weight panels are split into contiguous blocks, one task each, so each weight is read from memory once per
- * call (X rows past the first {@link GemvMicroKernel#ROWS_MAX} re-read the panel from cache). The number of tasks
- * depends only on the shape, and every output is computed by one micro-kernel call whose float-op sequence does
- * not depend on the split or on the other rows, so results are bit-identical for any thread count and batch size.
+ * call (X rows past the first {@link GemvMicroKernel#ROWS_MAX} re-read the panels from cache). The split depends
+ * only on the shape and no output's float operations depend on it or on the other rows: every output is summed
+ * over the same K slices as {@link PackedSgemm} sums it, with the same operations per slice, so results are
+ * bit-identical for any thread count and batch size, and to the SGEMM's.
  */
 public final class PackedGemv {
     /** Split into this many tasks (when there are enough panels): balances 2–4 threads on a busy machine. */
@@ -53,35 +54,53 @@ public final class PackedGemv {
                     + " values from offset " + yOff + ", have " + y.length);
         }
         int panels = a.panelsPerGroup();
-        int perTask = Math.max(1, (panels + TARGET_TASKS - 1) / TARGET_TASKS);
+        int fullPanels = rows / MR;
+        // Panels per kernel call: enough independent sums in flight (see GemvVectorKernel; a block of one row
+        // needs four panels), few enough that a group of panels stays in cache while the next block re-reads it.
+        int group = xRows % ROWS_MAX == 1 ? 4 : 2;
+        // At least a group per task, so that small layers (64 outputs) do not fall back to one panel per call.
+        int perTask = Math.max(group, (panels + TARGET_TASKS - 1) / TARGET_TASKS);
         int tasks = (panels + perTask - 1) / perTask;
+        // The SGEMM's K slices, so that every output is summed in the SGEMM's order.
+        int slices = PackedSgemm.kSlices(depth);
+        int kc = PackedSgemm.kSliceLength(depth);
         boolean relu = act.relu();
         float slope = act.negativeSlope();
         float[] w = a.data();
         float[] bias = a.paddedBias();
         float[] xs = xRows == 1 ? x : interleave(x, xOff, xRows, depth);
         int xsOff = xRows == 1 ? xOff : 0;
+        int panelStride = depth * MR;
         par.forEach(tasks, task -> {
-            int p1 = Math.min(panels, (task + 1) * perTask);
-            float[] edge = null;
-            for (int p = task * perTask; p < p1; p++) {
-                int row0 = p * MR;
-                int aOff = a.offset(0, p, 0);
+            int p0 = task * perTask;
+            int p1 = Math.min(panels, p0 + perTask);
+            int pFull = Math.min(p1, fullPanels);
+            for (int g0 = p0; g0 < pFull; g0 += group) {
+                int count = Math.min(group, pFull - g0);
                 for (int i = 0; i < xRows; i += ROWS_MAX) {
                     int n = Math.min(ROWS_MAX, xRows - i);
-                    int xAt = xsOff + i * depth;
-                    if (row0 + MR <= rows) {
-                        kernel.panel(depth, w, aOff, xs, xAt, n, y, yOff + i * rows + row0, rows, bias, row0,
-                                relu, slope);
-                    } else {
-                        // Last panel, partly padding: compute into a small tile and copy the real rows out.
-                        if (edge == null) {
-                            edge = new float[ROWS_MAX * MR];
-                        }
-                        kernel.panel(depth, w, aOff, xs, xAt, n, edge, 0, MR, bias, row0, relu, slope);
-                        for (int j = 0; j < n; j++) {
-                            System.arraycopy(edge, j * MR, y, yOff + (i + j) * rows + row0, rows - row0);
-                        }
+                    for (int s = 0; s < slices; s++) {
+                        int k0 = s * kc;
+                        kernel.panels(Math.min(kc, depth - k0), w, a.offset(0, g0, k0), panelStride, count, xs,
+                                xsOff + i * depth + k0 * n, n, y, yOff + i * rows + g0 * MR, rows, s > 0, bias,
+                                g0 * MR, relu && s == slices - 1, slope);
+                    }
+                }
+            }
+            if (pFull < p1) {
+                // Last panel, partly padding: compute into a small tile and copy the real rows out.
+                int row0 = pFull * MR;
+                float[] edge = new float[ROWS_MAX * MR];
+                for (int i = 0; i < xRows; i += ROWS_MAX) {
+                    int n = Math.min(ROWS_MAX, xRows - i);
+                    for (int s = 0; s < slices; s++) {
+                        int k0 = s * kc;
+                        kernel.panels(Math.min(kc, depth - k0), w, a.offset(0, pFull, k0), panelStride, 1, xs,
+                                xsOff + i * depth + k0 * n, n, edge, 0, MR, s > 0, bias, row0,
+                                relu && s == slices - 1, slope);
+                    }
+                    for (int j = 0; j < n; j++) {
+                        System.arraycopy(edge, j * MR, y, yOff + (i + j) * rows + row0, rows - row0);
                     }
                 }
             }

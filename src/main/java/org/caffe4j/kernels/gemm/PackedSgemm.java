@@ -61,6 +61,17 @@ public final class PackedSgemm {
     private PackedSgemm() {
     }
 
+    /** K slices for a depth: as few as fit {@link #KC_MAX}, of nearly equal length (PackedGemv sums over the same). */
+    static int kSlices(int depth) {
+        return (depth + KC_MAX - 1) / KC_MAX;
+    }
+
+    /** Length of every K slice but the last (which may be shorter). */
+    static int kSliceLength(int depth) {
+        int slices = kSlices(depth);
+        return (depth + slices - 1) / slices;
+    }
+
     /** Multiplies with the kernel {@link Simd} selects. */
     public static void multiply(PackedWeights a, PanelSource b, int n, float[] c, int cOff, Activation act,
                                 Parallel par) {
@@ -303,8 +314,8 @@ public final class PackedSgemm {
             this.lastTileHalf = kernel.endsInHalfTile(n);
             this.colTiles = (n + nr - 1) / nr;
             int depth = a.depth();
-            this.kSlices = (depth + KC_MAX - 1) / KC_MAX;
-            this.kc = (depth + kSlices - 1) / kSlices;
+            this.kSlices = kSlices(depth);
+            this.kc = kSliceLength(depth);
             int panels = a.panelsPerGroup();
             int tpt;
             int ppt = panels;

@@ -4,64 +4,53 @@ import org.caffe4j.kernels.gemm.GemvMicroKernel;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 
 /**
- * The scalar twin of {@link GemvVectorKernel}: the same even/odd running sums per output and the same output pass,
- * so results are bit-identical. Used when the Vector API is unavailable or disabled, and as a test oracle. The 8
- * rows of the panel are summed together (16 locals), so the panel is read sequentially once per activation row.
+ * The scalar twin of {@link GemvVectorKernel}: one running sum per output, the same start value and ReLU, so
+ * results are bit-identical. Used when the Vector API is unavailable or disabled, and as a test oracle. The 8 rows
+ * of a panel are summed together (8 independent chains), so each panel is read sequentially once per activation
+ * row.
  */
 public final class GemvScalarKernel implements GemvMicroKernel {
     private static final int MR = SgemmMicroKernel.MR;
 
     @Override
-    public void panel(int kc, float[] a, int aOff, float[] x, int xOff, int rows, float[] out, int outOff, int ldo,
-                      float[] bias, int biasOff, boolean relu, float slope) {
-        for (int i = 0; i < rows; i++) {
-            float e0 = 0f, e1 = 0f, e2 = 0f, e3 = 0f, e4 = 0f, e5 = 0f, e6 = 0f, e7 = 0f;
-            float o0 = 0f, o1 = 0f, o2 = 0f, o3 = 0f, o4 = 0f, o5 = 0f, o6 = 0f, o7 = 0f;
-            int k = 0;
-            for (int ak = aOff, xk = xOff + i; k + 1 < kc; k += 2, ak += 2 * MR, xk += 2 * rows) {
-                float xe = x[xk];
-                float xo = x[xk + rows];
-                e0 = Math.fma(a[ak], xe, e0);
-                e1 = Math.fma(a[ak + 1], xe, e1);
-                e2 = Math.fma(a[ak + 2], xe, e2);
-                e3 = Math.fma(a[ak + 3], xe, e3);
-                e4 = Math.fma(a[ak + 4], xe, e4);
-                e5 = Math.fma(a[ak + 5], xe, e5);
-                e6 = Math.fma(a[ak + 6], xe, e6);
-                e7 = Math.fma(a[ak + 7], xe, e7);
-                o0 = Math.fma(a[ak + MR], xo, o0);
-                o1 = Math.fma(a[ak + MR + 1], xo, o1);
-                o2 = Math.fma(a[ak + MR + 2], xo, o2);
-                o3 = Math.fma(a[ak + MR + 3], xo, o3);
-                o4 = Math.fma(a[ak + MR + 4], xo, o4);
-                o5 = Math.fma(a[ak + MR + 5], xo, o5);
-                o6 = Math.fma(a[ak + MR + 6], xo, o6);
-                o7 = Math.fma(a[ak + MR + 7], xo, o7);
-            }
-            if (k < kc) {
-                int ak = aOff + k * MR;
-                float xe = x[xOff + i + k * rows];
-                e0 = Math.fma(a[ak], xe, e0);
-                e1 = Math.fma(a[ak + 1], xe, e1);
-                e2 = Math.fma(a[ak + 2], xe, e2);
-                e3 = Math.fma(a[ak + 3], xe, e3);
-                e4 = Math.fma(a[ak + 4], xe, e4);
-                e5 = Math.fma(a[ak + 5], xe, e5);
-                e6 = Math.fma(a[ak + 6], xe, e6);
-                e7 = Math.fma(a[ak + 7], xe, e7);
-            }
-            int at = outOff + i * ldo;
-            out[at] = e0 + o0;
-            out[at + 1] = e1 + o1;
-            out[at + 2] = e2 + o2;
-            out[at + 3] = e3 + o3;
-            out[at + 4] = e4 + o4;
-            out[at + 5] = e5 + o5;
-            out[at + 6] = e6 + o6;
-            out[at + 7] = e7 + o7;
-            for (int r = 0; r < MR; r++) {
-                GemvMicroKernel.finish(out, at + r, bias == null ? 0f : bias[biasOff + r], relu, slope);
+    public void panels(int kc, float[] a, int aOff, int panelStride, int panels, float[] x, int xOff, int rows,
+                       float[] out, int outOff, int ldo, boolean accumulate, float[] bias, int biasOff, boolean relu,
+                       float slope) {
+        if (rows < 1 || rows > ROWS_MAX) {
+            throw new IllegalArgumentException("rows must be 1 to " + ROWS_MAX + ": " + rows);
+        }
+        for (int q = 0; q < panels; q++) {
+            int panel = aOff + q * panelStride;
+            for (int i = 0; i < rows; i++) {
+                float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+                for (int k = 0, ak = panel, xk = xOff + i; k < kc; k++, ak += MR, xk += rows) {
+                    float xv = x[xk];
+                    s0 = Math.fma(a[ak], xv, s0);
+                    s1 = Math.fma(a[ak + 1], xv, s1);
+                    s2 = Math.fma(a[ak + 2], xv, s2);
+                    s3 = Math.fma(a[ak + 3], xv, s3);
+                    s4 = Math.fma(a[ak + 4], xv, s4);
+                    s5 = Math.fma(a[ak + 5], xv, s5);
+                    s6 = Math.fma(a[ak + 6], xv, s6);
+                    s7 = Math.fma(a[ak + 7], xv, s7);
+                }
+                int at = outOff + i * ldo + q * MR;
+                int b = biasOff + q * MR;
+                out[at] = finish(s0, out, at, accumulate, bias, b, relu, slope);
+                out[at + 1] = finish(s1, out, at + 1, accumulate, bias, b + 1, relu, slope);
+                out[at + 2] = finish(s2, out, at + 2, accumulate, bias, b + 2, relu, slope);
+                out[at + 3] = finish(s3, out, at + 3, accumulate, bias, b + 3, relu, slope);
+                out[at + 4] = finish(s4, out, at + 4, accumulate, bias, b + 4, relu, slope);
+                out[at + 5] = finish(s5, out, at + 5, accumulate, bias, b + 5, relu, slope);
+                out[at + 6] = finish(s6, out, at + 6, accumulate, bias, b + 6, relu, slope);
+                out[at + 7] = finish(s7, out, at + 7, accumulate, bias, b + 7, relu, slope);
             }
         }
+    }
+
+    private static float finish(float acc, float[] out, int at, boolean accumulate, float[] bias, int biasAt,
+                                boolean relu, float slope) {
+        float v = acc + (accumulate ? out[at] : bias == null ? 0f : bias[biasAt]);
+        return relu ? GemvMicroKernel.relu(v, slope) : v;
     }
 }

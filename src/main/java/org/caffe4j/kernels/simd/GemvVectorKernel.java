@@ -7,14 +7,13 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 
 /**
  * The Vector API GEMV kernel: one 8-float vector holds the MR = 8 rows of an A panel at one k, so the packed
- * weights are read strictly sequentially and each weight vector is multiplied by one broadcast activation per
- * row. With 8-float vectors the arithmetic is a small fraction of what streaming the weights from memory costs
- * (a 16-float kernel would need a shuffle per k to pair two k's with their activations).
+ * weights are read sequentially and each weight vector is multiplied by one broadcast activation per row. With
+ * 8-float vectors the arithmetic is a small fraction of what streaming the weights from memory costs.
  *
- * <p>Up to four interleaved activation rows are done together (an even and an odd running sum per row, see
- * {@link GemvMicroKernel}), so each weight vector is loaded once for all of them.
- * The output pass is scalar ({@link GemvMicroKernel#finish}): it runs once per 8 outputs per K-long loop, and
- * keeping vectors out of helper methods avoids C2 boxing them. Loaded only through {@link Simd}.
+ * <p>Each output has one running sum (the SGEMM's order, see {@link GemvMicroKernel}); to keep enough FMA chains
+ * in flight, one activation row runs four panels at a time and two to four rows two panels. The ReLU pass is scalar ({@link GemvMicroKernel#relu}): it runs once per
+ * 8 outputs per K-long loop, and keeping vectors out of helper methods avoids C2 boxing them. Loaded only through
+ * {@link Simd}.
  */
 final class GemvVectorKernel implements GemvMicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
@@ -28,120 +27,198 @@ final class GemvVectorKernel implements GemvMicroKernel {
     }
 
     @Override
-    public void panel(int kc, float[] a, int aOff, float[] x, int xOff, int rows, float[] out, int outOff, int ldo,
-                      float[] bias, int biasOff, boolean relu, float slope) {
-        switch (rows) {
-            case 1 -> oneRow(kc, a, aOff, x, xOff, out, outOff);
-            case 2 -> twoRows(kc, a, aOff, x, xOff, out, outOff, ldo);
-            case 3 -> threeRows(kc, a, aOff, x, xOff, out, outOff, ldo);
-            case 4 -> fourRows(kc, a, aOff, x, xOff, out, outOff, ldo);
-            default -> throw new IllegalArgumentException("rows must be 1 to " + ROWS_MAX + ": " + rows);
+    public void panels(int kc, float[] a, int aOff, int panelStride, int panels, float[] x, int xOff, int rows,
+                       float[] out, int outOff, int ldo, boolean accumulate, float[] bias, int biasOff, boolean relu,
+                       float slope) {
+        if (rows < 1 || rows > ROWS_MAX) {
+            throw new IllegalArgumentException("rows must be 1 to " + ROWS_MAX + ": " + rows);
         }
-        for (int i = 0; i < rows; i++) {
-            for (int r = 0; r < MR; r++) {
-                GemvMicroKernel.finish(out, outOff + i * ldo + r, bias == null ? 0f : bias[biasOff + r], relu, slope);
+        int step = rows == 1 ? 4 : 2;
+        int q = 0;
+        for (; q + step <= panels; q += step) {
+            int at = aOff + q * panelStride;
+            int o = outOff + q * MR;
+            int b = biasOff + q * MR;
+            switch (rows) {
+                case 1 -> oneRowFourPanels(kc, a, at, panelStride, x, xOff, out, o, accumulate, bias, b);
+                case 2 -> twoRowsTwoPanels(kc, a, at, panelStride, x, xOff, out, o, ldo, accumulate, bias, b);
+                case 3 -> threeRowsTwoPanels(kc, a, at, panelStride, x, xOff, out, o, ldo, accumulate, bias, b);
+                default -> fourRowsTwoPanels(kc, a, at, panelStride, x, xOff, out, o, ldo, accumulate, bias, b);
+            }
+        }
+        for (; q < panels; q++) {
+            int at = aOff + q * panelStride;
+            int o = outOff + q * MR;
+            int b = biasOff + q * MR;
+            switch (rows) {
+                case 3 -> threeRows(kc, a, at, x, xOff, out, o, ldo, accumulate, bias, b);
+                case 4 -> fourRows(kc, a, at, x, xOff, out, o, ldo, accumulate, bias, b);
+                default -> {
+                    for (int i = 0; i < rows; i++) {
+                        oneRowOnePanel(kc, a, at, x, xOff + i, rows, out, o + i * ldo, accumulate, bias, b);
+                    }
+                }
+            }
+        }
+        if (relu) {
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0, at = outOff + i * ldo; j < panels * MR; j++) {
+                    out[at + j] = GemvMicroKernel.relu(out[at + j], slope);
+                }
             }
         }
     }
 
-    /** Writes even + odd for one row. */
-    private static void oneRow(int kc, float[] a, int aOff, float[] x, int xOff, float[] out, int outOff) {
-        FloatVector even = FloatVector.zero(S);
-        FloatVector odd = FloatVector.zero(S);
-        int k = 0;
-        for (int ak = aOff, xk = xOff; k + 1 < kc; k += 2, ak += 2 * MR, xk += 2) {
-            even = FloatVector.fromArray(S, a, ak).fma(FloatVector.broadcast(S, x[xk]), even);
-            odd = FloatVector.fromArray(S, a, ak + MR).fma(FloatVector.broadcast(S, x[xk + 1]), odd);
+    /** The start vector of 8 outputs: what out holds (accumulating), else the bias or zero. */
+    private static FloatVector start(float[] out, int outAt, boolean accumulate, float[] bias, int biasAt) {
+        if (accumulate) {
+            return FloatVector.fromArray(S, out, outAt);
         }
-        if (k < kc) {
-            even = FloatVector.fromArray(S, a, aOff + k * MR).fma(FloatVector.broadcast(S, x[xOff + k]), even);
-        }
-        even.add(odd).intoArray(out, outOff);
+        return bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, biasAt);
     }
 
-    /** Writes even + odd for two interleaved rows. */
-    private static void twoRows(int kc, float[] a, int aOff, float[] x, int xOff, float[] out, int outOff, int ldo) {
-        FloatVector e0 = FloatVector.zero(S), o0 = FloatVector.zero(S);
-        FloatVector e1 = FloatVector.zero(S), o1 = FloatVector.zero(S);
-        int k = 0;
-        for (int ak = aOff, xk = xOff; k + 1 < kc; k += 2, ak += 2 * MR, xk += 4) {
-            FloatVector we = FloatVector.fromArray(S, a, ak);
-            FloatVector wo = FloatVector.fromArray(S, a, ak + MR);
-            e0 = we.fma(FloatVector.broadcast(S, x[xk]), e0);
-            e1 = we.fma(FloatVector.broadcast(S, x[xk + 1]), e1);
-            o0 = wo.fma(FloatVector.broadcast(S, x[xk + 2]), o0);
-            o1 = wo.fma(FloatVector.broadcast(S, x[xk + 3]), o1);
+    /** One panel, one row whose value k is at x[xOff + k*xStride]. */
+    private static void oneRowOnePanel(int kc, float[] a, int aOff, float[] x, int xOff, int xStride, float[] out,
+                                       int outOff, boolean accumulate, float[] bias, int biasOff) {
+        FloatVector s = FloatVector.zero(S);
+        for (int k = 0, ak = aOff, xk = xOff; k < kc; k++, ak += MR, xk += xStride) {
+            s = FloatVector.fromArray(S, a, ak).fma(FloatVector.broadcast(S, x[xk]), s);
         }
-        if (k < kc) {
-            FloatVector we = FloatVector.fromArray(S, a, aOff + k * MR);
-            int xk = xOff + k * 2;
-            e0 = we.fma(FloatVector.broadcast(S, x[xk]), e0);
-            e1 = we.fma(FloatVector.broadcast(S, x[xk + 1]), e1);
-        }
-        e0.add(o0).intoArray(out, outOff);
-        e1.add(o1).intoArray(out, outOff + ldo);
+        s.add(start(out, outOff, accumulate, bias, biasOff)).intoArray(out, outOff);
     }
 
-    /** Writes even + odd for three interleaved rows. */
-    private static void threeRows(int kc, float[] a, int aOff, float[] x, int xOff, float[] out, int outOff,
-                                  int ldo) {
-        FloatVector e0 = FloatVector.zero(S), o0 = FloatVector.zero(S);
-        FloatVector e1 = FloatVector.zero(S), o1 = FloatVector.zero(S);
-        FloatVector e2 = FloatVector.zero(S), o2 = FloatVector.zero(S);
-        int k = 0;
-        for (int ak = aOff, xk = xOff; k + 1 < kc; k += 2, ak += 2 * MR, xk += 6) {
-            FloatVector we = FloatVector.fromArray(S, a, ak);
-            FloatVector wo = FloatVector.fromArray(S, a, ak + MR);
-            e0 = we.fma(FloatVector.broadcast(S, x[xk]), e0);
-            e1 = we.fma(FloatVector.broadcast(S, x[xk + 1]), e1);
-            e2 = we.fma(FloatVector.broadcast(S, x[xk + 2]), e2);
-            o0 = wo.fma(FloatVector.broadcast(S, x[xk + 3]), o0);
-            o1 = wo.fma(FloatVector.broadcast(S, x[xk + 4]), o1);
-            o2 = wo.fma(FloatVector.broadcast(S, x[xk + 5]), o2);
+    /** Four panels of one row: four independent chains, each panel read sequentially. */
+    private static void oneRowFourPanels(int kc, float[] a, int aOff, int stride, float[] x, int xOff, float[] out,
+                                         int outOff, boolean accumulate, float[] bias, int biasOff) {
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+        FloatVector s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+        for (int k = 0, ak = aOff, xk = xOff; k < kc; k++, ak += MR, xk++) {
+            FloatVector xv = FloatVector.broadcast(S, x[xk]);
+            s0 = FloatVector.fromArray(S, a, ak).fma(xv, s0);
+            s1 = FloatVector.fromArray(S, a, ak + stride).fma(xv, s1);
+            s2 = FloatVector.fromArray(S, a, ak + 2 * stride).fma(xv, s2);
+            s3 = FloatVector.fromArray(S, a, ak + 3 * stride).fma(xv, s3);
         }
-        if (k < kc) {
-            FloatVector we = FloatVector.fromArray(S, a, aOff + k * MR);
-            int xk = xOff + k * 3;
-            e0 = we.fma(FloatVector.broadcast(S, x[xk]), e0);
-            e1 = we.fma(FloatVector.broadcast(S, x[xk + 1]), e1);
-            e2 = we.fma(FloatVector.broadcast(S, x[xk + 2]), e2);
-        }
-        e0.add(o0).intoArray(out, outOff);
-        e1.add(o1).intoArray(out, outOff + ldo);
-        e2.add(o2).intoArray(out, outOff + 2 * ldo);
+        s0.add(start(out, outOff, accumulate, bias, biasOff)).intoArray(out, outOff);
+        s1.add(start(out, outOff + MR, accumulate, bias, biasOff + MR)).intoArray(out, outOff + MR);
+        s2.add(start(out, outOff + 2 * MR, accumulate, bias, biasOff + 2 * MR)).intoArray(out, outOff + 2 * MR);
+        s3.add(start(out, outOff + 3 * MR, accumulate, bias, biasOff + 3 * MR)).intoArray(out, outOff + 3 * MR);
     }
 
-    /** Writes even + odd for four interleaved rows, each weight vector loaded once for all of them. */
-    private static void fourRows(int kc, float[] a, int aOff, float[] x, int xOff, float[] out, int outOff,
-                                 int ldo) {
-        FloatVector e0 = FloatVector.zero(S), o0 = FloatVector.zero(S);
-        FloatVector e1 = FloatVector.zero(S), o1 = FloatVector.zero(S);
-        FloatVector e2 = FloatVector.zero(S), o2 = FloatVector.zero(S);
-        FloatVector e3 = FloatVector.zero(S), o3 = FloatVector.zero(S);
-        int k = 0;
-        for (int ak = aOff, xk = xOff; k + 1 < kc; k += 2, ak += 2 * MR, xk += 8) {
-            FloatVector we = FloatVector.fromArray(S, a, ak);
-            FloatVector wo = FloatVector.fromArray(S, a, ak + MR);
-            e0 = we.fma(FloatVector.broadcast(S, x[xk]), e0);
-            e1 = we.fma(FloatVector.broadcast(S, x[xk + 1]), e1);
-            e2 = we.fma(FloatVector.broadcast(S, x[xk + 2]), e2);
-            e3 = we.fma(FloatVector.broadcast(S, x[xk + 3]), e3);
-            o0 = wo.fma(FloatVector.broadcast(S, x[xk + 4]), o0);
-            o1 = wo.fma(FloatVector.broadcast(S, x[xk + 5]), o1);
-            o2 = wo.fma(FloatVector.broadcast(S, x[xk + 6]), o2);
-            o3 = wo.fma(FloatVector.broadcast(S, x[xk + 7]), o3);
+    /** Two panels of two interleaved rows: four chains. */
+    private static void twoRowsTwoPanels(int kc, float[] a, int aOff, int stride, float[] x, int xOff, float[] out,
+                                         int outOff, int ldo, boolean accumulate, float[] bias, int biasOff) {
+        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
+        for (int k = 0, ak = aOff, xk = xOff; k < kc; k++, ak += MR, xk += 2) {
+            FloatVector w0 = FloatVector.fromArray(S, a, ak);
+            FloatVector w1 = FloatVector.fromArray(S, a, ak + stride);
+            FloatVector x0 = FloatVector.broadcast(S, x[xk]);
+            FloatVector x1 = FloatVector.broadcast(S, x[xk + 1]);
+            s00 = w0.fma(x0, s00);
+            s01 = w1.fma(x0, s01);
+            s10 = w0.fma(x1, s10);
+            s11 = w1.fma(x1, s11);
         }
-        if (k < kc) {
-            FloatVector we = FloatVector.fromArray(S, a, aOff + k * MR);
-            int xk = xOff + k * 4;
-            e0 = we.fma(FloatVector.broadcast(S, x[xk]), e0);
-            e1 = we.fma(FloatVector.broadcast(S, x[xk + 1]), e1);
-            e2 = we.fma(FloatVector.broadcast(S, x[xk + 2]), e2);
-            e3 = we.fma(FloatVector.broadcast(S, x[xk + 3]), e3);
+        int o1 = outOff + ldo;
+        s00.add(start(out, outOff, accumulate, bias, biasOff)).intoArray(out, outOff);
+        s01.add(start(out, outOff + MR, accumulate, bias, biasOff + MR)).intoArray(out, outOff + MR);
+        s10.add(start(out, o1, accumulate, bias, biasOff)).intoArray(out, o1);
+        s11.add(start(out, o1 + MR, accumulate, bias, biasOff + MR)).intoArray(out, o1 + MR);
+    }
+
+    /** Two panels of three interleaved rows: six chains. */
+    private static void threeRowsTwoPanels(int kc, float[] a, int aOff, int stride, float[] x, int xOff, float[] out,
+                                           int outOff, int ldo, boolean accumulate, float[] bias, int biasOff) {
+        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S);
+        for (int k = 0, ak = aOff, xk = xOff; k < kc; k++, ak += MR, xk += 3) {
+            FloatVector w0 = FloatVector.fromArray(S, a, ak);
+            FloatVector w1 = FloatVector.fromArray(S, a, ak + stride);
+            FloatVector x0 = FloatVector.broadcast(S, x[xk]);
+            s00 = w0.fma(x0, s00);
+            s01 = w1.fma(x0, s01);
+            FloatVector x1 = FloatVector.broadcast(S, x[xk + 1]);
+            s10 = w0.fma(x1, s10);
+            s11 = w1.fma(x1, s11);
+            FloatVector x2 = FloatVector.broadcast(S, x[xk + 2]);
+            s20 = w0.fma(x2, s20);
+            s21 = w1.fma(x2, s21);
         }
-        e0.add(o0).intoArray(out, outOff);
-        e1.add(o1).intoArray(out, outOff + ldo);
-        e2.add(o2).intoArray(out, outOff + 2 * ldo);
-        e3.add(o3).intoArray(out, outOff + 3 * ldo);
+        int o1 = outOff + ldo, o2 = outOff + 2 * ldo;
+        s00.add(start(out, outOff, accumulate, bias, biasOff)).intoArray(out, outOff);
+        s01.add(start(out, outOff + MR, accumulate, bias, biasOff + MR)).intoArray(out, outOff + MR);
+        s10.add(start(out, o1, accumulate, bias, biasOff)).intoArray(out, o1);
+        s11.add(start(out, o1 + MR, accumulate, bias, biasOff + MR)).intoArray(out, o1 + MR);
+        s20.add(start(out, o2, accumulate, bias, biasOff)).intoArray(out, o2);
+        s21.add(start(out, o2 + MR, accumulate, bias, biasOff + MR)).intoArray(out, o2 + MR);
+    }
+
+    /** Two panels of four interleaved rows: eight chains. */
+    private static void fourRowsTwoPanels(int kc, float[] a, int aOff, int stride, float[] x, int xOff, float[] out,
+                                          int outOff, int ldo, boolean accumulate, float[] bias, int biasOff) {
+        FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S);
+        FloatVector s30 = FloatVector.zero(S), s31 = FloatVector.zero(S);
+        for (int k = 0, ak = aOff, xk = xOff; k < kc; k++, ak += MR, xk += 4) {
+            FloatVector w0 = FloatVector.fromArray(S, a, ak);
+            FloatVector w1 = FloatVector.fromArray(S, a, ak + stride);
+            FloatVector x0 = FloatVector.broadcast(S, x[xk]);
+            s00 = w0.fma(x0, s00);
+            s01 = w1.fma(x0, s01);
+            FloatVector x1 = FloatVector.broadcast(S, x[xk + 1]);
+            s10 = w0.fma(x1, s10);
+            s11 = w1.fma(x1, s11);
+            FloatVector x2 = FloatVector.broadcast(S, x[xk + 2]);
+            s20 = w0.fma(x2, s20);
+            s21 = w1.fma(x2, s21);
+            FloatVector x3 = FloatVector.broadcast(S, x[xk + 3]);
+            s30 = w0.fma(x3, s30);
+            s31 = w1.fma(x3, s31);
+        }
+        int o1 = outOff + ldo, o2 = outOff + 2 * ldo, o3 = outOff + 3 * ldo;
+        s00.add(start(out, outOff, accumulate, bias, biasOff)).intoArray(out, outOff);
+        s01.add(start(out, outOff + MR, accumulate, bias, biasOff + MR)).intoArray(out, outOff + MR);
+        s10.add(start(out, o1, accumulate, bias, biasOff)).intoArray(out, o1);
+        s11.add(start(out, o1 + MR, accumulate, bias, biasOff + MR)).intoArray(out, o1 + MR);
+        s20.add(start(out, o2, accumulate, bias, biasOff)).intoArray(out, o2);
+        s21.add(start(out, o2 + MR, accumulate, bias, biasOff + MR)).intoArray(out, o2 + MR);
+        s30.add(start(out, o3, accumulate, bias, biasOff)).intoArray(out, o3);
+        s31.add(start(out, o3 + MR, accumulate, bias, biasOff + MR)).intoArray(out, o3 + MR);
+    }
+
+    /** One panel of three interleaved rows. */
+    private static void threeRows(int kc, float[] a, int aOff, float[] x, int xOff, float[] out, int outOff, int ldo,
+                                  boolean accumulate, float[] bias, int biasOff) {
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S);
+        for (int k = 0, ak = aOff, xk = xOff; k < kc; k++, ak += MR, xk += 3) {
+            FloatVector w = FloatVector.fromArray(S, a, ak);
+            s0 = w.fma(FloatVector.broadcast(S, x[xk]), s0);
+            s1 = w.fma(FloatVector.broadcast(S, x[xk + 1]), s1);
+            s2 = w.fma(FloatVector.broadcast(S, x[xk + 2]), s2);
+        }
+        s0.add(start(out, outOff, accumulate, bias, biasOff)).intoArray(out, outOff);
+        s1.add(start(out, outOff + ldo, accumulate, bias, biasOff)).intoArray(out, outOff + ldo);
+        s2.add(start(out, outOff + 2 * ldo, accumulate, bias, biasOff)).intoArray(out, outOff + 2 * ldo);
+    }
+
+    /** One panel of four interleaved rows, each weight vector loaded once for all of them. */
+    private static void fourRows(int kc, float[] a, int aOff, float[] x, int xOff, float[] out, int outOff, int ldo,
+                                 boolean accumulate, float[] bias, int biasOff) {
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+        FloatVector s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+        for (int k = 0, ak = aOff, xk = xOff; k < kc; k++, ak += MR, xk += 4) {
+            FloatVector w = FloatVector.fromArray(S, a, ak);
+            s0 = w.fma(FloatVector.broadcast(S, x[xk]), s0);
+            s1 = w.fma(FloatVector.broadcast(S, x[xk + 1]), s1);
+            s2 = w.fma(FloatVector.broadcast(S, x[xk + 2]), s2);
+            s3 = w.fma(FloatVector.broadcast(S, x[xk + 3]), s3);
+        }
+        s0.add(start(out, outOff, accumulate, bias, biasOff)).intoArray(out, outOff);
+        s1.add(start(out, outOff + ldo, accumulate, bias, biasOff)).intoArray(out, outOff + ldo);
+        s2.add(start(out, outOff + 2 * ldo, accumulate, bias, biasOff)).intoArray(out, outOff + 2 * ldo);
+        s3.add(start(out, outOff + 3 * ldo, accumulate, bias, biasOff)).intoArray(out, outOff + 3 * ldo);
     }
 }

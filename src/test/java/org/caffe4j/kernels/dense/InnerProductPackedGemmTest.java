@@ -43,6 +43,8 @@ class InnerProductPackedGemmTest {
         }
         cases.add(Arguments.of(new Layer(1, 9216, 40, false, true, Activation.RELU, 100))); // fc6-deep, few rows
         cases.add(Arguments.of(new Layer(8, 4097, 17, true, true, Activation.NONE, 101)));
+        cases.add(Arguments.of(new Layer(2, 8300, 45, false, false, Activation.relu(0.1f), 102))); // 3 K slices
+        cases.add(Arguments.of(new Layer(6, 300, 77, false, true, Activation.RELU, 103)));
         return cases.stream();
     }
 
@@ -117,6 +119,19 @@ class InnerProductPackedGemmTest {
         float[] scalar = l.run(l.kernel(Integer.MAX_VALUE, Simd.sgemmKernel(), Simd.scalarGemvKernel()),
                 Parallel.SERIAL);
         assertArrayEquals(scalar, vector);
+    }
+
+    @ParameterizedTest
+    @MethodSource("layers")
+    void gemvAndSgemmPathsAreBitIdentical(Layer l) {
+        // The kernel switches paths by batch size, so a row must not notice which one ran it (K > 4096 included,
+        // where both sum over the same K slices).
+        float[] sgemm = l.run(l.kernel(0, Simd.scalarSgemmKernel(), Simd.gemvKernel()), POOL);
+        for (GemvMicroKernel gemv : List.of(Simd.gemvKernel(), Simd.scalarGemvKernel())) {
+            assertArrayEquals(sgemm, l.run(l.kernel(Integer.MAX_VALUE, Simd.sgemmKernel(), gemv), POOL),
+                    gemv.getClass().getSimpleName());
+        }
+        assertArrayEquals(sgemm, l.run(l.kernel(0, Simd.sgemmKernel(), Simd.gemvKernel()), POOL), "vector SGEMM");
     }
 
     @ParameterizedTest
