@@ -5,6 +5,7 @@ import org.caffe4j.registry.WeightsSpec;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -24,10 +25,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Puts model weights into the cache ({@link CacheDir}): downloads them, or imports a copy the user already has.
@@ -289,7 +292,12 @@ public final class WeightsFetcher {
                 : "a sha1/size they do not match") + "; add sha1 to the manifest or use fetch --from");
     }
 
-    /** One HTTP transfer into a part file, under the two deadlines and the size bounds. */
+    /**
+     * One HTTP transfer into a part file, under the two deadlines and the size bounds. The transfer runs on a
+     * worker thread so that the total deadline holds exactly: a read blocked on a silent keep-alive connection
+     * cannot always be woken (disconnecting may only hand the socket to the JDK's keep-alive cleaner), so at the
+     * deadline the caller stops waiting, and the abandoned worker ends at its stall deadline at the latest.
+     */
     private final class Download {
         private final URI uri;
         private final Path target;
@@ -297,7 +305,9 @@ public final class WeightsFetcher {
         private final Options options;
         private final String failure;
         private final Digest digest = new Digest();
-        private boolean responded;
+        private volatile boolean responded;
+        private volatile boolean abandoned;
+        private volatile HttpURLConnection connection;
 
         Download(URI uri, Path target, WeightsSpec weights, Options options, String failure) {
             this.uri = uri;
@@ -319,64 +329,105 @@ public final class WeightsFetcher {
         }
 
         Received into(Path tmp) throws IOException {
-            try (Watchdog watchdog = new Watchdog(options.totalTimeout())) {
-                HttpURLConnection http = null;
+            ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "caffe4j-fetch");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                Future<Received> transfer = worker.submit(() -> transfer(tmp));
                 try {
-                    http = (HttpURLConnection) uri.toURL().openConnection();
-                    int stallMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, options.stallTimeout().toMillis()));
-                    http.setConnectTimeout(stallMillis);
-                    http.setReadTimeout(stallMillis);
-                    http.setInstanceFollowRedirects(true);
-                    http.setRequestProperty("User-Agent", "caffe4j");
-                    http.setRequestProperty("Accept-Encoding", "identity");
-                    watchdog.watch(http);
-                    int code = http.getResponseCode();
-                    responded = true;
-                    if (code != HttpURLConnection.HTTP_OK) {
-                        String reason = http.getResponseMessage();
-                        throw refused("HTTP " + code + (reason == null ? "" : " " + reason));
+                    return transfer.get(options.totalTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    abandon(transfer);
+                    throw refused("the total deadline of " + seconds(options.totalTimeout()) + " expired after "
+                            + digest.size + " bytes (raise it with --timeout SECONDS or -D" + TIMEOUT_PROPERTY + ")");
+                } catch (InterruptedException e) {
+                    abandon(transfer);
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException(failure + "interrupted after " + digest.size + " bytes");
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof IOException io) {
+                        throw io;
                     }
-                    long contentLength = http.getContentLengthLong();
-                    // The JDK decodes chunked bodies only for exactly this header value, and then fails on a
-                    // body that ends before the terminating chunk ("Premature EOF") instead of returning -1.
-                    String te = http.getHeaderField("Transfer-Encoding");
-                    boolean chunked = te != null && te.trim().equalsIgnoreCase("chunked");
-                    if (contentLength >= 0) {
-                        String problem = declaredSizeProblem(contentLength, "the server's Content-Length", options,
-                                target);
-                        if (problem != null) {
-                            throw refused(problem);
-                        }
+                    if (cause instanceof RuntimeException re) {
+                        throw re;
                     }
-                    try (InputStream in = http.getInputStream(); OutputStream out = openPart(tmp)) {
-                        ProgressBar bar = ProgressBar.forBytes(options.progress() ? progressOut : null, weights.file(),
-                                contentLength > 0 ? contentLength : weights.size());
-                        copyBounded(in, digest.counting(out, bar), contentLength, watchdog);
-                        bar.finish();
+                    throw new IllegalStateException(failure + cause, cause);
+                }
+            } finally {
+                worker.shutdown();
+            }
+        }
+
+        /**
+         * Stops the worker as far as the JDK allows. Disconnecting frees a socket blocked while reading headers, but
+         * during the body it waits for the blocked read to end, so it runs on a thread of its own.
+         */
+        private void abandon(Future<Received> transfer) {
+            abandoned = true;
+            transfer.cancel(true);
+            HttpURLConnection c = connection;
+            if (c != null) {
+                Thread disconnect = new Thread(c::disconnect, "caffe4j-fetch-disconnect");
+                disconnect.setDaemon(true);
+                disconnect.start();
+            }
+        }
+
+        private Received transfer(Path tmp) throws IOException {
+            HttpURLConnection http = null;
+            try {
+                http = (HttpURLConnection) uri.toURL().openConnection();
+                connection = http;
+                int stallMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, options.stallTimeout().toMillis()));
+                http.setConnectTimeout(stallMillis);
+                http.setReadTimeout(stallMillis);
+                http.setInstanceFollowRedirects(true);
+                http.setRequestProperty("User-Agent", "caffe4j");
+                http.setRequestProperty("Accept-Encoding", "identity");
+                int code = http.getResponseCode();
+                responded = true;
+                if (code != HttpURLConnection.HTTP_OK) {
+                    String reason = http.getResponseMessage();
+                    throw refused("HTTP " + code + (reason == null ? "" : " " + reason));
+                }
+                long contentLength = http.getContentLengthLong();
+                // The JDK decodes chunked bodies only for exactly this header value, and then fails on a body
+                // that ends before the terminating chunk ("Premature EOF") instead of returning -1.
+                String te = http.getHeaderField("Transfer-Encoding");
+                boolean chunked = te != null && te.trim().equalsIgnoreCase("chunked");
+                if (contentLength >= 0) {
+                    String problem = declaredSizeProblem(contentLength, "the server's Content-Length", options, target);
+                    if (problem != null) {
+                        throw refused(problem);
                     }
-                    if (watchdog.expired()) {
-                        throw deadlineExpired();
-                    }
-                    if (contentLength >= 0 && digest.size != contentLength) {
-                        throw refused("the connection ended after " + digest.size + " of the " + contentLength
-                                + " bytes announced by Content-Length");
-                    }
-                    return new Received(digest.sha1(), digest.size, contentLength, chunked);
-                } catch (Refused e) {
-                    throw e;
-                } catch (IOException e) {
-                    throw watchdog.expired() ? deadlineExpired() : explain(e);
-                } finally {
-                    if (http != null) {
-                        http.disconnect();
-                    }
+                }
+                try (InputStream in = http.getInputStream(); OutputStream out = openPart(tmp)) {
+                    ProgressBar bar = ProgressBar.forBytes(options.progress() ? progressOut : null, weights.file(),
+                            contentLength > 0 ? contentLength : weights.size());
+                    copyBounded(in, digest.counting(out, bar), contentLength);
+                    bar.finish();
+                }
+                if (contentLength >= 0 && digest.size != contentLength) {
+                    throw refused("the connection ended after " + digest.size + " of the " + contentLength
+                            + " bytes announced by Content-Length");
+                }
+                return new Received(digest.sha1(), digest.size, contentLength, chunked);
+            } catch (Refused e) {
+                throw e;
+            } catch (IOException e) {
+                throw explain(e);
+            } finally {
+                if (http != null) {
+                    http.disconnect();
                 }
             }
         }
 
         /** Reads to the end, but never more than one byte past the smallest size anyone promised. */
-        private void copyBounded(InputStream in, OutputStream out, long contentLength, Watchdog watchdog)
-                throws IOException {
+        private void copyBounded(InputStream in, OutputStream out, long contentLength) throws IOException {
             long limit = options.maxBytes();
             String promisedBy = "the download limit (raise it with --max-bytes or -D" + MAX_BYTES_PROPERTY + ")";
             if (contentLength >= 0 && contentLength <= limit) {
@@ -389,7 +440,7 @@ public final class WeightsFetcher {
             }
             byte[] buf = new byte[1 << 16];
             long received = 0;
-            while (!watchdog.expired()) {
+            while (!abandoned) {
                 long room = limit - received;
                 int n = in.read(buf, 0, room >= buf.length ? buf.length : (int) room + 1);
                 if (n < 0) {
@@ -402,20 +453,15 @@ public final class WeightsFetcher {
                             + "; stopped reading");
                 }
             }
-        }
-
-        private Refused deadlineExpired() {
-            return new Refused(failure + "the total deadline of " + seconds(options.totalTimeout())
-                    + " expired after " + digest.size + " bytes (raise it with --timeout SECONDS or -D"
-                    + TIMEOUT_PROPERTY + ")");
+            throw new InterruptedIOException("abandoned at the total deadline");
         }
 
         private IOException explain(IOException e) {
             String why;
             if (e instanceof SocketTimeoutException) {
                 why = (responded ? "no data for " + seconds(options.stallTimeout()) + " after " + digest.size + " bytes"
-                        : "no response for " + seconds(options.stallTimeout())) + ": the stall deadline expired (raise it with --stall-timeout"
-                        + " SECONDS or -D" + STALL_TIMEOUT_PROPERTY + ")";
+                        : "no response for " + seconds(options.stallTimeout())) + ": the stall deadline expired"
+                        + " (raise it with --stall-timeout SECONDS or -D" + STALL_TIMEOUT_PROPERTY + ")";
             } else if (e instanceof UnknownHostException) {
                 why = "unknown host " + e.getMessage() + "; " + FROM_HINT;
             } else if (e instanceof ConnectException) {
@@ -425,45 +471,6 @@ public final class WeightsFetcher {
                         : describe(e);
             }
             return new IOException(failure + why, e);
-        }
-    }
-
-    /** Disconnects the connection when the total deadline passes, which makes a blocked read fail at once. */
-    private static final class Watchdog implements AutoCloseable {
-        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "caffe4j-fetch-deadline");
-            t.setDaemon(true);
-            return t;
-        });
-        private final AtomicBoolean expired = new AtomicBoolean();
-        private volatile HttpURLConnection connection;
-
-        Watchdog(Duration total) {
-            timer.schedule(this::expire, total.toNanos(), TimeUnit.NANOSECONDS);
-        }
-
-        void watch(HttpURLConnection c) {
-            connection = c;
-            if (expired.get()) {
-                c.disconnect();
-            }
-        }
-
-        private void expire() {
-            expired.set(true);
-            HttpURLConnection c = connection;
-            if (c != null) {
-                c.disconnect();
-            }
-        }
-
-        boolean expired() {
-            return expired.get();
-        }
-
-        @Override
-        public void close() {
-            timer.shutdownNow();
         }
     }
 
@@ -492,7 +499,8 @@ public final class WeightsFetcher {
     /** SHA-1 and byte count of everything written through {@link #counting}. */
     private static final class Digest {
         private final MessageDigest md;
-        long size;
+        /** Read by the caller for error messages while the worker writes. */
+        volatile long size;
 
         Digest() {
             try {

@@ -227,6 +227,21 @@ class WeightsFetcherHostileServerTest {
         assertTrue(e.getMessage().contains("the total deadline of 0.5 s expired"), e.getMessage());
     }
 
+    /** A read blocked on a silent keep-alive body cannot be woken by the JDK; the deadline must hold anyway. */
+    @Test
+    @Timeout(10)
+    void aSilentBodyHitsTheTotalDeadlineBeforeTheStallDeadline() throws IOException {
+        String url = serve(out -> {
+            out.write(head("Content-Length: " + SIZE));
+            out.write(BODY, 0, 10);
+            out.flush();
+            Thread.sleep(120_000);
+        });
+        IOException e = fails(url, spec(url, SHA1, SIZE),
+                options().withDeadlines(Duration.ofSeconds(60), Duration.ofMillis(300)));
+        assertTrue(e.getMessage().contains("the total deadline of 0.3 s expired after 10 bytes"), e.getMessage());
+    }
+
     @Test
     void headersSentAByteAtATimeHitTheTotalDeadlineToo() throws IOException {
         String url = serve(out -> {

@@ -16,6 +16,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -113,6 +114,31 @@ class WeightsFetcherTest {
         Path imported = fetcher.importFrom("n", spec("/unused", sha1, SIZE), mine, strict()).file();
         assertEquals(plainNewFilePermissions(imported.getParent()), Files.getPosixFilePermissions(imported));
         assertEquals(PosixFilePermissions.fromString("r--------"), Files.getPosixFilePermissions(mine));
+    }
+
+    @Test
+    void deadlinesAndLimitComeFromSystemPropertiesWhenSet() {
+        WeightsFetcher.Options defaults = strict();
+        assertEquals(Duration.ofSeconds(30), defaults.stallTimeout());
+        assertEquals(Duration.ofMinutes(30), defaults.totalTimeout());
+        assertEquals(8L << 30, defaults.maxBytes());
+        try {
+            System.setProperty(WeightsFetcher.STALL_TIMEOUT_PROPERTY, "0.25");
+            System.setProperty(WeightsFetcher.TIMEOUT_PROPERTY, "90");
+            System.setProperty(WeightsFetcher.MAX_BYTES_PROPERTY, "12345");
+            WeightsFetcher.Options set = strict();
+            assertEquals(Duration.ofMillis(250), set.stallTimeout());
+            assertEquals(Duration.ofSeconds(90), set.totalTimeout());
+            assertEquals(12345, set.maxBytes());
+            System.setProperty(WeightsFetcher.STALL_TIMEOUT_PROPERTY, "-1");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, WeightsFetcherTest::strict);
+            assertTrue(e.getMessage().contains("system property " + WeightsFetcher.STALL_TIMEOUT_PROPERTY)
+                    && e.getMessage().contains("'-1'"), e.getMessage());
+        } finally {
+            System.clearProperty(WeightsFetcher.STALL_TIMEOUT_PROPERTY);
+            System.clearProperty(WeightsFetcher.TIMEOUT_PROPERTY);
+            System.clearProperty(WeightsFetcher.MAX_BYTES_PROPERTY);
+        }
     }
 
     @Test
