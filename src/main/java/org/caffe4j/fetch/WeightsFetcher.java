@@ -306,6 +306,7 @@ public final class WeightsFetcher {
         private final String failure;
         private final Digest digest = new Digest();
         private volatile boolean responded;
+        private volatile long contentLength = -1;
         private volatile boolean abandoned;
         private volatile HttpURLConnection connection;
 
@@ -393,7 +394,7 @@ public final class WeightsFetcher {
                     String reason = http.getResponseMessage();
                     throw refused("HTTP " + code + (reason == null ? "" : " " + reason));
                 }
-                long contentLength = http.getContentLengthLong();
+                contentLength = http.getContentLengthLong();
                 // The JDK decodes chunked bodies only for exactly this header value, and then fails on a body
                 // that ends before the terminating chunk ("Premature EOF") instead of returning -1.
                 String te = http.getHeaderField("Transfer-Encoding");
@@ -411,7 +412,7 @@ public final class WeightsFetcher {
                     bar.finish();
                 }
                 if (contentLength >= 0 && digest.size != contentLength) {
-                    throw refused("the connection ended after " + digest.size + " of the " + contentLength
+                    throw refused("the transfer broke off after " + digest.size + " of the " + contentLength
                             + " bytes announced by Content-Length");
                 }
                 return new Received(digest.sha1(), digest.size, contentLength, chunked);
@@ -467,8 +468,11 @@ public final class WeightsFetcher {
             } else if (e instanceof ConnectException) {
                 why = "cannot connect (" + describe(e) + "); " + FROM_HINT;
             } else {
-                why = responded ? "the transfer broke off after " + digest.size + " bytes (" + describe(e) + ")"
-                        : describe(e);
+                // JDK 17 returns end-of-stream on a body shorter than its Content-Length (reported by the
+                // caller), later JDKs throw "Premature EOF": both end in the same words.
+                why = !responded ? describe(e) : "the transfer broke off after " + digest.size
+                        + (contentLength >= 0 ? " of the " + contentLength + " bytes announced by Content-Length"
+                        : " bytes") + " (" + describe(e) + ")";
             }
             return new IOException(failure + why, e);
         }

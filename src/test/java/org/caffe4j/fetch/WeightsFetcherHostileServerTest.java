@@ -169,7 +169,8 @@ class WeightsFetcherHostileServerTest {
             out.write(BODY, 0, SIZE / 2);
         });
         IOException e = fails(url, spec(url, null, -1), options());
-        assertTrue(e.getMessage().contains("after " + SIZE / 2 + " of the " + SIZE + " bytes announced by Content-Length"),
+        assertTrue(e.getMessage().contains("the transfer broke off after " + SIZE / 2 + " of the " + SIZE
+                + " bytes announced by Content-Length"),
                 e.getMessage());
     }
 
