@@ -405,10 +405,12 @@ public final class WeightsFetcher {
                         throw refused(problem);
                     }
                 }
+                ProgressBar bar = ProgressBar.forBytes(options.progress() ? progressOut : null, weights.file(),
+                        contentLength > 0 ? contentLength : weights.size());
                 try (InputStream in = http.getInputStream(); OutputStream out = openPart(tmp)) {
-                    ProgressBar bar = ProgressBar.forBytes(options.progress() ? progressOut : null, weights.file(),
-                            contentLength > 0 ? contentLength : weights.size());
                     copyBounded(in, digest.counting(out, bar), contentLength);
+                } finally {
+                    // End the bar's line, so that an error message starts on a line of its own.
                     bar.finish();
                 }
                 if (contentLength >= 0 && digest.size != contentLength) {
