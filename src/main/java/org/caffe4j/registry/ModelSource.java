@@ -1,7 +1,5 @@
 package org.caffe4j.registry;
 
-import org.caffe4j.fetch.PartFiles;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -92,7 +90,7 @@ abstract sealed class ModelSource {
             }
             Files.createDirectories(target.getParent());
             // Write to a temporary name and rename, so a half-written file is never taken for the real one.
-            Path tmp = PartFiles.createNextTo(target);
+            Path tmp = Files.createTempFile(target.getParent(), file + ".", ".part");
             try {
                 Files.write(tmp, content);
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

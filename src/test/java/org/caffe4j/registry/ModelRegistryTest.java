@@ -117,14 +117,6 @@ class ModelRegistryTest {
     }
 
     @Test
-    void filesExtractedFromTheJarGetThePermissionsOfAnyNewFile() throws IOException {
-        Path def = classpathOnly().get("lenet-mnist").definitionPath();
-        // What the umask gives a plain new file; Files.createTempFile would have made it owner-only (0600).
-        Path plain = Files.createFile(def.resolveSibling("plain-new-file"));
-        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(def));
-    }
-
-    @Test
     void userFoldersComeFirstAndMayBeOneModelOrAFolderOfModels(@TempDir Path user) throws IOException {
         Path mine = Files.createDirectories(user.resolve("lenet-mnist"));
         Files.writeString(mine.resolve(ModelSpec.MANIFEST), """
