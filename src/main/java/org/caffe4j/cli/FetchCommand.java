@@ -28,6 +28,18 @@ final class FetchCommand implements Callable<Integer> {
             description = "keep a file whose SHA-1 or size differs from the published values (prints a warning)")
     boolean acceptChecksum;
 
+    @Option(names = "--stall-timeout", paramLabel = "SECONDS",
+            description = "fail when no byte arrives for this long (default 30, or -D" + WeightsFetcher.STALL_TIMEOUT_PROPERTY + ")")
+    String stallTimeout;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS",
+            description = "fail when the whole download takes longer (default 1800, or -D" + WeightsFetcher.TIMEOUT_PROPERTY + ")")
+    String timeout;
+
+    @Option(names = "--max-bytes", paramLabel = "BYTES",
+            description = "never download more than this (default 8 GiB, or -D" + WeightsFetcher.MAX_BYTES_PROPERTY + ")")
+    Long maxBytes;
+
     @Mixin
     RegistryOptions registryOptions;
 
@@ -49,6 +61,17 @@ final class FetchCommand implements Callable<Integer> {
         }
         WeightsFetcher fetcher = new WeightsFetcher(registryOptions.cacheDir(), err);
         WeightsFetcher.Options options = new WeightsFetcher.Options(force, acceptChecksum, registryOptions.progress());
+        if (stallTimeout != null || timeout != null) {
+            options = options.withDeadlines(
+                    stallTimeout != null ? WeightsFetcher.parseSeconds(stallTimeout, "--stall-timeout") : options.stallTimeout(),
+                    timeout != null ? WeightsFetcher.parseSeconds(timeout, "--timeout") : options.totalTimeout());
+        }
+        if (maxBytes != null) {
+            if (maxBytes <= 0) {
+                throw new IllegalArgumentException("--max-bytes must be a positive number of bytes, got " + maxBytes);
+            }
+            options = options.withMaxBytes(maxBytes);
+        }
         WeightsFetcher.Result r = from != null
                 ? fetcher.importFrom(m.name(), m.weights(), from, options)
                 : fetcher.fetch(m.name(), m.weights(), options);

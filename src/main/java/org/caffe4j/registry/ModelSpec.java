@@ -41,8 +41,8 @@ public final class ModelSpec {
         this.source = source;
         this.cacheDir = cacheDir;
         this.description = p.getProperty("description", "");
-        this.definition = required(p, "definition", where);
-        this.labels = p.getProperty("labels");
+        this.definition = fileName("definition", required(p, "definition", where), where);
+        this.labels = fileName("labels", blankToNull(p.getProperty("labels")), where);
         this.outputBlob = required(p, "output", where);
         this.softmax = bool(p, "softmax", where);
         this.licence = p.getProperty("licence", "unknown");
@@ -91,7 +91,7 @@ public final class ModelSpec {
             b.crop(crop[0], crop[1]);
         }
         String values = blankToNull(p.getProperty("input.mean"));
-        String meanFile = blankToNull(p.getProperty("input.mean.file"));
+        String meanFile = fileName("input.mean.file", blankToNull(p.getProperty("input.mean.file")), where);
         if (values != null && meanFile != null) {
             throw new IllegalArgumentException("give input.mean or input.mean.file, not both");
         }
@@ -219,6 +219,18 @@ public final class ModelSpec {
             throw new MalformedModelException(where + ": missing key '" + key + "'");
         }
         return v.trim();
+    }
+
+    /** A file name from the manifest, checked to be a plain name; null stays null (the key is optional). */
+    private static String fileName(String key, String value, String where) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return FileNames.requirePlain(key, value);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedModelException(where + ": " + e.getMessage(), e);
+        }
     }
 
     private static boolean bool(Properties p, String key, String where) {

@@ -9,6 +9,7 @@ public record WeightsSpec(String file, String url, String sha1, long size) {
         if (file == null || file.isBlank()) {
             throw new IllegalArgumentException("weights.file is required");
         }
+        FileNames.requirePlain("weights.file", file);
         if (sha1 != null && !sha1.matches("[0-9a-fA-F]{40}")) {
             throw new IllegalArgumentException("weights.sha1 must be 40 hex digits, got '" + sha1 + "'");
         }

@@ -1,6 +1,7 @@
 package org.caffe4j.cli;
 
 import org.caffe4j.fetch.LocalHttpServer;
+import org.caffe4j.fetch.ScriptedHttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,13 @@ class FetchCommandTest {
         Files.writeString(dir.resolve("model.properties"), String.join("\n",
                 "definition=net.prototxt", "weights.file=tiny.caffemodel", "weights.url=" + server.url(path),
                 "weights.sha1=" + sha1, "weights.size=" + server.body.length, "output=prob", "softmax=false", ""));
+    }
+
+    /** A model "tiny" whose weights come from {@code url}, with no sha1 or size; {@code extra} lines override. */
+    private void writeModel(String url, String... extra) throws IOException {
+        Path dir = Files.createDirectories(models.resolve("tiny"));
+        Files.writeString(dir.resolve("model.properties"), String.join("\n", "definition=net.prototxt",
+                "weights.url=" + url, "output=prob", "softmax=false", String.join("\n", extra), ""));
     }
 
     private CliRun fetch(String... extra) {
@@ -100,6 +108,63 @@ class FetchCommandTest {
         assertTrue(r.out().contains("imported"), r.toString());
         assertArrayEquals(server.body, Files.readAllBytes(cache.resolve("tiny/tiny.caffemodel")));
         assertArrayEquals(server.body, Files.readAllBytes(mine));
+    }
+
+    @Test
+    void deadlinesAreOptionsAndAStalledServerEndsInOneErrorLine() throws IOException {
+        try (ScriptedHttpServer slow = new ScriptedHttpServer(out -> {
+            out.write(ScriptedHttpServer.head("Content-Length: " + server.body.length));
+            out.write(server.body, 0, 10);
+            out.flush();
+            Thread.sleep(60_000);
+        })) {
+            writeModel(slow.url("/tiny.caffemodel"), "weights.file=tiny.caffemodel");
+            CliRun stalled = fetch("--stall-timeout", "0.2", "--timeout", "30");
+            assertEquals(Main.EXIT_BAD_INPUT, stalled.code(), stalled.toString());
+            assertEquals(1, stalled.err().lines().count(), stalled.toString());
+            assertTrue(stalled.err().startsWith("error: download of " + slow.url("/tiny.caffemodel") + " into "
+                    + cache.resolve("tiny/tiny.caffemodel")) && stalled.err().contains("stall deadline"), stalled.toString());
+
+            CliRun total = fetch("--stall-timeout", "5", "--timeout", "0.3");
+            assertTrue(total.err().contains("the total deadline of 0.3 s expired"), total.toString());
+        }
+        CliRun bad = fetch("--timeout", "soon");
+        assertEquals(Main.EXIT_BAD_INPUT, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("--timeout must be a number of seconds"), bad.toString());
+    }
+
+    @Test
+    void maxBytesRefusesALargerDownloadBeforeReadingIt() throws IOException {
+        writeModel("/good");
+        CliRun r = fetch("--max-bytes", "1000");
+        assertEquals(Main.EXIT_BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains("declares " + server.body.length + " bytes, more than the download limit of 1000"),
+                r.toString());
+        assertFalse(Files.exists(cache.resolve("tiny/tiny.caffemodel")));
+    }
+
+    @Test
+    void refusedConnectionNamesTheUrlAndTheOfflineWay() throws IOException {
+        String url;
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            url = "http://127.0.0.1:" + closed.getLocalPort() + "/w.caffemodel";
+        }
+        writeModel(url, "weights.file=tiny.caffemodel");
+        CliRun r = fetch();
+        assertEquals(Main.EXIT_BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains(url) && r.err().contains("cannot connect") && r.err().contains("--from"),
+                r.toString());
+    }
+
+    @Test
+    void aManifestFileNameThatClimbsOutOfTheCacheIsRefused() throws IOException {
+        writeModel(server.url("/good"), "weights.file=../../escaped.caffemodel");
+        CliRun r = fetch();
+        assertEquals(Main.EXIT_BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains(models.resolve("tiny/model.properties").toString())
+                && r.err().contains("weights.file must be a plain file name"), r.toString());
+        assertFalse(Files.exists(cache.getParent().resolve("escaped.caffemodel")));
+        assertFalse(Files.exists(cache.resolve("escaped.caffemodel")));
     }
 
     @Test

@@ -13,9 +13,13 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -83,6 +87,60 @@ class WeightsFetcherTest {
         assertFalse(again.transferred());
     }
 
+    private Path target() {
+        return cache.resolve("m/w.caffemodel");
+    }
+
+    /** The permissions the umask gives any new file in {@code dir}. */
+    private static Set<PosixFilePermission> plainNewFilePermissions(Path dir) throws IOException {
+        Path plain = Files.createFile(dir.resolve("plain-new-file"));
+        try {
+            return Files.getPosixFilePermissions(plain);
+        } finally {
+            Files.delete(plain);
+        }
+    }
+
+    @Test
+    void downloadedAndImportedFilesGetThePermissionsOfAnyNewFile(@TempDir Path home) throws IOException {
+        WeightsFetcher fetcher = new WeightsFetcher(cache, null);
+        Path downloaded = fetcher.fetch("m", spec("/good", sha1, SIZE), strict()).file();
+        assertEquals(plainNewFilePermissions(downloaded.getParent()), Files.getPosixFilePermissions(downloaded),
+                "not the owner-only mode of a temp file");
+
+        // The import is a new file too: it does not copy the mode of the user's (here read-only) copy.
+        Path mine = Files.write(home.resolve("copy.caffemodel"), server.body);
+        Files.setPosixFilePermissions(mine, PosixFilePermissions.fromString("r--------"));
+        Path imported = fetcher.importFrom("n", spec("/unused", sha1, SIZE), mine, strict()).file();
+        assertEquals(plainNewFilePermissions(imported.getParent()), Files.getPosixFilePermissions(imported));
+        assertEquals(PosixFilePermissions.fromString("r--------"), Files.getPosixFilePermissions(mine));
+    }
+
+    @Test
+    void deadlinesAndLimitComeFromSystemPropertiesWhenSet() {
+        WeightsFetcher.Options defaults = strict();
+        assertEquals(Duration.ofSeconds(30), defaults.stallTimeout());
+        assertEquals(Duration.ofMinutes(30), defaults.totalTimeout());
+        assertEquals(8L << 30, defaults.maxBytes());
+        try {
+            System.setProperty(WeightsFetcher.STALL_TIMEOUT_PROPERTY, "0.25");
+            System.setProperty(WeightsFetcher.TIMEOUT_PROPERTY, "90");
+            System.setProperty(WeightsFetcher.MAX_BYTES_PROPERTY, "12345");
+            WeightsFetcher.Options set = strict();
+            assertEquals(Duration.ofMillis(250), set.stallTimeout());
+            assertEquals(Duration.ofSeconds(90), set.totalTimeout());
+            assertEquals(12345, set.maxBytes());
+            System.setProperty(WeightsFetcher.STALL_TIMEOUT_PROPERTY, "-1");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, WeightsFetcherTest::strict);
+            assertTrue(e.getMessage().contains("system property " + WeightsFetcher.STALL_TIMEOUT_PROPERTY)
+                    && e.getMessage().contains("'-1'"), e.getMessage());
+        } finally {
+            System.clearProperty(WeightsFetcher.STALL_TIMEOUT_PROPERTY);
+            System.clearProperty(WeightsFetcher.TIMEOUT_PROPERTY);
+            System.clearProperty(WeightsFetcher.MAX_BYTES_PROPERTY);
+        }
+    }
+
     @Test
     void redirectsAreFollowed() throws IOException {
         WeightsFetcher.Result r = new WeightsFetcher(cache, null).fetch("m", spec("/redirect", sha1, SIZE), strict());
@@ -118,7 +176,8 @@ class WeightsFetcherTest {
     void droppedConnectionLeavesNoFileBehind() throws IOException {
         IOException e = assertThrows(IOException.class,
                 () -> new WeightsFetcher(cache, null).fetch("m", spec("/drop", sha1, SIZE), strict()));
-        assertNotNull(e.getMessage());
+        assertTrue(e.getMessage().contains(server.url("/drop")) && e.getMessage().contains(target().toString()),
+                "names the URL and the destination: " + e.getMessage());
         assertEquals(List.of(), cacheFiles());
     }
 
@@ -126,7 +185,8 @@ class WeightsFetcherTest {
     void httpErrorIsReportedWithItsStatus() throws IOException {
         IOException e = assertThrows(IOException.class,
                 () -> new WeightsFetcher(cache, null).fetch("m", spec("/missing", sha1, SIZE), strict()));
-        assertTrue(e.getMessage().contains("HTTP 404") && e.getMessage().contains("/missing"), e.getMessage());
+        assertTrue(e.getMessage().contains("HTTP 404") && e.getMessage().contains(server.url("/missing"))
+                && e.getMessage().contains(target().toString()), e.getMessage());
         assertEquals(List.of(), cacheFiles());
     }
 
@@ -144,9 +204,21 @@ class WeightsFetcherTest {
         corrupt[7] ^= 0x40;
         Path bad = Files.write(home.resolve("bad.caffemodel"), corrupt);
         Files.delete(r.file());
-        assertThrows(ChecksumMismatchException.class, () -> fetcher.importFrom("m", spec("/unused", sha1, SIZE), bad, strict()));
+        FileTime badBefore = Files.getLastModifiedTime(bad);
+        ChecksumMismatchException e = assertThrows(ChecksumMismatchException.class,
+                () -> fetcher.importFrom("m", spec("/unused", sha1, SIZE), bad, strict()));
+        assertTrue(e.getMessage().contains(bad.toString()) && e.getMessage().contains(target().toString()),
+                "names the imported file and the destination: " + e.getMessage());
         assertArrayEquals(corrupt, Files.readAllBytes(bad), "the user's file is left as it was");
+        assertEquals(badBefore, Files.getLastModifiedTime(bad));
         assertEquals(List.of(), cacheFiles());
+        assertEquals(List.of("bad.caffemodel", "my-copy.caffemodel"), homeFiles(home), "nothing moved or added");
+    }
+
+    private static List<String> homeFiles(Path home) throws IOException {
+        try (Stream<Path> s = Files.list(home)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test

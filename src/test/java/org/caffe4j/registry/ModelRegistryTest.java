@@ -4,6 +4,8 @@ import org.caffe4j.MalformedModelException;
 import org.caffe4j.preprocess.ChannelOrder;
 import org.caffe4j.preprocess.PreprocessConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -163,6 +165,31 @@ class ModelRegistryTest {
             assertTrue(e.getMessage().contains("model.properties") && e.getMessage().endsWith(": " + bad[1]),
                     e.getMessage());
         }
+    }
+
+    /** File names from a manifest are joined to the model folder and the cache: anything but a plain name is refused. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "weights.file    | ../../x.caffemodel",
+            "weights.file    | ..",
+            "weights.file    | /etc/passwd",
+            "weights.file    | sub/w.caffemodel",
+            "weights.file    | sub\\\\w.caffemodel",
+            "weights.file    | C:w.caffemodel",
+            "weights.file    | w\\u0000.caffemodel",
+            "definition      | ../net.prototxt",
+            "labels          | .",
+            "input.mean.file | ../../mean.npy"})
+    void manifestFileNamesMustBePlainNames(String key, String value, @TempDir Path user) throws IOException {
+        Path dir = Files.createDirectories(user.resolve("hostile"));
+        String manifest = "definition=net.prototxt\nweights.file=w.caffemodel\noutput=prob\nsoftmax=false\n";
+        // Properties keep the last value of a repeated key, so appending overrides the plain default above.
+        Files.writeString(dir.resolve(ModelSpec.MANIFEST), manifest + key + "=" + value + "\n");
+        MalformedModelException e = assertThrows(MalformedModelException.class,
+                () -> ModelRegistry.of(List.of(user), false, cache).get("hostile"));
+        assertTrue(e.getMessage().contains(dir.resolve(ModelSpec.MANIFEST).toString())
+                && e.getMessage().contains(key + " must be a plain file name"), e.getMessage());
+        assertFalse(e.getMessage().contains("\0"), "control characters are escaped: " + e.getMessage());
     }
 
     @Test
