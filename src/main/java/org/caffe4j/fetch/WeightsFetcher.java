@@ -1,5 +1,6 @@
 package org.caffe4j.fetch;
 
+import org.caffe4j.io.AtomicFiles;
 import org.caffe4j.registry.FileNames;
 import org.caffe4j.registry.WeightsSpec;
 
@@ -182,7 +183,7 @@ public final class WeightsFetcher {
                 throw new IOException(failure + problem);
             }
         }
-        Path tmp = PartFiles.createNextTo(target);
+        Path tmp = AtomicFiles.createTemporaryBeside(target);
         Thread cleanup = deleteOnExit(tmp);
         try {
             Received r = new Download(uri, target, weights, options, failure).into(tmp);
@@ -216,7 +217,7 @@ public final class WeightsFetcher {
             String warning = verify(weights, sha1, d.size, options, from.toString(), target);
             return new Result(target, sha1, d.size, false, warning);
         }
-        Path tmp = PartFiles.createNextTo(target);
+        Path tmp = AtomicFiles.createTemporaryBeside(target);
         Thread cleanup = deleteOnExit(tmp);
         try {
             Digest d = new Digest();
