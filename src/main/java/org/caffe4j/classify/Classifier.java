@@ -193,7 +193,7 @@ public final class Classifier implements AutoCloseable {
 
     /** A model packaged in the jar (classpath {@code caffe4j/models/<name>/}), ignoring model folders on disk. */
     public static Classifier fromClasspath(String name, Settings settings) throws IOException {
-        ModelRegistry registry = ModelRegistry.of(List.of(), true, org.caffe4j.fetch.CacheDir.defaultRoot());
+        ModelRegistry registry = ModelRegistry.of(List.of(), true, org.caffe4j.registry.CacheDir.defaultRoot());
         return load(registry.get(name), settings, null);
     }
 

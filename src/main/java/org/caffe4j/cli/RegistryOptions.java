@@ -1,6 +1,6 @@
 package org.caffe4j.cli;
 
-import org.caffe4j.fetch.CacheDir;
+import org.caffe4j.registry.CacheDir;
 import org.caffe4j.fetch.ProgressBar;
 import org.caffe4j.registry.ModelRegistry;
 import picocli.CommandLine.Option;

@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Puts model weights into the cache ({@link CacheDir}): downloads them, or imports a copy the user already has.
+ * Puts model weights into the cache ({@link org.caffe4j.registry.CacheDir}): downloads them, or imports a copy the user already has.
  * Either way the bytes go to a part file in the target folder, are verified, and only then renamed atomically to
  * their final name, so an interrupted or failed transfer never leaves a file under the real name. The user's own
  * file is only read.

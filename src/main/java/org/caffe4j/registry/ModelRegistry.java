@@ -1,6 +1,5 @@
 package org.caffe4j.registry;
 
-import org.caffe4j.fetch.CacheDir;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.caffe4j.fetch;
+package org.caffe4j.registry;
 
 import java.nio.file.Path;
 
