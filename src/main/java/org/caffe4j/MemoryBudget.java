@@ -25,9 +25,15 @@ public final class MemoryBudget {
         if (bytes <= availableBytes()) {
             return;
         }
-        // "In use" counts garbage not yet collected; collect once before refusing a request that may well fit.
-        System.gc();
-        long available = availableBytes();
+        // "In use" counts garbage not yet collected; collect once before refusing a request that may well fit
+        // (not for one larger than the whole heap: hostile shapes should fail fast).
+        long available;
+        if (bytes <= Runtime.getRuntime().maxMemory()) {
+            System.gc();
+            available = availableBytes();
+        } else {
+            available = availableBytes();
+        }
         if (bytes > available) {
             throw new ShapeException(what + " needs " + toMb(bytes) + " MB, the heap allows " + toMb(available) + " MB");
         }
