@@ -1,6 +1,7 @@
 package org.caffe4j.io;
 
 import org.caffe4j.MalformedModelException;
+import org.caffe4j.MemoryBudget;
 import org.caffe4j.ir.Blob;
 import org.caffe4j.ir.Shape;
 import org.caffe4j.proto.Caffe;
@@ -45,6 +46,14 @@ public final class BlobDecoder {
         if (count > Shape.MAX_ELEMENTS) {
             throw new MalformedModelException(where + ": " + count + " values is more than caffe4j can hold in one blob");
         }
+        for (long d : dims) {
+            // With another dim 0 the count fits, but this dim would wrap to an int.
+            if (d > Shape.MAX_ELEMENTS) {
+                throw new MalformedModelException(where + ": dimension " + d + " in shape " + describe(dims)
+                        + " is larger than " + Shape.MAX_ELEMENTS);
+            }
+        }
+        MemoryBudget.require(MemoryBudget.floatBytes(count), where + ": shape " + describe(dims));
         int[] intDims = new int[dims.length];
         for (int i = 0; i < dims.length; i++) {
             intDims[i] = (int) dims[i];

@@ -91,6 +91,10 @@ public final class DeployDeriver {
                 continue;
             }
             if (type.equals("SoftmaxWithLoss")) {
+                if (layer.getBottomCount() == 0) {
+                    throw new MalformedModelException(source + ": layer '" + layer.getName()
+                            + "' (SoftmaxWithLoss): bottom has 0 blobs; expected the scores (and the label)");
+                }
                 LayerParameter.Builder b = LayerParameter.newBuilder().setName(layer.getName()).setType("Softmax")
                         .addBottom(layer.getBottom(0)).addTop(layer.getTopCount() > 0 ? layer.getTop(0) : layer.getName());
                 if (layer.hasSoftmaxParam()) {
@@ -114,6 +118,10 @@ public final class DeployDeriver {
         }
         if (options.addSoftmax() && !kept.isEmpty() && !kept.get(kept.size() - 1).getType().equals("Softmax")) {
             LayerParameter last = kept.get(kept.size() - 1);
+            if (last.getTopCount() == 0) {
+                throw new MalformedModelException(source + ": layer '" + last.getName() + "' (" + last.getType()
+                        + "): top has 0 blobs, so there is no output to add a Softmax to");
+            }
             kept.add(LayerParameter.newBuilder().setName("prob").setType("Softmax").addBottom(last.getTop(0))
                     .addTop("prob").build());
             notes.add("added Softmax layer 'prob' on blob '" + last.getTop(0) + "'");

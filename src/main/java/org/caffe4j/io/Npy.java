@@ -1,6 +1,7 @@
 package org.caffe4j.io;
 
 import org.caffe4j.MalformedModelException;
+import org.caffe4j.MemoryBudget;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -110,6 +111,10 @@ public final class Npy {
             }
             dims.add((int) d);
         }
+        if (descr.length() < 2 || "<>|=".indexOf(descr.charAt(0)) < 0) {
+            throw new MalformedModelException(name + ": unsupported .npy dtype '" + descr
+                    + "'; expected a byte order (<, >, |, =) and a type such as <f4");
+        }
         char order = descr.charAt(0);
         String kind = descr.substring(1);
         ByteOrder bo = order == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
@@ -125,22 +130,35 @@ public final class Npy {
             throw new MalformedModelException(name + ": .npy file is truncated: shape (" + shapeText + ") needs "
                     + bytes + " bytes of data but the file has only " + available + " in all");
         }
+        MemoryBudget.require(MemoryBudget.floatBytes(count), name + ": .npy array of shape (" + shapeText.trim() + ")");
         int n = (int) count;
-        float[] out = new float[n];
-        ByteBuffer buf = ByteBuffer.wrap(readFully(in, (int) bytes, name)).order(bo);
-        for (int i = 0; i < n; i++) {
-            out[i] = switch (kind) {
-                case "f4" -> buf.getFloat();
-                case "f8" -> (float) buf.getDouble();
-                case "f2" -> Half.toFloat(buf.getShort());
-                case "i4" -> buf.getInt();
-                case "u4" -> buf.getInt() & 0xffffffffL;
-                case "i8", "u8" -> buf.getLong();
-                case "i2" -> buf.getShort();
-                case "u2" -> buf.getShort() & 0xffff;
-                case "i1" -> buf.get();
-                default -> buf.get() & 0xff;
-            };
+        // Of a stream of unknown length, trust the header only as far as data has arrived: grow the array as it
+        // does, so that a short hostile stream cannot make us allocate what its header claims.
+        float[] out = new float[available >= 0 ? n : Math.min(n, 1 << 20)];
+        // Read in chunks: 8-byte items of a large array would overflow one byte array.
+        byte[] chunk = new byte[(int) Math.min(bytes, 1 << 16) / itemSize * itemSize + itemSize];
+        int i = 0;
+        while (i < n) {
+            if (i == out.length) {
+                out = Arrays.copyOf(out, (int) Math.min(n, 2L * out.length));
+            }
+            int items = Math.min(out.length - i, chunk.length / itemSize);
+            ByteBuffer buf = ByteBuffer.wrap(readInto(in, chunk, items * itemSize, name)).order(bo);
+            for (int end = i + items; i < end; i++) {
+                out[i] = switch (kind) {
+                    case "f4" -> buf.getFloat();
+                    case "f8" -> (float) buf.getDouble();
+                    case "f2" -> Half.toFloat(buf.getShort());
+                    case "i4" -> buf.getInt();
+                    case "u4" -> buf.getInt() & 0xffffffffL;
+                    case "i8" -> buf.getLong();
+                    case "u8" -> unsignedToFloat(buf.getLong());
+                    case "i2" -> buf.getShort();
+                    case "u2" -> buf.getShort() & 0xffff;
+                    case "i1" -> buf.get();
+                    default -> buf.get() & 0xff;
+                };
+            }
         }
         return new Array(dims.stream().mapToInt(Integer::intValue).toArray(), out);
     }
@@ -195,8 +213,16 @@ public final class Npy {
         return m.group(1);
     }
 
+    private static float unsignedToFloat(long v) {
+        return v >= 0 ? v : (float) (v >>> 1) * 2f;
+    }
+
     private static byte[] readFully(InputStream in, int n, String name) throws IOException {
-        byte[] b = new byte[n];
+        return readInto(in, new byte[n], n, name);
+    }
+
+    /** Fills the first {@code n} bytes of {@code b}; returns {@code b}. */
+    private static byte[] readInto(InputStream in, byte[] b, int n, String name) throws IOException {
         int off = 0;
         while (off < n) {
             int r = in.read(b, off, n - off);

@@ -131,11 +131,7 @@ public final class GraphBuilder {
                 consumed.add(v.id());
             }
             List<Shape> outShapes;
-            try {
-                outShapes = layer.op().outputShapes(layer.params(), inShapes, ctx);
-            } catch (ShapeException | UnsupportedLayerException e) {
-                throw e.getMessage().contains(ctx.label()) ? e : new ShapeException(ctx.label() + ": " + e.getMessage(), e);
-            }
+            outShapes = outputShapes(layer.op(), layer.params(), inShapes, ctx);
             if (l.getType().equals("Input") && inputShapes != null) {
                 List<Shape> replaced = new ArrayList<>(outShapes);
                 for (int i = 0; i < l.getTopCount(); i++) {
@@ -200,8 +196,26 @@ public final class GraphBuilder {
         return new Graph(name, source, nodes, inputs, outputs, ordered, warnings);
     }
 
+    /** The op's output shapes, each checked to fit one Java array, with errors naming the layer. */
+    private static List<Shape> outputShapes(OpDefinition<Object> op, Object params, List<Shape> inShapes, LayerContext ctx) {
+        try {
+            List<Shape> out = op.outputShapes(params, inShapes, ctx);
+            for (int i = 0; i < out.size(); i++) {
+                out.get(i).requireAllocatable(ctx.label() + ": top[" + i + "]");
+            }
+            return out;
+        } catch (ShapeException | UnsupportedLayerException e) {
+            throw e.getMessage().contains(ctx.label()) ? e : new ShapeException(ctx.label() + ": " + e.getMessage(), e);
+        }
+    }
+
     private static void checkWeights(Layer layer, List<Shape> inShapes, boolean requireWeights) {
-        List<Shape> expected = layer.op().weightShapes(layer.params(), inShapes);
+        List<Shape> expected;
+        try {
+            expected = layer.op().weightShapes(layer.params(), inShapes);
+        } catch (ShapeException e) {
+            throw new ShapeException(layer.ctx().label() + ": blobs: " + e.getMessage(), e);
+        }
         List<Blob> blobs = layer.weights();
         LayerContext ctx = layer.ctx();
         if (blobs.isEmpty()) {
@@ -231,7 +245,7 @@ public final class GraphBuilder {
             LayerContext ctx = new LayerContext(graph.source(), n.layer());
             List<Value> ins = n.inputs().stream().map(v -> byId.get(v.id())).toList();
             List<Shape> inShapes = ins.stream().map(Value::shape).toList();
-            List<Shape> outShapes = n.op().outputShapes(n.params(), inShapes, ctx);
+            List<Shape> outShapes = outputShapes(n.op(), n.params(), inShapes, ctx);
             List<Value> outs = new ArrayList<>();
             for (int i = 0; i < n.outputs().size(); i++) {
                 Value old = n.outputs().get(i);

@@ -10,9 +10,26 @@ public final class Shape {
     public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
     private final int[] dims;
+    /** The element count, computed once with overflow checks: it never wraps. */
+    private final long count;
 
     private Shape(int[] dims) {
         this.dims = dims;
+        // The product of the non-zero dims must fit a long, so that no partial product (count(from, to)) wraps.
+        long n = 1;
+        boolean empty = false;
+        for (int d : dims) {
+            if (d == 0) {
+                empty = true;
+                continue;
+            }
+            long next = n * d;
+            if (Math.multiplyHigh(n, d) != 0 || next < 0) {
+                throw new ShapeException("shape " + Arrays.toString(dims) + " has more elements than a long can count");
+            }
+            n = next;
+        }
+        this.count = empty ? 0 : n;
     }
 
     public static Shape of(int... dims) {
@@ -56,20 +73,25 @@ public final class Shape {
     }
 
     public long count() {
-        long n = 1;
-        for (int d : dims) {
-            n *= d;
-        }
-        return n;
+        return count;
     }
 
-    /** Product of dims in [from, to). */
+    /** Product of dims in [from, to); never overflows (see the constructor). */
     public long count(int from, int to) {
         long n = 1;
         for (int i = from; i < to; i++) {
             n *= dims[i];
         }
         return n;
+    }
+
+    /** Throws when the blob has more elements than one Java array can hold. */
+    public Shape requireAllocatable(String what) {
+        if (count > MAX_ELEMENTS) {
+            throw new ShapeException(what + ": shape " + this + " has " + count + " elements, more than the "
+                    + MAX_ELEMENTS + " one Java array can hold");
+        }
+        return this;
     }
 
     /** Caffe's CanonicalAxisIndex: a negative axis counts from the end. */

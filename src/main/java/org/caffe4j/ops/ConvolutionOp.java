@@ -77,13 +77,27 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
             throw ctx.invalid("convolution_param.group", "= " + p.group() + " does not divide the " + x.dim(1)
                     + " input channels");
         }
-        int spanH = p.dilationH() * (p.kernelH() - 1) + 1, spanW = p.dilationW() * (p.kernelW() - 1) + 1;
-        if (spanH > x.dim(2) + 2 * p.padH() || spanW > x.dim(3) + 2 * p.padW()) {
-            throw ctx.invalid("convolution_param.kernel_size", "gives a " + spanH + "x" + spanW
-                    + " window, larger than the padded " + (x.dim(2) + 2 * p.padH()) + "x" + (x.dim(3) + 2 * p.padW()) + " input");
+        String f = "convolution_param.";
+        long spanH = Spatial.checkWindow(ctx, f, "height", x.dim(2), p.padH(), p.kernelH(), p.dilationH(), p.strideH());
+        long spanW = Spatial.checkWindow(ctx, f, "width", x.dim(3), p.padW(), p.kernelW(), p.dilationW(), p.strideW());
+        long paddedH = x.dim(2) + 2L * p.padH(), paddedW = x.dim(3) + 2L * p.padW();
+        if (spanH > paddedH || spanW > paddedW) {
+            throw ctx.invalid(f + "kernel_size", "gives a " + spanH + "x" + spanW
+                    + " window, larger than the padded " + paddedH + "x" + paddedW + " input");
         }
-        ConvShape s = p.shape(x.dim(1), x.dim(2), x.dim(3));
-        return List.of(Shape.checked(new long[]{x.dim(0), p.numOutput(), s.outH(), s.outW()}, ctx.label()));
+        checkWeightCount(ctx, p.numOutput(), x.dim(1) / p.group(), p.kernelH(), p.kernelW());
+        return List.of(Shape.checked(new long[]{x.dim(0), p.numOutput(), (paddedH - spanH) / p.strideH() + 1,
+                (paddedW - spanW) / p.strideW() + 1}, ctx.label()));
+    }
+
+    /** The weight blob (and the kernels' packed copies of it) must fit one Java array. */
+    static void checkWeightCount(LayerContext ctx, long outputs, long inputsPerGroup, long kernelH, long kernelW) {
+        long perOutput = inputsPerGroup * kernelH * kernelW;
+        if (perOutput > Shape.MAX_ELEMENTS || outputs * perOutput > Shape.MAX_ELEMENTS) {
+            throw ctx.invalid("convolution_param.kernel_size", "= " + kernelH + "x" + kernelW + " with " + outputs
+                    + " outputs and " + inputsPerGroup + " inputs per group needs more than " + Shape.MAX_ELEMENTS
+                    + " weights, more than one Java array can hold");
+        }
     }
 
     @Override

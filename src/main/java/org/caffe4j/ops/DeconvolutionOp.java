@@ -48,7 +48,13 @@ public final class DeconvolutionOp implements OpDefinition<ConvolutionOp.Params>
             throw ctx.invalid("convolution_param.pad", "= " + p.padH() + "x" + p.padW() + " leaves an output of "
                     + oh + "x" + ow + " for a " + x.dim(2) + "x" + x.dim(3) + " input");
         }
-        return List.of(Shape.checked(new long[]{x.dim(0), p.numOutput(), oh, ow}, ctx.label()));
+        // col2im walks the output as a convolution walks its input: the same index arithmetic must fit an int.
+        Shape y = Shape.checked(new long[]{x.dim(0), p.numOutput(), oh, ow}, ctx.label());
+        String f = "convolution_param.";
+        Spatial.checkWindow(ctx, f, "height", oh, p.padH(), p.kernelH(), p.dilationH(), p.strideH());
+        Spatial.checkWindow(ctx, f, "width", ow, p.padW(), p.kernelW(), p.dilationW(), p.strideW());
+        ConvolutionOp.checkWeightCount(ctx, x.dim(1), p.numOutput() / p.group(), p.kernelH(), p.kernelW());
+        return List.of(y);
     }
 
     @Override

@@ -102,9 +102,18 @@ public final class PoolingOp implements OpDefinition<PoolingOp.Params> {
             throw ctx.invalid("bottom", "has shape " + x + "; Pooling needs N x C x H x W");
         }
         Params p = resolve(p0, x.dim(2), x.dim(3));
-        if (p.kernelH() > x.dim(2) + 2 * p.padH() || p.kernelW() > x.dim(3) + 2 * p.padW()) {
-            throw ctx.invalid("pooling_param.kernel_size", "is " + p.kernelH() + "x" + p.kernelW()
-                    + ", larger than the padded " + (x.dim(2) + 2 * p.padH()) + "x" + (x.dim(3) + 2 * p.padW()) + " input");
+        String f = "pooling_param.";
+        Spatial.checkWindow(ctx, f, "height", x.dim(2), p.padH(), p.kernelH(), 1, p.strideH());
+        Spatial.checkWindow(ctx, f, "width", x.dim(3), p.padW(), p.kernelW(), 1, p.strideW());
+        long paddedH = x.dim(2) + 2L * p.padH(), paddedW = x.dim(3) + 2L * p.padW();
+        if (p.kernelH() > paddedH || p.kernelW() > paddedW) {
+            throw ctx.invalid(f + "kernel_size", "is " + p.kernelH() + "x" + p.kernelW()
+                    + ", larger than the padded " + paddedH + "x" + paddedW + " input");
+        }
+        // AVE divides by the window area, computed as an int product.
+        if ((long) p.kernelH() * p.kernelW() > Integer.MAX_VALUE) {
+            throw ctx.invalid(f + "kernel_size", "is " + p.kernelH() + "x" + p.kernelW()
+                    + "; a window of more than " + Integer.MAX_VALUE + " elements is not supported");
         }
         int oh = Pool2dReference.outputSize(x.dim(2), p.kernelH(), p.padH(), p.strideH(), p.ceil());
         int ow = Pool2dReference.outputSize(x.dim(3), p.kernelW(), p.padW(), p.strideW(), p.ceil());

@@ -39,4 +39,41 @@ final class Spatial {
         }
         return out;
     }
+
+    /**
+     * Checks one spatial axis of a sliding window in 64-bit arithmetic. The kernels index with int and step with
+     * {@code x += stride} up to the padded extent plus one window, so the padded extent, the window span and one
+     * stride step together must fit an int, or an index would wrap (a crash, or a loop that never ends). Returns
+     * the window span {@code dilation * (kernel - 1) + 1}.
+     *
+     * @param prefix e.g. "convolution_param."
+     * @param axis   "height" or "width", for the message
+     */
+    static long checkWindow(LayerContext ctx, String prefix, String axis, long extent, long pad, long kernel,
+                            long dilation, long stride) {
+        long span = dilation * (kernel - 1) + 1;
+        long reach = extent + 2 * pad + span + stride;
+        if (reach > Integer.MAX_VALUE) {
+            // Name the field that contributes most, the one the user most likely mistyped.
+            String field = "pad";
+            long value = pad, worst = 2 * pad;
+            if (kernel >= dilation && span > worst) {
+                field = "kernel_size";
+                value = kernel;
+                worst = span;
+            } else if (dilation > kernel && span > worst) {
+                field = "dilation";
+                value = dilation;
+                worst = span;
+            }
+            if (stride > worst) {
+                field = "stride";
+                value = stride;
+            }
+            throw ctx.invalid(prefix + field, "= " + value + " (" + axis + ") overflows 32-bit index arithmetic: "
+                    + "the " + extent + " input padded by 2x" + pad + " plus a " + span + " window and a stride of "
+                    + stride + " reach " + reach + ", above " + Integer.MAX_VALUE);
+        }
+        return span;
+    }
 }

@@ -2,6 +2,7 @@ package org.caffe4j.plan;
 
 import org.caffe4j.CaffeModelException;
 import org.caffe4j.MalformedModelException;
+import org.caffe4j.MemoryBudget;
 import org.caffe4j.ir.Blob;
 import org.caffe4j.ir.Graph;
 import org.caffe4j.ir.Node;
@@ -158,7 +159,43 @@ public final class Planner {
         }
         Map<String, Integer> kept = new LinkedHashMap<>();
         keptValues.forEach((blob, v) -> kept.put(blob, slotOf.get(canonical(alias, v.id()))));
-        return new ExecutionPlan(graph, steps, slots.sizes(), inputSlots, kept);
+        ExecutionPlan plan = new ExecutionPlan(graph, steps, slots.sizes(), inputSlots, kept);
+        checkMemory(graph, plan, keptValues.values());
+        return plan;
+    }
+
+    /**
+     * Refuses a plan whose buffers (plus the copies of the kept blobs a run returns) cannot fit in the heap, before
+     * anything is allocated, naming the layer whose top is the largest buffer.
+     */
+    private static void checkMemory(Graph graph, ExecutionPlan plan, java.util.Collection<Value> kept) {
+        long floats = plan.activationFloats();
+        for (Value v : kept) {
+            floats += v.shape().count();
+        }
+        long bytes = MemoryBudget.floatBytes(floats);
+        if (bytes <= MemoryBudget.availableBytes()) {
+            return;
+        }
+        Node largest = null;
+        Value largestValue = null;
+        for (Node n : graph.nodes()) {
+            for (Value v : n.outputs()) {
+                if (largestValue == null || v.shape().count() > largestValue.shape().count()) {
+                    largest = n;
+                    largestValue = v;
+                }
+            }
+        }
+        StringBuilder inputs = new StringBuilder();
+        for (Value v : graph.inputs()) {
+            inputs.append(inputs.length() == 0 ? "" : ", ").append(v.blob()).append(' ').append(v.shape());
+        }
+        String where = (graph.source() == null || graph.source().isEmpty() ? "" : graph.source() + ": ")
+                + (largest == null ? "the net" : largest.label());
+        MemoryBudget.require(bytes, where + ": running input " + inputs + " (largest buffer: this layer's top '"
+                + largestValue.blob() + "' of shape " + largestValue.shape() + ", "
+                + MemoryBudget.floatBytes(largestValue.shape().count()) / (1024 * 1024) + " MB)");
     }
 
     private static boolean contains(int[] a, int x) {

@@ -1,5 +1,6 @@
 package org.caffe4j.runtime;
 
+import org.caffe4j.MemoryBudget;
 import org.caffe4j.ShapeException;
 import org.caffe4j.ir.Graph;
 import org.caffe4j.ir.GraphBuilder;
@@ -148,6 +149,9 @@ public final class Model implements AutoCloseable {
         ExecutionPlan plan = state.plan();
         float[][] buffers = state.arenas().poll();
         if (buffers == null) {
+            // Each concurrent run takes its own buffer set: check this one too, not only the first at planning.
+            MemoryBudget.require(MemoryBudget.floatBytes(plan.activationFloats()),
+                    graph.source() + ": the activation buffers for one more concurrent run");
             buffers = new float[plan.slotSizes().length][];
             for (int i = 0; i < buffers.length; i++) {
                 buffers[i] = new float[plan.slotSizes()[i]];

@@ -74,4 +74,11 @@ class BlobDecoderTest {
                 .setShape(shape(4_000_000_000L, 4_000_000_000L)).addData(1).build(), "m.caffemodel: layer 'c' blobs[0]"));
         assertTrue(e.getMessage().startsWith("m.caffemodel: layer 'c' blobs[0]: shape 4000000000x4000000000"), e.getMessage());
     }
+
+    @Test
+    void dimensionBeyondIntIsRefusedEvenWhenAnotherDimIsZero() {
+        var e = assertThrows(MalformedModelException.class, () -> BlobDecoder.decode(Caffe.BlobProto.newBuilder()
+                .setShape(shape(0, 4_294_967_298L)).build(), "m.caffemodel: layer 'c' blobs[0]"));
+        assertTrue(e.getMessage().startsWith("m.caffemodel: layer 'c' blobs[0]: dimension 4294967298"), e.getMessage());
+    }
 }

@@ -110,6 +110,58 @@ class ImporterBadInputTest {
                 """, "layer 'c' (Convolution)", "convolution_param.kernel_size has 3 values; expected 1 or 2");
     }
 
+    /** Window fields near 2^31 once wrapped int arithmetic: wrong shapes, kernels indexing at -1073741813, endless loops. */
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void windowFieldsWhoseArithmeticOverflowsIntAreRefusedAtLoad() throws Exception {
+        String max = "2147483647";
+        String[][] cases = {
+                {"Convolution", "convolution_param { num_output: 1 kernel_size: 3 pad: " + max + " }", "convolution_param.pad"},
+                {"Convolution", "convolution_param { num_output: 1 kernel_size: 3 stride: " + max + " }", "convolution_param.stride"},
+                {"Convolution", "convolution_param { num_output: 1 kernel_size: 3 dilation: " + max + " }", "convolution_param.dilation"},
+                {"Convolution", "convolution_param { num_output: 1 kernel_size: " + max + " }", "convolution_param.kernel_size"},
+                {"Convolution", "convolution_param { num_output: 1 kernel_h: 1 kernel_w: 1 stride_h: 1 stride_w: " + max + " }",
+                        "convolution_param.stride"},
+                {"Convolution", "convolution_param { num_output: 1 kernel_size: 1 pad_h: 0 pad_w: 1073741824 }", "convolution_param.pad"},
+                {"Pooling", "pooling_param { pool: MAX kernel_h: 2 kernel_w: 2 stride_h: 1 stride_w: " + max + " }", "pooling_param.stride"},
+                {"Pooling", "pooling_param { pool: AVE kernel_size: 2 stride: " + max + " }", "pooling_param.stride"},
+                {"Pooling", "pooling_param { pool: MAX kernel_size: " + max + " pad: 1073741823 }", "pooling_param."},
+                {"Deconvolution", "convolution_param { num_output: 1 kernel_size: 3 stride: 1073741823 }", "layer 'w' (Deconvolution)"},
+                {"Deconvolution", "convolution_param { num_output: 1 kernel_size: 1073741824 pad: 536870911 }", "convolution_param."},
+        };
+        for (String[] c : cases) {
+            fails(ShapeException.class, INPUT + "layer { name: \"w\" type: \"" + c[0] + "\" bottom: \"data\" top: \"w\" "
+                    + c[1] + " }\n", "layer 'w' (" + c[0] + ")", c[2]);
+        }
+    }
+
+    @Test
+    void averagePoolWindowOfMoreThanIntElementsIsRefused() throws Exception {
+        fails(ShapeException.class, INPUT + """
+                layer { name: "p" type: "Pooling" bottom: "data" top: "p" pooling_param { pool: AVE kernel_size: 50000 pad: 49999 } }
+                """, "layer 'p' (Pooling)", "pooling_param.kernel_size", "50000x50000");
+    }
+
+    @Test
+    void outputsAndWeightsBeyondOneJavaArrayAreRefused() throws Exception {
+        fails(ShapeException.class, INPUT + """
+                layer { name: "ip" type: "InnerProduct" bottom: "data" top: "ip" inner_product_param { num_output: 2147483647 } }
+                """, "layer 'ip' (InnerProduct)", "top[0]", "more than the 2147483639 one Java array can hold");
+        fails(ShapeException.class, INPUT + """
+                layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 2147483647 kernel_size: 8 } }
+                """, "layer 'c' (Convolution)", "convolution_param.kernel_size", "Java array");
+    }
+
+    @Test
+    void shapeCountsNeverWrap() {
+        var e = assertThrows(ShapeException.class, () -> Shape.of(2147483647, 2147483647, 2147483647));
+        assertTrue(e.getMessage().contains("more elements than a long can count"), e.getMessage());
+        Shape empty = Shape.of(0, 2147483647, 2147483647);
+        assertEquals(0, empty.count());
+        assertEquals(2147483647L * 2147483647L, empty.count(1, 3));
+        assertThrows(ShapeException.class, () -> Shape.of(65536, 65536).requireAllocatable("blob"));
+    }
+
     @Test
     void hugeOrOverflowingInputShapeIsRefusedBeforeAllocating() throws Exception {
         fails(ShapeException.class, """

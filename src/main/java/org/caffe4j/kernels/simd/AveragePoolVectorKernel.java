@@ -52,6 +52,13 @@ final class AveragePoolVectorKernel implements AveragePoolKernel {
                                   int ow, int kh, int kw, int sh, int sw, int ph, int pw) {
         float[][] scratch = SCRATCH.get();
         int columns = (ow + LANES - 1) / LANES * LANES;
+        long phaseWidth = Math.max((pw + (long) w + sw - 1) / sw, columns + (kw - 1L) / sw);
+        if ((long) sw * h * phaseWidth > 2L * h * (w + 2L * pw + kw) + 4L * LANES * h) {
+            // A stride much wider than the windows: the phase-split copy would hold LANES strides per row, gigabytes
+            // for a stride near 2^31. The scalar twin reads the plane in place.
+            Pool2dDirect.average(in, inOff, out, outOff, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
+            return;
+        }
         PhaseSplitPlane layout = PhaseSplitPlane.of(h, w, 0, 0, pw, sw, columns, kw);
         float[] plane = grow(scratch, 0, layout.size());
         float[] widths = grow(scratch, 1, columns);

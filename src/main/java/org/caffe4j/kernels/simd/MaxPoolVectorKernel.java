@@ -6,6 +6,7 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.caffe4j.kernels.CpuProfile;
 import org.caffe4j.kernels.pool.MaxPoolKernel;
+import org.caffe4j.kernels.pool.Pool2dDirect;
 
 /**
  * Vector API MAX pooling, separable like {@link org.caffe4j.kernels.pool.Pool2dDirect#max}: for each output row a
@@ -61,7 +62,14 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
         // Column x of the input is at pw + x; output block [ox, ox + LANES) reads up to (ox+LANES-1)*sw + kw - 1,
         // or with the stride-2 permute ox*2 + kw - 2 + 2*LANES, which the trailing LANES cells also cover.
         int blocks = (ow + LANES - 1) / LANES;
-        int needed = Math.max(pw + w, (blocks * LANES - 1) * sw + kw) + LANES;
+        long span = Math.max(pw + w, ((long) blocks * LANES - 1) * sw + kw) + LANES;
+        if (span > 2L * (pw + w + kw) + 4L * LANES) {
+            // A stride much wider than the windows (a few outputs far apart): the gather would need a scratch row
+            // of LANES strides, gigabytes for a stride near 2^31. The scalar twin needs only the row.
+            Pool2dDirect.max(in, inOff, out, outOff, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
+            return;
+        }
+        int needed = (int) span;
         float[] columns = scratch[0];
         if (columns.length < needed) {
             columns = new float[needed];
