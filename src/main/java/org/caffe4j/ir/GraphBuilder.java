@@ -201,7 +201,9 @@ public final class GraphBuilder {
         try {
             List<Shape> out = op.outputShapes(params, inShapes, ctx);
             for (int i = 0; i < out.size(); i++) {
-                out.get(i).requireAllocatable(ctx.label() + ": top[" + i + "]");
+                if (out.get(i) != null) { // an input without a shape in the definition: the caller supplies it
+                    out.get(i).requireAllocatable(ctx.label() + ": top[" + i + "]");
+                }
             }
             return out;
         } catch (ShapeException | UnsupportedLayerException e) {
