@@ -171,12 +171,17 @@ def spp(x, p):
 
 def forward(net, weights, x):
     blobs = {"data": x.astype(np.float64)}
+    seen = {}
     for layer in layers_of(net):
         m, t = layer.msg, layer.type
         if t == "Input":
             continue
         ins = [blobs[b] for b in layer.bottoms]
-        wb = weights.get(layer.name, [])
+        # Layers sharing a name take the caffemodel's layers of that name in order, or all share the only one.
+        entries = weights.get(layer.name, [[]])
+        k = seen.get(layer.name, 0)
+        seen[layer.name] = k + 1
+        wb = entries[k] if len(entries) > 1 else entries[0]
         a = ins[0] if ins else None
         if t == "Convolution":
             # Several bottoms share the one set of weights; top i comes from bottom i.
@@ -294,6 +299,7 @@ def forward(net, weights, x):
 
 
 def read_weights(path):
+    """{layer name: [blobs of each caffemodel layer of that name, in order]}."""
     net = caffe_pb2().NetParameter()
     with open(path, "rb") as f:
         net.ParseFromString(f.read())
@@ -303,7 +309,7 @@ def read_weights(path):
         for b in layer.msg.blobs:
             shape = list(b.shape.dim) if b.HasField("shape") else [b.num, b.channels, b.height, b.width]
             arrs.append(np.array(b.data, dtype=np.float64).reshape(shape))
-        out[layer.name] = arrs
+        out.setdefault(layer.name, []).append(arrs)
     return out
 
 

@@ -206,6 +206,12 @@ case("embed", "Embed with and without bias on indices from ArgMax axis 1 (floats
      + L("emb", "Embed", "idx", "emb", "embed_param { num_output: 4 input_dim: 5 }")
      + L("emb_nb", "Embed", "idx", "emb_nb", "embed_param { num_output: 3 input_dim: 5 bias_term: false }"),
      {"emb": [[5, 4], [4]], "emb_nb": [[5, 3]]}, reference="numpy")
+case("shared_name", "two Convolution layers named 'conv' (OpenCV's shared_weights test): each takes the "
+     "caffemodel layer of that name in order", [1, 2, 5, 5],
+     L("conv", "Convolution", "data", "c1", "convolution_param { num_output: 3 kernel_size: 3 }")
+     + L("neg", "Power", "data", "neg", "power_param { scale: -1 }")
+     + L("conv", "Convolution", "neg", "c2", "convolution_param { num_output: 3 kernel_size: 3 }"),
+     {"conv": [[3, 2, 3, 3], [3]]})
 
 # Found by tools/golden/check_layer_goldens.py (a float64 NumPy forward pass written from Caffe's semantics): OpenCV
 # 4.6 loads these parameters but computes something else, so the cases above avoid them rather than record an
