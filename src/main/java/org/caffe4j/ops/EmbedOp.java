@@ -28,8 +28,13 @@ public final class EmbedOp implements OpDefinition<EmbedOp.Params> {
         ctx.requireBottoms(1, 1);
         ctx.requireTops(1, 1);
         Caffe.EmbedParameter q = ctx.layer().getEmbedParam();
-        return new Params(positive(ctx, "embed_param.num_output", q.getNumOutput()),
-                positive(ctx, "embed_param.input_dim", q.getInputDim()), q.getBiasTerm());
+        int numOutput = positive(ctx, "embed_param.num_output", q.getNumOutput());
+        int inputDim = positive(ctx, "embed_param.input_dim", q.getInputDim());
+        if ((long) numOutput * inputDim > Shape.MAX_ELEMENTS) {
+            throw ctx.invalid("embed_param.input_dim", "x num_output = " + inputDim + " x " + numOutput
+                    + " weights are more than " + Shape.MAX_ELEMENTS);
+        }
+        return new Params(numOutput, inputDim, q.getBiasTerm());
     }
 
     private static int positive(LayerContext ctx, String field, int uint32) {
@@ -53,7 +58,7 @@ public final class EmbedOp implements OpDefinition<EmbedOp.Params> {
 
     @Override
     public List<Shape> weightShapes(Params p, List<Shape> in) {
-        Shape w = Shape.checked(new long[]{p.inputDim(), p.numOutput()}, "embed weights");
+        Shape w = Shape.of(p.inputDim(), p.numOutput());
         return p.biasTerm() ? List.of(w, Shape.of(p.numOutput())) : List.of(w);
     }
 

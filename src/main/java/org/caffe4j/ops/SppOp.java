@@ -21,11 +21,20 @@ public final class SppOp implements OpDefinition<SppOp.Params> {
     /** One level's pooling window for an h x w input. */
     record Level(int kernelH, int kernelW, int padH, int padW, int outH, int outW) {
         static Level of(int level, int h, int w) {
-            int bins = 1 << level;
-            int kh = (h + bins - 1) / bins, kw = (w + bins - 1) / bins;
-            int ph = (kh * bins - h + 1) / 2, pw = (kw * bins - w + 1) / 2;
-            return new Level(kh, kw, ph, pw, Pool2dReference.outputSize(h, kh, ph, kh, true),
-                    Pool2dReference.outputSize(w, kw, pw, kw, true));
+            long bins = 1L << level;
+            // In long: h + bins and kernel * bins can pass 2^31 for tall inputs and high levels.
+            int kh = (int) ((h + bins - 1) / bins), kw = (int) ((w + bins - 1) / bins);
+            int ph = (int) ((kh * bins - h + 1) / 2), pw = (int) ((kw * bins - w + 1) / 2);
+            return new Level(kh, kw, ph, pw, outputSize(h, kh, ph), outputSize(w, kw, pw));
+        }
+
+        /** Pooling's ceil rounding with stride = kernel, the last window clipped to start inside the padded input. */
+        private static int outputSize(int in, int kernel, int pad) {
+            long out = ((long) in + 2L * pad - kernel + kernel - 1) / kernel + 1;
+            if (pad > 0 && (out - 1) * kernel >= (long) in + pad) {
+                out--;
+            }
+            return (int) out;
         }
     }
 

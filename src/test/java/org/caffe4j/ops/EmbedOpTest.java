@@ -98,6 +98,14 @@ class EmbedOpTest extends OpTestBase {
     }
 
     @Test
+    void rejectsATableLargerThanAJavaArray() {
+        Tensor x = new Tensor(new int[]{1, 1}, new float[]{0});
+        assertRejected(ShapeException.class, "Embed", "embed_param.input_dim",
+                layer("Embed", "x0", "y", "embed_param { num_output: 100000 input_dim: 100000 bias_term: false }"),
+                List.of(), x);
+    }
+
+    @Test
     void rejectsWeightsOfTheWrongShape() {
         Tensor x = new Tensor(new int[]{1, 1}, new float[]{0});
         assertRejected(ShapeException.class, "Embed", "blobs[0]",
