@@ -124,18 +124,69 @@ def lrn(x, p):
     return x * (1 + alpha * pool(x * x, pp)) ** -beta
 
 
+def mvn(x, p):
+    """mvn_layer.cpp: per channel (per image with across_channels); eps is added to the standard deviation."""
+    n = x.shape[0]
+    c = x.shape[1] if x.ndim > 1 else 1
+    g = x.reshape(n if p.across_channels else n * c, -1)
+    y = g - g.mean(axis=1, keepdims=True)
+    if p.normalize_variance:
+        y = y / (np.sqrt((y * y).mean(axis=1, keepdims=True)) + p.eps)
+    return y.reshape(x.shape)
+
+
+def reduction(x, p):
+    """reduction_layer.cpp: every axis from `axis` on reduced to one value, times coeff (MEAN: coeff / dim)."""
+    axis = p.axis % x.ndim
+    r = x.reshape(int(np.prod(x.shape[:axis])), -1)
+    rp = caffe_pb2().ReductionParameter
+    if p.operation == rp.ASUM:
+        v = np.abs(r).sum(axis=1)
+    elif p.operation == rp.SUMSQ:
+        v = (r * r).sum(axis=1)
+    else:
+        v = r.sum(axis=1)
+    if p.operation == rp.MEAN:
+        v = v / r.shape[1]
+    return (v * p.coeff).reshape(x.shape[:axis])
+
+
+def spp(x, p):
+    """spp_layer.cpp: level l pools with kernel ceil(H / 2^l), stride = kernel, pad (remainder + 1) / 2; the levels
+    are flattened and concatenated (one level: the pooling output itself)."""
+    n, c, h, w = x.shape
+    levels = []
+    for level in range(p.pyramid_height):
+        bins = 2 ** level
+        kh, kw = -(-h // bins), -(-w // bins)
+        pp = caffe_pb2().PoolingParameter()
+        pp.pool = pp.MAX if p.pool == caffe_pb2().SPPParameter.MAX else pp.AVE
+        pp.kernel_h, pp.kernel_w, pp.stride_h, pp.stride_w = kh, kw, kh, kw
+        pp.pad_h, pp.pad_w = (kh * bins - h + 1) // 2, (kw * bins - w + 1) // 2
+        levels.append(pool(x, pp))
+    if p.pyramid_height == 1:
+        return levels[0]
+    return np.concatenate([v.reshape(n, -1) for v in levels], axis=1)
+
+
 def forward(net, weights, x):
     blobs = {"data": x.astype(np.float64)}
+    seen = {}
     for layer in layers_of(net):
         m, t = layer.msg, layer.type
         if t == "Input":
             continue
         ins = [blobs[b] for b in layer.bottoms]
-        wb = weights.get(layer.name, [])
+        # Layers sharing a name take the caffemodel's layers of that name in order, or all share the only one.
+        entries = weights.get(layer.name, [[]])
+        k = seen.get(layer.name, 0)
+        seen[layer.name] = k + 1
+        wb = entries[k] if len(entries) > 1 else entries[0]
         a = ins[0] if ins else None
         if t == "Convolution":
+            # Several bottoms share the one set of weights; top i comes from bottom i.
             bias = wb[1].reshape(-1) if m.convolution_param.bias_term else None
-            outs = [conv(a, wb[0].reshape(-1, *wb[0].shape[-3:]), bias, m.convolution_param)]
+            outs = [conv(v, wb[0].reshape(-1, *wb[0].shape[-3:]), bias, m.convolution_param) for v in ins]
         elif t == "Deconvolution":
             bias = wb[1].reshape(-1) if m.convolution_param.bias_term else None
             outs = [deconv(a, wb[0].reshape(-1, *wb[0].shape[-3:]), bias, m.convolution_param)]
@@ -213,6 +264,33 @@ def forward(net, weights, x):
                 o = offs[0] if len(offs) == 1 else (offs[ax - cp.axis] if offs else 0)
                 sl[ax] = slice(o, o + ref.shape[ax])
             outs = [a[tuple(sl)]]
+        elif t == "MVN":
+            outs = [mvn(a, m.mvn_param)]
+        elif t == "Reduction":
+            outs = [reduction(a, m.reduction_param)]
+        elif t == "Tile":
+            axis = m.tile_param.axis % a.ndim
+            tiles = m.tile_param.tiles
+            r = a.reshape(int(np.prod(a.shape[:axis])), 1, -1)
+            shape = list(a.shape)
+            shape[axis] *= tiles
+            outs = [np.broadcast_to(r, (r.shape[0], tiles, r.shape[2])).reshape(shape)]
+        elif t == "SPP":
+            outs = [spp(a, m.spp_param)]
+        elif t == "Embed":
+            ep = m.embed_param
+            idx = np.trunc(a).astype(np.int64)  # Caffe's static_cast<int>
+            assert idx.min() >= 0 and idx.max() < ep.input_dim, "Embed index out of range"
+            w = wb[0].reshape(ep.input_dim, ep.num_output)
+            y = w[idx]
+            outs = [y + wb[1].reshape(-1) if ep.bias_term else y]
+        elif t == "ArgMax":
+            ap = m.argmax_param
+            assert ap.HasField("axis") and ap.top_k == 1 and not ap.out_max_val, "only ArgMax axis, top_k 1"
+            axis = ap.axis % a.ndim
+            # Caffe ranks the larger index first on ties: argmax of the reversed axis.
+            rev = np.flip(a, axis=axis)
+            outs = [np.expand_dims(a.shape[axis] - 1 - np.argmax(rev, axis=axis), axis).astype(np.float64)]
         else:
             raise SystemExit(f"no NumPy reference for {t}")
         for top, v in zip(layer.tops, outs):
@@ -221,6 +299,7 @@ def forward(net, weights, x):
 
 
 def read_weights(path):
+    """{layer name: [blobs of each caffemodel layer of that name, in order]}."""
     net = caffe_pb2().NetParameter()
     with open(path, "rb") as f:
         net.ParseFromString(f.read())
@@ -230,7 +309,7 @@ def read_weights(path):
         for b in layer.msg.blobs:
             shape = list(b.shape.dim) if b.HasField("shape") else [b.num, b.channels, b.height, b.width]
             arrs.append(np.array(b.data, dtype=np.float64).reshape(shape))
-        out[layer.name] = arrs
+        out.setdefault(layer.name, []).append(arrs)
     return out
 
 
@@ -253,7 +332,8 @@ def main(root):
             diff = float(np.abs(ref - got).max())
             ok = diff <= 1e-4 * max(1.0, float(np.abs(ref).max()))
             worst_ok &= ok
-            print(f"{'ok  ' if ok else 'BAD '} {case}/{e['name']} {got.shape} max|numpy-OpenCV| {diff:.2e}")
+            against = "OpenCV" if meta.get("opencv_version") else "golden (this NumPy pass)"
+            print(f"{'ok  ' if ok else 'BAD '} {case}/{e['name']} {got.shape} max|numpy-{against}| {diff:.2e}")
     sys.exit(0 if worst_ok else 1)
 
 

@@ -2,7 +2,10 @@
 """Dumps the value of every Caffe blob after a forward pass, computed by OpenCV's Caffe importer.
 
 usage: /usr/bin/python3 tools/golden/dump_blobs.py PROTOTXT CAFFEMODEL INPUT.npy OUTDIR
-           [--input-blob data] [--only BLOB,BLOB,...]
+           [--input-blob data] [--only BLOB,BLOB,...] [--reference opencv|numpy]
+
+--reference numpy takes the values from check_layer_goldens.py's float64 NumPy forward pass (written from Caffe's
+sources) instead of OpenCV, for layers OpenCV 4.6 cannot import (Reduction, Tile, SPP, Embed, ArgMax).
 
 Writes OUTDIR/<blob>.npy (float32, C order, NCHW) for every blob of the TEST-phase net, the input blob included,
 plus OUTDIR/meta.json. A blob's value is Caffe's value after the whole forward pass: for an in-place chain
@@ -22,7 +25,6 @@ import shutil
 import sys
 import tempfile
 
-import cv2
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -85,6 +87,7 @@ def main():
     ap.add_argument("--only", default=None,
                     help="comma-separated blobs to keep (the others are computed but not written)")
     ap.add_argument("--note", default=None, help="free text stored in meta.json")
+    ap.add_argument("--reference", choices=["opencv", "numpy"], default="opencv")
     args = ap.parse_args()
 
     x = np.load(args.input).astype(np.float32)
@@ -104,6 +107,10 @@ def main():
             last_writer[t] = layer
             top_index[t] = i
 
+    if args.reference == "numpy":
+        dump_numpy(args, net_def, x, order, last_writer, dropped)
+        return
+    import cv2
     tmpdir = tempfile.mkdtemp(prefix="golden_deploy_")
     proto_for_opencv = args.prototxt
     if need_deploy:
@@ -132,20 +139,43 @@ def main():
     retrieved = {}
     for blob in order[1:]:
         layer = last_writer[blob]
-        name = opencv_name(layer)
+        # OpenCV splits a Convolution with several bottoms into one layer per top, named after the top.
+        split = (len(layer.tops) > 1 and layer.name not in cv_layer_names
+                 and all(t in cv_layer_names for t in layer.tops))
+        name = blob if split else opencv_name(layer)
+        tops = 1 if split else len(layer.tops)
         cv_names[blob] = name
         if name not in retrieved:
             # One forward pass per layer: nothing after the requested layer can overwrite its output buffers.
             cv_net.setInput(x, args.input_blob)
             outs = cv_net.forwardAndRetrieve([name])[0]
             # OpenCV's MAX Pooling may add a second output (the argmax mask) that Caffe has no top for.
-            extra_ok = layer.type == "Pooling" and len(outs) == len(layer.tops) + 1
-            if len(outs) != len(layer.tops) and not extra_ok:
+            extra_ok = layer.type == "Pooling" and len(outs) == tops + 1
+            if len(outs) != tops and not extra_ok:
                 raise SystemExit(f"OpenCV layer '{name}' has {len(outs)} outputs, Caffe layer '{layer.name}' "
                                  f"has {len(layer.tops)} tops")
             retrieved[name] = [np.array(o, dtype=np.float32, copy=True) for o in outs]
-        values[blob] = retrieved[name][top_index[blob]]
+        values[blob] = retrieved[name][0 if split else top_index[blob]]
 
+    write_blobs(args, x, order, values, last_writer, dropped, need_deploy, cv_names,
+                "OpenCV %s cv2.dnn.readNetFromCaffe (DNN_BACKEND_OPENCV, CPU, float32, enableFusion(False))"
+                % cv2.__version__, cv2.__version__)
+
+
+def dump_numpy(args, net_def, x, order, last_writer, dropped):
+    """The float64 NumPy forward pass of check_layer_goldens.py, rounded to float32."""
+    from check_layer_goldens import forward, read_weights  # noqa: E402
+    if any(layer.type != "Input" for layer, _ in dropped):
+        raise SystemExit("--reference numpy takes deploy nets with an Input layer only")
+    blobs = forward(net_def, read_weights(args.caffemodel), x)
+    values = {b: blobs[b] for b in order}
+    values[args.input_blob] = x
+    write_blobs(args, x, order, values, last_writer, dropped, False, None,
+                "float64 NumPy forward pass of tools/golden/check_layer_goldens.py (from Caffe's layer sources), "
+                "rounded to float32; OpenCV 4.6 cannot import this net", None)
+
+
+def write_blobs(args, x, order, values, last_writer, dropped, need_deploy, cv_names, reference, opencv_version):
     keep = order if args.only is None else [b for b in order if b in set(args.only.split(","))]
     if args.only is not None:
         missing = set(args.only.split(",")) - set(order)
@@ -166,15 +196,15 @@ def main():
         entry = {"name": blob, "file": fname, "shape": list(v.shape)}
         if blob != args.input_blob:
             entry["writer"] = last_writer[blob].name
-            entry["opencv_layer"] = cv_names[blob]
+            if cv_names is not None:
+                entry["opencv_layer"] = cv_names[blob]
         entry["stats"] = {"min": float(v.min()), "max": float(v.max()), "mean_abs": float(np.abs(v).mean()),
                           "zero_fraction": float((v == 0).mean())}
         blobs_meta.append(entry)
 
     meta = {
-        "reference": "OpenCV %s cv2.dnn.readNetFromCaffe (DNN_BACKEND_OPENCV, CPU, float32, enableFusion(False))"
-                     % cv2.__version__,
-        "opencv_version": cv2.__version__,
+        "reference": reference,
+        "opencv_version": opencv_version,
         "numpy_version": np.__version__,
         "command": shlex.join(["/usr/bin/python3", "tools/golden/dump_blobs.py"] + sys.argv[1:]),
         "prototxt": {"file": os.path.basename(args.prototxt), "sha256": sha256(args.prototxt)},

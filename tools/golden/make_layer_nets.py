@@ -48,8 +48,11 @@ def L1(name, type_, bottoms, tops, body=""):
 CASES = []
 
 
-def case(name, note, shape, body, blobs=None, fixed=None, v1=False):
-    CASES.append(dict(name=name, note=note, shape=shape, body=body, blobs=blobs or {}, fixed=fixed or {}, v1=v1))
+def case(name, note, shape, body, blobs=None, fixed=None, v1=False, reference="opencv"):
+    """reference "numpy": OpenCV 4.6 cannot import the layer, so the golden is check_layer_goldens.py's float64
+    NumPy forward pass (written from Caffe's layer sources) instead."""
+    CASES.append(dict(name=name, note=note, shape=shape, body=body, blobs=blobs or {}, fixed=fixed or {}, v1=v1,
+                      reference=reference))
 
 
 case("conv_group", "Convolution group 2, pad 1, batch 2", [2, 4, 6, 6],
@@ -167,6 +170,48 @@ case("v1_lrn_concat_eltwise", "V1 net: LRN, Concat, Eltwise, Sigmoid, TanH, Drop
      + L1("sum", "ELTWISE", ["sig", "th"], "sum", "eltwise_param { operation: SUM }")
      + L1("drop", "DROPOUT", "cat", "cat", "dropout_param { dropout_ratio: 0.5 }"), v1=True)
 
+# Appended after the older cases so that their seeds (1000 + index) and goldens stay the same.
+case("conv_multi_bottom", "Convolution with two bottoms and two tops: one weight set, top i from bottom i",
+     [1, 2, 5, 5],
+     L("neg", "Power", "data", "neg", "power_param { scale: -0.5 shift: 0.25 }")
+     + L("conv", "Convolution", ["data", "neg"], ["c0", "c1"], "convolution_param { num_output: 3 kernel_size: 3 pad: 1 }"),
+     {"conv": [[3, 2, 3, 3], [3]]})
+case("mvn", "MVN per channel, across_channels, and mean only (default eps 1e-9, see mvn_eps)",
+     [2, 3, 4, 5],
+     L("mvn", "MVN", "data", "mvn")
+     + L("mvn_across", "MVN", "data", "mvn_across", "mvn_param { across_channels: true }")
+     + L("mvn_mean", "MVN", "data", "mvn_mean", "mvn_param { normalize_variance: false }"))
+case("mvn_eps", "MVN eps 0.1 per channel and across channels: Caffe divides by std + eps (OpenCV 4.6 by "
+     "sqrt(var + eps), so NumPy)", [2, 3, 4, 5],
+     L("mvn", "MVN", "data", "mvn", "mvn_param { eps: 0.1 }")
+     + L("mvn_across", "MVN", "data", "mvn_across", "mvn_param { across_channels: true eps: 0.1 }"),
+     reference="numpy")
+case("reduction", "Reduction SUM axis 1, ASUM axis -1 coeff 0.5, SUMSQ axis 2, MEAN axis 1 coeff -2",
+     [2, 3, 4, 5],
+     L("sum", "Reduction", "data", "sum", "reduction_param { operation: SUM axis: 1 }")
+     + L("asum", "Reduction", "data", "asum", "reduction_param { operation: ASUM axis: -1 coeff: 0.5 }")
+     + L("sumsq", "Reduction", "data", "sumsq", "reduction_param { operation: SUMSQ axis: 2 }")
+     + L("mean", "Reduction", "data", "mean", "reduction_param { operation: MEAN axis: 1 coeff: -2 }"),
+     reference="numpy")
+case("tile", "Tile axis 1 x3 and axis -1 x2", [1, 2, 3, 2],
+     L("tile_c", "Tile", "data", "tile_c", "tile_param { tiles: 3 }")
+     + L("tile_w", "Tile", "data", "tile_w", "tile_param { axis: -1 tiles: 2 }"), reference="numpy")
+case("spp", "SPP MAX pyramid_height 3 on 7x6 (padded levels, clipped last window), AVE height 2, height 1 "
+     "(N x C x 1 x 1)", [2, 2, 7, 6],
+     L("spp_max", "SPP", "data", "spp_max", "spp_param { pyramid_height: 3 pool: MAX }")
+     + L("spp_ave", "SPP", "data", "spp_ave", "spp_param { pyramid_height: 2 pool: AVE }")
+     + L("spp_one", "SPP", "data", "spp_one", "spp_param { pyramid_height: 1 pool: AVE }"), reference="numpy")
+case("embed", "Embed with and without bias on indices from ArgMax axis 1 (floats 0..4)", [1, 5, 3, 3],
+     L("idx", "ArgMax", "data", "idx", "argmax_param { axis: 1 }")
+     + L("emb", "Embed", "idx", "emb", "embed_param { num_output: 4 input_dim: 5 }")
+     + L("emb_nb", "Embed", "idx", "emb_nb", "embed_param { num_output: 3 input_dim: 5 bias_term: false }"),
+     {"emb": [[5, 4], [4]], "emb_nb": [[5, 3]]}, reference="numpy")
+case("shared_name", "two Convolution layers named 'conv' (OpenCV's shared_weights test): each takes the "
+     "caffemodel layer of that name in order", [1, 2, 5, 5],
+     L("conv", "Convolution", "data", "c1", "convolution_param { num_output: 3 kernel_size: 3 }")
+     + L("neg", "Power", "data", "neg", "power_param { scale: -1 }")
+     + L("conv", "Convolution", "neg", "c2", "convolution_param { num_output: 3 kernel_size: 3 }"),
+     {"conv": [[3, 2, 3, 3], [3]]})
 
 # Found by tools/golden/check_layer_goldens.py (a float64 NumPy forward pass written from Caffe's semantics): OpenCV
 # 4.6 loads these parameters but computes something else, so the cases above avoid them rather than record an
@@ -176,6 +221,8 @@ DEVIATIONS = [
     "with k = 2 its output differed from Caffe's formula by 0.42. lrn_across therefore uses k = 1.",
     "**Log `log_param` base/scale/shift**: OpenCV computes ln(x) whatever the parameters (base 10, scale 2, "
     "shift 0.5 differed by 1.8). act_log therefore uses the defaults.",
+    "**MVN `eps`**: OpenCV divides by sqrt(var + eps), Caffe (mvn_layer.cpp) by sqrt(var) + eps; with eps 0.1 "
+    "they differed by 0.11. mvn therefore uses the default eps 1e-9, and mvn_eps (eps 0.1) has a NumPy golden.",
 ]
 
 
@@ -218,6 +265,8 @@ def build(c, outdir, seed):
     rel = os.path.relpath(d, os.getcwd())
     cmd = ["/usr/bin/python3", os.path.join(HERE, "dump_blobs.py"), f"{rel}/net.prototxt", f"{rel}/net.caffemodel",
            f"{rel}/data.npy", rel, "--note", c["note"]]
+    if c["reference"] != "opencv":
+        cmd += ["--reference", c["reference"]]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
         shutil.rmtree(d)
@@ -242,9 +291,15 @@ def main(outdir):
                 "`tools/golden/regenerate.sh`): seeded weights (numpy RandomState(1000 + case index)), seeded input\n"
                 "`data.npy`, goldens from OpenCV 4.6's Caffe importer via `tools/golden/dump_blobs.py` (command in\n"
                 "each meta.json). Each directory: net.prototxt, net.caffemodel, data.npy, <blob>.npy, meta.json.\n\n"
-                "| case | format | what it checks |\n|---|---|---|\n")
+                "Reference \"NumPy\": OpenCV 4.6 cannot import the layer (`Can't create layer ... of type ...`: Reduction,\n"
+                "Tile, SPP, Embed, ArgMax) or computes it differently from Caffe (MVN eps, below), so the golden is\n"
+                "the float64 NumPy forward pass of\n"
+                "`tools/golden/check_layer_goldens.py`, written from Caffe's layer sources (`dump_blobs.py --reference\n"
+                "numpy`). It is independent of caffe4j's Java code but not of our reading of Caffe.\n\n"
+                "| case | format | reference | what it checks |\n|---|---|---|---|\n")
         for c, _ in ok:
-            f.write(f"| {c['name']} | {'V1' if c['v1'] else 'V2'} | {c['note']} |\n")
+            ref = "OpenCV 4.6" if c["reference"] == "opencv" else "NumPy"
+            f.write(f"| {c['name']} | {'V1' if c['v1'] else 'V2'} | {ref} | {c['note']} |\n")
         f.write("\n## Cases OpenCV 4.6 could not do (not generated, so no golden exists for them)\n\n")
         for d in DEVIATIONS:
             f.write(f"- {d}\n")

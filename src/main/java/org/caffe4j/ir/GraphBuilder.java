@@ -60,13 +60,15 @@ public final class GraphBuilder {
     }
 
     private List<Layer> resolve(NetParameter net, NetParameter weights, String source, String weightsSource) {
-        Map<String, LayerParameter> trained = new HashMap<>();
+        Map<String, List<LayerParameter>> trained = new HashMap<>();
         if (weights != null) {
             for (LayerParameter l : weights.getLayerList()) {
-                // Caffe copies from the first source layer of a name; keep the first one too.
-                trained.putIfAbsent(l.getName(), l);
+                trained.computeIfAbsent(l.getName(), k -> new ArrayList<>()).add(l);
             }
         }
+        Map<String, Integer> namesakes = new HashMap<>();
+        net.getLayerList().forEach(l -> namesakes.merge(l.getName(), 1, Integer::sum));
+        Map<String, Integer> seen = new HashMap<>();
         Set<String> unknown = new LinkedHashSet<>();
         for (LayerParameter l : net.getLayerList()) {
             if (registry.find(l.getType()) == null) {
@@ -78,19 +80,17 @@ public final class GraphBuilder {
                     + "; supported types: " + String.join(", ", registry.types()));
         }
         List<Layer> out = new ArrayList<>();
-        Set<String> names = new java.util.HashSet<>();
         for (LayerParameter l : net.getLayerList()) {
             LayerContext ctx = new LayerContext(source, l);
             if (l.getName().isEmpty()) {
                 throw new MalformedModelException(source + ": a layer of type " + l.getType() + " has no name");
             }
-            if (!names.add(l.getName())) {
-                throw new MalformedModelException(ctx.label() + ": name: another layer has the same name");
-            }
             OpDefinition<Object> op = registry.find(l.getType());
             Object params = op.parse(ctx);
             List<Blob> blobs = new ArrayList<>();
-            LayerParameter src = trained.get(l.getName());
+            int occurrence = seen.merge(l.getName(), 1, Integer::sum) - 1;
+            LayerParameter src = trainedFor(ctx, trained.get(l.getName()), namesakes.get(l.getName()), occurrence,
+                    weightsSource);
             String where = weightsSource;
             if (src == null && l.getBlobsCount() > 0) {
                 src = l;
@@ -106,6 +106,28 @@ public final class GraphBuilder {
         return out;
     }
 
+    /**
+     * The caffemodel layer whose blobs layer {@code ctx} takes. A name used once takes the first caffemodel layer of
+     * that name, as Caffe does. Several layers of one name (OpenCV's shared_weights test) take the caffemodel's
+     * layers of that name in order when there are as many, or all share the one there is, as OpenCV's importer
+     * does; Caffe itself would copy them all into the first such layer and leave the others at their fillers.
+     */
+    private static LayerParameter trainedFor(LayerContext ctx, List<LayerParameter> entries, int namesakes,
+                                             int occurrence, String weightsSource) {
+        if (entries == null) {
+            return null;
+        }
+        if (namesakes == 1 || entries.size() == 1) {
+            return entries.get(0);
+        }
+        if (entries.size() != namesakes) {
+            throw new MalformedModelException(ctx.label() + ": name: " + namesakes + " layers of the net are named '"
+                    + ctx.name() + "' but " + weightsSource + " has " + entries.size() + " layers of that name; "
+                    + "expected one (shared by all) or one each");
+        }
+        return entries.get(occurrence);
+    }
+
     private Graph infer(String name, String source, List<Layer> layers, Map<String, Shape> inputShapes, List<String> warnings,
                         boolean requireWeights) {
         Map<String, Value> current = new LinkedHashMap<>();
@@ -115,6 +137,7 @@ public final class GraphBuilder {
         List<Node> nodes = new ArrayList<>();
         List<Value> inputs = new ArrayList<>();
         Set<String> overridden = new java.util.HashSet<>();
+        Set<String> usedIds = new java.util.HashSet<>();
         for (Layer layer : layers) {
             LayerContext ctx = layer.ctx();
             LayerParameter l = ctx.layer();
@@ -159,6 +182,10 @@ public final class GraphBuilder {
                             + producer.get(top) + "'; only an in-place layer (top == bottom) may write a blob twice");
                 }
                 String id = current.containsKey(top) ? top + "#" + l.getName() : top;
+                // Two in-place layers of one name on one blob: keep value ids unique.
+                for (int k = 2; !usedIds.add(id); k++) {
+                    id = top + "#" + l.getName() + "#" + k;
+                }
                 Value v = new Value(id, top, outShapes.get(i));
                 outs.add(v);
                 current.put(top, v);

@@ -17,7 +17,10 @@ import org.caffe4j.proto.Caffe;
 
 import java.util.List;
 
-/** Caffe's Convolution: 2-D, any kernel/stride/pad/dilation (scalar or _h/_w forms), groups, optional bias. */
+/**
+ * Caffe's Convolution: 2-D, any kernel/stride/pad/dilation (scalar or _h/_w forms), groups, optional bias. Several
+ * bottoms of one shape share the one set of weights, top i coming from bottom i (base_conv_layer.cpp).
+ */
 public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
 
     public record Params(int numOutput, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
@@ -36,8 +39,9 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
 
     @Override
     public Params parse(LayerContext ctx) {
-        ctx.requireBottoms(1, 1);
-        ctx.requireTops(1, 1);
+        ctx.requireBottoms(1, Integer.MAX_VALUE);
+        int bottoms = ctx.layer().getBottomCount();
+        ctx.requireTops(bottoms, bottoms);
         return parseConvolution(ctx, ctx.layer().getConvolutionParam());
     }
 
@@ -86,8 +90,15 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
                     + " window, larger than the padded " + paddedH + "x" + paddedW + " input");
         }
         checkWeightCount(ctx, p.numOutput(), x.dim(1) / p.group(), p.kernelH(), p.kernelW());
-        return List.of(Shape.checked(new long[]{x.dim(0), p.numOutput(), (paddedH - spanH) / p.strideH() + 1,
-                (paddedW - spanW) / p.strideW() + 1}, ctx.label()));
+        for (int i = 1; i < in.size(); i++) {
+            if (!in.get(i).equals(x)) {
+                throw ctx.invalid("bottom[" + i + "]", "has shape " + in.get(i) + "; every bottom of a Convolution "
+                        + "must have bottom[0]'s shape " + x + ", as in Caffe");
+            }
+        }
+        Shape y = Shape.checked(new long[]{x.dim(0), p.numOutput(), (paddedH - spanH) / p.strideH() + 1,
+                (paddedW - spanW) / p.strideW() + 1}, ctx.label());
+        return java.util.Collections.nCopies(in.size(), y);
     }
 
     /** The weight blob (and the kernels' packed copies of it) must fit one Java array. */
@@ -108,7 +119,7 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
 
     @Override
     public long multiplyAdds(Params p, List<Shape> in, List<Shape> out) {
-        return out.get(0).count() * (in.get(0).dim(1) / p.group()) * p.kernelH() * p.kernelW();
+        return out.size() * out.get(0).count() * (in.get(0).dim(1) / p.group()) * p.kernelH() * p.kernelW();
     }
 
     @Override
@@ -124,10 +135,12 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
         float[] w = ctx.weights().get(0).data();
         float[] bias = p.biasTerm() ? ctx.weights().get(1).data() : null;
         Float slope = ctx.fusedReluSlope();
-        return (inputs, outputs, par) -> par.forEach(batch, n -> {
-            Conv2dReference.forward(s, inputs[0], n * inSize, w, bias, outputs[0], n * outSize);
+        int bottoms = ctx.inputShapes().size();
+        return (inputs, outputs, par) -> par.forEach(bottoms * batch, t -> {
+            int b = t / batch, n = t % batch;
+            Conv2dReference.forward(s, inputs[b], n * inSize, w, bias, outputs[b], n * outSize);
             if (slope != null) {
-                Activations.relu(outputs[0], n * outSize, outputs[0], n * outSize, outSize, slope);
+                Activations.relu(outputs[b], n * outSize, outputs[b], n * outSize, outSize, slope);
             }
         });
     }
@@ -167,8 +180,12 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
         } else {
             kernel = ctx.memo("conv relu=" + slope, () -> prepare(p, s, ctx, act));
         }
-        return LayerKernel.readingWeights(kernel.weightBytes(),
-                (inputs, outputs, par) -> kernel.forward(s, batch, inputs[0], 0, outputs[0], 0, par));
+        int bottoms = ctx.inputShapes().size();
+        return LayerKernel.readingWeights(kernel.weightBytes(), (inputs, outputs, par) -> {
+            for (int b = 0; b < bottoms; b++) {
+                kernel.forward(s, batch, inputs[b], 0, outputs[b], 0, par);
+            }
+        });
     }
 
     private static Conv2dKernel prepare(Params p, ConvShape s, KernelContext ctx, Activation act) {

@@ -153,7 +153,7 @@ public final class Planner {
             }
             Integer fused = fusedInto.get(i);
             Float slope = fused == null ? null : ((ReluOp.Params) nodes.get(fused).params()).negativeSlope();
-            LayerKernel kernel = lower(n, slope);
+            LayerKernel kernel = lower(n, i, slope);
             long macs = n.op().multiplyAdds(n.params(), shapes(n.inputs()), shapes(n.outputs()));
             steps.add(new Step(n, kernel, in, out, fused == null ? null : nodes.get(fused).name(), macs));
         }
@@ -238,7 +238,8 @@ public final class Planner {
         return (int) count;
     }
 
-    private LayerKernel lower(Node n, Float slope) {
+    /** @param index the node's position in the graph, which is the same for every input shape */
+    private LayerKernel lower(Node n, int index, Float slope) {
         KernelContext ctx = new KernelContext() {
             @Override
             public String layerName() {
@@ -268,7 +269,8 @@ public final class Planner {
             @Override
             @SuppressWarnings("unchecked")
             public <T> T memo(String key, Supplier<T> compute) {
-                return (T) memo.computeIfAbsent(n.name() + "\u0000" + key, k -> compute.get());
+                // By position as well as name: two layers may share a name (and not their weights).
+                return (T) memo.computeIfAbsent(index + "\u0000" + n.name() + "\u0000" + key, k -> compute.get());
             }
         };
         List<Shape> expected = n.op().weightShapes(n.params(), ctx.inputShapes());

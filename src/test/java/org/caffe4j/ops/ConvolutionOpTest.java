@@ -271,4 +271,33 @@ class ConvolutionOpTest {
         }
     }
 
+
+    private static final String TWO_BOTTOMS = OpTestBase.layer("Convolution", "x0 x1", "y0 y1",
+            "convolution_param { num_output: 3 kernel_size: 3 pad: 1 stride: 2 }");
+
+    @Test
+    void severalBottomsShareTheWeightsTopIFromBottomI() {
+        Random rnd = new Random(11);
+        org.caffe4j.runtime.Tensor a = OpTestBase.random(rnd, 2, 2, 7, 6), b = OpTestBase.random(rnd, 2, 2, 7, 6);
+        List<org.caffe4j.runtime.Tensor> weights = List.of(OpTestBase.random(rnd, 3, 2, 3, 3), OpTestBase.random(rnd, 3));
+        Map<String, org.caffe4j.runtime.Tensor> both = OpTestBase.run(TWO_BOTTOMS, weights, Tolerance.APPROX, a, b);
+        String one = OpTestBase.layer("Convolution", "x0", "y",
+                "convolution_param { num_output: 3 kernel_size: 3 pad: 1 stride: 2 }");
+        org.caffe4j.runtime.Tensor fromA = OpTestBase.runOne(one, weights, Tolerance.APPROX, a);
+        org.caffe4j.runtime.Tensor fromB = OpTestBase.runOne(one, weights, Tolerance.APPROX, b);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(fromA.shape(), both.get("y0").shape());
+        Tolerance.EXACT.assertClose("top 0 = bottom 0 alone", fromA.data(), both.get("y0").data());
+        Tolerance.EXACT.assertClose("top 1 = bottom 1 alone", fromB.data(), both.get("y1").data());
+    }
+
+    @Test
+    void severalBottomsMustHaveOneShapeAndOneTopEach() {
+        Random rnd = new Random(12);
+        List<org.caffe4j.runtime.Tensor> weights = List.of(OpTestBase.random(rnd, 3, 2, 3, 3), OpTestBase.random(rnd, 3));
+        OpTestBase.assertRejected(org.caffe4j.ShapeException.class, "Convolution", "bottom[1]", TWO_BOTTOMS, weights,
+                OpTestBase.random(rnd, 1, 2, 7, 6), OpTestBase.random(rnd, 1, 2, 7, 7));
+        OpTestBase.assertRejected(org.caffe4j.ShapeException.class, "Convolution", "top",
+                OpTestBase.layer("Convolution", "x0 x1", "y0", "convolution_param { num_output: 3 kernel_size: 3 }"),
+                weights, OpTestBase.random(rnd, 1, 2, 7, 6), OpTestBase.random(rnd, 1, 2, 7, 6));
+    }
 }

@@ -28,6 +28,11 @@ import org.caffe4j.ops.ThresholdOp;
 import org.caffe4j.ops.DeconvolutionOp;
 import org.caffe4j.ops.CropOp;
 import org.caffe4j.ops.ArgMaxOp;
+import org.caffe4j.ops.MvnOp;
+import org.caffe4j.ops.ReductionOp;
+import org.caffe4j.ops.TileOp;
+import org.caffe4j.ops.SppOp;
+import org.caffe4j.ops.EmbedOp;
 
 /** Every layer type caffe4j runs: one line each. */
 final class BuiltinOps {
@@ -61,7 +66,12 @@ final class BuiltinOps {
             new ThresholdOp(),
             new DeconvolutionOp(),
             new CropOp(),
-            new ArgMaxOp()
+            new ArgMaxOp(),
+            new MvnOp(),
+            new ReductionOp(),
+            new TileOp(),
+            new SppOp(),
+            new EmbedOp()
     );
 
     private BuiltinOps() {
