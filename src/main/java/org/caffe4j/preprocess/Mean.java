@@ -1,6 +1,7 @@
 package org.caffe4j.preprocess;
 
 import org.caffe4j.MalformedModelException;
+import org.caffe4j.io.BlobDecoder;
 import org.caffe4j.io.Npy;
 import org.caffe4j.proto.Caffe;
 
@@ -83,24 +84,10 @@ public final class Mean {
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new MalformedModelException(name + ": not a Caffe BlobProto mean file: " + e.getMessage(), e);
         }
-        int[] dims;
-        if (blob.hasShape()) {
-            dims = blob.getShape().getDimList().stream().mapToInt(Long::intValue).toArray();
-        } else {
-            dims = new int[]{blob.getNum(), blob.getChannels(), blob.getHeight(), blob.getWidth()};
-        }
-        float[] data;
-        if (blob.getDataCount() > 0) {
-            data = new float[blob.getDataCount()];
-            for (int i = 0; i < data.length; i++) {
-                data[i] = blob.getData(i);
-            }
-        } else {
-            data = new float[blob.getDoubleDataCount()];
-            for (int i = 0; i < data.length; i++) {
-                data[i] = (float) blob.getDoubleData(i);
-            }
-        }
+        // The one BlobProto decoder: legacy dims or a shape, float/double/raw data, sizes checked before allocating.
+        org.caffe4j.ir.Blob decoded = BlobDecoder.decode(blob, name);
+        int[] dims = decoded.shape().dims();
+        float[] data = decoded.data();
         return fromArray(dims, data, name);
     }
 

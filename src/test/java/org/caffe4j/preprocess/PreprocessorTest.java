@@ -158,6 +158,26 @@ class PreprocessorTest {
     }
 
     @Test
+    void meanBlobDimsThatWouldWrapToAnIntAreRefusedNotTruncated() {
+        // 2^32 + 1 used to become 1 (a silent int cast): 1x1x3, which matched the 3 values held.
+        byte[] wraps = Caffe.BlobProto.newBuilder().setShape(Caffe.BlobShape.newBuilder().addDim((1L << 32) + 1)
+                .addDim(1).addDim(3)).addData(1).addData(2).addData(3).build().toByteArray();
+        MalformedModelException e = assertThrows(MalformedModelException.class,
+                () -> Mean.fromBinaryProto(new ByteArrayInputStream(wraps), "m.binaryproto"));
+        assertTrue(e.getMessage().startsWith("m.binaryproto: "), e.getMessage());
+    }
+
+    @Test
+    void halfPrecisionMeanBlobsDecodeLikeHalfPrecisionWeights() throws Exception {
+        byte[] half = Caffe.BlobProto.newBuilder().setShape(Caffe.BlobShape.newBuilder().addDim(1).addDim(1)
+                .addDim(2)).setRawDataType(Caffe.BlobProto.RawDataType.FLOAT16)
+                .setRawData(com.google.protobuf.ByteString.copyFrom(new byte[] {0, 0x3c, 0, 0x40})).build().toByteArray();
+        Mean m = Mean.fromBinaryProto(new ByteArrayInputStream(half), "m.binaryproto");
+        assertEquals(1, m.channels());
+        assertArrayEquals(new float[] {1f, 2f}, m.values()); // 0x3c00 = 1.0, 0x4000 = 2.0
+    }
+
+    @Test
     void oneInstanceServesManyThreadsWithIdenticalResults() throws Exception {
         Preprocessor p = new Preprocessor(PreprocessConfig.builder().resize(64, 48).crop(32).meanValues(1, 2, 3).build());
         BufferedImage cat = ImageDecoder.read(Path.of("testdata/images/cat.png"));
