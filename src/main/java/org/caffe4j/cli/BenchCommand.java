@@ -176,7 +176,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             o.put("layers", layers);
             if (json) {
-                out.println(Json.write(o));
+                out.println(JsonWriter.write(o));
                 return 0;
             }
             out.printf("%s: batch %d, %d thread(s), Java %s, %s%n", net, batch, threads, o.get("java"), o.get("simd"));

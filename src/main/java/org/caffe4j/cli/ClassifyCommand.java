@@ -443,7 +443,7 @@ final class ClassifyCommand implements Callable<Integer> {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("file", file.toString());
             line.put("predictions", list);
-            out.println(Json.write(line));
+            out.println(JsonWriter.write(line));
         } else if (csv) {
             for (int r = 0; r < predictions.size(); r++) {
                 Prediction p = predictions.get(r);

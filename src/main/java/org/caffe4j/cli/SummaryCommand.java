@@ -78,7 +78,7 @@ final class SummaryCommand implements Callable<Integer> {
             o.put("total_params", totalParams);
             o.put("total_macs", totalMacs);
             o.put("notes", imported.notes());
-            out.println(Json.write(o));
+            out.println(JsonWriter.write(o));
             return 0;
         }
         for (String note : imported.notes()) {

@@ -94,7 +94,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.write(c.toReport()));
+            out.println(JsonWriter.write(c.toReport()));
         } else {
             out.print(c.table());
         }

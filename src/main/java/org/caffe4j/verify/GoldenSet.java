@@ -76,7 +76,7 @@ public final class GoldenSet {
 
     private static Object parseMeta(Path metaFile) throws IOException {
         try {
-            return Json.parse(Files.readString(metaFile));
+            return JsonReader.parse(Files.readString(metaFile));
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new MalformedModelException(metaFile + ": " + e.getMessage(), e);
         }

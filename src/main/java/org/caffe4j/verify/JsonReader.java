@@ -7,19 +7,19 @@ import java.util.Map;
 
 /**
  * A small JSON reader, enough for golden {@code meta.json} files (the project has no JSON dependency; the CLI's
- * writer is {@code org.caffe4j.cli.Json}). Objects become {@link LinkedHashMap} (key order kept), arrays
+ * writer is {@code org.caffe4j.cli.JsonWriter}). Objects become {@link LinkedHashMap} (key order kept), arrays
  * {@link List}, numbers {@link Double}, plus String, Boolean and null.
  */
-final class Json {
+final class JsonReader {
     private final String text;
     private int pos;
 
-    private Json(String text) {
+    private JsonReader(String text) {
         this.text = text;
     }
 
     static Object parse(String text) {
-        Json j = new Json(text);
+        JsonReader j = new JsonReader(text);
         j.skipSpace();
         Object v = j.value();
         j.skipSpace();

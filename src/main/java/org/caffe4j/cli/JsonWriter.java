@@ -4,8 +4,8 @@ import java.util.Collection;
 import java.util.Map;
 
 /** Writes JSON text from maps, lists, strings, numbers and booleans (the CLI's --json output). */
-public final class Json {
-    private Json() {
+public final class JsonWriter {
+    private JsonWriter() {
     }
 
     public static String write(Object value) {
