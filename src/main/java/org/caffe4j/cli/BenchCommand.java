@@ -79,6 +79,7 @@ final class BenchCommand implements Callable<Integer> {
         LoadOptions options = modelOptions.toLoadOptions();
         long t0 = System.nanoTime();
         try (Model model = Model.load(net, weights, options)) {
+            modelOptions.reportIgnoredFields(model.notes(), spec.commandLine().getErr());
             double loadMs = (System.nanoTime() - t0) / 1e6;
             double modelHeapMb = retainedHeapMb();
             Map<String, Tensor> feed = new LinkedHashMap<>();

@@ -81,4 +81,15 @@ final class ModelOptions {
         }
         return out;
     }
+
+    /**
+     * With --ignore-unknown-fields, names every field that was dropped (one {@code warning:} line each on stderr),
+     * so that a user never loses a field without a word.
+     */
+    void reportIgnoredFields(java.util.List<String> notes, java.io.PrintWriter err) {
+        if (ignoreUnknownFields) {
+            notes.stream().filter(n -> n.contains("ignored unknown field")).forEach(n -> err.println("warning: " + n));
+            err.flush();
+        }
+    }
 }

@@ -46,6 +46,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, Npy.Array> arrays = readArrays(inputs);
         try (Model model = Model.load(net, weights, withArrayShapes(modelOptions.toLoadOptions(), arrays))) {
+            modelOptions.reportIgnoredFields(model.notes(), spec.commandLine().getErr());
             Map<String, Tensor> feed = feed(model, arrays);
             Map<String, Tensor> result = allBlobs ? model.runAllBlobs(feed) : model.run(feed);
             Files.createDirectories(out);

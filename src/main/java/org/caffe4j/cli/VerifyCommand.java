@@ -83,6 +83,7 @@ final class VerifyCommand implements Callable<Integer> {
         LoadOptions options = RunCommand.withArrayShapes(modelOptions.toLoadOptions(), arrays);
         Comparison c;
         try (Model model = Model.load(net, weights, options)) {
+            modelOptions.reportIgnoredFields(model.notes(), spec.commandLine().getErr());
             String blob = inputBlob;
             Npy.Array x = null;
             if (!arrays.isEmpty()) {

@@ -12,8 +12,8 @@ import org.caffe4j.proto.Caffe.PoolingParameter;
 import java.util.List;
 
 /**
- * Caffe's Pooling: MAX and AVE, global pooling, ceil rounding (Caffe's default) or floor ({@code round_mode}),
- * with the last window clipped to start inside the padded input. STOCHASTIC is training-time only: rejected.
+ * Caffe's Pooling: MAX and AVE, global pooling, ceil rounding (Caffe's default) or floor ({@code round_mode}, or
+ * the forks' {@code ceil_mode}), with the last window clipped to start inside the padded input. STOCHASTIC is training-time only: rejected.
  */
 public final class PoolingOp implements OpDefinition<PoolingOp.Params> {
 
@@ -60,8 +60,17 @@ public final class PoolingOp implements OpDefinition<PoolingOp.Params> {
         if (!global && (pad[0] >= k[0] || pad[1] >= k[1])) {
             throw ctx.invalid(f + "pad", "is " + pad[0] + "x" + pad[1] + "; it must be smaller than the kernel " + k[0] + "x" + k[1]);
         }
+        boolean ceil = p.getRoundMode() == PoolingParameter.RoundMode.CEIL;
+        if (p.hasCeilMode()) {
+            // The forks' ceil_mode changes the output size: honour it, never drop it (DenseNet's ceil_mode: false).
+            if (p.hasRoundMode() && p.getCeilMode() != ceil) {
+                throw ctx.invalid(f + "ceil_mode", "= " + p.getCeilMode() + " contradicts round_mode = "
+                        + p.getRoundMode() + "; give one of them");
+            }
+            ceil = p.getCeilMode();
+        }
         return new Params(p.getPool() == PoolingParameter.PoolMethod.MAX, global, k[0], k[1], s[0], s[1], pad[0], pad[1],
-                p.getRoundMode() == PoolingParameter.RoundMode.CEIL);
+                ceil);
     }
 
     private static int[] scalarPair(LayerContext ctx, String f, String field, boolean has, int v, boolean hasH, int h,

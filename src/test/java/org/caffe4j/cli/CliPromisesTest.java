@@ -137,4 +137,48 @@ class CliPromisesTest {
         assertTrue(m.find());
         assertEquals("caffe4j " + m.group(1), r.out().strip());
     }
+
+    private static final String FORK_POOL_NET = """
+            layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: 1 dim: 6 dim: 6 } } }
+            layer { name: "pool" type: "Pooling" bottom: "data" top: "pool"
+                    pooling_param { pool: MAX kernel_size: 3 stride: 2 %s } }
+            """;
+
+    @Test
+    void theForksCeilModeIsHonouredNotDropped() throws Exception {
+        // 6 wide, window 3, stride 2: ceil gives 3 columns, floor 2 (DenseNet's ceil_mode: false).
+        Path floor = Files.writeString(dir.resolve("floor.prototxt"), FORK_POOL_NET.formatted("ceil_mode: false"));
+        CliTest.Result r = CliTest.run("summary", floor.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("outputs: pool 1x1x2x2"), r.out());
+        Path ceil = Files.writeString(dir.resolve("ceil.prototxt"), FORK_POOL_NET.formatted("ceil_mode: true"));
+        assertTrue(CliTest.run("summary", ceil.toString()).out().contains("outputs: pool 1x1x3x3"));
+        Path both = Files.writeString(dir.resolve("both.prototxt"),
+                FORK_POOL_NET.formatted("ceil_mode: true round_mode: FLOOR"));
+        CliTest.Result contradiction = CliTest.run("summary", both.toString());
+        assertEquals(2, contradiction.code());
+        assertTrue(contradiction.err().contains("layer 'pool' (Pooling): pooling_param.ceil_mode = true contradicts "
+                + "round_mode = FLOOR"), contradiction.err());
+    }
+
+    @Test
+    void ignoredUnknownFieldsAreEachNamedOnStderr() throws Exception {
+        Path net = Files.writeString(dir.resolve("fork.prototxt"),
+                FORK_POOL_NET.formatted("ceil_mode: false pad_policy: 1 resize_lazily: true"));
+        Path x = dir.resolve("x.npy");
+        Npy.write(x, new int[] {1, 1, 6, 6}, new float[36]);
+        CliTest.Result strict = CliTest.run("run", net.toString(), "testdata/lenet_mnist/lenet_iter_10000.caffemodel",
+                "--input", x.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(2, strict.code());
+        assertTrue(strict.err().contains("PoolingParameter.pad_policy (line 3"), strict.err());
+        CliTest.Result lenient = CliTest.run("run", net.toString(), "testdata/lenet_mnist/lenet_iter_10000.caffemodel",
+                "--input", x.toString(), "--out", dir.resolve("o").toString(), "--ignore-unknown-fields");
+        assertEquals(0, lenient.code(), lenient.err());
+        List<String> warnings = lenient.err().lines().toList();
+        assertEquals(2, warnings.size(), lenient.err());
+        assertTrue(warnings.get(0).startsWith("warning: " + net + ": ignored unknown field PoolingParameter.pad_policy"),
+                lenient.err());
+        assertTrue(warnings.get(1).contains("ignored unknown field PoolingParameter.resize_lazily"), lenient.err());
+        assertArrayEquals(new int[] {1, 1, 2, 2}, Npy.read(dir.resolve("o/pool.npy")).shape());
+    }
 }
