@@ -149,20 +149,24 @@ public final class NetReader {
 
     /** Reads a binary NetParameter (a .caffemodel), any size protobuf allows. */
     public static Caffe.NetParameter readCaffemodel(Path file) throws IOException {
-        return parseBinaryFile(file, Caffe.NetParameter.parser());
+        return parseBinaryFile(file, (in, size) -> new CaffemodelParser(in, size).parseNet());
     }
 
     public static Caffe.NetParameter readCaffemodel(InputStream in, String name) throws IOException {
-        return parseBinary(in, name, -1, Caffe.NetParameter.parser());
+        return parseBinary(in, name, -1, (coded, size) -> Caffe.NetParameter.parser().parseFrom(coded));
     }
 
     /** Reads a binary BlobProto (a .binaryproto mean file). */
     public static Caffe.BlobProto readBinaryproto(Path file) throws IOException {
-        return parseBinaryFile(file, Caffe.BlobProto.parser());
+        return parseBinaryFile(file, (in, size) -> Caffe.BlobProto.parser().parseFrom(in));
     }
 
-    private static <T extends Message> T parseBinaryFile(Path file, com.google.protobuf.Parser<T> parser)
-            throws IOException {
+    /** A parser over a stream of known (or -1: unknown) length. */
+    private interface StreamParser<T> {
+        T parse(CodedInputStream in, long size) throws IOException;
+    }
+
+    private static <T extends Message> T parseBinaryFile(Path file, StreamParser<T> parser) throws IOException {
         long size = Files.size(file);
         if (size > MAX_BINARY_BYTES) {
             throw new MalformedModelException(file + ": " + size + " bytes is larger than a protobuf message can be (2 GiB)");
@@ -182,7 +186,7 @@ public final class NetReader {
      * @param size the stream's length when known (for messages), else -1
      */
     private static <T extends Message> T parseBinary(InputStream stream, String name, long size,
-                                                     com.google.protobuf.Parser<T> parser) throws IOException {
+                                                     StreamParser<T> parser) throws IOException {
         CodedInputStream in = CodedInputStream.newInstance(stream, STREAM_BUFFER_BYTES);
         in.setSizeLimit(Integer.MAX_VALUE);
         in.setRecursionLimit(200);
@@ -190,7 +194,7 @@ public final class NetReader {
             throw new MalformedModelException(name + ": file is empty");
         }
         try {
-            T msg = parser.parseFrom(in);
+            T msg = parser.parse(in, size);
             in.checkLastTagWas(0);
             return msg;
         } catch (InvalidProtocolBufferException e) {
