@@ -87,6 +87,21 @@ class CaffemodelParserTest {
         assertTrue(streamed.getLayers(0).getLayer().getBlobs(0).hasRawData(), "V0 blobs are converted too");
     }
 
+    /** NIO caches, per thread, a direct buffer as large as the largest single read: reads stay small. */
+    @Test
+    void readingACaffemodelAllocatesNoLargeDirectBuffer() throws Exception {
+        Path nin = NinTestModel.cachedCaffemodel();
+        java.lang.management.BufferPoolMXBean direct = java.lang.management.ManagementFactory
+                .getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                .filter(p -> p.getName().equals("direct")).findFirst().orElseThrow();
+        long before = direct.getMemoryUsed();
+        Caffe.NetParameter net = NetReader.readCaffemodel(nin);
+        long grown = direct.getMemoryUsed() - before;
+        assertTrue(net.getLayersCount() > 0);
+        // conv4-1024's weights alone are 14 MB in one field.
+        assertTrue(grown < 1 << 20, "direct memory grew by " + grown + " bytes reading " + Files.size(nin));
+    }
+
     /** Asserts equality with protobuf's parse and returns how many blobs arrived as raw FLOAT data. */
     private static int assertSameAsProtobuf(Path f) throws Exception {
         Caffe.NetParameter expected = Caffe.NetParameter.parseFrom(Files.readAllBytes(f));
