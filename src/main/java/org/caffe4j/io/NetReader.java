@@ -153,7 +153,8 @@ public final class NetReader {
     }
 
     public static Caffe.NetParameter readCaffemodel(InputStream in, String name) throws IOException {
-        return parseBinary(in, name, -1, (coded, size) -> Caffe.NetParameter.parser().parseFrom(coded));
+        // Length unknown: protobuf's own parser, which allocates only what the stream delivers.
+        return parseBinary(new SmallReads(in), name, -1, (coded, size) -> Caffe.NetParameter.parser().parseFrom(coded));
     }
 
     /** Reads a binary BlobProto (a .binaryproto mean file). */
@@ -195,8 +196,8 @@ public final class NetReader {
      * Parses from a stream, never holding the file's bytes: a whole-file byte[] next to the parsed message doubled
      * the heap a model needs while loading, and reading it in one call made NIO allocate (and cache per thread) a
      * direct buffer as large as the file. A length prefix pointing past the end cannot make the parser allocate
-     * what it claims: protobuf-java fills packed floats value by value and reads long byte fields in chunks, so a
-     * lying header fails as "truncated" once the stream ends.
+     * what it claims: {@link CaffemodelParser} checks each length against the file's size, and protobuf-java fills
+     * packed floats value by value and reads long byte fields in chunks, failing as "truncated" when the stream ends.
      *
      * @param size the stream's length when known (for messages), else -1
      */
