@@ -5,6 +5,7 @@ import org.caffe4j.kernels.gemm.MicroKernelPeak;
 import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.plan.ExecutionPlan;
 import org.caffe4j.plan.Step;
+import org.caffe4j.runtime.Footprint;
 import org.caffe4j.runtime.LoadOptions;
 import org.caffe4j.runtime.Model;
 import org.caffe4j.runtime.Tensor;
@@ -155,6 +156,11 @@ final class BenchCommand implements Callable<Integer> {
             o.put("model_heap_mb", modelHeapMb);
             o.put("running_heap_mb", runningHeapMb);
             o.put("activation_mb", plan.activationFloats() * 4 / 1e6);
+            Footprint footprint = model.footprint(Map.of());
+            o.put("loaded_weight_bytes", footprint.loadedWeightBytes());
+            o.put("kernel_weight_bytes", footprint.kernelWeightBytes());
+            o.put("activation_bytes", footprint.activationBytes());
+            o.put("resident_bytes", footprint.residentBytes());
             o.put("peak_heap_mb", peakHeapMb());
             List<Map<String, Object>> layers = new java.util.ArrayList<>();
             for (Map.Entry<Step, double[]> e : perStep.entrySet()) {
@@ -195,6 +201,7 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("heap after load %.0f MB, after the first pass %.0f MB (activation buffers %.1f MB per concurrent "
                             + "pass); peak heap incl. garbage %.0f MB%n", modelHeapMb, runningHeapMb,
                     (Double) o.get("activation_mb"), (Double) o.get("peak_heap_mb"));
+            out.println("resident: " + footprint.describe());
             out.printf("forward: median %.2f ms (min %.2f, max %.2f) over %d passes; %.2f ms/image; %.1f GFLOP/s%n",
                     median, o.get("min_ms"), o.get("max_ms"), iterations, median / batch, gflops);
             out.printf("peak: the GEMM micro-kernel in cache on %d thread(s) runs %.1f GFLOP/s here; the pass reaches "

@@ -5,7 +5,9 @@ import org.caffe4j.ir.Graph;
 import org.caffe4j.ir.Node;
 import org.caffe4j.ir.Shape;
 import org.caffe4j.ir.Value;
+import org.caffe4j.runtime.Footprint;
 import org.caffe4j.runtime.LoadOptions;
+import org.caffe4j.runtime.Model;
 import org.caffe4j.runtime.ModelFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,6 +71,12 @@ final class SummaryCommand implements Callable<Integer> {
             row.put("macs", macs);
             rows.add(row);
         }
+        Footprint footprint = null;
+        if (weights != null) {
+            try (Model model = Model.of(imported, options)) {
+                footprint = model.footprint(Map.of());
+            }
+        }
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("name", g.name());
@@ -77,6 +85,12 @@ final class SummaryCommand implements Callable<Integer> {
             o.put("layers", rows);
             o.put("total_params", totalParams);
             o.put("total_macs", totalMacs);
+            if (footprint != null) {
+                o.put("loaded_weight_bytes", footprint.loadedWeightBytes());
+                o.put("kernel_weight_bytes", footprint.kernelWeightBytes());
+                o.put("activation_bytes", footprint.activationBytes());
+                o.put("resident_bytes", footprint.residentBytes());
+            }
             o.put("notes", imported.notes());
             out.println(JsonWriter.write(o));
             return 0;
@@ -95,6 +109,9 @@ final class SummaryCommand implements Callable<Integer> {
                 2.0 * totalMacs / 1e9);
         out.println("inputs: " + String.join(", ", g.inputs().stream().map(v -> v.blob() + " " + v.shape()).toList()));
         out.println("outputs: " + String.join(", ", g.outputs().stream().map(v -> v.blob() + " " + v.shape()).toList()));
+        if (footprint != null) {
+            out.println("resident: " + footprint.describe());
+        }
         boolean softmax = g.nodes().stream().anyMatch(n -> n.type().equals("Softmax"));
         if (!softmax) {
             out.println("note: the net has no Softmax layer, so its outputs are scores, not probabilities; "

@@ -29,6 +29,8 @@ import java.util.logging.Logger;
 public final class NetReader {
     /** Protobuf's own ceiling: a message's length is a signed 32-bit value. */
     private static final long MAX_BINARY_BYTES = Integer.MAX_VALUE - 8;
+    /** Read size for binary files: large enough for throughput, small enough that NIO's temporary buffer stays small. */
+    private static final int STREAM_BUFFER_BYTES = 1 << 16;
 
     private NetReader() {
     }
@@ -147,27 +149,80 @@ public final class NetReader {
 
     /** Reads a binary NetParameter (a .caffemodel), any size protobuf allows. */
     public static Caffe.NetParameter readCaffemodel(Path file) throws IOException {
-        return parseBinary(readFile(file), file.toString(), Caffe.NetParameter.parser());
+        return parseBinaryFile(file, (in, size) -> new CaffemodelParser(in, size).parseNet());
     }
 
     public static Caffe.NetParameter readCaffemodel(InputStream in, String name) throws IOException {
-        return parseBinary(readAll(in, name), name, Caffe.NetParameter.parser());
+        // Length unknown: protobuf's own parser, which allocates only what the stream delivers.
+        return parseBinary(new SmallReads(in), name, -1, (coded, size) -> Caffe.NetParameter.parser().parseFrom(coded));
     }
 
     /** Reads a binary BlobProto (a .binaryproto mean file). */
     public static Caffe.BlobProto readBinaryproto(Path file) throws IOException {
-        return parseBinary(readFile(file), file.toString(), Caffe.BlobProto.parser());
+        return parseBinaryFile(file, (in, size) -> Caffe.BlobProto.parser().parseFrom(in));
     }
 
-    private static byte[] readFile(Path file) throws IOException {
+    /** A parser over a stream of known (or -1: unknown) length. */
+    private interface StreamParser<T> {
+        T parse(CodedInputStream in, long size) throws IOException;
+    }
+
+    private static <T extends Message> T parseBinaryFile(Path file, StreamParser<T> parser) throws IOException {
         long size = Files.size(file);
-        if (size == 0) {
-            throw new MalformedModelException(file + ": file is empty");
-        }
         if (size > MAX_BINARY_BYTES) {
             throw new MalformedModelException(file + ": " + size + " bytes is larger than a protobuf message can be (2 GiB)");
         }
-        return Files.readAllBytes(file);
+        try (InputStream in = new SmallReads(Files.newInputStream(file))) {
+            return parseBinary(in, file.toString(), size, parser);
+        }
+    }
+
+    /**
+     * Caps each read at {@link #STREAM_BUFFER_BYTES}: protobuf reads a long field with one call as large as the field,
+     * for which NIO would allocate, and cache for the thread, a direct buffer as large (411 MB for VGG16's fc6).
+     */
+    private static final class SmallReads extends java.io.FilterInputStream {
+        SmallReads(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return super.read(b, off, Math.min(len, STREAM_BUFFER_BYTES));
+        }
+    }
+
+    /**
+     * Parses from a stream, never holding the file's bytes: a whole-file byte[] next to the parsed message doubled
+     * the heap a model needs while loading, and reading it in one call made NIO allocate (and cache per thread) a
+     * direct buffer as large as the file. A length prefix pointing past the end cannot make the parser allocate
+     * what it claims: {@link CaffemodelParser} checks each length against the file's size, and protobuf-java fills
+     * packed floats value by value and reads long byte fields in chunks, failing as "truncated" when the stream ends.
+     *
+     * @param size the stream's length when known (for messages), else -1
+     */
+    private static <T extends Message> T parseBinary(InputStream stream, String name, long size,
+                                                     StreamParser<T> parser) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(stream, STREAM_BUFFER_BYTES);
+        in.setSizeLimit(Integer.MAX_VALUE);
+        in.setRecursionLimit(200);
+        if (in.isAtEnd()) {
+            throw new MalformedModelException(name + ": file is empty");
+        }
+        try {
+            T msg = parser.parse(in, size);
+            in.checkLastTagWas(0);
+            return msg;
+        } catch (InvalidProtocolBufferException e) {
+            String what = e.getMessage() == null ? "corrupt data" : e.getMessage();
+            if (what.contains("truncated")) {
+                what = "the file is truncated or a length field is corrupt";
+            } else if (what.contains("size limit")) {
+                what = "larger than a protobuf message can be (2 GiB)";
+            }
+            throw new MalformedModelException(name + ": not a valid binary Caffe file near byte offset "
+                    + in.getTotalBytesRead() + (size >= 0 ? " of " + size : "") + ": " + what, e);
+        }
     }
 
     private static byte[] readAll(InputStream in, String name) throws IOException {
@@ -182,31 +237,6 @@ public final class NetReader {
             out.write(buf, 0, r);
         }
         return out.toByteArray();
-    }
-
-    /**
-     * Parses from a byte array that holds the whole file, so that a length prefix pointing past the end fails at
-     * once as "truncated" instead of making the parser allocate what the header claims.
-     */
-    private static <T extends Message> T parseBinary(byte[] bytes, String name, com.google.protobuf.Parser<T> parser) {
-        if (bytes.length == 0) {
-            throw new MalformedModelException(name + ": file is empty");
-        }
-        CodedInputStream in = CodedInputStream.newInstance(bytes);
-        in.setSizeLimit(Integer.MAX_VALUE);
-        in.setRecursionLimit(200);
-        try {
-            T msg = parser.parseFrom(in);
-            in.checkLastTagWas(0);
-            return msg;
-        } catch (InvalidProtocolBufferException e) {
-            String what = e.getMessage() == null ? "corrupt data" : e.getMessage();
-            if (what.contains("truncated")) {
-                what = "the file is truncated or a length field is corrupt";
-            }
-            throw new MalformedModelException(name + ": not a valid binary Caffe file near byte offset "
-                    + in.getTotalBytesRead() + " of " + bytes.length + ": " + what, e);
-        }
     }
 
     private static void checkNotEmpty(Path file) throws IOException {

@@ -58,6 +58,11 @@ public final class Model implements AutoCloseable {
         return new Model(ModelFiles.importModel(prototxt, caffemodel, options), options);
     }
 
+    /** A model from an import already made (e.g. by a summary that also lists the graph). */
+    public static Model of(ModelFiles.Imported imported, LoadOptions options) {
+        return new Model(imported, options);
+    }
+
     public static Model load(InputStream prototxt, InputStream caffemodel, LoadOptions options) throws IOException {
         return new Model(ModelFiles.importModel(prototxt, "<prototxt stream>", caffemodel, "<caffemodel stream>", options),
                 options);
@@ -129,6 +134,19 @@ public final class Model implements AutoCloseable {
             shapes.add(s == null ? v.shape() : Shape.of(s));
         }
         return planFor(shapes, null).plan();
+    }
+
+    /** What the model keeps in memory when run at these input shapes (missing inputs: the declared shapes). */
+    public Footprint footprint(Map<String, int[]> inputShapes) {
+        ExecutionPlan plan = plan(inputShapes);
+        long loaded = 0;
+        for (org.caffe4j.ir.Node n : graph.nodes()) {
+            for (org.caffe4j.ir.Blob b : n.weights()) {
+                loaded += 4L * b.data().length;
+            }
+        }
+        long kernels = plan.steps().stream().mapToLong(s -> s.kernel().weightBytes()).sum();
+        return new Footprint(loaded, kernels, 4 * plan.activationFloats());
     }
 
     private Map<String, Tensor> execute(Map<String, Tensor> inputs, Set<String> keep, StepListener listener) {

@@ -8,6 +8,7 @@ import org.caffe4j.proto.Caffe;
 import org.caffe4j.runtime.LoadOptions;
 import org.caffe4j.runtime.ModelFiles;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -221,6 +222,46 @@ class ImporterBadInputTest {
         var e = assertThrows(MalformedModelException.class, () -> ModelFiles.importModel(
                 Path.of("testdata/lenet_mnist/lenet.prototxt"), cut, LoadOptions.defaults()));
         assertTrue(e.getMessage().contains("cut.caffemodel") && e.getMessage().contains("byte offset"), e.getMessage());
+    }
+
+    /**
+     * The caffemodel is parsed from a stream: length prefixes claiming ~2 GB of floats or bytes in a 40-byte file
+     * must fail as truncated without allocating what they claim (this thread's allocations are counted).
+     */
+    @Test
+    @Timeout(30)
+    void lyingLengthPrefixesFailAsTruncatedWithoutAllocatingTheirClaims() throws Exception {
+        byte[] name = "ip".getBytes(StandardCharsets.US_ASCII);
+        for (int field : new int[]{5 /* packed float data */, 13 /* raw_data bytes */}) {
+            java.io.ByteArrayOutputStream blob = new java.io.ByteArrayOutputStream();
+            var out = com.google.protobuf.CodedOutputStream.newInstance(blob);
+            out.writeTag(field, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            out.writeUInt32NoTag(Integer.MAX_VALUE - 64);
+            out.writeRawBytes(new byte[16]);
+            out.flush();
+            java.io.ByteArrayOutputStream layer = new java.io.ByteArrayOutputStream();
+            var lo = com.google.protobuf.CodedOutputStream.newInstance(layer);
+            lo.writeByteArray(1, name);
+            lo.writeTag(7, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            lo.writeUInt32NoTag(Integer.MAX_VALUE - 32);
+            lo.writeRawBytes(blob.toByteArray());
+            lo.flush();
+            java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+            var fo = com.google.protobuf.CodedOutputStream.newInstance(file);
+            fo.writeTag(100, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            fo.writeUInt32NoTag(Integer.MAX_VALUE - 16);
+            fo.writeRawBytes(layer.toByteArray());
+            fo.flush();
+            Path f = Files.write(dir.resolve("liar" + field + ".caffemodel"), file.toByteArray());
+            var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long before = threads.getCurrentThreadAllocatedBytes();
+            var e = assertThrows(MalformedModelException.class, () -> ModelFiles.importModel(
+                    Path.of("testdata/lenet_mnist/lenet.prototxt"), f, LoadOptions.defaults()));
+            assertTrue(e.getMessage().startsWith(f + ": not a valid binary Caffe file near byte offset ")
+                    && e.getMessage().contains("truncated"), e.getMessage());
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(allocated < 64 << 20, "field " + field + ": allocated " + allocated + " bytes");
+        }
     }
 
     /** Fuzz: bit flips and cuts give a model or a CaffeModelException, never another exception, hang or OOM. */
