@@ -76,7 +76,7 @@ public final class BlobDecoder {
     private static float[] values(Caffe.BlobProto p, int count, String where) {
         float[] out = new float[count];
         if (p.hasRawData() && p.getRawDataType() == Caffe.BlobProto.RawDataType.FLOAT) {
-            // How the caffemodel parser hands over packed float data: one bulk copy, the same bits.
+            // Float raw_data (the half-precision extension's FLOAT type): one bulk copy, the same bits.
             p.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out, 0, count);
         } else if (p.hasRawData()) {
             ByteBuffer b = p.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);

@@ -149,7 +149,7 @@ public final class NetReader {
 
     /** Reads a binary NetParameter (a .caffemodel), any size protobuf allows. */
     public static Caffe.NetParameter readCaffemodel(Path file) throws IOException {
-        return parseBinaryFile(file, (in, size) -> new CaffemodelParser(in, size).parseNet());
+        return parseBinaryFile(file, (in, size) -> Caffe.NetParameter.parser().parseFrom(in));
     }
 
     public static Caffe.NetParameter readCaffemodel(InputStream in, String name) throws IOException {
@@ -196,8 +196,8 @@ public final class NetReader {
      * Parses from a stream, never holding the file's bytes: a whole-file byte[] next to the parsed message doubled
      * the heap a model needs while loading, and reading it in one call made NIO allocate (and cache per thread) a
      * direct buffer as large as the file. A length prefix pointing past the end cannot make the parser allocate
-     * what it claims: {@link CaffemodelParser} checks each length against the file's size, and protobuf-java fills
-     * packed floats value by value and reads long byte fields in chunks, failing as "truncated" when the stream ends.
+     * what it claims: protobuf-java fills packed floats value by value and reads long byte fields in chunks, failing
+     * as "truncated" when the stream ends.
      *
      * @param size the stream's length when known (for messages), else -1
      */
