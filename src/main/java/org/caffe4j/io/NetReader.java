@@ -7,6 +7,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.TextFormat;
 import org.caffe4j.MalformedModelException;
 import org.caffe4j.proto.Caffe;
+import org.caffe4j.proto.CaffemodelViewProto.NetView;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -149,12 +150,12 @@ public final class NetReader {
 
     /** Reads a binary NetParameter (a .caffemodel), any size protobuf allows. */
     public static Caffe.NetParameter readCaffemodel(Path file) throws IOException {
-        return parseBinaryFile(file, (in, size) -> Caffe.NetParameter.parser().parseFrom(in));
+        return parseBinaryFile(file, (in, size) -> CaffemodelView.toNet(NetView.parser().parseFrom(in)));
     }
 
     public static Caffe.NetParameter readCaffemodel(InputStream in, String name) throws IOException {
         // Length unknown: protobuf's own parser, which allocates only what the stream delivers.
-        return parseBinary(new SmallReads(in), name, -1, (coded, size) -> Caffe.NetParameter.parser().parseFrom(coded));
+        return parseBinary(new SmallReads(in), name, -1, (coded, size) -> CaffemodelView.toNet(NetView.parser().parseFrom(coded)));
     }
 
     /** Reads a binary BlobProto (a .binaryproto mean file). */
@@ -196,8 +197,8 @@ public final class NetReader {
      * Parses from a stream, never holding the file's bytes: a whole-file byte[] next to the parsed message doubled
      * the heap a model needs while loading, and reading it in one call made NIO allocate (and cache per thread) a
      * direct buffer as large as the file. A length prefix pointing past the end cannot make the parser allocate
-     * what it claims: protobuf-java fills packed floats value by value and reads long byte fields in chunks, failing
-     * as "truncated" when the stream ends.
+     * what it claims: protobuf-java reads long byte fields (a caffemodel's weight values, see {@link CaffemodelView})
+     * in chunks unless the stream holds that many bytes, failing as "truncated" when the stream ends.
      *
      * @param size the stream's length when known (for messages), else -1
      */
