@@ -45,6 +45,16 @@ public final class ImageDecoder {
     /** Most pixels whose three float planes still fit in one Java array. */
     static final long ARRAY_PIXELS = (Integer.MAX_VALUE - 8) / 3;
 
+    /** File name extensions of the formats read here (what folder walks pick up), lower case. */
+    public static final java.util.Set<String> IMAGE_EXTENSIONS =
+            java.util.Set.of("jpg", "jpeg", "png", "bmp", "gif", "pgm", "ppm", "pnm");
+
+    /** True when the name ends in one of {@link #IMAGE_EXTENSIONS}, in any case. */
+    public static boolean hasImageExtension(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        return dot > 0 && IMAGE_EXTENSIONS.contains(fileName.substring(dot + 1).toLowerCase(java.util.Locale.ROOT));
+    }
+
     /**
      * The default limit on an image's declared width × height: what fits, decoded and converted to floats, in half
      * of the maximum heap (about 107 million pixels with -Xmx4g), and never more than a Java array holds.
