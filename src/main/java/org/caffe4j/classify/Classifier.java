@@ -12,6 +12,7 @@ import org.caffe4j.registry.ModelRegistry;
 import org.caffe4j.registry.ModelSpec;
 import org.caffe4j.runtime.LoadOptions;
 import org.caffe4j.runtime.Model;
+import org.caffe4j.runtime.ModelFiles;
 import org.caffe4j.runtime.Tensor;
 
 import java.awt.image.BufferedImage;
@@ -151,8 +152,25 @@ public final class Classifier implements AutoCloseable {
      * (a progress bar drawn on {@code progress}, or none when null).
      */
     public static Classifier load(ModelSpec spec, Settings settings, PrintWriter progress) throws IOException {
-        Path weights = weightsFor(spec, settings, progress);
-        Model model = Model.load(spec.definitionPath(), weights, loadOptions(settings, spec.preprocess()));
+        LoadOptions options = loadOptions(settings, spec.preprocess());
+        Model model;
+        if (spec.filesOnDisk() || !spec.weightsShipped()) {
+            Path weights = weightsFor(spec, settings, progress);
+            if (spec.filesOnDisk()) {
+                model = Model.load(spec.definitionPath(), weights, options);
+            } else {
+                try (InputStream net = spec.openDefinition(); InputStream w = Files.newInputStream(weights)) {
+                    model = Model.of(ModelFiles.importModel(net, spec.describe(spec.definitionFile()), w,
+                            weights.toString(), options), options);
+                }
+            }
+        } else {
+            // Classpath and in-memory models are read where they are: nothing is extracted to disk.
+            try (InputStream net = spec.openDefinition(); InputStream w = spec.openWeights()) {
+                model = Model.of(ModelFiles.importModel(net, spec.describe(spec.definitionFile()), w,
+                        spec.describe(spec.weights().file()), options), options);
+            }
+        }
         return build(model, spec.preprocess(), spec.labels(), spec.outputBlob(), spec.softmax(), settings);
     }
 

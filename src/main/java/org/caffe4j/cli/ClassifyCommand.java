@@ -2,6 +2,7 @@ package org.caffe4j.cli;
 
 import org.caffe4j.classify.Classifier;
 import org.caffe4j.classify.Prediction;
+import org.caffe4j.preprocess.ImageDecoder;
 import org.caffe4j.fetch.ProgressBar;
 import org.caffe4j.io.RegularFiles;
 import org.caffe4j.preprocess.ChannelOrder;
@@ -31,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
@@ -43,8 +43,6 @@ import java.util.concurrent.Callable;
                 + "and skipped; the exit code is then 2. A registered model's weights are downloaded on first use."})
 final class ClassifyCommand implements Callable<Integer> {
     /** File name endings taken from folders (a file named on the command line is always tried). */
-    static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif", "pgm", "ppm", "pnm");
-
     @Option(names = "--model", paramLabel = "NAME", description = "registered model (e.g. nin-imagenet, lenet-mnist, cifar10-quick)")
     String model;
 
@@ -303,7 +301,7 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         int failures = skipped.size();
         if (csv) {
-            out.println("file,rank,index,label,probability");
+            out.println(Prediction.CSV_HEADER);
         }
         ProgressBar bar = ProgressBar.forItems(walkedFolder && registryOptions.progress() ? err : null, "images",
                 files.size());
@@ -425,9 +423,7 @@ final class ClassifyCommand implements Callable<Integer> {
     }
 
     static boolean isImageName(Path p) {
-        String n = p.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot > 0 && IMAGE_EXTENSIONS.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT));
+        return ImageDecoder.hasImageExtension(p.getFileName().toString());
     }
 
     private void print(PrintWriter out, Path file, List<Prediction> predictions) {
@@ -447,8 +443,7 @@ final class ClassifyCommand implements Callable<Integer> {
         } else if (csv) {
             for (int r = 0; r < predictions.size(); r++) {
                 Prediction p = predictions.get(r);
-                out.println(csvField(file.toString()) + "," + (r + 1) + "," + p.index() + "," + csvField(p.label())
-                        + "," + p.probability());
+                out.println(p.csvRow(file.toString(), r + 1));
             }
         } else {
             out.println(file);
@@ -456,12 +451,5 @@ final class ClassifyCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "  %.4f  %s%n", p.probability(), p.label());
             }
         }
-    }
-
-    private static String csvField(String s) {
-        if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
-            return "\"" + s.replace("\"", "\"\"") + "\"";
-        }
-        return s;
     }
 }

@@ -45,6 +45,16 @@ public final class ImageDecoder {
     /** Most pixels whose three float planes still fit in one Java array. */
     static final long ARRAY_PIXELS = (Integer.MAX_VALUE - 8) / 3;
 
+    /** File name extensions of the formats read here (what folder walks pick up), lower case. */
+    public static final java.util.Set<String> IMAGE_EXTENSIONS =
+            java.util.Set.of("jpg", "jpeg", "png", "bmp", "gif", "pgm", "ppm", "pnm");
+
+    /** True when the name ends in one of {@link #IMAGE_EXTENSIONS}, in any case. */
+    public static boolean hasImageExtension(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        return dot > 0 && IMAGE_EXTENSIONS.contains(fileName.substring(dot + 1).toLowerCase(java.util.Locale.ROOT));
+    }
+
     /**
      * The default limit on an image's declared width × height: what fits, decoded and converted to floats, in half
      * of the maximum heap (about 107 million pixels with -Xmx4g), and never more than a Java array holds.
@@ -128,7 +138,8 @@ public final class ImageDecoder {
             try {
                 reader.setInput(iis, true, true);
                 checkDeclaredSize(name, format, reader.getWidth(0), reader.getHeight(0), maxPixels);
-                BufferedImage image = reader.read(0);
+                BufferedImage image = isCmykJpeg(reader, format) ? cmykAsOpenCv(reader.readRaster(0, null))
+                        : reader.read(0);
                 if (!warnings.isEmpty()) {
                     throw new ImageDecodeException(name, format + " data is corrupt or truncated (" + warnings.get(0) + ")");
                 }
@@ -150,6 +161,52 @@ public final class ImageDecoder {
             // A header under the limit can still hide a decoder that allocates far more (e.g. a huge palette).
             throw new ImageDecodeException(name, "decoding ran out of memory (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * A four-channel JPEG stored as CMYK (Adobe transform 0, or no Adobe marker, as libjpeg assumes): decoded to its
+     * raw samples and converted as OpenCV's imread does, not through an ICC profile (which many files lack, and which
+     * would give other colours than the ones the model was trained on). YCCK files keep the decoder's own path.
+     */
+    private static boolean isCmykJpeg(ImageReader reader, String format) throws IOException {
+        if (!format.equals("JPEG")) {
+            return false;
+        }
+        javax.imageio.ImageTypeSpecifier raw = reader.getRawImageType(0);
+        if (raw == null || raw.getNumBands() != 4) {
+            return false;
+        }
+        javax.imageio.metadata.IIOMetadata metadata = reader.getImageMetadata(0);
+        if (metadata == null || !java.util.Arrays.asList(metadata.getMetadataFormatNames())
+                .contains("javax_imageio_jpeg_image_1.0")) {
+            return false;
+        }
+        org.w3c.dom.Node root = metadata.getAsTree("javax_imageio_jpeg_image_1.0");
+        org.w3c.dom.NodeList adobe = ((org.w3c.dom.Element) root).getElementsByTagName("app14Adobe");
+        if (adobe.getLength() == 0) {
+            return true;
+        }
+        org.w3c.dom.Node transform = adobe.item(0).getAttributes().getNamedItem("transform");
+        return transform == null || transform.getNodeValue().equals("0");
+    }
+
+    /** OpenCV's icvCvt_CMYK2BGR_8u_C4C3R on libjpeg's (Adobe-inverted) CMYK samples. */
+    private static BufferedImage cmykAsOpenCv(java.awt.image.Raster cmyk) {
+        int w = cmyk.getWidth(), h = cmyk.getHeight();
+        BufferedImage bgr = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] out = ((java.awt.image.DataBufferByte) bgr.getRaster().getDataBuffer()).getData();
+        int[] row = new int[4 * w];
+        for (int y = 0; y < h; y++) {
+            cmyk.getPixels(cmyk.getMinX(), cmyk.getMinY() + y, w, 1, row);
+            for (int x = 0; x < w; x++) {
+                int c = row[4 * x], m = row[4 * x + 1], ye = row[4 * x + 2], k = row[4 * x + 3];
+                int o = 3 * (y * w + x);
+                out[o] = (byte) (k - ((255 - ye) * k >> 8));
+                out[o + 1] = (byte) (k - ((255 - m) * k >> 8));
+                out[o + 2] = (byte) (k - ((255 - c) * k >> 8));
+            }
+        }
+        return bgr;
     }
 
     private static void checkDeclaredSize(String name, String format, int width, int height, long maxPixels) {

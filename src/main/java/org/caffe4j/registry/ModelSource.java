@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** Where a model's files are: a folder on disk, or resources on the classpath (extracted to the cache on demand). */
+/**
+ * Where a model's files are: a folder on disk, resources on the classpath (extracted to the cache only when a caller
+ * asks for a path), or bytes in memory (a model shipped to another JVM).
+ */
 abstract sealed class ModelSource {
     abstract boolean exists(String file);
 
@@ -96,6 +99,40 @@ abstract sealed class ModelSource {
         @Override
         String describe() {
             return "classpath:" + prefix;
+        }
+    }
+
+    static final class Memory extends ModelSource {
+        private final String name;
+        private final java.util.Map<String, byte[]> files;
+
+        Memory(String name, java.util.Map<String, byte[]> files) {
+            this.name = name;
+            this.files = java.util.Map.copyOf(files);
+        }
+
+        @Override
+        boolean exists(String file) {
+            return files.containsKey(file);
+        }
+
+        @Override
+        InputStream open(String file) throws IOException {
+            byte[] content = files.get(file);
+            if (content == null) {
+                throw new NoSuchFileException(describe() + "/" + file);
+            }
+            return new java.io.ByteArrayInputStream(content);
+        }
+
+        @Override
+        Path path(String file) throws IOException {
+            throw new NoSuchFileException(describe() + "/" + file + " (a model in memory has no files on disk)");
+        }
+
+        @Override
+        String describe() {
+            return "memory:" + name;
         }
     }
 }

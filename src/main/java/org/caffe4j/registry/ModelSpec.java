@@ -28,6 +28,7 @@ public final class ModelSpec {
     private final String definition;
     private final WeightsSpec weights;
     private final String labels;
+    private final String meanFile;
     private final String outputBlob;
     private final boolean softmax;
     private final PreprocessConfig preprocess;
@@ -43,6 +44,7 @@ public final class ModelSpec {
         this.description = p.getProperty("description", "");
         this.definition = fileName("definition", required(p, "definition", where), where);
         this.labels = fileName("labels", blankToNull(p.getProperty("labels")), where);
+        this.meanFile = fileName("input.mean.file", blankToNull(p.getProperty("input.mean.file")), where);
         this.outputBlob = required(p, "output", where);
         this.softmax = bool(p, "softmax", where);
         this.licence = p.getProperty("licence", "unknown");
@@ -68,6 +70,70 @@ public final class ModelSpec {
                     + "' differs from its folder name '" + name + "'");
         }
         return new ModelSpec(name, p, source, cacheDir);
+    }
+
+    /**
+     * A model whose files are given as bytes, by the names its manifest ({@value #MANIFEST}, one of the files) uses:
+     * e.g. a model shipped to another JVM as {@link #files()}. Nothing is read from or written to disk.
+     */
+    public static ModelSpec fromFiles(String name, java.util.Map<String, byte[]> files) {
+        if (!files.containsKey(MANIFEST)) {
+            throw new IllegalArgumentException("model '" + name + "': no " + MANIFEST + " among its files " + files.keySet());
+        }
+        return read(name, new ModelSource.Memory(name, files), null);
+    }
+
+    /**
+     * Every file this model needs, by its manifest's names: the manifest, definition, weights (shipped or already in
+     * the cache; never downloaded here), labels and mean file. What {@link #fromFiles} takes.
+     */
+    public java.util.Map<String, byte[]> files() throws IOException {
+        java.util.Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+        for (String f : new String[] {MANIFEST, definition, labels, meanFile}) {
+            if (f != null) {
+                try (InputStream in = source.open(f)) {
+                    out.put(f, in.readAllBytes());
+                }
+            }
+        }
+        try (InputStream in = openWeights()) {
+            out.put(weights.file(), in.readAllBytes());
+        }
+        return out;
+    }
+
+    /** The network definition's bytes, without extracting anything from the classpath. */
+    public InputStream openDefinition() throws IOException {
+        return source.open(definition);
+    }
+
+    /**
+     * The weights: the shipped file, else the cached download ({@link java.nio.file.NoSuchFileException} when neither
+     * exists; see {@code caffe4j fetch}).
+     */
+    public InputStream openWeights() throws IOException {
+        if (weightsShipped()) {
+            return source.open(weights.file());
+        }
+        if (cacheDir == null) {
+            throw new java.nio.file.NoSuchFileException(source.describe() + "/" + weights.file());
+        }
+        return java.nio.file.Files.newInputStream(weightsPath());
+    }
+
+    /** The definition's file name, as the manifest gives it. */
+    public String definitionFile() {
+        return definition;
+    }
+
+    /** True when the model's files are in a folder on disk (not on the classpath or in memory). */
+    public boolean filesOnDisk() {
+        return source instanceof ModelSource.Folder;
+    }
+
+    /** How a file of this model is named in messages: its folder or classpath location, then its name. */
+    public String describe(String file) {
+        return source.describe() + "/" + file;
     }
 
     private PreprocessConfig preprocess(Properties p, String where) {
@@ -296,6 +362,9 @@ public final class ModelSpec {
     public Path weightsPath() throws IOException {
         if (weightsShipped()) {
             return source.path(weights.file());
+        }
+        if (cacheDir == null) {
+            throw new java.nio.file.NoSuchFileException(source.describe() + "/" + weights.file());
         }
         return cacheDir.resolve(name).resolve(weights.file());
     }

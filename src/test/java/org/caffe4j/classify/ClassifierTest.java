@@ -193,4 +193,50 @@ class ClassifierTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Classifier.Settings.defaults().withMaxPixels(0));
     }
+
+    /**
+     * A bundled model loads from the classpath and from its files in memory (as shipped to another JVM) with the
+     * same bits as from its folder, and neither writes anything to disk (read-only homes in containers).
+     */
+    @Test
+    void classpathAndInMemoryModelsGiveTheFolderModelsBitsAndWriteNothing() throws IOException {
+        List<Path> images = images("testdata/cifar10", ".ppm");
+        assertFalse(images.isEmpty());
+        Classifier.Settings settings = Classifier.Settings.defaults().withThreads(2);
+        ModelSpec classpath = ModelRegistry.of(List.of(), true, cache).get("cifar10-quick");
+        assertTrue(classpath.location().startsWith("classpath:"), classpath.location());
+        java.util.Map<String, byte[]> files = classpath.files();
+        assertEquals(java.util.Set.of("model.properties", "cifar10_quick.prototxt", "cifar10_quick_iter_5000.caffemodel",
+                "labels.txt", "mean.binaryproto"), files.keySet());
+        ModelSpec inMemory = ModelSpec.fromFiles("cifar10-quick", files);
+        assertEquals("memory:cifar10-quick", inMemory.location());
+        try (Classifier folder = Classifier.load(spec("cifar10-quick"), settings, null);
+             Classifier fromClasspath = Classifier.load(classpath, settings, null);
+             Classifier fromMemory = Classifier.load(inMemory, settings, null)) {
+            List<BufferedImage> decoded = new ArrayList<>();
+            for (Path f : images) {
+                decoded.add(folder.read(f));
+            }
+            float[][] expected = folder.probabilities(decoded);
+            assertTrue(java.util.Arrays.deepEquals(expected, fromClasspath.probabilities(decoded)));
+            assertTrue(java.util.Arrays.deepEquals(expected, fromMemory.probabilities(decoded)));
+            assertEquals(folder.labels(), fromMemory.labels());
+        }
+        try (Stream<Path> written = Files.walk(cache)) {
+            assertEquals(List.of(cache), written.toList(), "nothing extracted into the cache");
+        }
+    }
+
+    @Test
+    void aModelInMemoryNeedsItsManifestAndItsWeights() throws IOException {
+        java.util.Map<String, byte[]> files = new java.util.HashMap<>(spec("lenet-mnist").files());
+        files.remove("lenet_iter_10000.caffemodel");
+        var noWeights = org.junit.jupiter.api.Assertions.assertThrows(java.nio.file.NoSuchFileException.class,
+                () -> Classifier.load(ModelSpec.fromFiles("lenet-mnist", files), Classifier.Settings.defaults(), null));
+        assertTrue(noWeights.getMessage().contains("memory:lenet-mnist/lenet_iter_10000.caffemodel"), noWeights.getMessage());
+        files.remove("model.properties");
+        var noManifest = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ModelSpec.fromFiles("lenet-mnist", files));
+        assertTrue(noManifest.getMessage().contains("no model.properties"), noManifest.getMessage());
+    }
 }
