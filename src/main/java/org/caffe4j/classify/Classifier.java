@@ -152,26 +152,37 @@ public final class Classifier implements AutoCloseable {
      * (a progress bar drawn on {@code progress}, or none when null).
      */
     public static Classifier load(ModelSpec spec, Settings settings, PrintWriter progress) throws IOException {
-        LoadOptions options = loadOptions(settings, spec.preprocess());
-        Model model;
-        if (spec.filesOnDisk() || !spec.weightsShipped()) {
-            Path weights = weightsFor(spec, settings, progress);
-            if (spec.filesOnDisk()) {
-                model = Model.load(spec.definitionPath(), weights, options);
-            } else {
-                try (InputStream net = spec.openDefinition(); InputStream w = Files.newInputStream(weights)) {
-                    model = Model.of(ModelFiles.importModel(net, spec.describe(spec.definitionFile()), w,
-                            weights.toString(), options), options);
-                }
-            }
-        } else {
-            // Classpath and in-memory models are read where they are: nothing is extracted to disk.
+        Model model = modelOf(spec, loadOptions(settings, spec.preprocess()), settings, progress);
+        return build(model, spec.preprocess(), spec.labels(), spec.outputBlob(), spec.softmax(), settings);
+    }
+
+    /**
+     * A registered model's net and weights with other labels, preprocessing or output blob ({@code outputBlob} null:
+     * the net's only output; Softmax applied unless that blob comes from a Softmax layer).
+     */
+    public static Classifier load(ModelSpec spec, List<String> labels, PreprocessConfig config, String outputBlob,
+                                  Settings settings, PrintWriter progress) throws IOException {
+        Model model = modelOf(spec, loadOptions(settings, config), settings, progress);
+        return build(model, config, labels, outputBlob, null, settings);
+    }
+
+    private static Model modelOf(ModelSpec spec, LoadOptions options, Settings settings, PrintWriter progress)
+            throws IOException {
+        if (spec.filesOnDisk()) {
+            return Model.load(spec.definitionPath(), weightsFor(spec, settings, progress), options);
+        }
+        // Classpath and in-memory models are read where they are: nothing is extracted to disk.
+        if (spec.weightsShipped()) {
             try (InputStream net = spec.openDefinition(); InputStream w = spec.openWeights()) {
-                model = Model.of(ModelFiles.importModel(net, spec.describe(spec.definitionFile()), w,
+                return Model.of(ModelFiles.importModel(net, spec.describe(spec.definitionFile()), w,
                         spec.describe(spec.weights().file()), options), options);
             }
         }
-        return build(model, spec.preprocess(), spec.labels(), spec.outputBlob(), spec.softmax(), settings);
+        Path weights = weightsFor(spec, settings, progress);
+        try (InputStream net = spec.openDefinition(); InputStream w = Files.newInputStream(weights)) {
+            return Model.of(ModelFiles.importModel(net, spec.describe(spec.definitionFile()), w, weights.toString(),
+                    options), options);
+        }
     }
 
     /**

@@ -142,10 +142,9 @@ final class ClassifyCommand implements Callable<Integer> {
             }
             PrintWriter progress = registryOptions.progress() ? err : null;
             if (hasOverrides()) {
-                Path weights = Classifier.weightsFor(m, settings, progress);
                 List<String> labelList = labels != null ? Classifier.readLabels(labels) : m.labels();
-                classifier = Classifier.load(m.definitionPath(), weights, labelList, config,
-                        output != null ? output : m.outputBlob(), settings);
+                classifier = Classifier.load(m, labelList, config, output != null ? output : m.outputBlob(), settings,
+                        progress);
             } else {
                 classifier = Classifier.load(m, settings, progress);
             }

@@ -53,10 +53,10 @@ final class FetchCommand implements Callable<Integer> {
         ModelSpec m = registryOptions.registry().get(model);
         if (m.weightsShipped()) {
             if (from != null) {
-                throw new IllegalArgumentException("model '" + m.name() + "' ships its weights (" + m.weightsPath()
+                throw new IllegalArgumentException("model '" + m.name() + "' ships its weights (" + m.describe(m.weights().file())
                         + "); --from is for models whose weights are downloaded");
             }
-            out.println(m.name() + ": weights ship with the model: " + m.weightsPath());
+            out.println(m.name() + ": weights ship with the model: " + m.describe(m.weights().file()));
             return 0;
         }
         WeightsFetcher fetcher = new WeightsFetcher(registryOptions.cacheDir(), err);

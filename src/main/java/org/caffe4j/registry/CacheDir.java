@@ -2,7 +2,7 @@ package org.caffe4j.registry;
 
 import java.nio.file.Path;
 
-/** Where downloaded weights and extracted model files live: {@code $CAFFE4J_CACHE}, else {@code ~/.cache/caffe4j}. */
+/** Where fetched weights (and classpath model files, if a caller asks for one as a path) live: {@code $CAFFE4J_CACHE}, else {@code ~/.cache/caffe4j}. */
 public final class CacheDir {
     public static final String ENV = "CAFFE4J_CACHE";
 

@@ -212,7 +212,9 @@ class ClassifierTest {
         assertEquals("memory:cifar10-quick", inMemory.location());
         try (Classifier folder = Classifier.load(spec("cifar10-quick"), settings, null);
              Classifier fromClasspath = Classifier.load(classpath, settings, null);
-             Classifier fromMemory = Classifier.load(inMemory, settings, null)) {
+             Classifier fromMemory = Classifier.load(inMemory, settings, null);
+             Classifier overridden = Classifier.load(classpath, List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j"),
+                     classpath.preprocess(), "prob", settings, null)) {
             List<BufferedImage> decoded = new ArrayList<>();
             for (Path f : images) {
                 decoded.add(folder.read(f));
@@ -221,6 +223,8 @@ class ClassifierTest {
             assertTrue(java.util.Arrays.deepEquals(expected, fromClasspath.probabilities(decoded)));
             assertTrue(java.util.Arrays.deepEquals(expected, fromMemory.probabilities(decoded)));
             assertEquals(folder.labels(), fromMemory.labels());
+            assertTrue(java.util.Arrays.deepEquals(expected, overridden.probabilities(decoded)));
+            assertEquals("a", overridden.labels().get(0));
         }
         try (Stream<Path> written = Files.walk(cache)) {
             assertEquals(List.of(cache), written.toList(), "nothing extracted into the cache");
