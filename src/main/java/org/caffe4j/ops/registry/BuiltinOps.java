@@ -33,6 +33,7 @@ import org.caffe4j.ops.ReductionOp;
 import org.caffe4j.ops.TileOp;
 import org.caffe4j.ops.SppOp;
 import org.caffe4j.ops.EmbedOp;
+import org.caffe4j.ops.Relu6Op;
 
 /** Every layer type caffe4j runs: one line each. */
 final class BuiltinOps {
@@ -71,7 +72,8 @@ final class BuiltinOps {
             new ReductionOp(),
             new TileOp(),
             new SppOp(),
-            new EmbedOp()
+            new EmbedOp(),
+            new Relu6Op()
     );
 
     private BuiltinOps() {
