@@ -34,6 +34,7 @@ import org.caffe4j.ops.TileOp;
 import org.caffe4j.ops.SppOp;
 import org.caffe4j.ops.EmbedOp;
 import org.caffe4j.ops.Relu6Op;
+import org.caffe4j.ops.ShuffleChannelOp;
 
 /** Every layer type caffe4j runs: one line each. */
 final class BuiltinOps {
@@ -73,7 +74,8 @@ final class BuiltinOps {
             new TileOp(),
             new SppOp(),
             new EmbedOp(),
-            new Relu6Op()
+            new Relu6Op(),
+            new ShuffleChannelOp()
     );
 
     private BuiltinOps() {
