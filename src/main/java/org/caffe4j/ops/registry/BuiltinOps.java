@@ -35,6 +35,7 @@ import org.caffe4j.ops.SppOp;
 import org.caffe4j.ops.EmbedOp;
 import org.caffe4j.ops.Relu6Op;
 import org.caffe4j.ops.ShuffleChannelOp;
+import org.caffe4j.ops.ConvolutionDepthwiseOp;
 
 /** Every layer type caffe4j runs: one line each. */
 final class BuiltinOps {
@@ -75,7 +76,8 @@ final class BuiltinOps {
             new SppOp(),
             new EmbedOp(),
             new Relu6Op(),
-            new ShuffleChannelOp()
+            new ShuffleChannelOp(),
+            new ConvolutionDepthwiseOp()
     );
 
     private BuiltinOps() {
