@@ -36,6 +36,7 @@ import org.caffe4j.ops.EmbedOp;
 import org.caffe4j.ops.Relu6Op;
 import org.caffe4j.ops.ShuffleChannelOp;
 import org.caffe4j.ops.ConvolutionDepthwiseOp;
+import org.caffe4j.ops.InterpOp;
 
 /** Every layer type caffe4j runs: one line each. */
 final class BuiltinOps {
@@ -77,7 +78,8 @@ final class BuiltinOps {
             new EmbedOp(),
             new Relu6Op(),
             new ShuffleChannelOp(),
-            new ConvolutionDepthwiseOp()
+            new ConvolutionDepthwiseOp(),
+            new InterpOp()
     );
 
     private BuiltinOps() {
