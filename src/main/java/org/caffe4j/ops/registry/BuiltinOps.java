@@ -37,6 +37,7 @@ import org.caffe4j.ops.Relu6Op;
 import org.caffe4j.ops.ShuffleChannelOp;
 import org.caffe4j.ops.ConvolutionDepthwiseOp;
 import org.caffe4j.ops.InterpOp;
+import org.caffe4j.ops.UpsampleOp;
 
 /** Every layer type caffe4j runs: one line each. */
 final class BuiltinOps {
@@ -79,7 +80,8 @@ final class BuiltinOps {
             new Relu6Op(),
             new ShuffleChannelOp(),
             new ConvolutionDepthwiseOp(),
-            new InterpOp()
+            new InterpOp(),
+            new UpsampleOp()
     );
 
     private BuiltinOps() {
