@@ -38,6 +38,7 @@ import org.caffe4j.ops.ShuffleChannelOp;
 import org.caffe4j.ops.ConvolutionDepthwiseOp;
 import org.caffe4j.ops.InterpOp;
 import org.caffe4j.ops.UpsampleOp;
+import org.caffe4j.ops.BnOp;
 
 /** Every layer type caffe4j runs: one line each. */
 final class BuiltinOps {
@@ -81,7 +82,8 @@ final class BuiltinOps {
             new ShuffleChannelOp(),
             new ConvolutionDepthwiseOp(),
             new InterpOp(),
-            new UpsampleOp()
+            new UpsampleOp(),
+            new BnOp()
     );
 
     private BuiltinOps() {
