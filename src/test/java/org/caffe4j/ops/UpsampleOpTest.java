@@ -93,6 +93,67 @@ class UpsampleOpTest extends OpTestBase {
     }
 
     @Test
+    void segnetPairUndoesMaxPoolingThroughItsMaskTop() {
+        // SegNet: Pooling MAX with tops (pool, mask), then Upsample(pool, mask) back to the pooled input's size.
+        Random rnd = new Random(21);
+        Tensor x = random(rnd, 2, 3, 9, 8);
+        String net = "layer { name: \"pool\" type: \"Pooling\" bottom: \"x0\" top: \"pool\" top: \"mask\" "
+                + "pooling_param { pool: MAX kernel_size: 2 stride: 2 } }\n"
+                + layer("Upsample", "pool mask", "y", "upsample_param { upsample_h: 9 upsample_w: 8 }");
+        java.util.Map<String, Tensor> out = null;
+        for (boolean reference : new boolean[]{true, false}) {
+            try (Model m = load(net, List.of(), reference, x)) {
+                var all = m.runAllBlobs(named(x));
+                if (out != null) {
+                    for (String blob : List.of("pool", "mask", "y")) {
+                        Tolerance.EXACT.assertClose(blob + " planned vs reference", out.get(blob).data(),
+                                all.get(blob).data());
+                    }
+                }
+                out = all;
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+        float[] pool = out.get("pool").data(), mask = out.get("mask").data(), y = out.get("y").data();
+        // Caffe's mask: the position (h * 8 + w) of each window's first largest value.
+        for (int p = 0; p < 6; p++) {
+            for (int oy = 0; oy < 5; oy++) {
+                for (int ox = 0; ox < 4; ox++) {
+                    int best = -1;
+                    for (int yy = 2 * oy; yy < Math.min(2 * oy + 2, 9); yy++) {
+                        for (int xx = 2 * ox; xx < 2 * ox + 2; xx++) {
+                            if (best < 0 || x.data()[p * 72 + yy * 8 + xx] > x.data()[p * 72 + best]) {
+                                best = yy * 8 + xx;
+                            }
+                        }
+                    }
+                    int o = p * 20 + oy * 4 + ox;
+                    assertTrue(mask[o] == best && pool[o] == x.data()[p * 72 + best], "window " + o);
+                }
+            }
+        }
+        double[] e = new double[y.length];
+        for (int p = 0; p < 6; p++) {
+            for (int i = 0; i < 72; i++) {
+                boolean kept = false;
+                for (int o = 0; o < 20; o++) {
+                    kept |= mask[p * 20 + o] == i;
+                }
+                e[p * 72 + i] = kept ? x.data()[p * 72 + i] : 0;
+            }
+        }
+        assertTensor(Tolerance.EXACT, new int[]{2, 3, 9, 8}, e, out.get("y"));
+    }
+
+    @Test
+    void onlyMaxPoolingHasAMaskTop() {
+        assertRejected(ShapeException.class, "Pooling", "top", "layer { name: \"op\" type: \"Pooling\" bottom: \"x0\" "
+                + "top: \"p\" top: \"m\" pooling_param { pool: AVE kernel_size: 2 stride: 2 } }\n",
+                random(new Random(1), 1, 1, 4, 4));
+    }
+
+    @Test
     void laterValuesOverwriteEarlierOnesAndFractionsTruncate() {
         Tensor x = new Tensor(new int[]{1, 1, 1, 3}, new float[]{1, 2, 3});
         Tensor mask = new Tensor(new int[]{1, 1, 1, 3}, new float[]{0.9f, 0f, 3.5f});
