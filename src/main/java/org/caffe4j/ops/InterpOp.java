@@ -89,4 +89,18 @@ public final class InterpOp implements OpDefinition<InterpOp.Params> {
         return (inputs, outputs, par) -> par.forEach(planes, c -> InterpBilinear.plane(inputs[0], c * inH * inW, inW,
                 crop, crop, effH, effW, outputs[0], c * outH * outW, outH, outW));
     }
+
+    /**
+     * {@link InterpBilinear.Tables}: indices and weights computed once per shape, each input row interpolated
+     * once per plane; the same bits as the reference. Planes are split over the threads by shape only.
+     */
+    @Override
+    public LayerKernel lower(Params p, KernelContext ctx) {
+        Shape x = ctx.inputShapes().get(0), y = ctx.outputShapes().get(0);
+        int planes = x.dim(0) * x.dim(1), inH = x.dim(2), inW = x.dim(3), outH = y.dim(2), outW = y.dim(3);
+        int crop = -p.padBeg(), effH = inH + p.padBeg() + p.padEnd(), effW = inW + p.padBeg() + p.padEnd();
+        InterpBilinear.Tables tables = new InterpBilinear.Tables(effH, effW, outH, outW);
+        return (inputs, outputs, par) -> par.forEach(planes, c -> tables.plane(inputs[0], c * inH * inW, inW, crop,
+                crop, outputs[0], c * outH * outW, new float[2 * outW]));
+    }
 }
