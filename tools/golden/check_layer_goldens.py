@@ -79,7 +79,7 @@ def deconv(x, w, b, p):
     return out
 
 
-def pool(x, p):
+def pool(x, p, with_mask=False):
     n, c, h, w = x.shape
     if p.global_pooling:
         kh, kw, sh, sw, ph, pw = h, w, 1, 1, 0, 0
@@ -95,6 +95,7 @@ def pool(x, p):
         if (ow - 1) * sw >= w + pw:
             ow -= 1
     out = np.zeros((n, c, oh, ow))
+    mask = np.zeros((n, c, oh, ow))
     for i in range(oh):
         for j in range(ow):
             hs, ws = i * sh - ph, j * sw - pw
@@ -104,9 +105,75 @@ def pool(x, p):
             win = x[:, :, hs0:he0, ws0:we0]
             if p.pool == caffe_pb2().PoolingParameter.MAX:
                 out[:, :, i, j] = win.max(axis=(2, 3))
+                # Caffe's mask top: the input-plane position of the window's first largest value.
+                flat = win.reshape(n, c, -1).argmax(axis=2)
+                mask[:, :, i, j] = (hs0 + flat // (we0 - ws0)) * w + ws0 + flat % (we0 - ws0)
             else:
                 out[:, :, i, j] = win.sum(axis=(2, 3)) / size
-    return out
+    return (out, mask) if with_mask else out
+
+
+def interp(x, p):
+    """PSPNet's Interp (interp_layer.cpp): the output size by the fork's precedence, then textbook align-corners
+    bilinear resampling of the input cropped by -pad_beg / -pad_end."""
+    n, c, h, w = x.shape
+    pb, pe = p.pad_beg, p.pad_end
+    assert pb <= 0 and pe <= 0, "the fork only crops"
+    eh, ew = h + pb + pe, w + pb + pe
+
+    def size(e, fixed):
+        if p.HasField("shrink_factor") and not p.HasField("zoom_factor"):
+            return (e - 1) // p.shrink_factor + 1
+        if p.HasField("zoom_factor") and not p.HasField("shrink_factor"):
+            return e + (e - 1) * (p.zoom_factor - 1)
+        if p.HasField("height") and p.HasField("width"):
+            return fixed
+        assert p.HasField("shrink_factor") and p.HasField("zoom_factor"), "Interp needs a size"
+        s = (e - 1) // p.shrink_factor + 1
+        return s + (s - 1) * (p.zoom_factor - 1)
+    oh, ow = size(eh, p.height), size(ew, p.width)
+    src = x[:, :, -pb:-pb + eh, -pb:-pb + ew]
+
+    def coords(e, o):
+        pos = np.arange(o) * ((e - 1) / (o - 1) if o > 1 else 0.0)
+        lo = np.floor(pos).astype(np.int64)
+        return lo, np.minimum(lo + 1, e - 1), pos - lo
+    y0, y1, fy = coords(eh, oh)
+    x0, x1, fx = coords(ew, ow)
+    fy, fx = fy.reshape(-1, 1), fx.reshape(1, -1)
+    top = src[:, :, y0][:, :, :, x0] * (1 - fx) + src[:, :, y0][:, :, :, x1] * fx
+    bottom = src[:, :, y1][:, :, :, x0] * (1 - fx) + src[:, :, y1][:, :, :, x1] * fx
+    return top * (1 - fy) + bottom * fy
+
+
+def upsample(ins, p):
+    """The forks' Upsample: SegNet's unpooling by a mask bottom, or nearest neighbour (YOLO forks) without one."""
+    x = ins[0]
+    n, c, h, w = x.shape
+    if len(ins) == 1:
+        sh = p.scale_h if p.HasField("scale_h") else (p.scale if p.HasField("scale") else 1)
+        sw = p.scale_w if p.HasField("scale_w") else sh
+        return np.repeat(np.repeat(x, sh, axis=2), sw, axis=3)
+    if p.HasField("upsample_h"):
+        oh, ow = p.upsample_h, p.upsample_w
+    else:
+        sh = p.scale_h if p.HasField("scale_h") else p.scale
+        sw = p.scale_w if p.HasField("scale_w") else p.scale
+        oh, ow = h * sh - int(p.pad_out_h), w * sw - int(p.pad_out_w)
+    out = np.zeros((n, c, oh * ow))
+    idx = np.trunc(ins[1]).astype(np.int64).reshape(n, c, -1)
+    assert idx.min() >= 0 and idx.max() < oh * ow, "Upsample mask out of range"
+    vals = x.reshape(n, c, -1)
+    for i in range(n):
+        for j in range(c):
+            for k in range(h * w):  # in order: a later value at the same position wins, as in SegNet's loop
+                out[i, j, idx[i, j, k]] = vals[i, j, k]
+    return out.reshape(n, c, oh, ow)
+
+
+def shuffle_channel(x, group):
+    n, c, h, w = x.shape
+    return x.reshape(n, group, c // group, h, w).transpose(0, 2, 1, 3, 4).reshape(n, c, h, w)
 
 
 def lrn(x, p):
@@ -191,7 +258,30 @@ def forward(net, weights, x):
             bias = wb[1].reshape(-1) if m.convolution_param.bias_term else None
             outs = [deconv(a, wb[0].reshape(-1, *wb[0].shape[-3:]), bias, m.convolution_param)]
         elif t == "Pooling":
-            outs = [pool(a, m.pooling_param)]
+            outs = list(pool(a, m.pooling_param, True)) if len(layer.tops) == 2 else [pool(a, m.pooling_param)]
+        elif t == "ConvolutionDepthwise":
+            # The fork's conv_dw_layer.cpp: one filter per channel, whatever num_output and group say.
+            p = type(m.convolution_param)()
+            p.CopyFrom(m.convolution_param)
+            p.group = a.shape[1]
+            bias = wb[1].reshape(-1) if p.bias_term else None
+            outs = [conv(a, wb[0].reshape(-1, 1, *wb[0].shape[-2:]), bias, p)]
+        elif t == "ReLU6":
+            outs = [np.minimum(np.maximum(a, 0), 6)]
+        elif t == "ShuffleChannel":
+            outs = [shuffle_channel(a, m.shuffle_channel_param.group)]
+        elif t == "Interp":
+            outs = [interp(a, m.interp_param)]
+        elif t == "Upsample":
+            outs = [upsample(ins, m.upsample_param)]
+        elif t == "BN":
+            bp = m.bn_param
+            pc = [v.reshape(1, -1, *([1] * (a.ndim - 2))) for v in wb]
+            if bp.HasField("bn_mode"):  # SegNet, INFERENCE: scale, shift
+                assert bp.bn_mode == bp.INFERENCE, "SegNet's LEARN mode uses batch statistics"
+                outs = [a * pc[0] + pc[1]]
+            else:  # PSPNet: slope, bias, mean, variance
+                outs = [(a - pc[2]) / np.sqrt(pc[3] + bp.eps) * pc[0] + pc[1]]
         elif t == "LRN":
             outs = [lrn(a, m.lrn_param)]
         elif t == "BatchNorm":

@@ -77,6 +77,40 @@ def write_deploy(net, kept, input_blob, input_shape, path):
         f.write(str(deploy))
 
 
+def with_opencv_carriers(net):
+    """The net with the forks' parameters moved to fields OpenCV's Debian build can parse, or None if it has none.
+
+    Debian's OpenCV parses prototxts with the system protobuf and its own schema, which refuses the forks' *_param
+    messages; OpenCV's bundled protobuf would keep them. Its importer flattens the fields of every *_param message
+    into one name -> value map, and its layers look values up by name, so a fork's value under a message OpenCV
+    knows, with the same field name, reaches the same OpenCV layer code: ShuffleChannel's group via
+    convolution_param.group, Interp's height and width via memory_data_param. Interp's zoom_factor, shrink_factor
+    and pad_beg/pad_end have no such carrier (those cases use --reference numpy)."""
+    carried = type(net)()
+    carried.CopyFrom(net)
+    moved = []
+    for m in carried.layer:  # V1 nets have no fork fields
+        if m.HasField("shuffle_channel_param"):
+            m.convolution_param.group = m.shuffle_channel_param.group
+            m.ClearField("shuffle_channel_param")
+            moved.append(f"{m.name}: shuffle_channel_param.group -> convolution_param.group")
+        if m.HasField("interp_param"):
+            ip = m.interp_param
+            for f in ("zoom_factor", "shrink_factor", "pad_beg", "pad_end"):
+                if ip.HasField(f):
+                    raise SystemExit(f"layer '{m.name}': interp_param.{f} cannot be passed to Debian's OpenCV; "
+                                     "use --reference numpy")
+            m.memory_data_param.height, m.memory_data_param.width = ip.height, ip.width
+            m.ClearField("interp_param")
+            moved.append(f"{m.name}: interp_param.height/width -> memory_data_param.height/width")
+        if m.HasField("relu6_param"):
+            if m.relu6_param.negative_slope != 0:
+                raise SystemExit(f"layer '{m.name}': relu6_param.negative_slope has no OpenCV equivalent")
+            m.ClearField("relu6_param")
+            moved.append(f"{m.name}: relu6_param (negative_slope 0) dropped")
+    return (carried, moved) if moved else (None, [])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("prototxt")
@@ -117,6 +151,11 @@ def main():
         proto_for_opencv = os.path.join(tmpdir, "deploy.prototxt")
         write_deploy(net_def, kept, args.input_blob, list(x.shape), proto_for_opencv)
 
+    carried, carriers = with_opencv_carriers(read_prototxt(proto_for_opencv))
+    if carried is not None:
+        proto_for_opencv = os.path.join(tmpdir, "opencv.prototxt")
+        with open(proto_for_opencv, "w") as f:
+            f.write(str(carried))
     cv_net = cv2.dnn.readNetFromCaffe(proto_for_opencv, args.caffemodel)
     cv_net.enableFusion(False)  # otherwise a Convolution's output already includes the ReLU after it
     cv_net.setPreferableBackend(cv2.dnn.DNN_BACKEND_OPENCV)
@@ -159,7 +198,7 @@ def main():
 
     write_blobs(args, x, order, values, last_writer, dropped, need_deploy, cv_names,
                 "OpenCV %s cv2.dnn.readNetFromCaffe (DNN_BACKEND_OPENCV, CPU, float32, enableFusion(False))"
-                % cv2.__version__, cv2.__version__)
+                % cv2.__version__, cv2.__version__, carriers)
 
 
 def dump_numpy(args, net_def, x, order, last_writer, dropped):
@@ -175,7 +214,8 @@ def dump_numpy(args, net_def, x, order, last_writer, dropped):
                 "rounded to float32; OpenCV 4.6 cannot import this net", None)
 
 
-def write_blobs(args, x, order, values, last_writer, dropped, need_deploy, cv_names, reference, opencv_version):
+def write_blobs(args, x, order, values, last_writer, dropped, need_deploy, cv_names, reference, opencv_version,
+                carriers=()):
     keep = order if args.only is None else [b for b in order if b in set(args.only.split(","))]
     if args.only is not None:
         missing = set(args.only.split(",")) - set(order)
@@ -218,6 +258,8 @@ def write_blobs(args, x, order, values, last_writer, dropped, need_deploy, cv_na
         "all_blobs": order,
         "blobs": blobs_meta,
     }
+    if carriers:
+        meta["opencv_carriers"] = list(carriers)
     if args.only is not None:
         meta["omitted_blobs"] = [b for b in order if b not in keep]
     if args.note:

@@ -213,6 +213,66 @@ case("shared_name", "two Convolution layers named 'conv' (OpenCV's shared_weight
      + L("conv", "Convolution", "neg", "c2", "convolution_param { num_output: 3 kernel_size: 3 }"),
      {"conv": [[3, 2, 3, 3], [3]]})
 
+# The Caffe forks' layers (issue 18). OpenCV 4.6 imports ReLU6, ConvolutionDepthwise, ShuffleChannel, Interp and a
+# MAX Pooling mask top; Debian's OpenCV cannot parse the forks' *_param messages, so dump_blobs.py hands their
+# values to OpenCV under fields it can parse (with_opencv_carriers). Upsample and BN cannot be created by OpenCV
+# 4.6, and Interp's zoom/shrink/pad cannot be carried: those cases use the NumPy reference.
+_bn_rng = np.random.RandomState(18)
+_C = 3
+
+
+def _per_channel(lo, hi):
+    return _bn_rng.uniform(lo, hi, (1, _C, 1, 1)).astype(np.float32)
+
+
+case("relu6", "ReLU6 (MobileNetV2 forks) on a Power-spread input, values beyond both clips", [1, 3, 5, 6],
+     L("spread", "Power", "data", "spread", "power_param { scale: 5 }") + L("r6", "ReLU6", "spread", "r6"))
+case("conv_depthwise_fork", "ConvolutionDepthwise (MobileNet forks): num_output/group as published, stride 2, pad 1; "
+     "then kernel_h/kernel_w without group or bias (the fork ignores group; OpenCV reads it off the weights)",
+     [1, 4, 7, 7],
+     L("dw", "ConvolutionDepthwise", "data", "dw",
+       "convolution_param { num_output: 4 group: 4 kernel_size: 3 stride: 2 pad: 1 }")
+     + L("dw2", "ConvolutionDepthwise", "dw", "dw2",
+         "convolution_param { num_output: 4 kernel_h: 3 kernel_w: 1 pad_h: 1 pad_w: 0 bias_term: false }"),
+     {"dw": [[4, 1, 3, 3], [4]], "dw2": [[4, 1, 3, 1]]})
+case("shuffle_channel", "ShuffleChannel group 3 then group 2 on 6 channels, batch 2 (OpenCV via carriers)",
+     [2, 6, 3, 4],
+     L("sh3", "ShuffleChannel", "data", "sh3", "shuffle_channel_param { group: 3 }")
+     + L("sh2", "ShuffleChannel", "sh3", "sh2", "shuffle_channel_param { group: 2 }"))
+case("interp_size", "Interp height/width up (5x6 to 9x11) and down (to 3x4), align corners (OpenCV via carriers)",
+     [1, 2, 5, 6],
+     L("up", "Interp", "data", "up", "interp_param { height: 9 width: 11 }")
+     + L("down", "Interp", "data", "down", "interp_param { height: 3 width: 4 }"))
+case("interp_factors", "Interp zoom_factor 2, shrink_factor 2, shrink 3 then zoom 2, crop by pad_beg/pad_end -1",
+     [1, 2, 7, 8],
+     L("zoom", "Interp", "data", "zoom", "interp_param { zoom_factor: 2 }")
+     + L("shrink", "Interp", "data", "shrink", "interp_param { shrink_factor: 2 }")
+     + L("both", "Interp", "data", "both", "interp_param { shrink_factor: 3 zoom_factor: 2 }")
+     + L("crop", "Interp", "data", "crop", "interp_param { zoom_factor: 1 pad_beg: -1 pad_end: -1 }"),
+     reference="numpy")
+case("pool_mask", "MAX Pooling with a mask top (SegNet), 2/2 on 7x8 (clipped last row) and 3/2 pad 1",
+     [1, 3, 7, 8],
+     '''layer { name: "pool" type: "Pooling" bottom: "data" top: "pool" top: "mask" pooling_param { pool: MAX kernel_size: 2 stride: 2 } }
+layer { name: "poolp" type: "Pooling" bottom: "data" top: "poolp" top: "maskp" pooling_param { pool: MAX kernel_size: 3 stride: 2 pad: 1 } }
+''')
+case("upsample_mask", "SegNet's Upsample after MAX Pooling's mask: scale 2 with pad_out_h (7 rows), and "
+     "upsample_h/upsample_w", [1, 3, 7, 8],
+     '''layer { name: "pool" type: "Pooling" bottom: "data" top: "pool" top: "mask" pooling_param { pool: MAX kernel_size: 2 stride: 2 } }
+'''
+     + L("unpool", "Upsample", ["pool", "mask"], "unpool", "upsample_param { scale: 2 pad_out_h: true }")
+     + L("unpool_hw", "Upsample", ["pool", "mask"], "unpool_hw", "upsample_param { upsample_h: 7 upsample_w: 8 }"),
+     reference="numpy")
+case("upsample_nearest", "Upsample without a mask (YOLOv3 forks): nearest neighbour scale 2, scale_h 1 scale_w 3",
+     [1, 2, 3, 4],
+     L("up2", "Upsample", "data", "up2", "upsample_param { scale: 2 }")
+     + L("up13", "Upsample", "data", "up13", "upsample_param { scale_h: 1 scale_w: 3 }"), reference="numpy")
+case("bn", "BN: PSPNet's slope/bias/mean/variance with eps 1e-3, and SegNet's bn_mode INFERENCE scale/shift",
+     [2, 3, 4, 5],
+     L("bn", "BN", "data", "bn", "bn_param { eps: 0.001 frozen: true }")
+     + L("bn_segnet", "BN", "bn", "bn_segnet", "bn_param { bn_mode: INFERENCE }"),
+     fixed={"bn": [_per_channel(-2, 2), _per_channel(-1, 1), _per_channel(-1, 1), _per_channel(0.05, 3)],
+            "bn_segnet": [_per_channel(-2, 2), _per_channel(-1, 1)]}, reference="numpy")
+
 # Found by tools/golden/check_layer_goldens.py (a float64 NumPy forward pass written from Caffe's semantics): OpenCV
 # 4.6 loads these parameters but computes something else, so the cases above avoid them rather than record an
 # OpenCV deviation as golden data.
@@ -292,10 +352,19 @@ def main(outdir):
                 "`data.npy`, goldens from OpenCV 4.6's Caffe importer via `tools/golden/dump_blobs.py` (command in\n"
                 "each meta.json). Each directory: net.prototxt, net.caffemodel, data.npy, <blob>.npy, meta.json.\n\n"
                 "Reference \"NumPy\": OpenCV 4.6 cannot import the layer (`Can't create layer ... of type ...`: Reduction,\n"
-                "Tile, SPP, Embed, ArgMax) or computes it differently from Caffe (MVN eps, below), so the golden is\n"
-                "the float64 NumPy forward pass of\n"
-                "`tools/golden/check_layer_goldens.py`, written from Caffe's layer sources (`dump_blobs.py --reference\n"
-                "numpy`). It is independent of caffe4j's Java code but not of our reading of Caffe.\n\n"
+                "Tile, SPP, Embed, ArgMax, and the forks' Upsample and BN) or computes it differently from Caffe (MVN\n"
+                "eps, below), or the parameter cannot reach OpenCV (Interp's zoom_factor, shrink_factor, pad_beg/pad_end,\n"
+                "below), so the golden is the float64 NumPy forward pass of\n"
+                "`tools/golden/check_layer_goldens.py`, written from Caffe's (or the fork's) layer sources\n"
+                "(`dump_blobs.py --reference numpy`). It is independent of caffe4j's Java code but not of our reading of\n"
+                "Caffe.\n\n"
+                "The Caffe forks' layers (ReLU6, ConvolutionDepthwise, ShuffleChannel, Interp, Upsample, BN) follow the\n"
+                "fork's sources where OpenCV and the fork could disagree. Debian's OpenCV 4.6 parses prototxts with the\n"
+                "system protobuf and OpenCV's schema, which lacks the forks' `*_param` messages, so `dump_blobs.py` hands\n"
+                "their values to OpenCV under a message it parses whose field has the same name (OpenCV's importer\n"
+                "flattens every `*_param` message into one name -> value map): ShuffleChannel's `group` as\n"
+                "`convolution_param.group`, Interp's `height`/`width` as `memory_data_param.height`/`width`. Each such\n"
+                "case's meta.json lists the moves under `opencv_carriers`.\n\n"
                 "| case | format | reference | what it checks |\n|---|---|---|---|\n")
         for c, _ in ok:
             ref = "OpenCV 4.6" if c["reference"] == "opencv" else "NumPy"

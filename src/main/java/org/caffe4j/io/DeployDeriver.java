@@ -20,7 +20,7 @@ import java.util.Set;
  */
 public final class DeployDeriver {
     private static final Set<String> DATA_TYPES = Set.of("Data", "ImageData", "HDF5Data", "MemoryData", "WindowData",
-            "DummyData", "AnnotatedData");
+            "DummyData", "AnnotatedData", "DenseImageData");
 
     private DeployDeriver() {
     }
@@ -221,6 +221,14 @@ public final class DeployDeriver {
             height = layer.getImageDataParam().getNewHeight();
             width = layer.getImageDataParam().getNewWidth();
             if (options.channels() == null && !layer.getImageDataParam().getIsColor()) {
+                channels = 1;
+            }
+        } else if (type.equals("DenseImageData")) {
+            // SegNet's data layer: crops, else resizes, else the images' own size (unknown here).
+            Caffe.DenseImageDataParameter d = layer.getDenseImageDataParam();
+            height = d.getCropHeight() > 0 ? d.getCropHeight() : d.getNewHeight();
+            width = d.getCropWidth() > 0 ? d.getCropWidth() : d.getNewWidth();
+            if (options.channels() == null && !d.getIsColor()) {
                 channels = 1;
             }
         } else if (type.equals("DummyData") && layer.getDummyDataParam().getShapeCount() > 0) {

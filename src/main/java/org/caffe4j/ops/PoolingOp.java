@@ -30,11 +30,11 @@ public final class PoolingOp implements OpDefinition<PoolingOp.Params> {
     public Params parse(LayerContext ctx) {
         ctx.requireBottoms(1, 1);
         ctx.requireTops(1, 2);
-        if (ctx.layer().getTopCount() == 2) {
-            throw ctx.unsupported("top", "has 2 blobs: the MAX pooling mask output is not supported");
-        }
         PoolingParameter p = ctx.layer().getPoolingParam();
         String f = "pooling_param.";
+        if (ctx.layer().getTopCount() == 2 && p.getPool() != PoolingParameter.PoolMethod.MAX) {
+            throw ctx.invalid("top", "has 2 blobs: only MAX pooling has a second top (the argmax mask), as in Caffe");
+        }
         if (p.getPool() == PoolingParameter.PoolMethod.STOCHASTIC) {
             throw ctx.unsupported(f + "pool", "STOCHASTIC is not supported (it is random; Caffe's TEST phase uses a "
                     + "probability-weighted average, which caffe4j does not implement)");
@@ -126,7 +126,8 @@ public final class PoolingOp implements OpDefinition<PoolingOp.Params> {
         }
         int oh = Pool2dReference.outputSize(x.dim(2), p.kernelH(), p.padH(), p.strideH(), p.ceil());
         int ow = Pool2dReference.outputSize(x.dim(3), p.kernelW(), p.padW(), p.strideW(), p.ceil());
-        return List.of(Shape.of(x.dim(0), x.dim(1), oh, ow));
+        Shape y = Shape.of(x.dim(0), x.dim(1), oh, ow);
+        return ctx.layer().getTopCount() == 2 ? List.of(y, y) : List.of(y);
     }
 
     @Override
@@ -135,6 +136,11 @@ public final class PoolingOp implements OpDefinition<PoolingOp.Params> {
         Params p = resolve(p0, x.dim(2), x.dim(3));
         int c = x.dim(1), h = x.dim(2), w = x.dim(3), oh = y.dim(2), ow = y.dim(3);
         int tasks = x.dim(0) * c;
+        if (ctx.outputShapes().size() == 2) {
+            return (inputs, outputs, par) -> par.forEach(tasks, t -> Pool2dReference.maxWithMask(inputs[0], t * h * w,
+                    outputs[0], outputs[1], t * oh * ow, h, w, oh, ow, p.kernelH(), p.kernelW(), p.strideH(),
+                    p.strideW(), p.padH(), p.padW()));
+        }
         return (inputs, outputs, par) -> par.forEach(tasks, t -> {
             if (p.max()) {
                 Pool2dReference.max(inputs[0], t * h * w, outputs[0], t * oh * ow, 1, h, w, oh, ow,
@@ -154,6 +160,9 @@ public final class PoolingOp implements OpDefinition<PoolingOp.Params> {
      */
     @Override
     public LayerKernel lower(Params p0, KernelContext ctx) {
+        if (ctx.outputShapes().size() == 2) {
+            return reference(p0, ctx); // SegNet's mask top: the plain loop, which records the argmax
+        }
         Shape x = ctx.inputShapes().get(0), y = ctx.outputShapes().get(0);
         Params p = resolve(p0, x.dim(2), x.dim(3));
         int h = x.dim(2), w = x.dim(3), oh = y.dim(2), ow = y.dim(3);

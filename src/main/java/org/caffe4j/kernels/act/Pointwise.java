@@ -44,6 +44,15 @@ public final class Pointwise {
         }
     }
 
+    /** The ReLU6 layer: min(max(x, 0), 6) as std::max/std::min compute it (NaN stays NaN, -0 stays -0). */
+    public static void relu6(float[] in, float[] out, int from, int n) {
+        for (int i = from; i < from + n; i++) {
+            float x = in[i];
+            float y = x < 0f ? 0f : x;
+            out[i] = 6f < y ? 6f : y;
+        }
+    }
+
     /** threshold_layer.cpp: 1 where x > threshold, else 0. */
     public static void threshold(float[] in, float[] out, int from, int n, float threshold) {
         for (int i = from; i < from + n; i++) {

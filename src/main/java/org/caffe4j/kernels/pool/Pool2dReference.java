@@ -44,6 +44,36 @@ public final class Pool2dReference {
         }
     }
 
+    /**
+     * MAX pooling of one plane that also writes Caffe's argmax mask (pooling_layer.cpp, top[1]): the position
+     * h * w_in + w within the input plane of the first largest value of each window, as a float; -1 where no value
+     * exceeds -FLT_MAX (an all-NaN window), as Caffe leaves it. SegNet's Upsample reads it.
+     */
+    public static void maxWithMask(float[] in, int inOff, float[] out, float[] mask, int outOff, int h, int w, int oh,
+                                   int ow, int kh, int kw, int sh, int sw, int ph, int pw) {
+        for (int y = 0; y < oh; y++) {
+            int y0 = y * sh - ph, y1 = Math.min(y0 + kh, h);
+            y0 = Math.max(y0, 0);
+            for (int x = 0; x < ow; x++) {
+                int x0 = x * sw - pw, x1 = Math.min(x0 + kw, w);
+                x0 = Math.max(x0, 0);
+                float m = -Float.MAX_VALUE;
+                int arg = -1;
+                for (int yy = y0; yy < y1; yy++) {
+                    for (int xx = x0; xx < x1; xx++) {
+                        float v = in[inOff + yy * w + xx];
+                        if (v > m) {
+                            m = v;
+                            arg = yy * w + xx;
+                        }
+                    }
+                }
+                out[outOff + y * ow + x] = m;
+                mask[outOff + y * ow + x] = arg;
+            }
+        }
+    }
+
     public static void average(float[] in, int inOff, float[] out, int outOff, int channels, int h, int w, int oh, int ow,
                                int kh, int kw, int sh, int sw, int ph, int pw) {
         for (int c = 0; c < channels; c++) {

@@ -33,6 +33,12 @@ import org.caffe4j.ops.ReductionOp;
 import org.caffe4j.ops.TileOp;
 import org.caffe4j.ops.SppOp;
 import org.caffe4j.ops.EmbedOp;
+import org.caffe4j.ops.Relu6Op;
+import org.caffe4j.ops.ShuffleChannelOp;
+import org.caffe4j.ops.ConvolutionDepthwiseOp;
+import org.caffe4j.ops.InterpOp;
+import org.caffe4j.ops.UpsampleOp;
+import org.caffe4j.ops.BnOp;
 
 /** Every layer type caffe4j runs: one line each. */
 final class BuiltinOps {
@@ -71,7 +77,13 @@ final class BuiltinOps {
             new ReductionOp(),
             new TileOp(),
             new SppOp(),
-            new EmbedOp()
+            new EmbedOp(),
+            new Relu6Op(),
+            new ShuffleChannelOp(),
+            new ConvolutionDepthwiseOp(),
+            new InterpOp(),
+            new UpsampleOp(),
+            new BnOp()
     );
 
     private BuiltinOps() {
