@@ -126,7 +126,7 @@ public final class Classifier implements AutoCloseable {
      * Without a resize or crop, images are resized to the net's declared input size, as Caffe's C++ classification
      * example does.
      */
-    private static PreprocessConfig sizedFor(Model model, PreprocessConfig config) {
+    public static PreprocessConfig sizedFor(Model model, PreprocessConfig config) {
         if (config.hasResize() || config.hasCrop() || model.inputNames().size() != 1) {
             return config;
         }
@@ -152,7 +152,7 @@ public final class Classifier implements AutoCloseable {
      * (a progress bar drawn on {@code progress}, or none when null).
      */
     public static Classifier load(ModelSpec spec, Settings settings, PrintWriter progress) throws IOException {
-        Model model = modelOf(spec, loadOptions(settings, spec.preprocess()), settings, progress);
+        Model model = loadModel(spec, loadOptions(settings, spec.preprocess()), settings, progress);
         return build(model, spec.preprocess(), spec.labels(), spec.outputBlob(), spec.softmax(), settings);
     }
 
@@ -162,11 +162,15 @@ public final class Classifier implements AutoCloseable {
      */
     public static Classifier load(ModelSpec spec, List<String> labels, PreprocessConfig config, String outputBlob,
                                   Settings settings, PrintWriter progress) throws IOException {
-        Model model = modelOf(spec, loadOptions(settings, config), settings, progress);
+        Model model = loadModel(spec, loadOptions(settings, config), settings, progress);
         return build(model, config, labels, outputBlob, null, settings);
     }
 
-    private static Model modelOf(ModelSpec spec, LoadOptions options, Settings settings, PrintWriter progress)
+    /**
+     * A registered model's net and weights (fetched first when allowed and needed), read where they are: classpath
+     * and in-memory models are never extracted to disk. {@link org.caffe4j.detect.Detector} loads through it too.
+     */
+    public static Model loadModel(ModelSpec spec, LoadOptions options, Settings settings, PrintWriter progress)
             throws IOException {
         if (spec.filesOnDisk()) {
             return Model.load(spec.definitionPath(), weightsFor(spec, settings, progress), options);
@@ -232,8 +236,8 @@ public final class Classifier implements AutoCloseable {
         return ModelSpec.parseLabels(Files.readString(file));
     }
 
-    private static LoadOptions loadOptions(Settings settings, PreprocessConfig config) {
-        // Nets whose input comes from a Data layer (train_val files) get their channel count from the preprocessing.
+    /** Load options for these settings; nets fed by a Data layer get their channel count from the preprocessing. */
+    public static LoadOptions loadOptions(Settings settings, PreprocessConfig config) {
         return LoadOptions.defaults().withThreads(settings.threads()).withChannels(config.channels());
     }
 

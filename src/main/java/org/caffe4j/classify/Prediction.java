@@ -13,7 +13,8 @@ public record Prediction(String label, int index, float probability) {
         return csvField(file) + "," + rank + "," + index + "," + csvField(label) + "," + probability;
     }
 
-    private static String csvField(String s) {
+    /** One CSV field, quoted (RFC 4180) when it holds a comma, quote or line break. */
+    public static String csvField(String s) {
         if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
             return "\"" + s.replace("\"", "\"\"") + "\"";
         }

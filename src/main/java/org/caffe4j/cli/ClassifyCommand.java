@@ -2,9 +2,7 @@ package org.caffe4j.cli;
 
 import org.caffe4j.classify.Classifier;
 import org.caffe4j.classify.Prediction;
-import org.caffe4j.preprocess.ImageDecoder;
 import org.caffe4j.fetch.ProgressBar;
-import org.caffe4j.io.RegularFiles;
 import org.caffe4j.preprocess.ChannelOrder;
 import org.caffe4j.preprocess.ImageDecodeException;
 import org.caffe4j.preprocess.Mean;
@@ -21,18 +19,13 @@ import picocli.CommandLine.Spec;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 @Command(name = "classify", mixinStandardHelpOptions = true, description = {
@@ -272,28 +265,10 @@ final class ClassifyCommand implements Callable<Integer> {
     }
 
     private int classifyAll(Classifier c, List<String> inputs, PrintWriter out, PrintWriter err) throws IOException {
-        List<Path> files = new ArrayList<>();
-        Map<Path, String> skipped = new LinkedHashMap<>();
-        boolean walkedFolder = false;
-        for (String arg : inputs) {
-            Path p = Path.of(arg);
-            if (Files.isDirectory(p)) {
-                walkedFolder = true;
-                List<Path> found = new ArrayList<>();
-                Map<Path, String> foundSkipped = new TreeMap<>();
-                walk(p, found, foundSkipped);
-                found.sort(null);
-                files.addAll(found);
-                skipped.putAll(foundSkipped);
-            } else {
-                String problem = RegularFiles.problem(p);
-                if (problem == null) {
-                    files.add(p);
-                } else {
-                    skipped.put(p, problem);
-                }
-            }
-        }
+        ImageInputs inputsFound = ImageInputs.collect(inputs);
+        List<Path> files = inputsFound.files();
+        Map<Path, String> skipped = inputsFound.skipped();
+        boolean walkedFolder = inputsFound.walkedFolder();
         // Reported before any result: nothing here is ever opened, so none of it can hold up the rest.
         for (Map.Entry<Path, String> e : skipped.entrySet()) {
             err.println("error: " + e.getKey() + ": " + e.getValue());
@@ -336,64 +311,6 @@ final class ClassifyCommand implements Callable<Integer> {
     }
 
     /**
-     * Collects the image files under {@code folder} into {@code files}; every entry that cannot be read as a file
-     * (FIFO, socket, device, broken link, link loop, unreadable folder) goes into {@code skipped} with the reason,
-     * whatever its name. Links to files are followed; links to folders are not (a link to / would walk the whole
-     * disk) and are reported, as a loop when they point back up the tree. Regular files not named like images are
-     * left out silently.
-     */
-    private static void walk(Path folder, List<Path> files, Map<Path, String> skipped) throws IOException {
-        Files.walkFileTree(folder, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (attrs.isRegularFile()) {
-                    if (isImageName(file)) {
-                        files.add(file);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-                String problem = RegularFiles.problem(file);
-                if (problem == null) {
-                    if (isImageName(file)) {
-                        files.add(file);
-                    }
-                } else if (problem.equals("is a folder")) {
-                    skipped.put(file, pointsUpTheTree(file) ? "symbolic link loop"
-                            : "link to a folder, not followed (name the folder itself to classify it)");
-                } else {
-                    skipped.put(file, problem);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
-                skipped.put(file, e instanceof AccessDeniedException ? "permission denied" : Main.describe(e));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
-                if (e != null) {
-                    skipped.put(dir, "cannot list folder: " + Main.describe(e));
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    /** Whether a link to a folder points at the folder holding it or one of that folder's parents. */
-    private static boolean pointsUpTheTree(Path link) {
-        try {
-            Path target = link.toRealPath();
-            Path parent = link.toAbsolutePath().getParent().toRealPath();
-            return parent.startsWith(target);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /**
      * Classifies one batch; when the batch fails (an image too small for the crop, too large for the heap, say),
      * retries image by image so that only the bad ones are reported and the others are printed in input order.
      * Returns the number of failures.
@@ -421,9 +338,6 @@ final class ClassifyCommand implements Callable<Integer> {
         return failures;
     }
 
-    static boolean isImageName(Path p) {
-        return ImageDecoder.hasImageExtension(p.getFileName().toString());
-    }
 
     private void print(PrintWriter out, Path file, List<Prediction> predictions) {
         if (json) {

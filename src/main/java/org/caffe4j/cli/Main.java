@@ -25,6 +25,7 @@ import java.nio.file.NoSuchFileException;
                 BenchCommand.class,
                 FetchCommand.class,
                 ClassifyCommand.class,
+                DetectCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

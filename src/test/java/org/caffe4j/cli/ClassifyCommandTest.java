@@ -284,7 +284,7 @@ class ClassifyCommandTest {
                     "error: " + dir.resolve("pipe.pgm") + ": not a regular file",
                     "error: " + sub.resolve("back") + ": symbolic link loop",
                     "error: " + sub.resolve("to-other") + ": link to a folder, not followed (name the folder itself"
-                            + " to classify it)",
+                            + " to read it)",
                     "error: " + outside + ": not a regular file",
                     "error: 8 of 11 images could not be classified");
             assertEquals(expected, List.of(r.err().split("\n")), r.toString());

@@ -24,7 +24,7 @@ class CliPromisesTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"summary", "run", "verify", "bench", "classify", "fetch", "upgrade"})
+    @ValueSource(strings = {"summary", "run", "verify", "bench", "classify", "fetch", "upgrade", "detect"})
     void everyVerbPrintsItsUsageWithHelpAndExitsZero(String verb) {
         CliTest.Result help = CliTest.run(verb, "--help");
         assertEquals(0, help.code(), help.err());
