@@ -2,6 +2,7 @@ package org.caffe4j.io;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UninitializedMessageException;
 import org.caffe4j.proto.Caffe;
 import org.caffe4j.proto.CaffemodelViewProto.BlobView;
 import org.caffe4j.proto.CaffemodelViewProto.LayerView;
@@ -36,9 +37,14 @@ final class CaffemodelView {
             for (BlobView blob : layer.getBlobsList()) {
                 b.addBlobs(blob(blob));
             }
-            net.addLayer(b);
+            net.addLayer(b.buildPartial());
         }
-        return net.build();
+        // As caffe.proto's own parser does: a message missing a required field (e.g. clip_param.min) is a parse error.
+        Caffe.NetParameter built = net.buildPartial();
+        if (!built.isInitialized()) {
+            throw new UninitializedMessageException(built).asInvalidProtocolBufferException();
+        }
+        return built;
     }
 
     private static Caffe.V1LayerParameter v1(V1LayerView view) throws InvalidProtocolBufferException {
@@ -54,9 +60,9 @@ final class CaffemodelView {
             for (BlobView blob : v0.getBlobsList()) {
                 l.addBlobs(blob(blob));
             }
-            b.setLayer(l);
+            b.setLayer(l.buildPartial());
         }
-        return b.build();
+        return b.buildPartial();
     }
 
     private static Caffe.BlobProto blob(BlobView view) throws InvalidProtocolBufferException {
@@ -72,7 +78,7 @@ final class CaffemodelView {
         if (!b.hasRawData() && (data.isEmpty() != doubles.isEmpty())) {
             // The common case: one run of values, kept as bytes of its type (BlobDecoder copies floats in bulk).
             return b.setRawDataType(data.isEmpty() ? Caffe.BlobProto.RawDataType.DOUBLE : Caffe.BlobProto.RawDataType.FLOAT)
-                    .setRawData(data.isEmpty() ? doubles : data).build();
+                    .setRawData(data.isEmpty() ? doubles : data).buildPartial();
         }
         // Several kinds of values side by side (raw_data beside data, or data beside double_data): the values as
         // caffe.proto's lists, exactly what its own parser gives, for BlobDecoder's order of precedence.
@@ -84,7 +90,7 @@ final class CaffemodelView {
         while (d.hasRemaining()) {
             b.addDoubleData(d.getDouble());
         }
-        return b.build();
+        return b.buildPartial();
     }
 
     /** The packed runs of one field in wire order (a writer may split a packed field into several). */

@@ -96,6 +96,16 @@ class CaffemodelViewTest {
         assertTrue(e.getMessage().contains("the file is truncated or a length field is corrupt"), e.getMessage());
     }
 
+    @Test
+    void aMissingRequiredFieldIsAParseErrorAsWithCaffeProtosParser() {
+        // clip_param (148) present but empty: its min and max are required (a fuzzing finding).
+        byte[] file = net(concat(lengthDelimited(1, "clip".getBytes()), lengthDelimited(2, "Clip".getBytes()),
+                lengthDelimited(148, new byte[0]), lengthDelimited(7, blob(shape(1), packedFloats(1)))));
+        assertThrows(IOException.class, () -> Caffe.NetParameter.parseFrom(file), "caffe.proto refuses it too");
+        var e = assertThrows(MalformedModelException.class, () -> read(file));
+        assertTrue(e.getMessage().contains("clip_param.min"), e.getMessage());
+    }
+
     /** Turns the view's raw_data back into caffe.proto's value lists, to compare with its own parse. */
     static Caffe.NetParameter valuesAsLists(Caffe.NetParameter net) {
         Caffe.NetParameter.Builder b = net.toBuilder();
