@@ -42,7 +42,7 @@ final class CaffemodelView {
         // As caffe.proto's own parser does: a message missing a required field (e.g. clip_param.min) is a parse error.
         Caffe.NetParameter built = net.buildPartial();
         if (!built.isInitialized()) {
-            throw new UninitializedMessageException(built).asInvalidProtocolBufferException();
+            throw new UninitializedMessageException(built.findInitializationErrors()).asInvalidProtocolBufferException();
         }
         return built;
     }
