@@ -33,6 +33,8 @@ import org.caffe4j.ops.ReductionOp;
 import org.caffe4j.ops.TileOp;
 import org.caffe4j.ops.SppOp;
 import org.caffe4j.ops.EmbedOp;
+import org.caffe4j.ops.PermuteOp;
+import org.caffe4j.ops.NormalizeOp;
 
 /** Every layer type caffe4j runs: one line each. */
 final class BuiltinOps {
@@ -71,7 +73,9 @@ final class BuiltinOps {
             new ReductionOp(),
             new TileOp(),
             new SppOp(),
-            new EmbedOp()
+            new EmbedOp(),
+            new PermuteOp(),
+            new NormalizeOp()
     );
 
     private BuiltinOps() {

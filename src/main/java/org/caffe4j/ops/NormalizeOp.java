@@ -1,0 +1,106 @@
+package org.caffe4j.ops;
+
+import org.caffe4j.ir.Shape;
+import org.caffe4j.proto.Caffe;
+
+import java.util.List;
+
+/**
+ * The SSD fork's Normalize (weiliu89/caffe ssd, normalize_layer.cpp), SSD-VGG16's conv4_3_norm: each image's
+ * values divided by their L2 norm, then multiplied by the learned scale (the one blob: one value, or one per
+ * channel). With {@code across_spatial} one norm per image, sqrt(sum x^2 + eps); without, one per position,
+ * sqrt(eps + sum over channels of x^2). Bottoms of 2 to 4 axes: N x C x (H x W).
+ */
+public final class NormalizeOp implements OpDefinition<NormalizeOp.Params> {
+    public record Params(boolean acrossSpatial, boolean channelShared, float eps) {
+    }
+
+    @Override
+    public String type() {
+        return "Normalize";
+    }
+
+    @Override
+    public Params parse(LayerContext ctx) {
+        ctx.requireBottoms(1, 1);
+        ctx.requireTops(1, 1);
+        Caffe.NormalizeParameter q = ctx.layer().getNormParam();
+        float eps = q.getEps();
+        if (!(eps >= 0) || Float.isInfinite(eps)) {
+            throw ctx.invalid("norm_param.eps", "is " + eps + "; must be finite and at least 0");
+        }
+        return new Params(q.getAcrossSpatial(), q.getChannelShared(), eps);
+    }
+
+    @Override
+    public List<Shape> outputShapes(Params p, List<Shape> in, LayerContext ctx) {
+        Shape x = in.get(0);
+        // The fork reads channels/height/width, Caffe's legacy accessors, which allow at most 4 axes.
+        if (x.rank() < 2 || x.rank() > 4) {
+            throw ctx.invalid("bottom[0]", "has shape " + x + "; Normalize needs 2 to 4 axes (N x C x H x W)");
+        }
+        return List.of(x);
+    }
+
+    @Override
+    public List<Shape> weightShapes(Params p, List<Shape> in) {
+        return List.of(p.channelShared() ? Shape.of() : Shape.of(in.get(0).dim(1)));
+    }
+
+    @Override
+    public boolean inPlaceCapable() {
+        return true;
+    }
+
+    @Override
+    public LayerKernel reference(Params p, KernelContext ctx) {
+        Shape x = ctx.inputShapes().get(0);
+        int num = x.dim(0);
+        int channels = x.dim(1);
+        int spatial = (int) x.count(2, x.rank());
+        int dim = channels * spatial;
+        float[] scale = ctx.weights().get(0).data();
+        float eps = p.eps();
+        return (inputs, outputs, par) -> {
+            float[] in = inputs[0];
+            float[] out = outputs[0];
+            float[] norm = new float[spatial];
+            for (int n = 0; n < num; n++) {
+                int base = n * dim;
+                if (p.acrossSpatial()) {
+                    double sum = 0;
+                    for (int i = 0; i < dim; i++) {
+                        float v = in[base + i];
+                        sum += v * v;
+                    }
+                    float inverse = (float) (1.0 / (float) Math.sqrt((float) sum + eps));
+                    for (int i = 0; i < dim; i++) {
+                        out[base + i] = in[base + i] * inverse;
+                    }
+                } else {
+                    java.util.Arrays.fill(norm, eps);
+                    for (int c = 0; c < channels; c++) {
+                        for (int s = 0; s < spatial; s++) {
+                            float v = in[base + c * spatial + s];
+                            norm[s] += v * v;
+                        }
+                    }
+                    for (int s = 0; s < spatial; s++) {
+                        norm[s] = (float) Math.sqrt(norm[s]);
+                    }
+                    for (int c = 0; c < channels; c++) {
+                        for (int s = 0; s < spatial; s++) {
+                            out[base + c * spatial + s] = in[base + c * spatial + s] / norm[s];
+                        }
+                    }
+                }
+                for (int c = 0; c < channels; c++) {
+                    float sc = scale[p.channelShared() ? 0 : c];
+                    for (int s = 0; s < spatial; s++) {
+                        out[base + c * spatial + s] *= sc;
+                    }
+                }
+            }
+        };
+    }
+}
