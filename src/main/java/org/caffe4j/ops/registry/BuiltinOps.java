@@ -35,6 +35,7 @@ import org.caffe4j.ops.SppOp;
 import org.caffe4j.ops.EmbedOp;
 import org.caffe4j.ops.PermuteOp;
 import org.caffe4j.ops.NormalizeOp;
+import org.caffe4j.ops.PriorBoxOp;
 
 /** Every layer type caffe4j runs: one line each. */
 final class BuiltinOps {
@@ -75,7 +76,8 @@ final class BuiltinOps {
             new SppOp(),
             new EmbedOp(),
             new PermuteOp(),
-            new NormalizeOp()
+            new NormalizeOp(),
+            new PriorBoxOp()
     );
 
     private BuiltinOps() {
