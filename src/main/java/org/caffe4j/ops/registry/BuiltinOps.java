@@ -36,6 +36,7 @@ import org.caffe4j.ops.EmbedOp;
 import org.caffe4j.ops.PermuteOp;
 import org.caffe4j.ops.NormalizeOp;
 import org.caffe4j.ops.PriorBoxOp;
+import org.caffe4j.ops.DetectionOutputOp;
 
 /** Every layer type caffe4j runs: one line each. */
 final class BuiltinOps {
@@ -77,7 +78,8 @@ final class BuiltinOps {
             new EmbedOp(),
             new PermuteOp(),
             new NormalizeOp(),
-            new PriorBoxOp()
+            new PriorBoxOp(),
+            new DetectionOutputOp()
     );
 
     private BuiltinOps() {
