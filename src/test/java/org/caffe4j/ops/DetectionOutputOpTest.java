@@ -159,6 +159,22 @@ class DetectionOutputOpTest extends OpTestBase {
     }
 
     @Test
+    void faceDetectorParametersParseAndClip() {
+        // detection_output_param exactly as OpenCV's samples/dnn/face_detector/deploy.prototxt writes it
+        // (res10_300x300_ssd): OpenCV's clip given as 1.
+        String params = "detection_output_param { num_classes: 2 share_location: true background_label_id: 0 "
+                + "nms_param { nms_threshold: 0.45 top_k: 400 } code_type: CENTER_SIZE keep_top_k: 200 "
+                + "confidence_threshold: 0.2 clip: 1 }";
+        double[][] prior = {{0.8, 0.8, 1.0, 1.0}};
+        Tensor loc = new Tensor(new int[]{1, 4}, new float[]{2, 2, 1, 1});
+        Tensor conf = new Tensor(new int[]{1, 2}, new float[]{0.3f, 0.7f});
+        Tensor y = runOne(layer(DET, "x0 x1 x2", "y", params), loc, conf, priors(prior, 0.1, 0.1, 0.2, 0.2));
+        // Centre 0.9 + 0.1 * 2 * 0.2 = 0.94, size 0.2 e^0.2: clipped at 1 on the right and bottom.
+        double half = 0.2 * Math.exp(0.2) / 2;
+        assertRows(1, y, row(0, 1, 0.7, new double[]{0.94 - half, 0.94 - half, 1, 1}));
+    }
+
+    @Test
     void perClassLocationsWithoutBackground() {
         double[][] prior = {{0, 0, 0.5, 0.5}, {0.5, 0.5, 1, 1}};
         // Per prior, per class 4 values; class 0's boxes move xmin by 0.1 (variance 1).
