@@ -1,6 +1,7 @@
 package org.caffe4j.ops;
 
 import org.caffe4j.ir.Shape;
+import org.caffe4j.kernels.norm.L2NormalizeReference;
 import org.caffe4j.proto.Caffe;
 
 import java.util.List;
@@ -58,49 +59,8 @@ public final class NormalizeOp implements OpDefinition<NormalizeOp.Params> {
         int num = x.dim(0);
         int channels = x.dim(1);
         int spatial = (int) x.count(2, x.rank());
-        int dim = channels * spatial;
         float[] scale = ctx.weights().get(0).data();
-        float eps = p.eps();
-        return (inputs, outputs, par) -> {
-            float[] in = inputs[0];
-            float[] out = outputs[0];
-            float[] norm = new float[spatial];
-            for (int n = 0; n < num; n++) {
-                int base = n * dim;
-                if (p.acrossSpatial()) {
-                    double sum = 0;
-                    for (int i = 0; i < dim; i++) {
-                        float v = in[base + i];
-                        sum += v * v;
-                    }
-                    float inverse = (float) (1.0 / (float) Math.sqrt((float) sum + eps));
-                    for (int i = 0; i < dim; i++) {
-                        out[base + i] = in[base + i] * inverse;
-                    }
-                } else {
-                    java.util.Arrays.fill(norm, eps);
-                    for (int c = 0; c < channels; c++) {
-                        for (int s = 0; s < spatial; s++) {
-                            float v = in[base + c * spatial + s];
-                            norm[s] += v * v;
-                        }
-                    }
-                    for (int s = 0; s < spatial; s++) {
-                        norm[s] = (float) Math.sqrt(norm[s]);
-                    }
-                    for (int c = 0; c < channels; c++) {
-                        for (int s = 0; s < spatial; s++) {
-                            out[base + c * spatial + s] = in[base + c * spatial + s] / norm[s];
-                        }
-                    }
-                }
-                for (int c = 0; c < channels; c++) {
-                    float sc = scale[p.channelShared() ? 0 : c];
-                    for (int s = 0; s < spatial; s++) {
-                        out[base + c * spatial + s] *= sc;
-                    }
-                }
-            }
-        };
+        return (inputs, outputs, par) -> L2NormalizeReference.forward(inputs[0], outputs[0], num, channels, spatial,
+                p.acrossSpatial(), p.eps(), scale, p.channelShared());
     }
 }

@@ -1,6 +1,7 @@
 package org.caffe4j.ops;
 
 import org.caffe4j.ir.Shape;
+import org.caffe4j.kernels.layout.PermuteCopy;
 import org.caffe4j.proto.Caffe;
 
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ public final class PermuteOp implements OpDefinition<PermuteOp.Params> {
         int rank = x.rank();
         int[] order = fullOrder(p, rank);
         int[] outDims = ctx.outputShapes().get(0).dims();
-        // Step of each top axis in the bottom, and the top's shape, walked in C order.
+        // The stride in the bottom of each top axis.
         long[] inStride = new long[rank];
         long s = 1;
         for (int a = rank - 1; a >= 0; a--) {
@@ -95,23 +96,6 @@ public final class PermuteOp implements OpDefinition<PermuteOp.Params> {
             step[i] = (int) inStride[order[i]];
         }
         int count = (int) x.count();
-        return (inputs, outputs, par) -> {
-            float[] src = inputs[0];
-            float[] dst = outputs[0];
-            int[] idx = new int[rank];
-            int from = 0;
-            for (int o = 0; o < count; o++) {
-                dst[o] = src[from];
-                // Advance the top's index like an odometer, moving the bottom offset with it.
-                for (int i = rank - 1; i >= 0; i--) {
-                    if (++idx[i] < outDims[i]) {
-                        from += step[i];
-                        break;
-                    }
-                    from -= step[i] * (outDims[i] - 1);
-                    idx[i] = 0;
-                }
-            }
-        };
+        return (inputs, outputs, par) -> PermuteCopy.forward(inputs[0], outputs[0], count, outDims, step);
     }
 }

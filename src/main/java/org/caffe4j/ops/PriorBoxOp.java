@@ -1,6 +1,7 @@
 package org.caffe4j.ops;
 
 import org.caffe4j.ir.Shape;
+import org.caffe4j.kernels.detect.PriorBoxes;
 import org.caffe4j.proto.Caffe;
 
 import java.util.ArrayList;
@@ -182,48 +183,8 @@ public final class PriorBoxOp implements OpDefinition<PriorBoxOp.Params> {
         int imgW = p.imgW() != 0 ? p.imgW() : ctx.inputShapes().get(1).dim(3);
         float stepH = p.stepH() != 0 ? p.stepH() : (float) imgH / layerH;
         float stepW = p.stepW() != 0 ? p.stepW() : (float) imgW / layerW;
-        float[] priors = new float[(int) ctx.outputShapes().get(0).count()];
-        int dim = priors.length / 2;
-        int idx = 0;
-        // The fork's arithmetic: float centres and sizes, each coordinate computed in double and stored as float.
-        for (int h = 0; h < layerH; h++) {
-            for (int w = 0; w < layerW; w++) {
-                float cx = (w + p.offset()) * stepW;
-                float cy = (h + p.offset()) * stepH;
-                for (int s = 0; s < p.minSizes().length; s++) {
-                    int minSize = p.minSizes()[s];
-                    idx = box(priors, idx, cx, cy, minSize, minSize, imgW, imgH);
-                    if (p.maxSizes().length > 0) {
-                        float side = (float) Math.sqrt((double) minSize * p.maxSizes()[s]);
-                        idx = box(priors, idx, cx, cy, side, side, imgW, imgH);
-                    }
-                    for (float ar : p.aspectRatios()) {
-                        if (Math.abs(ar - 1.0) < 1e-6) {
-                            continue;
-                        }
-                        float root = (float) Math.sqrt(ar);
-                        idx = box(priors, idx, cx, cy, minSize * root, minSize / root, imgW, imgH);
-                    }
-                }
-            }
-        }
-        if (p.clip()) {
-            for (int i = 0; i < dim; i++) {
-                priors[i] = Math.min(Math.max(priors[i], 0f), 1f);
-            }
-        }
-        float[] v = p.variances();
-        for (int i = 0; i < dim; i++) {
-            priors[dim + i] = v.length == 1 ? v[0] : v[i % 4];
-        }
+        float[] priors = PriorBoxes.generate(p.minSizes(), p.maxSizes(), p.aspectRatios(), p.clip(), p.variances(),
+                layerH, layerW, imgH, imgW, stepH, stepW, p.offset());
         return (inputs, outputs, par) -> System.arraycopy(priors, 0, outputs[0], 0, priors.length);
-    }
-
-    private static int box(float[] out, int idx, float cx, float cy, float width, float height, int imgW, int imgH) {
-        out[idx++] = (float) ((cx - width / 2.0) / imgW);
-        out[idx++] = (float) ((cy - height / 2.0) / imgH);
-        out[idx++] = (float) ((cx + width / 2.0) / imgW);
-        out[idx++] = (float) ((cy + height / 2.0) / imgH);
-        return idx;
     }
 }
