@@ -159,6 +159,18 @@ class DetectionOutputOpTest extends OpTestBase {
     }
 
     @Test
+    void cornerSizeDecodingScalesOffsetsByThePriorSize() {
+        // The fork's third code type (OpenCV has none): corner + variance * offset * prior width or height.
+        double[][] prior = {{0.2, 0.2, 0.6, 0.4}};
+        Tensor loc = new Tensor(new int[]{1, 4}, new float[]{0.5f, -1, 0.25f, 0});
+        Tensor conf = new Tensor(new int[]{1, 2}, new float[]{0.1f, 0.9f});
+        Tensor y = runOne(layer(DET, "x0 x1 x2", "y", "detection_output_param { num_classes: 2 "
+                + "code_type: CORNER_SIZE }"), loc, conf, priors(prior, 0.1, 0.1, 0.2, 0.2));
+        assertRows(1, y, row(0, 1, 0.9, new double[]{0.2 + 0.1 * 0.5 * 0.4, 0.2 - 0.1 * 0.2,
+                0.6 + 0.2 * 0.25 * 0.4, 0.4}));
+    }
+
+    @Test
     void faceDetectorParametersParseAndClip() {
         // detection_output_param exactly as OpenCV's samples/dnn/face_detector/deploy.prototxt writes it
         // (res10_300x300_ssd): OpenCV's clip given as 1.
