@@ -236,6 +236,135 @@ def spp(x, p):
     return np.concatenate([v.reshape(n, -1) for v in levels], axis=1)
 
 
+def normalize(x, scale, p):
+    """SSD fork normalize_layer.cpp: x / sqrt(sum x^2 + eps) over the image or over the channels, times scale."""
+    n, c = x.shape[:2]
+    v = x.reshape(n, c, -1)
+    if p.across_spatial:
+        norm = np.sqrt((v ** 2).sum(axis=(1, 2), keepdims=True) + p.eps)
+    else:
+        norm = np.sqrt((v ** 2).sum(axis=1, keepdims=True) + p.eps)
+    s = scale.reshape(-1)
+    s = s[0] if p.channel_shared else s.reshape(1, c, 1)
+    return (v / norm * s).reshape(x.shape)
+
+
+def prior_box(feat_shape, img_shape, p):
+    """SSD fork prior_box_layer.cpp (min/max sizes truncated to int, as the fork stores them)."""
+    lh, lw = feat_shape[2], feat_shape[3]
+    if p.HasField("img_h") or p.HasField("img_w"):
+        ih, iw = p.img_h, p.img_w
+    elif p.HasField("img_size"):
+        ih = iw = p.img_size
+    else:
+        ih, iw = img_shape[2], img_shape[3]
+    if p.HasField("step_h") or p.HasField("step_w"):
+        sh, sw = p.step_h, p.step_w
+    elif p.HasField("step"):
+        sh = sw = p.step
+    else:
+        sh, sw = ih / lh, iw / lw
+    ratios = [1.0]
+    for ar in p.aspect_ratio:
+        if all(abs(ar - r) >= 1e-6 for r in ratios):
+            ratios.append(ar)
+            if p.flip:
+                ratios.append(1.0 / ar)
+    boxes = []
+    for h in range(lh):
+        for w in range(lw):
+            cx, cy = (w + p.offset) * sw, (h + p.offset) * sh
+            for s, mn in enumerate(p.min_size):
+                mn = int(mn)
+                sizes = [(mn, mn)]
+                if len(p.max_size):
+                    side = math.sqrt(mn * int(p.max_size[s]))
+                    sizes.append((side, side))
+                sizes += [(mn * math.sqrt(r), mn / math.sqrt(r)) for r in ratios if abs(r - 1) >= 1e-6]
+                for bw, bh in sizes:
+                    boxes += [(cx - bw / 2) / iw, (cy - bh / 2) / ih, (cx + bw / 2) / iw, (cy + bh / 2) / ih]
+    boxes = np.array(boxes)
+    if p.clip:
+        boxes = np.clip(boxes, 0, 1)
+    var = list(p.variance) or [0.1]
+    variances = np.tile(var if len(var) == 4 else var * 4, len(boxes) // 4)
+    return np.concatenate([boxes, variances]).reshape(1, 2, -1)
+
+
+def jaccard(a, b):
+    """bbox_util.cpp JaccardOverlap of normalized boxes."""
+    if b[0] > a[2] or b[2] < a[0] or b[1] > a[3] or b[3] < a[1]:
+        return 0.0
+    iw, ih = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+    if iw <= 0 or ih <= 0:
+        return 0.0
+    size = lambda r: 0.0 if r[2] < r[0] or r[3] < r[1] else (r[2] - r[0]) * (r[3] - r[1])  # noqa: E731
+    return iw * ih / (size(a) + size(b) - iw * ih)
+
+
+def detection_output(loc, conf, prior, p):
+    """SSD fork detection_output_layer.cpp with bbox_util.cpp's DecodeBBox and ApplyNMSFast; rows as the fork
+    orders them (image, label ascending, NMS order); OpenCV's zero padding up to keep_top_k * N rows."""
+    num, npri = loc.shape[0], prior.shape[2] // 4
+    ncls = p.num_classes
+    nloc = 1 if p.share_location else ncls
+    loc = loc.reshape(num, npri, nloc, 4)
+    conf = conf.reshape(num, npri, ncls)
+    pb, pv = prior[0, 0].reshape(npri, 4), prior[0, 1].reshape(npri, 4)
+    if p.variance_encoded_in_target:
+        pv = np.ones_like(pv)
+    thr = p.confidence_threshold if p.HasField("confidence_threshold") else -np.finfo(np.float32).max
+    top_k = p.nms_param.top_k if p.nms_param.HasField("top_k") else -1
+    rows = []
+    for i in range(num):
+        dec = np.zeros((nloc, npri, 4))
+        for c in range(nloc):
+            l = loc[i, :, c]
+            if p.code_type == 2:  # CENTER_SIZE
+                pw, ph = pb[:, 2] - pb[:, 0], pb[:, 3] - pb[:, 1]
+                pcx, pcy = (pb[:, 0] + pb[:, 2]) / 2, (pb[:, 1] + pb[:, 3]) / 2
+                cx, cy = pv[:, 0] * l[:, 0] * pw + pcx, pv[:, 1] * l[:, 1] * ph + pcy
+                w, h = np.exp(pv[:, 2] * l[:, 2]) * pw, np.exp(pv[:, 3] * l[:, 3]) * ph
+                dec[c] = np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=1)
+            elif p.code_type == 1:  # CORNER
+                dec[c] = pb + pv * l
+            else:
+                raise SystemExit("no NumPy reference for CORNER_SIZE")
+        kept = {}
+        for c in range(ncls):
+            if c == p.background_label_id:
+                continue
+            boxes, scores = dec[0 if p.share_location else c], conf[i, :, c]
+            order = sorted((k for k in range(npri) if scores[k] > thr), key=lambda k: -scores[k])
+            if -1 < top_k < len(order):
+                order = order[:top_k]
+            keep, t = [], p.nms_param.nms_threshold
+            for k in order:
+                if all(jaccard(boxes[k], boxes[j]) <= t for j in keep):
+                    keep.append(k)
+                    if p.nms_param.eta < 1 and t > 0.5:
+                        t *= p.nms_param.eta
+            kept[c] = keep
+        total = sum(len(v) for v in kept.values())
+        if -1 < p.keep_top_k < total:
+            best = sorted(((c, k) for c in sorted(kept) for k in kept[c]), key=lambda e: -conf[i, e[1], e[0]])
+            best = best[:p.keep_top_k]
+            kept = {c: [k for cc, k in best if cc == c] for c in sorted({c for c, _ in best})}
+        for c in sorted(kept):
+            box = dec[0 if p.share_location else c]
+            rows += [[i, c, conf[i, k, c], *box[k]] for k in kept[c]]
+    out = np.zeros((max(1, p.keep_top_k * num), 7))
+    out[:len(rows)] = rows
+    return out.reshape(1, 1, -1, 7)
+
+
+def detection_rows(blob):
+    """The detections of a DetectionOutput blob, padding and no-detection rows dropped, in a canonical order."""
+    r = blob.reshape(-1, 7)
+    r = r[(r[:, 1] >= 0) & np.any(r != 0, axis=1)]
+    return r[np.lexsort((r[:, 6], r[:, 5], r[:, 4], r[:, 3], -r[:, 2], r[:, 1], r[:, 0]))]
+
+
 def forward(net, weights, x):
     blobs = {"data": x.astype(np.float64)}
     seen = {}
@@ -334,8 +463,9 @@ def forward(net, weights, x):
             w = wb[0].reshape(wb[0].shape[-2:])
             outs = [a.reshape(a.shape[0], -1) @ w.T + wb[1].reshape(-1)]
         elif t == "Softmax":
-            e = np.exp(a - a.max(axis=1, keepdims=True))
-            outs = [e / e.sum(axis=1, keepdims=True)]
+            ax = m.softmax_param.axis % a.ndim
+            e = np.exp(a - a.max(axis=ax, keepdims=True))
+            outs = [e / e.sum(axis=ax, keepdims=True)]
         elif t == "Flatten":
             outs = [a.reshape(a.shape[0], -1)]
         elif t == "Reshape":
@@ -381,6 +511,15 @@ def forward(net, weights, x):
             # Caffe ranks the larger index first on ties: argmax of the reversed axis.
             rev = np.flip(a, axis=axis)
             outs = [np.expand_dims(a.shape[axis] - 1 - np.argmax(rev, axis=axis), axis).astype(np.float64)]
+        elif t == "Permute":
+            order = list(m.permute_param.order)
+            outs = [np.transpose(a, order + [i for i in range(a.ndim) if i not in order])]
+        elif t == "Normalize":
+            outs = [normalize(a, wb[0], m.norm_param)]
+        elif t == "PriorBox":
+            outs = [prior_box(a.shape, ins[1].shape if len(ins) > 1 else None, m.prior_box_param)]
+        elif t == "DetectionOutput":
+            outs = [detection_output(ins[0], ins[1], ins[2], m.detection_output_param)]
         else:
             raise SystemExit(f"no NumPy reference for {t}")
         for top, v in zip(layer.tops, outs):
@@ -412,9 +551,14 @@ def main(root):
         meta = json.load(open(os.path.join(d, "meta.json")))
         blobs = forward(read_prototxt(os.path.join(d, "net.prototxt")), read_weights(os.path.join(d, "net.caffemodel")),
                         np.load(os.path.join(d, "data.npy")))
+        net = read_prototxt(os.path.join(d, "net.prototxt"))
+        detections = {t for layer in layers_of(net) if layer.type == "DetectionOutput" for t in layer.tops}
         for e in meta["blobs"]:
             ref = blobs[e["name"]]
             got = np.load(os.path.join(d, e["file"]))
+            if e["name"] in detections:
+                # Row order and padding are the runtime's choice: compare the detections as a set.
+                ref, got = detection_rows(ref), detection_rows(got)
             if ref.shape != got.shape:
                 print(f"{case}/{e['name']}: SHAPE numpy {ref.shape} vs OpenCV {got.shape}")
                 worst_ok = False

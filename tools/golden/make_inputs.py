@@ -4,12 +4,15 @@
 usage: /usr/bin/python3 tools/golden/make_inputs.py mnist   IMAGES.gz COUNT OUT.npy
        /usr/bin/python3 tools/golden/make_inputs.py cifar   TESTS.idx MEAN.binaryproto OUT.npy
        /usr/bin/python3 tools/golden/make_inputs.py imagenet IMAGE.jpg OUT.npy
+       /usr/bin/python3 tools/golden/make_inputs.py ssd IMAGE.jpg SIZE OUT.npy
 
 mnist:    the first COUNT digits, pixels x 0.00390625 (LeNet's transform_param scale), N x 1 x 28 x 28.
 cifar:    all images of the uint8 IDX file (N,32,32,3, RGB as stored, which is the order the mean and the
           Caffe CIFAR models were made in), minus mean.binaryproto, N x 3 x 32 x 32.
 imagenet: cv2.imread (BGR), cv2.resize to 256x256 INTER_LINEAR, centre crop 224, minus the per-channel
           ILSVRC-2012 means B 104.007, G 116.669, R 122.679, 1 x 3 x 224 x 224 in BGR order.
+ssd:      MobileNet-SSD's demo.py: cv2.imread (BGR), cv2.resize to SIZE x SIZE INTER_LINEAR, (x - 127.5) x 0.007843,
+          1 x 3 x SIZE x SIZE.
 """
 import gzip
 import os
@@ -66,7 +69,17 @@ def imagenet(image, out):
     np.save(out, np.ascontiguousarray(crop.transpose(2, 0, 1)[None], dtype=np.float32))
 
 
+def ssd(image, size, out):
+    import cv2
+    img = cv2.imread(image, cv2.IMREAD_COLOR)
+    if img is None:
+        raise SystemExit(f"cannot read {image}")
+    img = cv2.resize(img, (int(size), int(size)), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    x = (img - np.float32(127.5)) * np.float32(0.007843)
+    np.save(out, np.ascontiguousarray(x.transpose(2, 0, 1)[None], dtype=np.float32))
+
+
 if __name__ == "__main__":
-    if len(sys.argv) < 2 or sys.argv[1] not in ("mnist", "cifar", "imagenet"):
+    if len(sys.argv) < 2 or sys.argv[1] not in ("mnist", "cifar", "imagenet", "ssd"):
         raise SystemExit(__doc__)
-    {"mnist": mnist, "cifar": cifar, "imagenet": imagenet}[sys.argv[1]](*sys.argv[2:])
+    {"mnist": mnist, "cifar": cifar, "imagenet": imagenet, "ssd": ssd}[sys.argv[1]](*sys.argv[2:])

@@ -273,6 +273,84 @@ case("bn", "BN: PSPNet's slope/bias/mean/variance with eps 1e-3, and SegNet's bn
      fixed={"bn": [_per_channel(-2, 2), _per_channel(-1, 1), _per_channel(-1, 1), _per_channel(0.05, 3)],
             "bn_segnet": [_per_channel(-2, 2), _per_channel(-1, 1)]}, reference="numpy")
 
+# SSD detection layers (the SSD fork weiliu89/caffe ssd; OpenCV 4.6 imports them). Integer min/max sizes and explicit
+# clip, where the fork (int sizes, clip default false) and OpenCV (float sizes, clip default true) would differ.
+case("ssd_permute", "SSD Permute: order 0,2,3,1 (channels last, as in every SSD head) and 0,3,2,1 (the batch axis "
+     "stays first, so that a batch splits into its images)",
+     [2, 3, 4, 5],
+     L("perm", "Permute", "data", "perm", "permute_param { order: 0 order: 2 order: 3 order: 1 }")
+     + L("perm_rev", "Permute", "data", "perm_rev", "permute_param { order: 0 order: 3 order: 2 order: 1 }"))
+case("ssd_normalize", "SSD Normalize per position with a scale per channel (SSD-VGG16's conv4_3_norm), and across "
+     "the image with one shared scale and eps 1e-3", [2, 3, 4, 5],
+     L("norm_c", "Normalize", "data", "norm_c", "norm_param { across_spatial: false channel_shared: false }")
+     + L("norm_s", "Normalize", "data", "norm_s", "norm_param { across_spatial: true channel_shared: true eps: 0.001 }"),
+     {"norm_c": [[3]], "norm_s": [[1]]})
+case("ssd_priorbox", "SSD PriorBox on a 3x4 map of a 12x16 image: min/max sizes with ratios 2, 3 flipped, 4 "
+     "variances; and step_h/step_w, offset 0.25, clip, one variance", [1, 3, 12, 16],
+     L("pool", "Pooling", "data", "pool", "pooling_param { pool: MAX kernel_size: 4 stride: 4 }")
+     + L("prior_a", "PriorBox", ["pool", "data"], "prior_a",
+         "prior_box_param { min_size: 4 max_size: 9 aspect_ratio: 2 aspect_ratio: 3 flip: true clip: false "
+         "variance: 0.1 variance: 0.1 variance: 0.2 variance: 0.2 }")
+     + L("prior_b", "PriorBox", ["pool", "data"], "prior_b",
+         "prior_box_param { min_size: 6 aspect_ratio: 2 flip: false clip: true variance: 0.2 "
+         "step_h: 5 step_w: 6 offset: 0.25 }"))
+case("ssd_fork_only", "SSD fork features OpenCV 4.6 lacks: Permute with a partial order (0,3: axes 1 and 2 follow "
+     "in order), PriorBox img_h/img_w and img_size (OpenCV takes the data blob's size instead)", [1, 3, 12, 16],
+     L("perm_part", "Permute", "data", "perm_part", "permute_param { order: 0 order: 3 }")
+     + L("pool", "Pooling", "data", "pool", "pooling_param { pool: MAX kernel_size: 4 stride: 4 }")
+     + L("prior_hw", "PriorBox", ["pool", "data"], "prior_hw",
+         "prior_box_param { min_size: 6 max_size: 8 aspect_ratio: 3 variance: 0.2 img_h: 20 img_w: 24 "
+         "step_h: 5 step_w: 6 offset: 0.25 }")
+     + L("prior_size", "PriorBox", "pool", "prior_size",
+         "prior_box_param { min_size: 5 aspect_ratio: 2 flip: false variance: 0.1 img_size: 30 }"),
+     reference="numpy")
+
+
+def ssd_head(loc_classes, num_classes):
+    """A MobileNet-SSD-style head on one 4x4 feature map: loc/conf convolutions, Permute, Flatten, PriorBox (4 priors
+    per cell), confidences through Reshape, Softmax and Flatten."""
+    return (L("feat", "Convolution", "data", "feat", "convolution_param { num_output: 4 kernel_size: 3 pad: 1 stride: 2 }")
+            + L("feat_relu", "ReLU", "feat", "feat")
+            + L("loc", "Convolution", "feat", "loc",
+                f"convolution_param {{ num_output: {16 * loc_classes} kernel_size: 3 pad: 1 }}")
+            + L("loc_perm", "Permute", "loc", "loc_perm", "permute_param { order: 0 order: 2 order: 3 order: 1 }")
+            + L("loc_flat", "Flatten", "loc_perm", "loc_flat", "flatten_param { axis: 1 }")
+            + L("conf", "Convolution", "feat", "conf",
+                f"convolution_param {{ num_output: {4 * num_classes} kernel_size: 3 pad: 1 }}")
+            # Seeded weights give scores that saturate the softmax (ties at 1.0); scaled down they stay apart.
+            + L("conf_scale", "Power", "conf", "conf", "power_param { scale: 0.1 }")
+            + L("conf_perm", "Permute", "conf", "conf_perm", "permute_param { order: 0 order: 2 order: 3 order: 1 }")
+            + L("conf_flat", "Flatten", "conf_perm", "conf_flat", "flatten_param { axis: 1 }")
+            + L("conf_reshape", "Reshape", "conf_flat", "conf_reshape",
+                f"reshape_param {{ shape {{ dim: 0 dim: -1 dim: {num_classes} }} }}")
+            + L("conf_softmax", "Softmax", "conf_reshape", "conf_softmax", "softmax_param { axis: 2 }")
+            + L("conf_out", "Flatten", "conf_softmax", "conf_out", "flatten_param { axis: 1 }")
+            + L("prior", "PriorBox", ["feat", "data"], "prior",
+                "prior_box_param { min_size: 2 max_size: 5 aspect_ratio: 2 flip: true clip: false "
+                "variance: 0.1 variance: 0.1 variance: 0.2 variance: 0.2 offset: 0.5 }"))
+
+
+case("ssd_detection", "MobileNet-SSD-style head and DetectionOutput: shared locations, CENTER_SIZE, background 0, "
+     "NMS 0.45, top_k 20, keep_top_k 10, confidence 0.35, batch 2; the detections compare as a set per image",
+     [2, 3, 8, 8],
+     ssd_head(1, 3)
+     + L("detection_out", "DetectionOutput", ["loc_flat", "conf_out", "prior"], "detection_out",
+         "detection_output_param { num_classes: 3 share_location: true background_label_id: 0 "
+         "nms_param { nms_threshold: 0.45 top_k: 20 } code_type: CENTER_SIZE keep_top_k: 10 "
+         "confidence_threshold: 0.35 }"),
+     {"feat": [[4, 3, 3, 3], [4]], "loc": [[16, 4, 3, 3], [16]], "conf": [[12, 4, 3, 3], [12]]})
+case("ssd_detection_corner", "DetectionOutput with a location per class (share_location false), no background "
+     "(-1), CORNER codes, keep_top_k 6, confidence 0.5, batch 2; compared as a set per image", [2, 3, 8, 8],
+     ssd_head(2, 2)
+     + L("detection_out", "DetectionOutput", ["loc_flat", "conf_out", "prior"], "detection_out",
+         "detection_output_param { num_classes: 2 share_location: false background_label_id: -1 "
+         "nms_param { nms_threshold: 0.3 } code_type: CORNER keep_top_k: 6 confidence_threshold: 0.5 }"),
+     {"feat": [[4, 3, 3, 3], [4]], "loc": [[32, 4, 3, 3], [32]], "conf": [[8, 4, 3, 3], [8]]})
+# The SSD cases were generated at positions 41-46, before the forks' cases were merged in ahead of them: their seeds
+# stay what they were generated with, so that regenerating gives the committed goldens.
+for _seed, _case in zip(range(1041, 1047), CASES[-6:]):
+    _case["seed"] = _seed
+
 # Found by tools/golden/check_layer_goldens.py (a float64 NumPy forward pass written from Caffe's semantics): OpenCV
 # 4.6 loads these parameters but computes something else, so the cases above avoid them rather than record an
 # OpenCV deviation as golden data.
@@ -283,6 +361,15 @@ DEVIATIONS = [
     "shift 0.5 differed by 1.8). act_log therefore uses the defaults.",
     "**MVN `eps`**: OpenCV divides by sqrt(var + eps), Caffe (mvn_layer.cpp) by sqrt(var) + eps; with eps 0.1 "
     "they differed by 0.11. mvn therefore uses the default eps 1e-9, and mvn_eps (eps 0.1) has a NumPy golden.",
+    "**PriorBox `img_h`/`img_w`**: OpenCV takes the image size from bottom[1] whatever they say (the SSD fork uses "
+    "them; on a 12x16 image with img_h 20, img_w 24 the boxes differed by 0.33). ssd_priorbox therefore leaves "
+    "them out, and ssd_fork_only (NumPy) has them.",
+    "**Permute with fewer orders than axes**: OpenCV refuses it (`Orders of dimensions in Permute layer parameter"
+    "must be in [0...1]`); the SSD fork appends the missing axes in order. ssd_fork_only (NumPy) has it.",
+    "**SSD fork vs OpenCV defaults**: PriorBox `clip` defaults to false in the fork, true in OpenCV; the fork "
+    "truncates `min_size`/`max_size` to integers, OpenCV keeps fractions; DetectionOutput's "
+    "`confidence_threshold` defaults to -FLT_MAX in the fork, 0 in OpenCV; OpenCV ignores `nms_param.eta`. The "
+    "ssd cases set these explicitly or use values where both agree; caffe4j follows the fork.",
 ]
 
 
@@ -342,13 +429,13 @@ def main(outdir):
     os.makedirs(outdir)
     ok, failed = [], []
     for i, c in enumerate(CASES):
-        err = build(c, outdir, 1000 + i)
+        err = build(c, outdir, c.get("seed", 1000 + i))
         (failed if err else ok).append((c, err))
         print(("FAIL " if err else "ok   ") + c["name"] + (": " + err if err else ""))
     with open(os.path.join(outdir, "README.md"), "w") as f:
         f.write("# Layer goldens: one tiny synthetic net per layer type / tricky parameter\n\n"
                 "Generated by `/usr/bin/python3 tools/golden/make_layer_nets.py testdata/golden/layers` (called by\n"
-                "`tools/golden/regenerate.sh`): seeded weights (numpy RandomState(1000 + case index)), seeded input\n"
+                "`tools/golden/regenerate.sh`): seeded weights (numpy RandomState(1000 + case index, or the case's own seed)), seeded input\n"
                 "`data.npy`, goldens from OpenCV 4.6's Caffe importer via `tools/golden/dump_blobs.py` (command in\n"
                 "each meta.json). Each directory: net.prototxt, net.caffemodel, data.npy, <blob>.npy, meta.json.\n\n"
                 "Reference \"NumPy\": OpenCV 4.6 cannot import the layer (`Can't create layer ... of type ...`: Reduction,\n"

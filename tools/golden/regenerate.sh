@@ -58,3 +58,28 @@ step nin_imagenet_fishbike "$PY" $T/dump_blobs.py testdata/nin_imagenet/train_va
 "$PY" $T/make_layer_nets.py $G/layers
 # Guard against recording an OpenCV deviation from Caffe: a float64 NumPy forward pass of every layer case.
 "$PY" $T/check_layer_goldens.py $G/layers > /dev/null
+
+# MobileNet-SSD (chuanqi305's published deploy.prototxt, unchanged) with seeded weights (SeededCaffemodel, seed 18,
+# written by the test code as MobileNetSsdGoldenTest does) on cat.jpg at 96x96 (the net is fully convolutional; 300x300
+# would make the input alone 1 MB): the input, the heads' concatenations and the detections only.
+SSD=target/mobilenet-ssd/mobilenet_ssd_seeded.caffemodel
+mkdir -p target/mobilenet-ssd
+start mobilenet_ssd_cat
+step mobilenet_ssd_cat java -cp "$CP" org.caffe4j.testing.SeededCaffemodel testdata/mobilenet_ssd/deploy.prototxt $SSD 18
+step mobilenet_ssd_cat "$PY" $T/make_inputs.py ssd testdata/images/cat.jpg 96 $G/mobilenet_ssd_cat/data.npy
+step mobilenet_ssd_cat "$PY" $T/dump_blobs.py testdata/mobilenet_ssd/deploy.prototxt $SSD $G/mobilenet_ssd_cat/data.npy \
+  $G/mobilenet_ssd_cat --only data,conv11_mbox_priorbox,mbox_loc,mbox_conf_flatten,mbox_priorbox,detection_out \
+  --note "caffemodel = SeededCaffemodel(deploy.prototxt, seed 18); detection_out compares as a set per image"
+
+# OpenCV's face detector (res10_300x300_ssd; an earlier revision of its deploy.prototxt, unchanged, see
+# testdata/res10_face/SOURCE.md) with seeded weights (seed 7) on cat.jpg at 96x96: Normalize, the heads, detections.
+# The input is scaled as MobileNet-SSD's, not the sample's mean subtraction: on 0..255 pixels the seeded weights
+# give location offsets in the thousands and infinite boxes.
+FACE=target/res10-face/res10_face_seeded.caffemodel
+mkdir -p target/res10-face
+start res10_face_cat
+step res10_face_cat java -cp "$CP" org.caffe4j.testing.SeededCaffemodel testdata/res10_face/deploy.prototxt $FACE 7
+step res10_face_cat "$PY" $T/make_inputs.py ssd testdata/images/cat.jpg 96 $G/res10_face_cat/data.npy
+step res10_face_cat "$PY" $T/dump_blobs.py testdata/res10_face/deploy.prototxt $FACE $G/res10_face_cat/data.npy \
+  $G/res10_face_cat --only data,conv4_3_norm,conv4_3_norm_mbox_priorbox,mbox_loc,mbox_conf_flatten,mbox_priorbox,detection_out \
+  --note "caffemodel = SeededCaffemodel(deploy.prototxt, seed 7); detection_out compares as a set per image"

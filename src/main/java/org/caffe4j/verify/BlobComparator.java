@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Compares actual blobs with golden blobs under {@link Tolerances}, in the golden network order. A missing blob or
@@ -22,9 +23,20 @@ import java.util.Map;
 public final class BlobComparator {
     static final int TOP_K = 5;
     private final Tolerances tol;
+    private final Set<String> detectionBlobs;
 
     public BlobComparator(Tolerances tol) {
+        this(tol, Set.of());
+    }
+
+    /**
+     * @param detectionBlobs tops of DetectionOutput layers: their rows [image_id, label, score, xmin, ymin, xmax,
+     *                       ymax] are compared as a set per image (row order and padding rows differ between
+     *                       runtimes: OpenCV sorts by score and pads with zeros, the SSD fork groups by label)
+     */
+    public BlobComparator(Tolerances tol, Set<String> detectionBlobs) {
         this.tol = tol;
+        this.detectionBlobs = Set.copyOf(detectionBlobs);
     }
 
     public BlobComparator() {
@@ -61,6 +73,9 @@ public final class BlobComparator {
         if (actual == null) {
             return new BlobResult(name, BlobResult.Status.MISSING, refShape, null, Double.NaN, Double.NaN,
                     Double.NaN, Double.NaN, 0, null, "the runtime produced no blob '" + name + "'");
+        }
+        if (detectionBlobs.contains(name)) {
+            return compareDetections(name, actual, ref);
         }
         if (!Arrays.equals(actual.shape(), refShape) || actual.data().length != ref.data().length) {
             return new BlobResult(name, BlobResult.Status.SHAPE_MISMATCH, refShape, actual.shape(), Double.NaN,
@@ -145,6 +160,101 @@ public final class BlobComparator {
         BlobResult.Status status = why.isEmpty() ? BlobResult.Status.PASS : BlobResult.Status.FAIL;
         return new BlobResult(name, status, refShape, actual.shape(), maxAbs, maxRel, meanAbs, cosine, nonFinite,
                 top5, String.join("; ", why));
+    }
+
+    /**
+     * The detections of both blobs as sets: the same number per image, and each actual row matched to a distinct
+     * golden row of the same image and label whose score and coordinates are within atol (scaled as for any blob).
+     * Rows with a negative label (the SSD fork's "no detection" rows, caffe4j's unused rows) and all-zero rows
+     * (OpenCV's unused rows) are not detections.
+     */
+    BlobResult compareDetections(String name, Npy.Array actual, Npy.Array ref) {
+        int[] refShape = ref.shape();
+        if (!isDetectionShape(refShape) || !isDetectionShape(actual.shape())) {
+            return new BlobResult(name, BlobResult.Status.SHAPE_MISMATCH, refShape, actual.shape(), Double.NaN,
+                    Double.NaN, Double.NaN, Double.NaN, 0, null, "detection blobs must be 1 x 1 x rows x 7; got "
+                    + BlobResult.shapeText(actual.shape()) + " against the golden " + BlobResult.shapeText(refShape));
+        }
+        List<float[]> a = detections(actual.data());
+        List<float[]> r = detections(ref.data());
+        double maxRef = 0;
+        for (float[] row : r) {
+            for (int j = 2; j < 7; j++) {
+                maxRef = Math.max(maxRef, Math.abs(row[j]));
+            }
+        }
+        double allowed = tol.atol() * Math.max(1, maxRef);
+        long nonFinite = 0;
+        for (float v : actual.data()) {
+            nonFinite += Float.isFinite(v) ? 0 : 1;
+        }
+        List<String> why = new ArrayList<>();
+        if (nonFinite > 0) {
+            why.add(nonFinite + " non-finite value(s)");
+        }
+        if (a.size() != r.size()) {
+            why.add(a.size() + " detection(s) but the golden blob has " + r.size());
+        }
+        boolean[] used = new boolean[r.size()];
+        double maxAbs = 0;
+        double sumAbs = 0;
+        int unmatched = 0;
+        String firstUnmatched = null;
+        for (float[] row : a) {
+            int best = -1;
+            double bestDiff = Double.POSITIVE_INFINITY;
+            for (int k = 0; k < r.size(); k++) {
+                float[] g = r.get(k);
+                if (used[k] || g[0] != row[0] || g[1] != row[1]) {
+                    continue;
+                }
+                double d = 0;
+                for (int j = 2; j < 7; j++) {
+                    d = Math.max(d, Math.abs(row[j] - g[j]));
+                }
+                if (d < bestDiff) {
+                    bestDiff = d;
+                    best = k;
+                }
+            }
+            if (best >= 0 && bestDiff <= allowed) {
+                used[best] = true;
+                maxAbs = Math.max(maxAbs, bestDiff);
+                sumAbs += bestDiff;
+            } else {
+                unmatched++;
+                if (firstUnmatched == null) {
+                    firstUnmatched = Arrays.toString(row);
+                }
+            }
+        }
+        if (unmatched > 0) {
+            why.add(unmatched + " detection(s) with no golden match within " + String.format("%.3g", allowed)
+                    + ", first " + firstUnmatched);
+        }
+        double meanAbs = a.isEmpty() ? 0 : sumAbs / a.size();
+        BlobResult.Status status = why.isEmpty() ? BlobResult.Status.PASS : BlobResult.Status.FAIL;
+        return new BlobResult(name, status, refShape, actual.shape(), maxAbs, maxAbs / Math.max(1, maxRef), meanAbs,
+                why.isEmpty() ? 1 : Double.NaN, nonFinite, null, String.join("; ", why));
+    }
+
+    private static boolean isDetectionShape(int[] shape) {
+        return shape.length == 4 && shape[0] == 1 && shape[1] == 1 && shape[3] == 7;
+    }
+
+    private static List<float[]> detections(float[] data) {
+        List<float[]> rows = new ArrayList<>();
+        for (int i = 0; i + 7 <= data.length; i += 7) {
+            float[] row = Arrays.copyOfRange(data, i, i + 7);
+            boolean allZero = true;
+            for (float v : row) {
+                allZero &= v == 0;
+            }
+            if (!(row[1] < 0) && !allZero) {
+                rows.add(row);
+            }
+        }
+        return rows;
     }
 
     /** N x K, or N x K x 1 x ... x 1, with K >= 5. */

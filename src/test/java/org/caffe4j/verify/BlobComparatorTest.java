@@ -186,4 +186,42 @@ class BlobComparatorTest {
         assertFalse(BlobComparator.isClassifierLike(new int[]{1, 10, 2, 1}));
         assertFalse(BlobComparator.isClassifierLike(new int[]{10}));
     }
+
+    private static Npy.Array detections(int rows, float[]... detections) {
+        float[] d = new float[rows * 7];
+        java.util.Arrays.fill(d, -1);
+        for (int r = 0; r < detections.length; r++) {
+            System.arraycopy(detections[r], 0, d, r * 7, 7);
+        }
+        return new Npy.Array(new int[]{1, 1, rows, 7}, d);
+    }
+
+    @Test
+    void detectionBlobsCompareAsSetsPerImage() {
+        BlobComparator sets = new BlobComparator(Tolerances.DEFAULT, java.util.Set.of("det"));
+        float[] a = {0, 1, 0.9f, 0.1f, 0.1f, 0.5f, 0.5f};
+        float[] b = {0, 2, 0.8f, 0.2f, 0.2f, 0.6f, 0.6f};
+        float[] c = {1, 1, 0.7f, 0.3f, 0.3f, 0.4f, 0.4f};
+        // OpenCV's order (by score) and zero padding against the fork's (by label) and -1 padding.
+        Npy.Array golden = new Npy.Array(new int[]{1, 1, 4, 7}, concat(a, b, c, new float[7]));
+        assertTrue(sets.compareBlob("det", detections(6, c, b, a), golden).passed());
+        // A box off by 1e-3, a detection missing, or one moved to another image fails.
+        float[] shifted = a.clone();
+        shifted[5] += 1e-3f;
+        assertFalse(sets.compareBlob("det", detections(6, shifted, b, c), golden).passed());
+        assertFalse(sets.compareBlob("det", detections(6, a, b), golden).passed());
+        float[] otherImage = c.clone();
+        otherImage[0] = 0;
+        assertFalse(sets.compareBlob("det", detections(6, a, b, otherImage), golden).passed());
+        // Without the set rule the same blobs differ.
+        assertFalse(comparator.compareBlob("det", detections(4, a, b, c), golden).passed());
+    }
+
+    private static float[] concat(float[]... parts) {
+        float[] all = new float[parts.length * 7];
+        for (int i = 0; i < parts.length; i++) {
+            System.arraycopy(parts[i], 0, all, i * 7, 7);
+        }
+        return all;
+    }
 }

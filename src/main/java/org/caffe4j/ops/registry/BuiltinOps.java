@@ -39,6 +39,10 @@ import org.caffe4j.ops.ConvolutionDepthwiseOp;
 import org.caffe4j.ops.InterpOp;
 import org.caffe4j.ops.UpsampleOp;
 import org.caffe4j.ops.BnOp;
+import org.caffe4j.ops.PermuteOp;
+import org.caffe4j.ops.NormalizeOp;
+import org.caffe4j.ops.PriorBoxOp;
+import org.caffe4j.ops.DetectionOutputOp;
 
 /** Every layer type caffe4j runs: one line each. */
 final class BuiltinOps {
@@ -83,7 +87,11 @@ final class BuiltinOps {
             new ConvolutionDepthwiseOp(),
             new InterpOp(),
             new UpsampleOp(),
-            new BnOp()
+            new BnOp(),
+            new PermuteOp(),
+            new NormalizeOp(),
+            new PriorBoxOp(),
+            new DetectionOutputOp()
     );
 
     private BuiltinOps() {
