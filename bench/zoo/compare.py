@@ -98,7 +98,9 @@ class CaffePeer:
 
     def _forward_stderr(self):
         for line in self.proc.stderr:
-            if not line.startswith("WARNING: Using incubator modules"):
+            # The JVM's notice about the incubator module, and javac's (JDK 17) when it compiles ZooPeer.java.
+            if not line.startswith(("WARNING: Using incubator modules", "warning: using incubating module",
+                                    "1 warning")):
                 sys.stderr.write(line)
 
     def run(self, passes):
