@@ -1,7 +1,10 @@
 package org.caffe4j.testing;
 
 import org.caffe4j.proto.Caffe;
+import org.caffe4j.ir.Graph;
+import org.caffe4j.ir.Value;
 import org.caffe4j.runtime.LoadOptions;
+import org.caffe4j.runtime.ModelFiles;
 import org.caffe4j.runtime.Model;
 import org.caffe4j.runtime.Tensor;
 import org.junit.jupiter.api.Test;
@@ -53,6 +56,22 @@ class SeededCaffemodelTest {
         assertArrayEquals(Files.readAllBytes(w), Files.readAllBytes(again), "same seed, same bytes");
         Path other = SeededCaffemodel.write(SQUEEZENET, batch1, 8, dir.resolve("c.caffemodel"));
         assertFalse(Arrays.equals(Files.readAllBytes(w), Files.readAllBytes(other)));
+    }
+
+    /** The nets bench/zoo/compare.py measures import with their published output shapes (the copies are intact). */
+    @Test
+    void zooNetsOfTheOpenCvComparisonImport() throws Exception {
+        assertEquals("prob 1x1000x1x1", output("mobilenet_v1"));
+        assertEquals("prob 1x1000x1x1", output("mobilenet_v2"));
+        assertEquals("score 1x21x224x224", output("fcn_alexnet"));
+    }
+
+    private static String output(String net) throws Exception {
+        Graph g = ModelFiles.importModel(Path.of("testdata/zoo/" + net + "_deploy.prototxt"), null,
+                LoadOptions.defaults()).graph();
+        assertEquals(1, g.outputs().size(), net);
+        Value out = g.outputs().get(0);
+        return out.blob() + " " + out.shape();
     }
 
     private static double[] toDouble(float[] a) {

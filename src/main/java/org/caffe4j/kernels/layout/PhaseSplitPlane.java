@@ -53,6 +53,20 @@ public record PhaseSplitPlane(int rows, int phaseWidth, int stride, int padTop, 
                 System.arraycopy(in, src, buffer, y * phaseWidth + padLeft, w);
                 continue;
             }
+            if (stride == 2) {
+                // One sequential pass over the row, even and odd columns to their phases (MobileNet's stride-2
+                // depthwise layers spent more time here than in the convolution with two strided passes).
+                int even = offset(y, padLeft), odd = offset(y, padLeft + 1);
+                int c = 0;
+                for (; c + 1 < w; c += 2) {
+                    buffer[even++] = in[src + c];
+                    buffer[odd++] = in[src + c + 1];
+                }
+                if (c < w) {
+                    buffer[even] = in[src + c];
+                }
+                continue;
+            }
             // Columns c0, c0 + s, c0 + 2s, ... share a phase and are consecutive in it.
             for (int c0 = 0; c0 < Math.min(stride, w); c0++) {
                 int dst = offset(y, padLeft + c0);

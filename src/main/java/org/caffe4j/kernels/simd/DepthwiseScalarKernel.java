@@ -5,7 +5,7 @@ import org.caffe4j.kernels.conv.DepthwiseRowKernel;
 /**
  * The scalar twin of {@link DepthwiseVectorKernel}: the same float operations per output (fma over the taps, then
  * the bias, then ReLU), so the results are bit-identical. Used when the Vector API is unavailable or disabled, for
- * the vector kernel's last partial vector, and as a test oracle.
+ * rows narrower than the vector kernel's narrowest vector, and as a test oracle.
  */
 public final class DepthwiseScalarKernel implements DepthwiseRowKernel {
     @Override
