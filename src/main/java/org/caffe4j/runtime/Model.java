@@ -3,7 +3,7 @@ package org.caffe4j.runtime;
 import org.caffe4j.MemoryBudget;
 import org.caffe4j.ShapeException;
 import org.caffe4j.ir.Graph;
-import org.caffe4j.ir.GraphBuilder;
+import org.caffe4j.importer.GraphBuilder;
 import org.caffe4j.ir.Shape;
 import org.caffe4j.ir.Value;
 import org.caffe4j.kernels.ThreadPoolParallel;

@@ -4,7 +4,7 @@ import org.caffe4j.io.DeployDeriver;
 import org.caffe4j.io.NetReader;
 import org.caffe4j.io.NetUpgrader;
 import org.caffe4j.ir.Graph;
-import org.caffe4j.ir.GraphBuilder;
+import org.caffe4j.importer.GraphBuilder;
 import org.caffe4j.ir.Shape;
 import org.caffe4j.ops.registry.OpRegistry;
 import org.caffe4j.proto.Caffe;

@@ -1,8 +1,13 @@
-package org.caffe4j.ir;
+package org.caffe4j.importer;
 
 import org.caffe4j.MalformedModelException;
 import org.caffe4j.ShapeException;
 import org.caffe4j.UnsupportedLayerException;
+import org.caffe4j.ir.Blob;
+import org.caffe4j.ir.Graph;
+import org.caffe4j.ir.Node;
+import org.caffe4j.ir.Shape;
+import org.caffe4j.ir.Value;
 import org.caffe4j.io.BlobDecoder;
 import org.caffe4j.ops.LayerContext;
 import org.caffe4j.ops.OpDefinition;
