@@ -249,6 +249,36 @@ def normalize(x, scale, p):
     return (v / norm * s).reshape(x.shape)
 
 
+def roi_pooling(x, rois, p):
+    """rbgirshick/caffe-fast-rcnn roi_pooling_layer.cpp, in the fork's float32: corners times spatial_scale rounded
+    half away from zero, ROI size max(end - start + 1, 1), bins [floor(i * bin), ceil((i + 1) * bin)) from the start,
+    clipped to the map; the bin's max, or 0 when empty."""
+    n, c, h, w = x.shape
+    ph_n, pw_n = p.pooled_h, p.pooled_w
+    scale = np.float32(p.spatial_scale)
+    rows = rois.reshape(rois.shape[0], -1)
+    out = np.zeros((rows.shape[0], c, ph_n, pw_n))
+
+    def c_round(v):
+        return int(math.copysign(math.floor(abs(float(v)) + 0.5), float(v)))
+
+    for r, row in enumerate(rows):
+        b = int(row[0])
+        assert 0 <= b < n, "ROI batch index out of range"
+        x1, y1, x2, y2 = (c_round(np.float32(v) * scale) for v in row[1:5])
+        bin_h = np.float32(max(y2 - y1 + 1, 1)) / np.float32(ph_n)
+        bin_w = np.float32(max(x2 - x1 + 1, 1)) / np.float32(pw_n)
+        for i in range(ph_n):
+            hs = min(max(int(math.floor(np.float32(i) * bin_h)) + y1, 0), h)
+            he = min(max(int(math.ceil(np.float32(i + 1) * bin_h)) + y1, 0), h)
+            for j in range(pw_n):
+                ws = min(max(int(math.floor(np.float32(j) * bin_w)) + x1, 0), w)
+                we = min(max(int(math.ceil(np.float32(j + 1) * bin_w)) + x1, 0), w)
+                if he > hs and we > ws:
+                    out[r, :, i, j] = x[b, :, hs:he, ws:we].max(axis=(1, 2))
+    return out
+
+
 def prior_box(feat_shape, img_shape, p):
     """SSD fork prior_box_layer.cpp (min/max sizes truncated to int, as the fork stores them)."""
     lh, lw = feat_shape[2], feat_shape[3]
@@ -518,6 +548,8 @@ def forward(net, weights, x):
             outs = [normalize(a, wb[0], m.norm_param)]
         elif t == "PriorBox":
             outs = [prior_box(a.shape, ins[1].shape if len(ins) > 1 else None, m.prior_box_param)]
+        elif t == "ROIPooling":
+            outs = [roi_pooling(a, ins[1], m.roi_pooling_param)]
         elif t == "DetectionOutput":
             outs = [detection_output(ins[0], ins[1], ins[2], m.detection_output_param)]
         else:

@@ -351,6 +351,28 @@ case("ssd_detection_corner", "DetectionOutput with a location per class (share_l
 for _seed, _case in zip(range(1041, 1047), CASES[-6:]):
     _case["seed"] = _seed
 
+# ROIPooling's ROIs come from the seeded-input net itself: an InnerProduct with zero weights whose bias holds the
+# rows, reshaped to R x 5 (the batch of 2 repeats them). Image coordinates at spatial_scale 0.5 on an 8x10 map.
+ROIS = [[0, 0, 0, 19, 15],     # the whole image
+        [1, 3, 2, 12, 9],      # halves: x 1.5 -> 2, y2 4.5 -> 5
+        [1, -4, -6, 5, 3],     # starts above and left of the map
+        [0, 17, 13, 30, 25],   # runs past the far corner
+        [1, 25, 20, 30, 24],   # wholly outside: every bin empty (0)
+        [0, 9, 9, 9, 9],       # one cell
+        [0, 12, 6, 4, 2]]      # x2 < x1, y2 < y1: the fork's max(size, 1) makes it one cell
+case("roi_pooling", "Faster R-CNN ROIPooling (rbgirshick/caffe-fast-rcnn) on a batch of 2: 7 ROIs (halves, "
+     "partly and wholly outside, one cell, inverted) at spatial_scale 0.5, pooled 3x2 and 5x7 (bins smaller than a "
+     "cell)", [2, 3, 8, 10],
+     L("rois_ip", "InnerProduct", "data", "rois_flat", f"inner_product_param {{ num_output: {5 * len(ROIS)} }}")
+     + L("rois", "Reshape", "rois_flat", "rois", "reshape_param { shape { dim: -1 dim: 5 } }")
+     + L("roi_pool", "ROIPooling", ["data", "rois"], "roi_pool",
+         "roi_pooling_param { pooled_h: 3 pooled_w: 2 spatial_scale: 0.5 }")
+     + L("roi_pool_fine", "ROIPooling", ["data", "rois"], "roi_pool_fine",
+         "roi_pooling_param { pooled_h: 5 pooled_w: 7 spatial_scale: 0.5 }"),
+     fixed={"rois_ip": [np.zeros((5 * len(ROIS), 3 * 8 * 10), np.float32),
+                        np.array(ROIS, np.float32).reshape(-1)]})
+CASES[-1]["seed"] = 1047
+
 # Found by tools/golden/check_layer_goldens.py (a float64 NumPy forward pass written from Caffe's semantics): OpenCV
 # 4.6 loads these parameters but computes something else, so the cases above avoid them rather than record an
 # OpenCV deviation as golden data.

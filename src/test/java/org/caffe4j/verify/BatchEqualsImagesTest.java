@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * batch sizes on both sides of every batch-dependent kernel choice (the GEMV/GEMM switch of InnerProduct above 8
  * rows, the GEMM's column tiles of 16 and half tiles of 8), on one and on two threads. PriorBox tops do not
  * depend on the batch (the same priors for every size); DetectionOutput tops hold rows for all images, each with
- * its image_id: each image's detections must be the ones it gets alone.
+ * its image_id: each image's detections must be the ones it gets alone. Nets with ROIPooling are left out: their
+ * ROI rows pick images of the batch by index.
  */
 class BatchEqualsImagesTest {
     private static final int[] BATCHES = {1, 2, 3, 7, 8, 9, 10, 16, 17};
@@ -49,6 +51,11 @@ class BatchEqualsImagesTest {
                 128f));
         for (String name : LayerGoldenTest.manifest()) {
             Path dir = GOLDEN.resolve("layers").resolve(name);
+            if (Files.readString(dir.resolve("net.prototxt")).contains("type: \"ROIPooling\"")) {
+                // ROIs name their image by batch index, so such a batch is not a stack of independent images
+                // (the golden's ROIs name image 1, which a batch of 1 lacks).
+                continue;
+            }
             nets.add(Arguments.of("layers/" + name, dir.resolve("net.prototxt"), dir.resolve("net.caffemodel"),
                     BATCHES, 1f));
         }

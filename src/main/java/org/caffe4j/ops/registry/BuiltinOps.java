@@ -43,6 +43,7 @@ import org.caffe4j.ops.PermuteOp;
 import org.caffe4j.ops.NormalizeOp;
 import org.caffe4j.ops.PriorBoxOp;
 import org.caffe4j.ops.DetectionOutputOp;
+import org.caffe4j.ops.RoiPoolingOp;
 
 /** Every layer type caffe4j runs: one line each. */
 final class BuiltinOps {
@@ -91,7 +92,8 @@ final class BuiltinOps {
             new PermuteOp(),
             new NormalizeOp(),
             new PriorBoxOp(),
-            new DetectionOutputOp()
+            new DetectionOutputOp(),
+            new RoiPoolingOp()
     );
 
     private BuiltinOps() {
