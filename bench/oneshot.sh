@@ -23,11 +23,11 @@ done
 dir=target/memory
 mkdir -p "$dir"
 
-if [ ! -f "$dir/classpath" ] || [ ! -f target/test-classes/org/caffe4j/testing/SeededCaffemodel.class ]; then
-  mvn -B -ntp -q test-compile
-  mvn -B -ntp -q dependency:build-classpath -Dmdep.outputFile="$dir/classpath" >/dev/null
+if [ ! -f "$dir/classpath" ] || [ ! -f core/target/test-classes/org/caffe4j/testing/SeededCaffemodel.class ]; then
+  mvn -B -ntp -q test-compile -pl core
+  mvn -B -ntp -q dependency:build-classpath -pl core -Dmdep.outputFile="$PWD/$dir/classpath" >/dev/null
 fi
-cp="target/test-classes:target/classes:$(cat "$dir/classpath")"
+cp="core/target/test-classes:core/target/classes:$(cat "$dir/classpath")"
 gen_java="${CAFFE4J_JAVA:-java}"
 
 [ -f "$dir/nin.caffemodel" ] || "$gen_java" -cp "$cp" org.caffe4j.testing.NinTestModel "$dir/nin.caffemodel" >/dev/null
@@ -53,7 +53,7 @@ PY
 
 peer_cp=""
 if [ -n "$peers" ]; then
-  mvn -B -ntp -q -DskipTests install
+  mvn -B -ntp -q -DskipTests install -pl core
   (cd bench/opencv && mvn -q -B -ntp package)
   peer_cp="bench/opencv/target/classes:$(cat bench/opencv/target/classpath.txt)"
   if [ ! -f "$dir/nin-v2/deploy.prototxt" ]; then

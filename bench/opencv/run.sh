@@ -29,9 +29,9 @@ done
 jdk="${jdk:-$(bench_default_jdk)}"
 work="$root/target/bench-opencv"
 mkdir -p "$work"
-(cd "$root" && mvn -q -B -ntp -DskipTests install && mvn -q -B -ntp test-compile)
+(cd "$root" && mvn -q -B -ntp -DskipTests install -pl core,cli && mvn -q -B -ntp test-compile -pl core)
 if [ ! -f "$work/nin_test.caffemodel" ]; then
-  java -cp "$root/target/test-classes:$root/target/caffe4j-all.jar" org.caffe4j.testing.NinTestModel "$work/nin_test.caffemodel"
+  java -cp "$root/core/target/test-classes:$root/cli/target/caffe4j-all.jar" org.caffe4j.testing.NinTestModel "$work/nin_test.caffemodel"
 fi
 rm -rf "$work/deploy-b$batch"
 "$root/caffe4j" upgrade "$root/testdata/nin_imagenet/train_val.prototxt" "$work/nin_test.caffemodel" \

@@ -11,7 +11,7 @@ have warmed up for S seconds, rounds alternate (which runtime goes first alterna
 Printed per net: ms per image of each (median over rounds of the round's median pass), the ratio caffe4j/OpenCV as
 the median and range of the per-round ratios, caffe4j's peak resident size (the whole JVM) and the resident memory
 OpenCV's net added to this process. --opencv-layers N prints OpenCV's N slowest layers (getPerfProfile), for
-comparison with the per-layer table of `./caffe4j bench`. Build first: mvn -DskipTests package && mvn test-compile.
+comparison with the per-layer table of `./caffe4j bench`. Build first: mvn -DskipTests package -pl cli -am && mvn test-compile -pl core.
 """
 import argparse
 import glob
@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-JAR = os.path.join(ROOT, "target", "caffe4j-all.jar")
+JAR = os.path.join(ROOT, "cli", "target", "caffe4j-all.jar")
 WORK = os.path.join(ROOT, "target", "bench-zoo")
 
 
@@ -68,7 +68,7 @@ def seeded_weights(prototxt):
     out = os.path.join(WORK, os.path.basename(prototxt).replace("_deploy.prototxt", "").replace(".prototxt", "")
                        + ".caffemodel")
     if not os.path.isfile(out) or os.path.getmtime(out) < os.path.getmtime(prototxt):
-        cp = os.path.join(ROOT, "target", "test-classes") + ":" + JAR
+        cp = os.path.join(ROOT, "core", "target", "test-classes") + ":" + JAR
         subprocess.run(["java", "-cp", cp, "org.caffe4j.testing.SeededCaffemodel", prototxt, out, "1"],
                        check=True, stdout=subprocess.DEVNULL)
     return out
@@ -166,7 +166,7 @@ def main():
     p.add_argument("--opencv-layers", type=int, default=0)
     a = p.parse_args()
     if not os.path.isfile(JAR):
-        sys.exit("error: %s is missing; run mvn -DskipTests package && mvn test-compile" % JAR)
+        sys.exit("error: %s is missing; run mvn -DskipTests package -pl cli -am && mvn test-compile -pl core" % JAR)
     java, version = (a.jdk, java_version(a.jdk)) if a.jdk else newest_java()
     cv2.setNumThreads(a.threads)
     nets = a.nets or sorted(os.path.basename(f)[:-len("_deploy.prototxt")]

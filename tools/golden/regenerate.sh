@@ -37,12 +37,12 @@ step cifar10_quick "$PY" $T/dump_blobs.py testdata/cifar10_quick/cifar10_quick.p
 
 # NIN ImageNet: the ORIGINAL V1 train_val + the deterministic NinTestModel caffemodel (built by the test code).
 PB=$(sed -n 's:.*<protobuf.version>\(.*\)</protobuf.version>.*:\1:p' pom.xml)
-CP="target/classes:target/test-classes:$HOME/.m2/repository/com/google/protobuf/protobuf-java/$PB/protobuf-java-$PB.jar"
+CP="core/target/classes:core/target/test-classes:$HOME/.m2/repository/com/google/protobuf/protobuf-java/$PB/protobuf-java-$PB.jar"
 mkdir -p target/nin-test-model
 NIN=target/nin-test-model/nin_imagenet_test.caffemodel
 start nin_imagenet_cat
 start nin_imagenet_fishbike
-step nin_imagenet_cat mvn -q -o test-compile
+step nin_imagenet_cat mvn -q -o test-compile -pl core
 step nin_imagenet_cat java -cp "$CP" org.caffe4j.testing.NinTestModel $NIN
 step nin_imagenet_cat "$PY" $T/make_inputs.py imagenet testdata/images/cat.jpg $G/nin_imagenet_cat/data.npy
 step nin_imagenet_cat "$PY" $T/dump_blobs.py testdata/nin_imagenet/train_val.prototxt $NIN $G/nin_imagenet_cat/data.npy \

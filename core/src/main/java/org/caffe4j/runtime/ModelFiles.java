@@ -1,0 +1,136 @@
+package org.caffe4j.runtime;
+
+import org.caffe4j.io.DeployDeriver;
+import org.caffe4j.io.NetReader;
+import org.caffe4j.io.NetUpgrader;
+import com.google.protobuf.TextFormat;
+import org.caffe4j.ir.Graph;
+import org.caffe4j.ir.Node;
+import org.caffe4j.ir.Value;
+import org.caffe4j.importer.GraphBuilder;
+import org.caffe4j.ir.Shape;
+import org.caffe4j.ops.registry.OpRegistry;
+import org.caffe4j.proto.Caffe;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The importer's front door: reads a net definition (any dialect) and optional weights, upgrades both to V2,
+ * derives the deploy net, and builds the checked graph.
+ */
+public final class ModelFiles {
+    private ModelFiles() {
+    }
+
+    /** The normalized definition and what the importer did to get it. */
+    public record Imported(Caffe.NetParameter deploy, Caffe.NetParameter weights, Graph graph, List<String> notes) {
+        /** The V2 deploy net as prototxt text: what Caffe's upgrade_net_proto_text writes, for any input dialect. */
+        public String deployPrototxt() {
+            return TextFormat.printer().printToString(deploy);
+        }
+
+        /** A V2 caffemodel holding just the deploy net's weights, with explicit blob shapes (upgrade_net_proto_binary). */
+        public byte[] deployCaffemodel() {
+            return weightsOf(this).toByteArray();
+        }
+
+        /** A V2 NetParameter with one layer per deploy layer that has weights, blobs in explicit (non-legacy) shapes. */
+        private static Caffe.NetParameter weightsOf(Imported imported) {
+            Caffe.NetParameter.Builder b = Caffe.NetParameter.newBuilder().setName(imported.deploy().getName());
+            for (Node n : imported.graph().nodes()) {
+                if (n.weights().isEmpty()) {
+                    continue;
+                }
+                Caffe.LayerParameter.Builder l = Caffe.LayerParameter.newBuilder().setName(n.name()).setType(n.type())
+                        .addAllBottom(n.layer().getBottomList()).addAllTop(n.layer().getTopList());
+                List<Shape> expected = n.op().weightShapes(n.params(), n.inputs().stream().map(Value::shape).toList());
+                for (int i = 0; i < n.weights().size(); i++) {
+                    Caffe.BlobProto.Builder blob = Caffe.BlobProto.newBuilder();
+                    Caffe.BlobShape.Builder shape = Caffe.BlobShape.newBuilder();
+                    for (int d : (i < expected.size() ? expected.get(i) : n.weights().get(i).shape()).dims()) {
+                        shape.addDim(d);
+                    }
+                    blob.setShape(shape);
+                    for (float v : n.weights().get(i).data()) {
+                        blob.addData(v);
+                    }
+                    l.addBlobs(blob);
+                }
+                b.addLayer(l);
+            }
+            return b.build();
+        }
+    }
+
+    public static Imported importModel(Path prototxt, Path caffemodel, LoadOptions options) throws IOException {
+        List<String> notes = new ArrayList<>();
+        Caffe.NetParameter net = NetReader.readPrototxt(prototxt,
+                new NetReader.TextOptions(options.ignoreUnknownFields()), notes);
+        Caffe.NetParameter weights = caffemodel == null ? null : NetReader.readCaffemodel(caffemodel);
+        return build(net, prototxt.toString(), weights, caffemodel == null ? null : caffemodel.toString(), options, notes);
+    }
+
+    public static Imported importModel(InputStream prototxt, String prototxtName, InputStream caffemodel,
+                                       String caffemodelName, LoadOptions options) throws IOException {
+        List<String> notes = new ArrayList<>();
+        Caffe.NetParameter net = NetReader.readPrototxt(prototxt, prototxtName,
+                new NetReader.TextOptions(options.ignoreUnknownFields()), notes);
+        Caffe.NetParameter weights = caffemodel == null ? null : NetReader.readCaffemodel(caffemodel, caffemodelName);
+        return build(net, prototxtName, weights, caffemodelName, options, notes);
+    }
+
+    private static Imported build(Caffe.NetParameter net, String netName, Caffe.NetParameter weights, String weightsName,
+                                  LoadOptions options, List<String> notes) {
+        if (NetUpgrader.needsUpgrade(net)) {
+            notes.add(netName + ": upgraded from a legacy (V0/V1 or input_dim) definition");
+        }
+        Caffe.NetParameter v2 = NetUpgrader.upgrade(net, netName);
+        DeployDeriver.Options d = DeployDeriver.Options.defaults().withChannels(options.channels())
+                .withSoftmax(options.addSoftmax());
+        if (options.batch() != null) {
+            d = d.withBatch(options.batch());
+        }
+        Map<String, int[]> inputShapes = resolveFirstInput(options.inputShapes(), v2, d, netName);
+        if (inputShapes != null) {
+            java.util.Map<String, long[]> given = new LinkedHashMap<>();
+            inputShapes.forEach((k, v) -> given.put(k, java.util.Arrays.stream(v).asLongStream().toArray()));
+            d = d.withInputShapes(given);
+        }
+        DeployDeriver.Result deploy = DeployDeriver.derive(v2, d, netName);
+        notes.addAll(deploy.notes());
+        Caffe.NetParameter w = weights == null ? null : NetUpgrader.upgrade(weights, weightsName);
+        Map<String, Shape> shapes = null;
+        if (inputShapes != null) {
+            shapes = new LinkedHashMap<>();
+            for (Map.Entry<String, int[]> e : inputShapes.entrySet()) {
+                long[] dims = java.util.Arrays.stream(e.getValue()).asLongStream().toArray();
+                shapes.put(e.getKey(), Shape.checked(dims, "input shape of '" + e.getKey() + "'"));
+            }
+        }
+        Graph graph = new GraphBuilder(OpRegistry.builtin()).build(deploy.net(), w, netName, weightsName, shapes);
+        notes.addAll(graph.warnings());
+        return new Imported(deploy.net(), w, graph, notes);
+    }
+
+    /** Replaces the {@link LoadOptions#FIRST_INPUT} key by the name of the net's first input. */
+    private static Map<String, int[]> resolveFirstInput(Map<String, int[]> shapes, Caffe.NetParameter v2,
+                                                        DeployDeriver.Options d, String netName) {
+        if (shapes == null || !shapes.containsKey(LoadOptions.FIRST_INPUT)) {
+            return shapes;
+        }
+        String first = DeployDeriver.firstInputName(v2, d);
+        if (first == null) {
+            throw new org.caffe4j.ShapeException(netName + ": an input shape was given, but the net has no input "
+                    + "or data layer");
+        }
+        Map<String, int[]> resolved = new LinkedHashMap<>();
+        shapes.forEach((k, v) -> resolved.put(k.equals(LoadOptions.FIRST_INPUT) ? first : k, v));
+        return resolved;
+    }
+}

@@ -1,0 +1,132 @@
+package org.caffe4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The import map of src/main, read from the sources' import lines: stages depend one way (format -> importer -> ir ->
+ * plan -> kernels -> runtime -> cli), and what still goes against that is listed here by name, so that the lists
+ * can only shrink: an entry that no longer exists fails the test as much as a new one (issue 21).
+ */
+class ArchitectureTest {
+    /** Imports that lie on a package cycle, still to break ("from -> to"). */
+    private static final Set<String> CYCLES_TO_BREAK = Set.of(
+            // ir.Node holds its op (OpDefinition), and the ops read the graph's Shape and Blob.
+            "ir -> ops", "ops -> ir",
+            // Simd hands out the vector twins of the families' kernel interfaces, and those families call Simd.
+            "kernels.conv -> kernels.simd", "kernels.simd -> kernels.conv",
+            "kernels.gemm -> kernels.simd", "kernels.simd -> kernels.gemm",
+            "kernels.norm -> kernels.simd", "kernels.simd -> kernels.norm",
+            // On the same loop through simd: the convolutions use the packed GEMM.
+            "kernels.conv -> kernels.gemm");
+
+    /** Arrows out of ir (to anything in caffe4j but ir) still to remove. */
+    private static final Set<String> IR_ARROWS_TO_REMOVE = Set.of(
+            "ir -> (root)",   // Shape throws ShapeException
+            "ir -> ops",      // Node holds its OpDefinition
+            "ir -> proto");   // Node holds its LayerParameter
+
+    /** Every module's main sources (tests run from the repository's root). */
+    private static final List<Path> MAIN_SOURCES = List.of(
+            Path.of("core/src/main/java/org/caffe4j"), Path.of("cli/src/main/java/org/caffe4j"));
+
+    private static final Pattern IMPORT = Pattern.compile("^import (?:static )?org\\.caffe4j\\.([\\w.]+);", Pattern.MULTILINE);
+
+    @Test
+    void packagesFormNoCyclesAndIrDependsOnNothingButTheJdk() throws IOException {
+        Map<String, Set<String>> edges = importMap(MAIN_SOURCES);
+        Set<String> cycles = new TreeSet<>();
+        for (String a : edges.keySet()) {
+            for (String b : edges.get(a)) {
+                if (reaches(edges, b, a)) {
+                    cycles.add(a + " -> " + b);
+                }
+            }
+        }
+        Set<String> irArrows = new TreeSet<>();
+        for (String to : edges.getOrDefault("ir", Set.of())) {
+            irArrows.add("ir -> " + to);
+        }
+        assertEquals(new TreeSet<>(CYCLES_TO_BREAK), cycles,
+                "imports that lie on a package cycle (add none; remove the ones you have broken from CYCLES_TO_BREAK)");
+        assertEquals(new TreeSet<>(IR_ARROWS_TO_REMOVE), irArrows,
+                "ir's dependencies (add none; remove the ones you have cut from IR_ARROWS_TO_REMOVE)");
+    }
+
+    @Test
+    void theMapSeesRealImports() throws IOException {
+        Map<String, Set<String>> edges = importMap(MAIN_SOURCES);
+        assertTrue(edges.get("cli").contains("runtime"), edges.toString());
+        assertTrue(edges.get("importer").contains("ir") && edges.get("importer").contains("io"), edges.toString());
+        assertTrue(!edges.containsKey("kernels") || !edges.get("kernels").contains("ir"), "kernels know no graph");
+    }
+
+    /** package (relative to org.caffe4j, "(root)" for it) -> the org.caffe4j packages its files import. */
+    static Map<String, Set<String>> importMap(List<Path> roots) throws IOException {
+        Map<String, Set<String>> edges = new TreeMap<>();
+        for (Path root : roots) {
+            addImports(root, edges);
+        }
+        return edges;
+    }
+
+    private static void addImports(Path root, Map<String, Set<String>> edges) throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(root)) {
+            files = walk.filter(p -> p.toString().endsWith(".java")).toList();
+        }
+        for (Path f : files) {
+            Path dir = root.relativize(f.getParent());
+            String from = dir.toString().isEmpty() ? "(root)" : dir.toString().replace('/', '.');
+            Set<String> to = edges.computeIfAbsent(from, k -> new TreeSet<>());
+            Matcher m = IMPORT.matcher(Files.readString(f));
+            while (m.find()) {
+                String target = packageOf(m.group(1));
+                if (!target.equals(from)) {
+                    to.add(target);
+                }
+            }
+        }
+    }
+
+    /** The package part of an imported name: "ops.registry" of "ops.registry.OpRegistry", "(root)" of "ShapeException". */
+    private static String packageOf(String name) {
+        List<String> parts = new ArrayList<>();
+        for (String part : name.split("\\.")) {
+            if (Character.isUpperCase(part.charAt(0))) {
+                break; // a class; what follows is a nested class or a static member
+            }
+            parts.add(part);
+        }
+        return parts.isEmpty() ? "(root)" : String.join(".", parts);
+    }
+
+    private static boolean reaches(Map<String, Set<String>> edges, String from, String to) {
+        Set<String> seen = new TreeSet<>();
+        List<String> todo = new ArrayList<>(List.of(from));
+        while (!todo.isEmpty()) {
+            String p = todo.remove(todo.size() - 1);
+            if (p.equals(to)) {
+                return true;
+            }
+            if (seen.add(p)) {
+                todo.addAll(edges.getOrDefault(p, Set.of()));
+            }
+        }
+        return false;
+    }
+}
