@@ -28,7 +28,8 @@ import java.util.Set;
  * Builds the checked {@link Graph} from a V2 deploy net (see {@link org.caffe4j.io.DeployDeriver}) and, optionally,
  * trained weights: resolves every layer type (all unknown ones reported together), wires bottoms to tops in
  * Caffe's layer order (in-place layers get a new value version; a blob may feed many layers), binds weights by
- * layer name, and infers every shape with Caffe's arithmetic.
+ * layer name, and infers every shape with Caffe's arithmetic. Node i of the graph is layer i of the net, so whoever
+ * needs a node's raw layer later reads it from the net the graph was built from.
  */
 public final class GraphBuilder {
     private final OpRegistry registry;
@@ -198,7 +199,7 @@ public final class GraphBuilder {
                 finals.remove(top);
                 finals.put(top, v);
             }
-            Node node = new Node(l.getName(), l.getType(), layer.op(), layer.params(), ins, outs, layer.weights(), l);
+            Node node = new Node(l.getName(), l.getType(), layer.op(), layer.params(), ins, outs, layer.weights());
             if (l.getType().equals("Input")) {
                 inputs.addAll(outs);
             }
@@ -271,12 +272,26 @@ public final class GraphBuilder {
         }
     }
 
-    /** Re-infers every shape for new input shapes (Caffe's Net::Reshape), keeping layers and weights. */
-    public static Graph reshape(Graph graph, Map<String, Shape> inputShapes) {
+    /**
+     * Re-infers every shape for new input shapes (Caffe's Net::Reshape), keeping layers and weights.
+     *
+     * @param layers the layers of the net {@code graph} was built from (node i is layer i)
+     */
+    public static Graph reshape(Graph graph, List<LayerParameter> layers, Map<String, Shape> inputShapes) {
+        if (layers.size() != graph.nodes().size()) {
+            throw new IllegalArgumentException("graph '" + graph.name() + "' has " + graph.nodes().size()
+                    + " nodes but " + layers.size() + " layers were given");
+        }
         Map<String, Value> byId = new HashMap<>();
         List<Node> nodes = new ArrayList<>();
-        for (Node n : graph.nodes()) {
-            LayerContext ctx = new LayerContext(graph.source(), n.layer());
+        for (int index = 0; index < layers.size(); index++) {
+            Node n = graph.nodes().get(index);
+            LayerParameter layer = layers.get(index);
+            if (!layer.getName().equals(n.name())) {
+                throw new IllegalArgumentException("node " + index + " of graph '" + graph.name() + "' is '" + n.name()
+                        + "' but layer " + index + " is '" + layer.getName() + "'");
+            }
+            LayerContext ctx = new LayerContext(graph.source(), layer);
             List<Value> ins = n.inputs().stream().map(v -> byId.get(v.id())).toList();
             List<Shape> inShapes = ins.stream().map(Value::shape).toList();
             List<Shape> outShapes = outputShapes(n.op(), n.params(), inShapes, ctx);
@@ -290,7 +305,7 @@ public final class GraphBuilder {
                 outs.add(v);
             }
             checkWeights(new Layer(ctx, n.op(), n.params(), n.weights()), inShapes, false);
-            nodes.add(new Node(n.name(), n.type(), n.op(), n.params(), ins, outs, n.weights(), n.layer()));
+            nodes.add(new Node(n.name(), n.type(), n.op(), n.params(), ins, outs, n.weights()));
         }
         Map<String, Value> finals = new LinkedHashMap<>();
         graph.finalValues().forEach((k, v) -> finals.put(k, byId.get(v.id())));

@@ -10,6 +10,7 @@ import org.caffe4j.kernels.ThreadPoolParallel;
 import org.caffe4j.plan.ExecutionPlan;
 import org.caffe4j.plan.Planner;
 import org.caffe4j.plan.Step;
+import org.caffe4j.proto.Caffe;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class Model implements AutoCloseable {
     private final Graph graph;
+    /** The deploy net's layers, one per graph node, which re-inferring shapes reads. */
+    private final List<Caffe.LayerParameter> layers;
     private final List<String> notes;
     private final ThreadPoolParallel parallel;
     private final Planner planner;
@@ -45,6 +48,7 @@ public final class Model implements AutoCloseable {
 
     private Model(ModelFiles.Imported imported, LoadOptions options) {
         this.graph = imported.graph();
+        this.layers = imported.deploy().getLayerList();
         this.notes = List.copyOf(imported.notes());
         this.parallel = new ThreadPoolParallel(Math.max(1, options.threads()));
         this.planner = new Planner(options.reference());
@@ -222,7 +226,7 @@ public final class Model implements AutoCloseable {
                 for (int i = 0; i < inputShapes.size(); i++) {
                     m.put(graph.inputs().get(i).blob(), inputShapes.get(i));
                 }
-                shaped = GraphBuilder.reshape(graph, m);
+                shaped = GraphBuilder.reshape(graph, layers, m);
             }
             return new PlanState(planner.plan(shaped, keep), new ConcurrentLinkedQueue<>());
         });

@@ -43,12 +43,15 @@ public final class ModelFiles {
         /** A V2 NetParameter with one layer per deploy layer that has weights, blobs in explicit (non-legacy) shapes. */
         private static Caffe.NetParameter weightsOf(Imported imported) {
             Caffe.NetParameter.Builder b = Caffe.NetParameter.newBuilder().setName(imported.deploy().getName());
-            for (Node n : imported.graph().nodes()) {
+            List<Node> nodes = imported.graph().nodes();
+            for (int index = 0; index < nodes.size(); index++) {
+                Node n = nodes.get(index);
                 if (n.weights().isEmpty()) {
                     continue;
                 }
+                Caffe.LayerParameter layer = imported.deploy().getLayer(index); // node i is deploy layer i
                 Caffe.LayerParameter.Builder l = Caffe.LayerParameter.newBuilder().setName(n.name()).setType(n.type())
-                        .addAllBottom(n.layer().getBottomList()).addAllTop(n.layer().getTopList());
+                        .addAllBottom(layer.getBottomList()).addAllTop(layer.getTopList());
                 List<Shape> expected = n.op().weightShapes(n.params(), n.inputs().stream().map(Value::shape).toList());
                 for (int i = 0; i < n.weights().size(); i++) {
                     Caffe.BlobProto.Builder blob = Caffe.BlobProto.newBuilder();
