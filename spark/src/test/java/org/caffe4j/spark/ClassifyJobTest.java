@@ -7,6 +7,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,5 +60,33 @@ class ClassifyJobTest {
         assertEquals(2, status);
         assertTrue(err.toString().startsWith("error: unknown model 'no-such-model'"), err.toString());
         assertEquals(1, err.toString().lines().count(), err.toString());
+    }
+
+    @Test
+    void manySmallImagesArePackedByCoresNotThirtyTwoPerTask(@TempDir Path dir) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            Files.copy(Path.of("testdata/mnist/t10k_00_label7.pgm"), dir.resolve("d" + i + ".pgm"));
+        }
+        SparkSession spark = SparkSession.builder().master("local[2]").config("spark.ui.enabled", "false").getOrCreate();
+        String key = "spark.sql.files.openCostInBytes";
+        String before = spark.conf().get(key);
+        try {
+            spark.conf().set(key, Long.toString(4L << 20)); // Spark's default
+            int sparks = spark.read().format("binaryFile").load(dir.toString()).rdd().getNumPartitions();
+            ClassifyJob.jobDefaults(new SparkConf()).forEach((k, v) -> spark.conf().set(k, v));
+            int jobs = spark.read().format("binaryFile").load(dir.toString()).rdd().getNumPartitions();
+            assertTrue(sparks >= 9, "Spark's default packs 32 files a task: " + sparks + " partitions");
+            assertTrue(jobs <= 3, "the job's open cost packs them by cores (2): " + jobs + " partitions");
+        } finally {
+            spark.conf().set(key, before);
+        }
+    }
+
+    @Test
+    void aUsersOwnOpenCostIsKept() {
+        SparkConf user = new SparkConf(false).set("spark.sql.files.openCostInBytes", "1234");
+        assertTrue(ClassifyJob.jobDefaults(user).isEmpty());
+        assertEquals(Long.toString(ClassifyJob.IMAGE_OPEN_COST_BYTES),
+                ClassifyJob.jobDefaults(new SparkConf(false)).get("spark.sql.files.openCostInBytes"));
     }
 }
