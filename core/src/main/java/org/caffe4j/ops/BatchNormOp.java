@@ -3,7 +3,6 @@ package org.caffe4j.ops;
 import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.act.ElementwiseKernels;
 import org.caffe4j.kernels.norm.BatchNormReference;
-import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.proto.Caffe;
 
 import java.util.List;
@@ -15,7 +14,7 @@ import java.util.List;
  * With {@code use_global_stats: false} Caffe ignores the stored statistics even at test time and normalizes by the
  * mean and variance of the current batch; caffe4j does the same (the blobs must still be present, as in Caffe).
  */
-public final class BatchNormOp implements OpDefinition<BatchNormOp.Params> {
+public final class BatchNormOp implements ElementwiseKernelsOp<BatchNormOp.Params> {
     public record Params(float eps, boolean globalStats) {
     }
 
@@ -55,23 +54,9 @@ public final class BatchNormOp implements OpDefinition<BatchNormOp.Params> {
         return List.of(Shape.of(c), Shape.of(c), Shape.of(1));
     }
 
+    /** Stored statistics: the per-channel normalization in vectors when {@code Simd.enabled()} (same bits). */
     @Override
-    public boolean inPlaceCapable() {
-        return true;
-    }
-
-    @Override
-    public LayerKernel reference(Params p, KernelContext ctx) {
-        return kernel(p, ctx, ElementwiseKernels.SCALAR);
-    }
-
-    /** Stored statistics: the per-channel normalization in vectors when {@link Simd#enabled()} (same bits). */
-    @Override
-    public LayerKernel lower(Params p, KernelContext ctx) {
-        return kernel(p, ctx, Simd.elementwise());
-    }
-
-    private static LayerKernel kernel(Params p, KernelContext ctx, ElementwiseKernels k) {
+    public LayerKernel kernel(Params p, KernelContext ctx, ElementwiseKernels k) {
         Shape x = ctx.inputShapes().get(0);
         int c = channels(x);
         int n = x.dim(0), inner = (int) (x.count() / ((long) n * c));

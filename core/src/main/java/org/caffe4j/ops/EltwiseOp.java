@@ -2,7 +2,6 @@ package org.caffe4j.ops;
 
 import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.act.ElementwiseKernels;
-import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.proto.Caffe;
 
 import java.util.List;
@@ -12,7 +11,7 @@ import java.util.List;
  * (coeff accepted and ignored, as Caffe).
  * stable_prod_grad only affects the backward pass.
  */
-public final class EltwiseOp implements OpDefinition<EltwiseOp.Params> {
+public final class EltwiseOp implements ElementwiseKernelsOp<EltwiseOp.Params> {
     public record Params(Caffe.EltwiseParameter.EltwiseOp operation, float[] coeff) {
     }
 
@@ -53,24 +52,9 @@ public final class EltwiseOp implements OpDefinition<EltwiseOp.Params> {
         return List.of(in.get(0));
     }
 
-    /** Output 0 may overwrite bottom 0: each element of every bottom is read before that output element is written. */
+    /** SUM, PROD and MAX in vectors when {@code Simd.enabled()}, bit-identical to the reference. */
     @Override
-    public boolean inPlaceCapable() {
-        return true;
-    }
-
-    @Override
-    public LayerKernel reference(Params p, KernelContext ctx) {
-        return kernel(p, ctx, ElementwiseKernels.SCALAR);
-    }
-
-    /** SUM, PROD and MAX in vectors when {@link Simd#enabled()}, bit-identical to the reference. */
-    @Override
-    public LayerKernel lower(Params p, KernelContext ctx) {
-        return kernel(p, ctx, Simd.elementwise());
-    }
-
-    private static LayerKernel kernel(Params p, KernelContext ctx, ElementwiseKernels k) {
+    public LayerKernel kernel(Params p, KernelContext ctx, ElementwiseKernels k) {
         int n = (int) ctx.inputShapes().get(0).count();
         int tasks = (n + Elementwise.CHUNK - 1) / Elementwise.CHUNK;
         return (inputs, outputs, par) -> par.forEach(tasks, t -> {

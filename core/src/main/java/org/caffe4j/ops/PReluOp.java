@@ -2,7 +2,6 @@ package org.caffe4j.ops;
 
 import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.act.ElementwiseKernels;
-import org.caffe4j.kernels.simd.Simd;
 
 import java.util.List;
 
@@ -10,7 +9,7 @@ import java.util.List;
  * Caffe's PReLU: max(x, 0) + a * min(x, 0) with one learned slope per channel (axis 1), or one for all channels
  * when {@code channel_shared} (a scalar blob, as Caffe stores it).
  */
-public final class PReluOp implements OpDefinition<PReluOp.Params> {
+public final class PReluOp implements ElementwiseKernelsOp<PReluOp.Params> {
     public record Params(boolean channelShared) {
     }
 
@@ -39,23 +38,9 @@ public final class PReluOp implements OpDefinition<PReluOp.Params> {
         return List.of(p.channelShared() ? Shape.of() : Shape.of(in.get(0).dim(1)));
     }
 
+    /** One channel plane at a time in vectors when {@code Simd.enabled()}, bit-identical to the reference. */
     @Override
-    public boolean inPlaceCapable() {
-        return true;
-    }
-
-    @Override
-    public LayerKernel reference(Params p, KernelContext ctx) {
-        return kernel(p, ctx, ElementwiseKernels.SCALAR);
-    }
-
-    /** One channel plane at a time in vectors when {@link Simd#enabled()}, bit-identical to the reference. */
-    @Override
-    public LayerKernel lower(Params p, KernelContext ctx) {
-        return kernel(p, ctx, Simd.elementwise());
-    }
-
-    private static LayerKernel kernel(Params p, KernelContext ctx, ElementwiseKernels k) {
+    public LayerKernel kernel(Params p, KernelContext ctx, ElementwiseKernels k) {
         int[] v = PerChannel.view(ctx.inputShapes().get(0), 1, 1);
         float[] slope = ctx.weights().get(0).data();
         return PerChannel.kernel(v[0], v[1], v[2], (ins, out, c, off, inner) ->

@@ -2,7 +2,6 @@ package org.caffe4j.ops;
 
 import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.act.ElementwiseKernels;
-import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.proto.Caffe;
 
 import java.util.ArrayList;
@@ -14,7 +13,7 @@ import java.util.List;
  * bottom[1] (and num_axes is ignored). bias_term adds a bias of s's shape: blob 1 with one bottom, blob 0 with two,
  * as Caffe numbers them.
  */
-public final class ScaleOp implements OpDefinition<ScaleOp.Params> {
+public final class ScaleOp implements ElementwiseKernelsOp<ScaleOp.Params> {
     public record Params(int axis, int numAxes, boolean biasTerm, boolean twoBottoms) {
     }
 
@@ -100,23 +99,9 @@ public final class ScaleOp implements OpDefinition<ScaleOp.Params> {
         return out;
     }
 
+    /** The per-channel x * scale + bias in vectors when {@code Simd.enabled()} (same bits as the reference). */
     @Override
-    public boolean inPlaceCapable() {
-        return true;
-    }
-
-    @Override
-    public LayerKernel reference(Params p, KernelContext ctx) {
-        return kernel(p, ctx, ElementwiseKernels.SCALAR);
-    }
-
-    /** The per-channel x * scale + bias in vectors when {@link Simd#enabled()} (same bits as the reference). */
-    @Override
-    public LayerKernel lower(Params p, KernelContext ctx) {
-        return kernel(p, ctx, Simd.elementwise());
-    }
-
-    private static LayerKernel kernel(Params p, KernelContext ctx, ElementwiseKernels k) {
+    public LayerKernel kernel(Params p, KernelContext ctx, ElementwiseKernels k) {
         List<Shape> in = ctx.inputShapes();
         int[] v = view(in.get(0), p.twoBottoms() ? in.get(1) : null, p.axis(), p.numAxes(), "scale_param.", null);
         float[] scaleBlob = p.twoBottoms() ? null : ctx.weights().get(0).data();
