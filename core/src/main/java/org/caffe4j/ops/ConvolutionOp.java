@@ -13,6 +13,7 @@ import org.caffe4j.kernels.conv.Conv2dSpaceToDepth;
 import org.caffe4j.kernels.conv.Conv2dWinograd;
 import org.caffe4j.kernels.conv.ConvShape;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
+import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.proto.Caffe;
 
 import java.util.List;
@@ -173,10 +174,12 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
         Conv2dKernel kernel;
         if (tile > 0) {
             kernel = ctx.memo("winograd F" + tile + " relu=" + slope,
-                    () -> new Conv2dWinograd(w, bias, p.numOutput(), s.inC(), p.kernelH(), tile, act));
+                    () -> new Conv2dWinograd(w, bias, p.numOutput(), s.inC(), p.kernelH(), tile, act,
+                            Simd.sgemmKernel(), Simd.winogradTransforms()));
         } else if (strided > 0) {
             kernel = ctx.memo("space-to-depth winograd F" + strided + " relu=" + slope, () -> new Conv2dSpaceToDepth(
-                    w, bias, p.numOutput(), s.inC(), p.kernelH(), p.strideH(), strided, act));
+                    w, bias, p.numOutput(), s.inC(), p.kernelH(), p.strideH(), strided, act, Simd.sgemmKernel(),
+                    Simd.winogradTransforms()));
         } else {
             kernel = ctx.memo("conv relu=" + slope, () -> prepare(p, s, ctx, act));
         }
@@ -192,13 +195,15 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
         float[] w = ctx.weights().get(0).data();
         float[] bias = p.biasTerm() ? ctx.weights().get(1).data() : null;
         if (s.inCPerGroup() == 1 && s.outCPerGroup() < SgemmMicroKernel.MR) {
-            return new Conv2dDepthwise(w, bias, p.numOutput(), p.kernelH(), p.kernelW(), p.group(), act);
+            return new Conv2dDepthwise(w, bias, p.numOutput(), p.kernelH(), p.kernelW(), p.group(), act,
+                    Simd.depthwiseKernel());
         }
         if (s.isPointwise()) {
-            return new Conv2dPointwiseGemm(w, bias, p.numOutput(), s.inCPerGroup(), p.group(), act);
+            return new Conv2dPointwiseGemm(w, bias, p.numOutput(), s.inCPerGroup(), p.group(), act,
+                    Simd.sgemmKernel());
         }
         return new Conv2dIm2colGemm(w, bias, p.numOutput(), s.inCPerGroup(), p.kernelH(), p.kernelW(), p.group(),
-                act);
+                act, Simd.sgemmKernel());
     }
 
     static float[] data(List<Blob> weights, int i) {

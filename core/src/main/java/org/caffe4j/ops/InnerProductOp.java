@@ -4,6 +4,7 @@ import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.dense.InnerProductPackedGemm;
 import org.caffe4j.kernels.dense.InnerProductReference;
+import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.proto.Caffe;
 
 import java.util.ArrayList;
@@ -94,7 +95,7 @@ public final class InnerProductOp implements OpDefinition<InnerProductOp.Params>
         Activation act = slope == null ? Activation.NONE : Activation.relu(slope);
         InnerProductPackedGemm kernel = ctx.memo("packed-gemm relu=" + slope, () -> new InnerProductPackedGemm(
                 ctx.weights().get(0).data(), p.biasTerm() ? ctx.weights().get(1).data() : null, n, k, p.transpose(),
-                act));
+                act, Simd.sgemmKernel(), Simd.gemvKernel()));
         return LayerKernel.readingWeights(kernel.weightBytes(),
                 (inputs, outputs, par) -> kernel.forward(inputs[0], 0, m, outputs[0], 0, par));
     }

@@ -3,6 +3,8 @@ package org.caffe4j.ops;
 import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.norm.LrnAcrossChannels;
 import org.caffe4j.kernels.norm.LrnReference;
+import org.caffe4j.kernels.norm.LrnWindowKernel;
+import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.proto.Caffe;
 
 import java.util.List;
@@ -67,10 +69,11 @@ public final class LrnOp implements OpDefinition<LrnOp.Params> {
         Shape x = ctx.inputShapes().get(0);
         int c = x.dim(1), plane = x.dim(2) * x.dim(3), image = c * plane;
         int blocks = LrnAcrossChannels.blocks(plane);
+        LrnWindowKernel window = Simd.lrnKernel();
         return (inputs, outputs, par) -> par.forEach(x.dim(0) * blocks, task -> {
             int n = task / blocks;
             LrnAcrossChannels.forwardBlock(inputs[0], n * image, outputs[0], n * image, c, plane, task % blocks,
-                    p.localSize(), p.alpha(), p.beta(), p.k());
+                    p.localSize(), p.alpha(), p.beta(), p.k(), window);
         });
     }
 }

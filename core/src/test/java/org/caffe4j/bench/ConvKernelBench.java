@@ -88,10 +88,10 @@ public final class ConvKernelBench {
             layers.add(layer);
             int winograd = Integer.getInteger("bench.winograd", 0);
             kernels.add(s.isPointwise()
-                    ? new Conv2dPointwiseGemm(w, bias, s.outC(), s.inCPerGroup(), s.group(), act)
+                    ? new Conv2dPointwiseGemm(w, bias, s.outC(), s.inCPerGroup(), s.group(), act, Simd.sgemmKernel())
                     : winograd > 0 && Conv2dWinograd.supports(s)
-                    ? new Conv2dWinograd(w, bias, s.outC(), s.inC(), s.kH(), winograd, act)
-                    : new Conv2dIm2colGemm(w, bias, s.outC(), s.inCPerGroup(), s.kH(), s.kW(), s.group(), act));
+                    ? new Conv2dWinograd(w, bias, s.outC(), s.inC(), s.kH(), winograd, act, Simd.sgemmKernel(), Simd.winogradTransforms())
+                    : new Conv2dIm2colGemm(w, bias, s.outC(), s.inCPerGroup(), s.kH(), s.kW(), s.group(), act, Simd.sgemmKernel()));
             inputs.add(random(rnd, s.inSize() * batch, 1f));
             outputs.add(new float[s.outSize() * batch]);
         }

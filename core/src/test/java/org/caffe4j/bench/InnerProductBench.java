@@ -38,7 +38,7 @@ public final class InnerProductBench {
         Random rnd = new Random(42);
         float[] w = random(rnd, k * n, 0.01f);
         float[] bias = random(rnd, n, 0.1f);
-        InnerProductPackedGemm chosen = new InnerProductPackedGemm(w, bias, n, k, false, Activation.RELU);
+        InnerProductPackedGemm chosen = new InnerProductPackedGemm(w, bias, n, k, false, Activation.RELU, Simd.sgemmKernel(), Simd.gemvKernel());
         InnerProductPackedGemm gemv = new InnerProductPackedGemm(w, bias, n, k, false, Activation.RELU,
                 Integer.MAX_VALUE, Simd.sgemmKernel(), Simd.gemvKernel());
         InnerProductPackedGemm sgemm = new InnerProductPackedGemm(w, bias, n, k, false, Activation.RELU, 0,

@@ -35,7 +35,7 @@ public final class LrnBench {
         Runnable reference = () -> LrnReference.acrossChannels(in, 0, out, 0, channels, plane, 5, 1e-4f, 0.75f, 1f);
         Runnable fast = () -> {
             for (int b = 0; b < blocks; b++) {
-                LrnAcrossChannels.forwardBlock(in, 0, out, 0, channels, plane, b, 5, 1e-4f, 0.75f, 1f);
+                LrnAcrossChannels.forwardBlock(in, 0, out, 0, channels, plane, b, 5, 1e-4f, 0.75f, 1f, Simd.lrnKernel());
             }
         };
         System.out.printf("%-16s reference %7.3f ms   running sum %7.3f ms%n", name, best(reference, reps),

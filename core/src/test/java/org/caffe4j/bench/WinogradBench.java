@@ -1,5 +1,7 @@
 package org.caffe4j.bench;
 
+import org.caffe4j.kernels.simd.Simd;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,13 +45,13 @@ public final class WinogradBench {
             float[] in = random(rnd, s.inSize() * batch, 1f);
             List<String> names = new ArrayList<>(List.of("im2col"));
             List<Conv2dKernel> kernels = new ArrayList<>();
-            kernels.add(new Conv2dIm2colGemm(w, bias, s.outC(), s.inC(), s.kH(), s.kW(), 1, Activation.RELU));
+            kernels.add(new Conv2dIm2colGemm(w, bias, s.outC(), s.inC(), s.kH(), s.kW(), 1, Activation.RELU, Simd.sgemmKernel()));
             int filter = strided ? Conv2dSpaceToDepth.rewritten(s).kH() : s.kH();
             for (int m : filter == 3 ? new int[] {2, 3, 4, 6} : new int[] {2, 4}) {
                 names.add((strided ? "s2d F(" : "F(") + m + "," + filter + ")");
                 kernels.add(strided
-                        ? new Conv2dSpaceToDepth(w, bias, s.outC(), s.inC(), s.kH(), s.strideH(), m, Activation.RELU)
-                        : new Conv2dWinograd(w, bias, s.outC(), s.inC(), s.kH(), m, Activation.RELU));
+                        ? new Conv2dSpaceToDepth(w, bias, s.outC(), s.inC(), s.kH(), s.strideH(), m, Activation.RELU, Simd.sgemmKernel(), Simd.winogradTransforms())
+                        : new Conv2dWinograd(w, bias, s.outC(), s.inC(), s.kH(), m, Activation.RELU, Simd.sgemmKernel(), Simd.winogradTransforms()));
             }
             float[][] outs = new float[kernels.size()][s.outSize() * batch];
             long[][] times = new long[kernels.size()][reps];

@@ -135,7 +135,7 @@ public final class PointwiseChainComparison {
             float[] b = new float[channels];
             values.get(w);
             values.get(b);
-            layers[i] = new Conv2dPointwiseGemm(w, b, channels, channels, 1, Activation.RELU);
+            layers[i] = new Conv2dPointwiseGemm(w, b, channels, channels, 1, Activation.RELU, Simd.sgemmKernel());
         }
         return layers;
     }

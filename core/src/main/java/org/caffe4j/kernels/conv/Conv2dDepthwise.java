@@ -3,7 +3,6 @@ package org.caffe4j.kernels.conv;
 import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.layout.PhaseSplitPlane;
-import org.caffe4j.kernels.simd.Simd;
 
 /**
  * Depthwise convolution (one input channel per group; output channel oc reads input channel oc / multiplier,
@@ -31,14 +30,10 @@ public final class Conv2dDepthwise implements Conv2dKernel {
     private final DepthwiseRowKernel rowKernel;
 
     /**
-     * @param weights outC x 1 x kH x kW values (Caffe's OIHW blob with one input channel per group)
-     * @param bias    outC values or null
+     * @param weights   outC x 1 x kH x kW values (Caffe's OIHW blob with one input channel per group)
+     * @param bias      outC values or null
+     * @param rowKernel the Vector API's row kernel or its scalar twin (bit-identical)
      */
-    public Conv2dDepthwise(float[] weights, float[] bias, int outC, int kH, int kW, int group, Activation activation) {
-        this(weights, bias, outC, kH, kW, group, activation, Simd.depthwiseKernel());
-    }
-
-    /** With a given row kernel: tests pass the scalar twin to cover both paths in one JVM. */
     public Conv2dDepthwise(float[] weights, float[] bias, int outC, int kH, int kW, int group, Activation activation,
                            DepthwiseRowKernel rowKernel) {
         if (outC <= 0 || kH <= 0 || kW <= 0 || group <= 0 || outC % group != 0) {

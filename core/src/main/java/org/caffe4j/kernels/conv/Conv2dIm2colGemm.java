@@ -6,7 +6,6 @@ import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.gemm.PackedSgemm;
 import org.caffe4j.kernels.gemm.PanelSource;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
-import org.caffe4j.kernels.simd.Simd;
 
 /**
  * Any 2-D convolution (kernel size, stride, padding, dilation, groups) as a GEMM per group whose B operand is the
@@ -22,16 +21,12 @@ import org.caffe4j.kernels.simd.Simd;
  */
 public final class Conv2dIm2colGemm extends GemmConvolution {
     /**
-     * @param weights outC x inCPerGroup x kH x kW values (Caffe's OIHW blob)
-     * @param bias    outC values or null
+     * @param weights     outC x inCPerGroup x kH x kW values (Caffe's OIHW blob)
+     * @param bias        outC values or null
+     * @param microKernel the GEMM's register tile: the Vector API's or its scalar twin (bit-identical)
      */
     public Conv2dIm2colGemm(float[] weights, float[] bias, int outC, int inCPerGroup, int kH, int kW, int group,
-                            Activation activation) {
-        this(weights, bias, outC, inCPerGroup, kH, kW, group, activation, Simd.sgemmKernel());
-    }
-
-    Conv2dIm2colGemm(float[] weights, float[] bias, int outC, int inCPerGroup, int kH, int kW, int group,
-                     Activation activation, SgemmMicroKernel microKernel) {
+                            Activation activation, SgemmMicroKernel microKernel) {
         super(weights, bias, outC, inCPerGroup, kH, kW, group, activation, microKernel);
     }
 

@@ -5,7 +5,6 @@ import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.gemm.PackedSgemm;
 import org.caffe4j.kernels.gemm.RowMajorPanels;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
-import org.caffe4j.kernels.simd.Simd;
 
 /**
  * 1x1 convolution with stride 1 and no padding as one GEMM per group straight on the NCHW image: the input is
@@ -15,16 +14,12 @@ import org.caffe4j.kernels.simd.Simd;
  */
 public final class Conv2dPointwiseGemm extends GemmConvolution {
     /**
-     * @param weights outC x inCPerGroup values (OIHW with a 1x1 kernel)
-     * @param bias    outC values or null
+     * @param weights     outC x inCPerGroup values (OIHW with a 1x1 kernel)
+     * @param bias        outC values or null
+     * @param microKernel the GEMM's register tile: the Vector API's or its scalar twin (bit-identical)
      */
     public Conv2dPointwiseGemm(float[] weights, float[] bias, int outC, int inCPerGroup, int group,
-                               Activation activation) {
-        this(weights, bias, outC, inCPerGroup, group, activation, Simd.sgemmKernel());
-    }
-
-    Conv2dPointwiseGemm(float[] weights, float[] bias, int outC, int inCPerGroup, int group, Activation activation,
-                        SgemmMicroKernel microKernel) {
+                               Activation activation, SgemmMicroKernel microKernel) {
         super(weights, bias, outC, inCPerGroup, 1, 1, group, activation, microKernel);
     }
 

@@ -2,6 +2,7 @@ package org.caffe4j.kernels.conv;
 
 import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
+import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 
 /**
  * A strided k x k convolution (stride s, no dilation, one group) computed as a stride-1 convolution so that
@@ -23,9 +24,10 @@ public final class Conv2dSpaceToDepth implements Conv2dKernel {
      * @param w    outC x inC x k x k weights (OIHW)
      * @param bias outC values or null
      * @param m    Winograd output tile size for the ceil(k/s) x ceil(k/s) stride-1 convolution
+     * @param microKernel and {@code tileKernel}: the Winograd convolution's, see {@link Conv2dWinograd}
      */
     public Conv2dSpaceToDepth(float[] w, float[] bias, int outC, int inC, int k, int stride, int m,
-                              Activation activation) {
+                              Activation activation, SgemmMicroKernel microKernel, WinogradTransformKernel tileKernel) {
         if (stride < 2 || (long) outC * inC * k * k != w.length) {
             throw new IllegalArgumentException("space-to-depth needs stride >= 2 and " + outC + "x" + inC + "x" + k
                     + "x" + k + " weights, got stride " + stride + " and " + w.length + " values");
@@ -48,7 +50,8 @@ public final class Conv2dSpaceToDepth implements Conv2dKernel {
                 }
             }
         }
-        this.inner = new Conv2dWinograd(reduced, bias, outC, channels, reducedK, m, activation);
+        this.inner = new Conv2dWinograd(reduced, bias, outC, channels, reducedK, m, activation, microKernel,
+                tileKernel);
     }
 
     /** Whether {@code s} is a strided square convolution this kernel can rewrite (one group, no dilation). */

@@ -5,7 +5,6 @@ import org.caffe4j.kernels.CpuProfile;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.gemm.PackedWeights;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
-import org.caffe4j.kernels.simd.Simd;
 
 /**
  * Stride-1, undilated, ungrouped r x r convolution by Winograd's F(m x m, r x r) ({@link WinogradMatrices}): each
@@ -62,16 +61,14 @@ public final class Conv2dWinograd implements Conv2dKernel {
     private final int channelBlocks;
 
     /**
-     * @param w    outC x inC x r x r weights (Caffe's OIHW blob)
-     * @param bias outC values or null
-     * @param m    output tile size: 2 or 4 for r = 3, 2 for r = 5 ({@link WinogradMatrices#of})
+     * @param w           outC x inC x r x r weights (Caffe's OIHW blob)
+     * @param bias        outC values or null
+     * @param m           output tile size: 2 or 4 for r = 3, 2 for r = 5 ({@link WinogradMatrices#of})
+     * @param microKernel the GEMM's register tile, and {@code tileKernel} the tile transforms: the Vector API's or
+     *                    their scalar twins (bit-identical)
      */
-    public Conv2dWinograd(float[] w, float[] bias, int outC, int inC, int r, int m, Activation activation) {
-        this(w, bias, outC, inC, r, m, activation, Simd.sgemmKernel(), Simd.winogradTransforms());
-    }
-
-    Conv2dWinograd(float[] w, float[] bias, int outC, int inC, int r, int m, Activation activation,
-                   SgemmMicroKernel microKernel, WinogradTransformKernel tileKernel) {
+    public Conv2dWinograd(float[] w, float[] bias, int outC, int inC, int r, int m, Activation activation,
+                          SgemmMicroKernel microKernel, WinogradTransformKernel tileKernel) {
         if (outC <= 0 || inC <= 0 || (long) outC * inC * r * r != w.length) {
             throw new IllegalArgumentException("weights have " + w.length + " values; expected " + outC + "x" + inC
                     + "x" + r + "x" + r);
@@ -588,7 +585,6 @@ public final class Conv2dWinograd implements Conv2dKernel {
             }
         }
     }
-
 
     private static float[] work(int size) {
         float[] w = WORK.get();

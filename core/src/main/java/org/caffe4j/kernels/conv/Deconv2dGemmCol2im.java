@@ -5,6 +5,7 @@ import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.gemm.PackedSgemm;
 import org.caffe4j.kernels.gemm.PackedWeights;
 import org.caffe4j.kernels.gemm.RowMajorPanels;
+import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 
 /**
  * Deconvolution the way Caffe computes it: per group, col = W^T · x (a GEMM of (coutG·kH·kW) x cinG by
@@ -19,14 +20,17 @@ public final class Deconv2dGemmCol2im {
     private final ConvShape s;
     private final PackedWeights transposed;
     private final float[] bias;
+    private final SgemmMicroKernel microKernel;
 
     /**
      * @param w    the Deconvolution blob, C_in x (numOutput/group) x kH x kW
      * @param bias numOutput values, or null
+     * @param microKernel the GEMM's register tile: the Vector API's or its scalar twin (bit-identical)
      */
-    public Deconv2dGemmCol2im(ConvShape s, float[] w, float[] bias) {
+    public Deconv2dGemmCol2im(ConvShape s, float[] w, float[] bias, SgemmMicroKernel microKernel) {
         this.s = s;
         this.bias = bias;
+        this.microKernel = microKernel;
         int cinG = s.outCPerGroup(), rows = s.inCPerGroup() * s.kH() * s.kW();
         // A = W_g^T: row r = (oc', ky, kx), column = input channel within the group.
         float[] t = new float[s.group() * rows * cinG];
@@ -41,10 +45,11 @@ public final class Deconv2dGemmCol2im {
         this.transposed = PackedWeights.pack(t, 0, s.group(), rows, cinG, null);
     }
 
-    private Deconv2dGemmCol2im(ConvShape s, PackedWeights transposed, float[] bias) {
+    private Deconv2dGemmCol2im(ConvShape s, PackedWeights transposed, float[] bias, SgemmMicroKernel microKernel) {
         this.s = s;
         this.transposed = transposed;
         this.bias = bias;
+        this.microKernel = microKernel;
     }
 
     /** The same packed weights for another spatial size (same channels, kernel and group). */
@@ -56,7 +61,7 @@ public final class Deconv2dGemmCol2im {
                 || other.group() != s.group()) {
             throw new IllegalArgumentException("packed for " + s + ", not " + other);
         }
-        return new Deconv2dGemmCol2im(other, transposed, bias);
+        return new Deconv2dGemmCol2im(other, transposed, bias, microKernel);
     }
 
     /** Bytes of packed weights one image's call reads. */
@@ -75,7 +80,7 @@ public final class Deconv2dGemmCol2im {
             COLUMNS.set(col);
         }
         PackedSgemm.multiply(transposed, new RowMajorPanels(in, inOff, pixels, s.outCPerGroup() * pixels), pixels,
-                col, 0, Activation.NONE, par);
+                col, 0, Activation.NONE, par, microKernel);
         float[] columns = col;
         int oh = s.inH(), ow = s.inW(), plane = oh * ow, kk = s.kH() * s.kW();
         par.forEach(s.inC(), c -> {

@@ -7,7 +7,6 @@ import org.caffe4j.kernels.gemm.PackedWeights;
 import org.caffe4j.kernels.gemm.PanelSource;
 import org.caffe4j.kernels.gemm.RowMajorPanels;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
-import org.caffe4j.kernels.simd.Simd;
 
 /**
  * What every GEMM-based convolution holds: the weights packed once per group, the bias and the fused activation;
@@ -32,7 +31,7 @@ abstract class GemmConvolution implements Conv2dKernel {
     final int kH;
     final int kW;
     final int group;
-    /** {@link Simd#sgemmKernel()} normally; tests pass the scalar twin to cover both paths in one JVM. */
+    /** {@code Simd.sgemmKernel()} normally; tests pass the scalar twin to cover both paths in one JVM. */
     final SgemmMicroKernel microKernel;
 
     GemmConvolution(float[] w, float[] bias, int outC, int inCPerGroup, int kH, int kW, int group,

@@ -9,7 +9,6 @@ import org.caffe4j.kernels.gemm.PackedSgemm;
 import org.caffe4j.kernels.gemm.PackedWeights;
 import org.caffe4j.kernels.gemm.PanelSource;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
-import org.caffe4j.kernels.simd.Simd;
 
 /**
  * Caffe's InnerProduct, out (M x N) = act(in (M x K) · Wᵀ + bias), on weights packed once ({@link PackedWeights},
@@ -41,19 +40,17 @@ public final class InnerProductPackedGemm {
     private final GemvMicroKernel gemvKernel;
 
     /**
-     * @param weights   N x K values, or K x N when {@code transpose} (Caffe's inner_product_param.transpose)
-     * @param bias      N values or null
+     * @param weights     N x K values, or K x N when {@code transpose} (Caffe's inner_product_param.transpose)
+     * @param bias        N values or null
+     * @param sgemmKernel the SGEMM register tile and {@code gemvKernel} the GEMV one: the Vector API's or their
+     *                    scalar twins (bit-identical)
      */
     public InnerProductPackedGemm(float[] weights, float[] bias, int numOutput, int depth, boolean transpose,
-                                  Activation activation) {
-        this(weights, bias, numOutput, depth, transpose, activation, GEMV_MAX_ROWS, Simd.sgemmKernel(),
-                Simd.gemvKernel());
+                                  Activation activation, SgemmMicroKernel sgemmKernel, GemvMicroKernel gemvKernel) {
+        this(weights, bias, numOutput, depth, transpose, activation, GEMV_MAX_ROWS, sgemmKernel, gemvKernel);
     }
 
-    /**
-     * With an explicit GEMV/SGEMM threshold and micro-kernels: for tests (to cover both paths and the scalar twins)
-     * and benchmarks.
-     */
+    /** With an explicit GEMV/SGEMM threshold: for tests (to cover both paths) and benchmarks. */
     public InnerProductPackedGemm(float[] weights, float[] bias, int numOutput, int depth, boolean transpose,
                                   Activation activation, int gemvMaxRows, SgemmMicroKernel sgemmKernel,
                                   GemvMicroKernel gemvKernel) {

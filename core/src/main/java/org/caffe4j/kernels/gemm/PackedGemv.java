@@ -2,7 +2,6 @@ package org.caffe4j.kernels.gemm;
 
 import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
-import org.caffe4j.kernels.simd.Simd;
 
 /**
  * Y = act(X·Aᵀ + bias) for a few rows of X, with A the prepacked weights ({@link PackedWeights}, one group of
@@ -27,12 +26,6 @@ public final class PackedGemv {
     private static final ThreadLocal<float[]> INTERLEAVED = ThreadLocal.withInitial(() -> new float[0]);
 
     private PackedGemv() {
-    }
-
-    /** Multiplies with the kernel {@link Simd} selects. */
-    public static void multiply(PackedWeights a, float[] x, int xOff, int xRows, float[] y, int yOff,
-                                Activation act, Parallel par) {
-        multiply(a, x, xOff, xRows, y, yOff, act, par, Simd.gemvKernel());
     }
 
     public static void multiply(PackedWeights a, float[] x, int xOff, int xRows, float[] y, int yOff,

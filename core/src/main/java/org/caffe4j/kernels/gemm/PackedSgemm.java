@@ -3,7 +3,6 @@ package org.caffe4j.kernels.gemm;
 import java.util.function.IntConsumer;
 import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
-import org.caffe4j.kernels.simd.Simd;
 
 /**
  * C = act(A·B + bias) for each group, with A prepacked weights ({@link PackedWeights}) and B packed tile by tile
@@ -70,12 +69,6 @@ public final class PackedSgemm {
     static int kSliceLength(int depth) {
         int slices = kSlices(depth);
         return (depth + slices - 1) / slices;
-    }
-
-    /** Multiplies with the kernel {@link Simd} selects. */
-    public static void multiply(PackedWeights a, PanelSource b, int n, float[] c, int cOff, Activation act,
-                                Parallel par) {
-        multiply(a, b, n, c, cOff, act, par, Simd.sgemmKernel());
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.caffe4j.kernels.norm;
 
-import org.caffe4j.kernels.simd.Simd;
 
 /**
  * ACROSS_CHANNELS LRN as Caffe's CPU code computes it: a running sum of squares slides along the channels (one
@@ -36,12 +35,6 @@ public final class LrnAcrossChannels {
     public static int blocks(int plane) {
         int per = blockPixels(plane);
         return (plane + per - 1) / per;
-    }
-
-    /** One image's pixel block {@code block} (of {@link #blocks}) with the kernel {@link Simd} selects. */
-    public static void forwardBlock(float[] in, int inOff, float[] out, int outOff, int channels, int plane, int block,
-                                    int size, float alpha, float beta, float k) {
-        forwardBlock(in, inOff, out, outOff, channels, plane, block, size, alpha, beta, k, Simd.lrnKernel());
     }
 
     public static void forwardBlock(float[] in, int inOff, float[] out, int outOff, int channels, int plane, int block,

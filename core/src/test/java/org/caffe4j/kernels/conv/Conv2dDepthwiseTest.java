@@ -69,12 +69,12 @@ class Conv2dDepthwiseTest {
 
     @Test
     void rejectsShapesWithSeveralInputChannelsPerGroup() {
-        Conv2dDepthwise kernel = new Conv2dDepthwise(new float[4 * 9], null, 4, 3, 3, 2, Activation.NONE);
+        Conv2dDepthwise kernel = new Conv2dDepthwise(new float[4 * 9], null, 4, 3, 3, 2, Activation.NONE, Simd.depthwiseKernel());
         ConvShape grouped = new ConvShape(4, 5, 5, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2);
         assertThrows(IllegalArgumentException.class, () -> kernel.forward(grouped, new float[100], 0,
                 new float[100], 0, Parallel.SERIAL));
         assertThrows(IllegalArgumentException.class,
-                () -> new Conv2dDepthwise(new float[17], null, 2, 3, 3, 2, Activation.NONE));
+                () -> new Conv2dDepthwise(new float[17], null, 2, 3, 3, 2, Activation.NONE, Simd.depthwiseKernel()));
     }
 
     private static void check(ConvShape s, int batch, long seed) {

@@ -53,12 +53,12 @@ class Conv2dGemmTest {
         Case c = new Case(s, 1);
         for (Activation act : new Activation[] {Activation.NONE, Activation.RELU, Activation.relu(0.25f)}) {
             Conv2dKernel kernel = new Conv2dIm2colGemm(c.w, c.bias, s.outC(), s.inCPerGroup(), s.kH(), s.kW(),
-                    s.group(), act);
+                    s.group(), act, Simd.sgemmKernel());
             c.check(kernel, act, Parallel.SERIAL);
         }
         // No bias at all.
         Conv2dKernel plain = new Conv2dIm2colGemm(c.w, null, s.outC(), s.inCPerGroup(), s.kH(), s.kW(), s.group(),
-                Activation.NONE);
+                Activation.NONE, Simd.sgemmKernel());
         float[] expected = c.expected(null, Activation.NONE);
         Tolerance.APPROX.assertClose("no bias", expected, c.run(plain, Parallel.SERIAL));
     }
@@ -91,7 +91,7 @@ class Conv2dGemmTest {
         }
         Case c = new Case(s, 2);
         Conv2dKernel kernel = new Conv2dPointwiseGemm(c.w, c.bias, s.outC(), s.inCPerGroup(), s.group(),
-                Activation.RELU);
+                Activation.RELU, Simd.sgemmKernel());
         c.check(kernel, Activation.RELU, Parallel.SERIAL);
     }
 
@@ -100,7 +100,7 @@ class Conv2dGemmTest {
     void twoThreadsBitIdenticalToOne(ConvShape s) {
         Case c = new Case(s, 3);
         Conv2dKernel kernel = new Conv2dIm2colGemm(c.w, c.bias, s.outC(), s.inCPerGroup(), s.kH(), s.kW(),
-                s.group(), Activation.RELU);
+                s.group(), Activation.RELU, Simd.sgemmKernel());
         assertArrayEquals(c.run(kernel, Parallel.SERIAL), c.run(kernel, POOL));
     }
 
@@ -113,7 +113,7 @@ class Conv2dGemmTest {
         float[] w = random(rnd, s.weightSize());
         float[] bias = random(rnd, s.outC());
         Conv2dKernel kernel = new Conv2dIm2colGemm(w, bias, s.outC(), s.inCPerGroup(), s.kH(), s.kW(), s.group(),
-                Activation.RELU);
+                Activation.RELU, Simd.sgemmKernel());
         float[] oneByOne = new float[GUARD + batch * s.outSize()];
         for (int i = 0; i < batch; i++) {
             kernel.forward(s, in, GUARD + i * s.inSize(), oneByOne, GUARD + i * s.outSize(), Parallel.SERIAL);
@@ -141,7 +141,7 @@ class Conv2dGemmTest {
         Random rnd = new Random(9);
         float[] in = random(rnd, batch * s.inSize());
         float[] w = random(rnd, s.weightSize());
-        Conv2dKernel kernel = new Conv2dIm2colGemm(w, null, s.outC(), s.inCPerGroup(), 3, 3, 1, Activation.NONE);
+        Conv2dKernel kernel = new Conv2dIm2colGemm(w, null, s.outC(), s.inCPerGroup(), 3, 3, 1, Activation.NONE, Simd.sgemmKernel());
         float[] oneByOne = new float[batch * s.outSize()];
         for (int i = 0; i < batch; i++) {
             kernel.forward(s, in, i * s.inSize(), oneByOne, i * s.outSize(), Parallel.SERIAL);
@@ -163,7 +163,7 @@ class Conv2dGemmTest {
         float[] in = random(rnd, GUARD + batch * s.inSize());
         float[] w = random(rnd, s.weightSize());
         float[] bias = random(rnd, s.outC());
-        Conv2dKernel kernel = new Conv2dPointwiseGemm(w, bias, s.outC(), s.inCPerGroup(), 1, Activation.RELU);
+        Conv2dKernel kernel = new Conv2dPointwiseGemm(w, bias, s.outC(), s.inCPerGroup(), 1, Activation.RELU, Simd.sgemmKernel());
         float[] oneByOne = new float[GUARD + batch * s.outSize()];
         for (int i = 0; i < batch; i++) {
             kernel.forward(s, in, GUARD + i * s.inSize(), oneByOne, GUARD + i * s.outSize(), Parallel.SERIAL);
@@ -184,7 +184,7 @@ class Conv2dGemmTest {
 
     @Test
     void pointwiseRejectsStridedShape() {
-        Conv2dKernel kernel = new Conv2dPointwiseGemm(new float[4], null, 2, 2, 1, Activation.NONE);
+        Conv2dKernel kernel = new Conv2dPointwiseGemm(new float[4], null, 2, 2, 1, Activation.NONE, Simd.sgemmKernel());
         ConvShape strided = new ConvShape(2, 4, 4, 2, 1, 1, 2, 2, 0, 0, 1, 1, 1);
         assertThrows(IllegalArgumentException.class, () -> kernel.forward(strided, new float[32], 0,
                 new float[8], 0, Parallel.SERIAL));
@@ -192,7 +192,7 @@ class Conv2dGemmTest {
 
     @Test
     void rejectsShapeThatDoesNotMatchWeights() {
-        Conv2dKernel kernel = new Conv2dIm2colGemm(new float[2 * 2 * 9], null, 2, 2, 3, 3, 1, Activation.NONE);
+        Conv2dKernel kernel = new Conv2dIm2colGemm(new float[2 * 2 * 9], null, 2, 2, 3, 3, 1, Activation.NONE, Simd.sgemmKernel());
         ConvShape otherChannels = new ConvShape(3, 5, 5, 2, 3, 3, 1, 1, 1, 1, 1, 1, 1);
         assertThrows(IllegalArgumentException.class, () -> kernel.forward(otherChannels, new float[75], 0,
                 new float[50], 0, Parallel.SERIAL));
@@ -201,7 +201,7 @@ class Conv2dGemmTest {
     @Test
     void rejectsWrongWeightCount() {
         assertThrows(IllegalArgumentException.class,
-                () -> new Conv2dIm2colGemm(new float[17], null, 2, 1, 3, 3, 1, Activation.NONE));
+                () -> new Conv2dIm2colGemm(new float[17], null, 2, 1, 3, 3, 1, Activation.NONE, Simd.sgemmKernel()));
     }
 
     /** One random problem; input and output sit at an offset inside guard bands that must stay untouched. */

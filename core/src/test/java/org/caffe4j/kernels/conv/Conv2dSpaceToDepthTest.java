@@ -1,5 +1,7 @@
 package org.caffe4j.kernels.conv;
 
+import org.caffe4j.kernels.simd.Simd;
+
 import static org.caffe4j.kernels.conv.Conv2dGemmTest.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,7 +45,7 @@ class Conv2dSpaceToDepthTest {
     void matchesReference(ConvShape s, int m) {
         Conv2dGemmTest.Case c = new Conv2dGemmTest.Case(s, 7);
         for (Activation act : new Activation[] {Activation.NONE, Activation.RELU, Activation.relu(0.1f)}) {
-            Conv2dKernel kernel = new Conv2dSpaceToDepth(c.w, c.bias, s.outC(), s.inC(), s.kH(), s.strideH(), m, act);
+            Conv2dKernel kernel = new Conv2dSpaceToDepth(c.w, c.bias, s.outC(), s.inC(), s.kH(), s.strideH(), m, act, Simd.sgemmKernel(), Simd.winogradTransforms());
             c.check(kernel, act, Parallel.SERIAL, Tolerance.SCALED);
             c.check(kernel, act, POOL, Tolerance.SCALED);
         }
@@ -57,7 +59,7 @@ class Conv2dSpaceToDepthTest {
         float[] in = random(rnd, batch * s.inSize());
         float[] w = random(rnd, s.weightSize());
         Conv2dKernel kernel = new Conv2dSpaceToDepth(w, null, s.outC(), s.inC(), s.kH(), s.strideH(), m,
-                Activation.RELU);
+                Activation.RELU, Simd.sgemmKernel(), Simd.winogradTransforms());
         Conv2dGemmTest.assertBatchEqualsSingleImages(kernel, s, in, batch, POOL);
     }
 
@@ -72,7 +74,7 @@ class Conv2dSpaceToDepthTest {
         assertFalse(Conv2dSpaceToDepth.supports(new ConvShape(3, 20, 20, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1)));
         assertFalse(Conv2dSpaceToDepth.supports(new ConvShape(4, 20, 20, 4, 3, 3, 2, 2, 1, 1, 1, 1, 2)));
         assertFalse(Conv2dSpaceToDepth.supports(new ConvShape(4, 20, 20, 4, 1, 1, 2, 2, 0, 0, 1, 1, 1)));
-        Conv2dKernel kernel = new Conv2dSpaceToDepth(new float[4 * 3 * 9], null, 4, 3, 3, 2, 2, Activation.NONE);
+        Conv2dKernel kernel = new Conv2dSpaceToDepth(new float[4 * 3 * 9], null, 4, 3, 3, 2, 2, Activation.NONE, Simd.sgemmKernel(), Simd.winogradTransforms());
         assertThrows(IllegalArgumentException.class, () -> kernel.forward(
                 new ConvShape(3, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1), new float[192], 0, new float[256], 0,
                 Parallel.SERIAL));

@@ -116,10 +116,10 @@ class Conv2dWinogradTest {
     void matchesReference(ConvShape s, int m) {
         Conv2dGemmTest.Case c = new Conv2dGemmTest.Case(s, 5);
         for (Activation act : new Activation[] {Activation.NONE, Activation.RELU, Activation.relu(0.25f)}) {
-            Conv2dKernel kernel = new Conv2dWinograd(c.w, c.bias, s.outC(), s.inC(), s.kH(), m, act);
+            Conv2dKernel kernel = new Conv2dWinograd(c.w, c.bias, s.outC(), s.inC(), s.kH(), m, act, Simd.sgemmKernel(), Simd.winogradTransforms());
             c.check(kernel, act, Parallel.SERIAL, Tolerance.SCALED);
         }
-        Conv2dKernel plain = new Conv2dWinograd(c.w, null, s.outC(), s.inC(), s.kH(), m, Activation.NONE);
+        Conv2dKernel plain = new Conv2dWinograd(c.w, null, s.outC(), s.inC(), s.kH(), m, Activation.NONE, Simd.sgemmKernel(), Simd.winogradTransforms());
         Tolerance.SCALED.assertClose("no bias", c.expected(null, Activation.NONE), c.run(plain, POOL));
     }
 
@@ -130,7 +130,7 @@ class Conv2dWinogradTest {
         Activation act = Activation.relu(0.5f);
         Conv2dKernel scalar = new Conv2dWinograd(c.w, c.bias, s.outC(), s.inC(), s.kH(), m, act,
                 Simd.scalarSgemmKernel(), Simd.scalarWinogradTransforms());
-        Conv2dKernel vector = new Conv2dWinograd(c.w, c.bias, s.outC(), s.inC(), s.kH(), m, act);
+        Conv2dKernel vector = new Conv2dWinograd(c.w, c.bias, s.outC(), s.inC(), s.kH(), m, act, Simd.sgemmKernel(), Simd.winogradTransforms());
         float[] scalarOut = c.run(scalar, Parallel.SERIAL);
         Tolerance.SCALED.assertClose(s + " scalar", c.expected(c.bias, act), scalarOut);
         Tolerance.EXACT.assertClose(s + " scalar vs vector", scalarOut, c.run(vector, Parallel.SERIAL));
@@ -150,7 +150,7 @@ class Conv2dWinogradTest {
         float[] in = random(rnd, batch * s.inSize());
         float[] w = random(rnd, s.weightSize());
         float[] bias = random(rnd, s.outC());
-        Conv2dKernel kernel = new Conv2dWinograd(w, bias, s.outC(), s.inC(), s.kH(), m, Activation.RELU);
+        Conv2dKernel kernel = new Conv2dWinograd(w, bias, s.outC(), s.inC(), s.kH(), m, Activation.RELU, Simd.sgemmKernel(), Simd.winogradTransforms());
         Conv2dGemmTest.assertBatchEqualsSingleImages(kernel, s, in, batch, POOL);
     }
 
@@ -163,7 +163,7 @@ class Conv2dWinogradTest {
         Random rnd = new Random(11);
         float[] in = random(rnd, batch * s.inSize());
         float[] w = random(rnd, s.weightSize());
-        Conv2dKernel kernel = new Conv2dWinograd(w, null, s.outC(), s.inC(), 3, 2, Activation.NONE);
+        Conv2dKernel kernel = new Conv2dWinograd(w, null, s.outC(), s.inC(), 3, 2, Activation.NONE, Simd.sgemmKernel(), Simd.winogradTransforms());
         float[] out = new float[batch * s.outSize()];
         kernel.forward(s, batch, in, 0, out, 0, POOL);
         for (int i = 0; i < batch; i++) {
@@ -182,11 +182,11 @@ class Conv2dWinogradTest {
         assertFalse(Conv2dWinograd.supports(new ConvShape(4, 8, 8, 4, 3, 5, 1, 1, 1, 1, 1, 1, 1)));
         assertFalse(Conv2dWinograd.supports(new ConvShape(4, 8, 8, 4, 1, 1, 1, 1, 0, 0, 1, 1, 1)));
         assertFalse(Conv2dWinograd.supports(new ConvShape(4, 9, 9, 4, 8, 8, 1, 1, 0, 0, 1, 1, 1)));
-        Conv2dKernel kernel = new Conv2dWinograd(new float[4 * 4 * 9], null, 4, 4, 3, 2, Activation.NONE);
+        Conv2dKernel kernel = new Conv2dWinograd(new float[4 * 4 * 9], null, 4, 4, 3, 2, Activation.NONE, Simd.sgemmKernel(), Simd.winogradTransforms());
         ConvShape strided = new ConvShape(4, 8, 8, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1);
         assertThrows(IllegalArgumentException.class, () -> kernel.forward(strided, new float[256], 0,
                 new float[64], 0, Parallel.SERIAL));
         assertThrows(IllegalArgumentException.class,
-                () -> new Conv2dWinograd(new float[17], null, 2, 1, 3, 2, Activation.NONE));
+                () -> new Conv2dWinograd(new float[17], null, 2, 1, 3, 2, Activation.NONE, Simd.sgemmKernel(), Simd.winogradTransforms()));
     }
 }

@@ -89,7 +89,7 @@ class InnerProductPackedGemmTest {
     @MethodSource("layers")
     void defaultPathMatchesReference(Layer l) {
         InnerProductPackedGemm fast = new InnerProductPackedGemm(l.weights(), l.biasValues(), l.n(), l.k(),
-                l.transpose(), l.act());
+                l.transpose(), l.act(), Simd.sgemmKernel(), Simd.gemvKernel());
         Tolerance.APPROX.assertClose("fast vs reference", l.reference(), l.run(fast, POOL));
     }
 

@@ -265,7 +265,7 @@ class PackedSgemmTest {
     void rejectsTooShortOutput() {
         Problem p = new Problem(1, 8, 8, 8, false, 1);
         assertThrows(IllegalArgumentException.class, () -> PackedSgemm.multiply(p.packed,
-                new RowMajorPanels(p.b, 0, 8, 0), 8, new float[63], 0, Activation.NONE, Parallel.SERIAL));
+                new RowMajorPanels(p.b, 0, 8, 0), 8, new float[63], 0, Activation.NONE, Parallel.SERIAL, Simd.sgemmKernel()));
     }
 
     private static void check(int groups, int m, int k, int n, boolean withBias, Activation act,

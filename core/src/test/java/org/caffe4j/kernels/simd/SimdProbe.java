@@ -19,7 +19,7 @@ public final class SimdProbe {
         float[] w = {1, 1, 1, 1};
         float[] in = {0, 1, 2, 1, 2, 3};
         float[] out = new float[6];
-        new Conv2dPointwiseGemm(w, null, 2, 2, 1, Activation.NONE)
+        new Conv2dPointwiseGemm(w, null, 2, 2, 1, Activation.NONE, Simd.sgemmKernel())
                 .forward(new ConvShape(2, 1, 3, 2, 1, 1, 1, 1, 0, 0, 1, 1, 1), in, 0, out, 0, Parallel.SERIAL);
         StringBuilder sb = new StringBuilder("enabled=" + Simd.enabled() + " out=");
         for (float v : out) {
@@ -28,7 +28,7 @@ public final class SimdProbe {
         // y[n] = relu(sum_k x[k] * W[n][k] + b[n]) with x = {1, 2, 3}: W rows {1,1,1} and {-1,0,0}, bias {0, -1}.
         float[] y = new float[2];
         new InnerProductPackedGemm(new float[] {1, 1, 1, -1, 0, 0}, new float[] {0, -1}, 2, 3, false,
-                Activation.RELU).forward(new float[] {1, 2, 3}, 0, 1, y, 0, Parallel.SERIAL);
+                Activation.RELU, Simd.sgemmKernel(), Simd.gemvKernel()).forward(new float[] {1, 2, 3}, 0, 1, y, 0, Parallel.SERIAL);
         sb.append(" ip=");
         for (float v : y) {
             sb.append((int) v).append(',');
