@@ -53,12 +53,12 @@ final class SummaryCommand implements Callable<Integer> {
             List<Shape> in = n.inputs().stream().map(Value::shape).toList();
             List<Shape> outs = n.outputs().stream().map(Value::shape).toList();
             long params = 0;
-            List<Shape> ws = n.weights().isEmpty() ? n.op().weightShapes(n.params(), in)
+            List<Shape> ws = n.weights().isEmpty() ? imported.ops().opOf(n).weightShapes(n.params(), in)
                     : n.weights().stream().map(Blob::shape).toList();
             for (Shape s : ws) {
                 params += s.count();
             }
-            long macs = n.op().multiplyAdds(n.params(), in, outs);
+            long macs = imported.ops().opOf(n).multiplyAdds(n.params(), in, outs);
             totalParams += params;
             totalMacs += macs;
             Map<String, Object> row = new LinkedHashMap<>();

@@ -199,7 +199,7 @@ public final class GraphBuilder {
                 finals.remove(top);
                 finals.put(top, v);
             }
-            Node node = new Node(l.getName(), l.getType(), layer.op(), layer.params(), ins, outs, layer.weights());
+            Node node = new Node(l.getName(), l.getType(), layer.params(), ins, outs, layer.weights());
             if (l.getType().equals("Input")) {
                 inputs.addAll(outs);
             }
@@ -275,9 +275,11 @@ public final class GraphBuilder {
     /**
      * Re-infers every shape for new input shapes (Caffe's Net::Reshape), keeping layers and weights.
      *
-     * @param layers the layers of the net {@code graph} was built from (node i is layer i)
+     * @param registry the registry {@code graph} was built with
+     * @param layers   the layers of the net {@code graph} was built from (node i is layer i)
      */
-    public static Graph reshape(Graph graph, List<LayerParameter> layers, Map<String, Shape> inputShapes) {
+    public static Graph reshape(OpRegistry registry, Graph graph, List<LayerParameter> layers,
+                                Map<String, Shape> inputShapes) {
         if (layers.size() != graph.nodes().size()) {
             throw new IllegalArgumentException("graph '" + graph.name() + "' has " + graph.nodes().size()
                     + " nodes but " + layers.size() + " layers were given");
@@ -294,7 +296,8 @@ public final class GraphBuilder {
             LayerContext ctx = new LayerContext(graph.source(), layer);
             List<Value> ins = n.inputs().stream().map(v -> byId.get(v.id())).toList();
             List<Shape> inShapes = ins.stream().map(Value::shape).toList();
-            List<Shape> outShapes = outputShapes(n.op(), n.params(), inShapes, ctx);
+            OpDefinition<Object> op = registry.opOf(n);
+            List<Shape> outShapes = outputShapes(op, n.params(), inShapes, ctx);
             List<Value> outs = new ArrayList<>();
             for (int i = 0; i < n.outputs().size(); i++) {
                 Value old = n.outputs().get(i);
@@ -304,8 +307,8 @@ public final class GraphBuilder {
                 byId.put(v.id(), v);
                 outs.add(v);
             }
-            checkWeights(new Layer(ctx, n.op(), n.params(), n.weights()), inShapes, false);
-            nodes.add(new Node(n.name(), n.type(), n.op(), n.params(), ins, outs, n.weights()));
+            checkWeights(new Layer(ctx, op, n.params(), n.weights()), inShapes, false);
+            nodes.add(new Node(n.name(), n.type(), n.params(), ins, outs, n.weights()));
         }
         Map<String, Value> finals = new LinkedHashMap<>();
         graph.finalValues().forEach((k, v) -> finals.put(k, byId.get(v.id())));

@@ -11,6 +11,7 @@ import org.caffe4j.ir.Value;
 import org.caffe4j.ops.KernelContext;
 import org.caffe4j.ops.LayerKernel;
 import org.caffe4j.ops.ReluOp;
+import org.caffe4j.ops.registry.OpRegistry;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,13 +32,16 @@ public final class Planner {
     /** Memo for prepacked weights, shared by every plan of one model so re-planning does not repack. */
     private final Map<String, Object> memo = new ConcurrentHashMap<>();
     private final boolean reference;
+    private final OpRegistry ops;
 
     /**
      * @param reference true to use every op's reference kernel and no fusion (the oracle fast kernels are tested
      *                  against)
+     * @param ops       the registry the graphs were built with (their nodes' ops, by type)
      */
-    public Planner(boolean reference) {
+    public Planner(boolean reference, OpRegistry ops) {
         this.reference = reference;
+        this.ops = ops;
     }
 
     /**
@@ -75,7 +79,7 @@ public final class Planner {
         if (!reference) {
             for (int i = 0; i < nodes.size(); i++) {
                 Node n = nodes.get(i);
-                if (!n.op().fusesRelu() || n.outputs().size() != 1) {
+                if (!ops.opOf(n).fusesRelu() || n.outputs().size() != 1) {
                     continue;
                 }
                 Value out = n.outputs().get(0);
@@ -123,7 +127,7 @@ public final class Planner {
                 Value v = n.outputs().get(k);
                 int size = toInt(v.shape().count(), n);
                 int slot;
-                boolean reuseInput = n.op().inPlaceCapable() && k < n.inputs().size() && !reference
+                boolean reuseInput = ops.opOf(n).inPlaceCapable() && k < n.inputs().size() && !reference
                         && dies(canonical(alias, n.inputs().get(k).id()), i, lastUse, pinned)
                         && slots.size(in[k]) >= size;
                 slot = reuseInput ? in[k] : slots.take(size);
@@ -154,7 +158,7 @@ public final class Planner {
             Integer fused = fusedInto.get(i);
             Float slope = fused == null ? null : ((ReluOp.Params) nodes.get(fused).params()).negativeSlope();
             LayerKernel kernel = lower(n, i, slope);
-            long macs = n.op().multiplyAdds(n.params(), shapes(n.inputs()), shapes(n.outputs()));
+            long macs = ops.opOf(n).multiplyAdds(n.params(), shapes(n.inputs()), shapes(n.outputs()));
             steps.add(new Step(n, kernel, in, out, fused == null ? null : nodes.get(fused).name(), macs));
         }
         Map<String, Integer> kept = new LinkedHashMap<>();
@@ -273,12 +277,12 @@ public final class Planner {
                 return (T) memo.computeIfAbsent(index + "\u0000" + n.name() + "\u0000" + key, k -> compute.get());
             }
         };
-        List<Shape> expected = n.op().weightShapes(n.params(), ctx.inputShapes());
+        List<Shape> expected = ops.opOf(n).weightShapes(n.params(), ctx.inputShapes());
         if (!expected.isEmpty() && n.weights().isEmpty()) {
             throw new MalformedModelException(n.label() + ": blobs: no weights were loaded for this layer "
                     + "(give the .caffemodel)");
         }
-        return reference ? n.op().reference(n.params(), ctx) : n.op().lower(n.params(), ctx);
+        return reference ? ops.opOf(n).reference(n.params(), ctx) : ops.opOf(n).lower(n.params(), ctx);
     }
 
     /** Buffers by index; a freed buffer is reused by the next value that fits, growing it if needed. */

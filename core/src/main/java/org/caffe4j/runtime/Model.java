@@ -8,6 +8,7 @@ import org.caffe4j.ir.Shape;
 import org.caffe4j.ir.Value;
 import org.caffe4j.kernels.ThreadPoolParallel;
 import org.caffe4j.plan.ExecutionPlan;
+import org.caffe4j.ops.registry.OpRegistry;
 import org.caffe4j.plan.Planner;
 import org.caffe4j.plan.Step;
 import org.caffe4j.proto.Caffe;
@@ -36,6 +37,7 @@ public final class Model implements AutoCloseable {
     private final List<Caffe.LayerParameter> layers;
     private final List<String> notes;
     private final ThreadPoolParallel parallel;
+    private final OpRegistry ops;
     private final Planner planner;
     private final Map<PlanKey, PlanState> plans = new ConcurrentHashMap<>();
 
@@ -51,7 +53,8 @@ public final class Model implements AutoCloseable {
         this.layers = imported.deploy().getLayerList();
         this.notes = List.copyOf(imported.notes());
         this.parallel = new ThreadPoolParallel(Math.max(1, options.threads()));
-        this.planner = new Planner(options.reference());
+        this.ops = imported.ops();
+        this.planner = new Planner(options.reference(), ops);
     }
 
     public static Model load(Path prototxt, Path caffemodel) throws IOException {
@@ -226,7 +229,7 @@ public final class Model implements AutoCloseable {
                 for (int i = 0; i < inputShapes.size(); i++) {
                     m.put(graph.inputs().get(i).blob(), inputShapes.get(i));
                 }
-                shaped = GraphBuilder.reshape(graph, layers, m);
+                shaped = GraphBuilder.reshape(ops, graph, layers, m);
             }
             return new PlanState(planner.plan(shaped, keep), new ConcurrentLinkedQueue<>());
         });

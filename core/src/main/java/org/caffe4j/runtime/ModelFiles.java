@@ -29,7 +29,11 @@ public final class ModelFiles {
     }
 
     /** The normalized definition and what the importer did to get it. */
-    public record Imported(Caffe.NetParameter deploy, Caffe.NetParameter weights, Graph graph, List<String> notes) {
+    /**
+     * @param ops the layer types the graph was built with: its nodes' ops are looked up there by type
+     */
+    public record Imported(Caffe.NetParameter deploy, Caffe.NetParameter weights, Graph graph, OpRegistry ops,
+                           List<String> notes) {
         /** The V2 deploy net as prototxt text: what Caffe's upgrade_net_proto_text writes, for any input dialect. */
         public String deployPrototxt() {
             return TextFormat.printer().printToString(deploy);
@@ -52,7 +56,7 @@ public final class ModelFiles {
                 Caffe.LayerParameter layer = imported.deploy().getLayer(index); // node i is deploy layer i
                 Caffe.LayerParameter.Builder l = Caffe.LayerParameter.newBuilder().setName(n.name()).setType(n.type())
                         .addAllBottom(layer.getBottomList()).addAllTop(layer.getTopList());
-                List<Shape> expected = n.op().weightShapes(n.params(), n.inputs().stream().map(Value::shape).toList());
+                List<Shape> expected = imported.ops().opOf(n).weightShapes(n.params(), n.inputs().stream().map(Value::shape).toList());
                 for (int i = 0; i < n.weights().size(); i++) {
                     Caffe.BlobProto.Builder blob = Caffe.BlobProto.newBuilder();
                     Caffe.BlobShape.Builder shape = Caffe.BlobShape.newBuilder();
@@ -116,9 +120,10 @@ public final class ModelFiles {
                 shapes.put(e.getKey(), Shape.checked(dims, "input shape of '" + e.getKey() + "'"));
             }
         }
-        Graph graph = new GraphBuilder(OpRegistry.builtin()).build(deploy.net(), w, netName, weightsName, shapes);
+        OpRegistry ops = OpRegistry.builtin();
+        Graph graph = new GraphBuilder(ops).build(deploy.net(), w, netName, weightsName, shapes);
         notes.addAll(graph.warnings());
-        return new Imported(deploy.net(), w, graph, notes);
+        return new Imported(deploy.net(), w, graph, ops, notes);
     }
 
     /** Replaces the {@link LoadOptions#FIRST_INPUT} key by the name of the net's first input. */

@@ -35,7 +35,7 @@ class GraphBuilderTest {
         Shape batch3 = input.shape().withDim(0, 3);
         Graph fresh = ModelFiles.importModel(NIN, null,
                 LoadOptions.defaults().withInputShapes(Map.of(input.blob(), batch3.dims()))).graph();
-        Graph reshaped = GraphBuilder.reshape(imported.graph(), imported.deploy().getLayerList(),
+        Graph reshaped = GraphBuilder.reshape(imported.ops(), imported.graph(), imported.deploy().getLayerList(),
                 Map.of(input.blob(), batch3));
         assertEquals(shapes(fresh), shapes(reshaped));
         assertEquals(3, reshaped.outputs().get(0).shape().dim(0));
@@ -47,7 +47,7 @@ class GraphBuilderTest {
         List<org.caffe4j.proto.Caffe.LayerParameter> shifted = imported.deploy().getLayerList()
                 .subList(1, imported.deploy().getLayerCount());
         IllegalArgumentException tooFew = assertThrows(IllegalArgumentException.class,
-                () -> GraphBuilder.reshape(imported.graph(), shifted, Map.of()));
+                () -> GraphBuilder.reshape(imported.ops(), imported.graph(), shifted, Map.of()));
         assertTrue(tooFew.getMessage().contains("layers were given"), tooFew.getMessage());
     }
 

@@ -2,6 +2,7 @@ package org.caffe4j.ir;
 
 import org.caffe4j.runtime.LoadOptions;
 import org.caffe4j.runtime.ModelFiles;
+import org.caffe4j.ops.registry.OpRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,7 +26,7 @@ class ImporterTest {
     static long totalParams(Graph g) {
         long n = 0;
         for (Node node : g.nodes()) {
-            for (Shape s : node.op().weightShapes(node.params(), node.inputs().stream().map(Value::shape).toList())) {
+            for (Shape s : OpRegistry.builtin().opOf(node).weightShapes(node.params(), node.inputs().stream().map(Value::shape).toList())) {
                 n += s.count();
             }
         }
@@ -35,7 +36,7 @@ class ImporterTest {
     static long totalMacs(Graph g) {
         long n = 0;
         for (Node node : g.nodes()) {
-            n += node.op().multiplyAdds(node.params(), node.inputs().stream().map(Value::shape).toList(),
+            n += OpRegistry.builtin().opOf(node).multiplyAdds(node.params(), node.inputs().stream().map(Value::shape).toList(),
                     node.outputs().stream().map(Value::shape).toList());
         }
         return n;

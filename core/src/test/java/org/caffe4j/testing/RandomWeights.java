@@ -7,6 +7,7 @@ import org.caffe4j.ir.Value;
 import org.caffe4j.proto.Caffe;
 import org.caffe4j.runtime.LoadOptions;
 import org.caffe4j.runtime.ModelFiles;
+import org.caffe4j.ops.registry.OpRegistry;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ public final class RandomWeights {
         Random rnd = new Random(seed);
         Caffe.NetParameter.Builder net = Caffe.NetParameter.newBuilder();
         for (Node n : g.nodes()) {
-            List<Shape> shapes = n.op().weightShapes(n.params(), n.inputs().stream().map(Value::shape).toList());
+            List<Shape> shapes = OpRegistry.builtin().opOf(n).weightShapes(n.params(), n.inputs().stream().map(Value::shape).toList());
             if (shapes.isEmpty()) {
                 continue;
             }

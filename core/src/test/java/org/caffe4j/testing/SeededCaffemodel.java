@@ -9,6 +9,7 @@ import org.caffe4j.ir.Value;
 import org.caffe4j.proto.Caffe;
 import org.caffe4j.runtime.LoadOptions;
 import org.caffe4j.runtime.ModelFiles;
+import org.caffe4j.ops.registry.OpRegistry;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,7 +46,7 @@ public final class SeededCaffemodel {
         try (OutputStream os = Files.newOutputStream(out)) {
             CodedOutputStream cos = CodedOutputStream.newInstance(os, 1 << 16);
             for (Node n : g.nodes()) {
-                List<Shape> shapes = n.op().weightShapes(n.params(), n.inputs().stream().map(Value::shape).toList());
+                List<Shape> shapes = OpRegistry.builtin().opOf(n).weightShapes(n.params(), n.inputs().stream().map(Value::shape).toList());
                 if (!shapes.isEmpty()) {
                     writeLayer(cos, n, shapes, rnd);
                 }

@@ -1,5 +1,6 @@
 package org.caffe4j.ops.registry;
 
+import org.caffe4j.ir.Node;
 import org.caffe4j.ops.OpDefinition;
 
 import java.util.Collections;
@@ -32,6 +33,15 @@ public final class OpRegistry {
     @SuppressWarnings("unchecked")
     public OpDefinition<Object> find(String type) {
         return (OpDefinition<Object>) ops.get(type);
+    }
+
+    /** The op of a node this registry's graph builder made. */
+    public OpDefinition<Object> opOf(Node node) {
+        OpDefinition<Object> op = find(node.type());
+        if (op == null) {
+            throw new IllegalStateException(node.label() + ": no op registered for the type");
+        }
+        return op;
     }
 
     public java.util.Set<String> types() {
