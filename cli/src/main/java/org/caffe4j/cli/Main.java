@@ -17,6 +17,8 @@ import java.nio.file.NoSuchFileException;
  */
 @Command(name = "caffe4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Import and run Caffe models in pure Java.",
+        footer = {"", "Options for every command: --debug (stack traces), --plugins JAR|DIR (layer plug-ins; also",
+                "CAFFE4J_PLUGINS=PATH" + "[:PATH...])."},
         subcommands = {
                 SummaryCommand.class,
                 RunCommand.class,
@@ -63,8 +65,41 @@ public final class Main implements Runnable {
 
     /** Runs the CLI with the given streams and returns the exit code (used by tests too). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        return execute(args, out, err, System.getenv("CAFFE4J_PLUGINS"));
+    }
+
+    /** As {@link #execute(String[], PrintWriter, PrintWriter)}, with {@code CAFFE4J_PLUGINS}'s value given. */
+    static int execute(String[] args, PrintWriter out, PrintWriter err, String pluginsVariable) {
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
         String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
+        java.util.List<String> pluginPaths = PluginJars.fromEnvironment(pluginsVariable);
+        java.net.URLClassLoader plugins = null;
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        try {
+            rest = PluginJars.extract(rest, pluginPaths);
+            if (!pluginPaths.isEmpty()) {
+                plugins = PluginJars.loader(pluginPaths, Main.class.getClassLoader());
+                // Model loading looks plug-ins up through the context class loader (LoadOptions.pluginLoader).
+                Thread.currentThread().setContextClassLoader(plugins);
+            }
+            return run(rest, out, err, debug);
+        } catch (IllegalArgumentException | IOException e) {
+            err.println("error: " + describe(e));
+            err.flush();
+            return EXIT_BAD_INPUT;
+        } finally {
+            Thread.currentThread().setContextClassLoader(context);
+            if (plugins != null) {
+                try {
+                    plugins.close();
+                } catch (IOException ignored) {
+                    // the jars were only read
+                }
+            }
+        }
+    }
+
+    private static int run(String[] rest, PrintWriter out, PrintWriter err, boolean debug) {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);

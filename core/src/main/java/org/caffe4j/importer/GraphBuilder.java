@@ -1,5 +1,7 @@
 package org.caffe4j.importer;
 
+import org.caffe4j.io.TextFields;
+import org.caffe4j.io.NetReader;
 import org.caffe4j.MalformedModelException;
 import org.caffe4j.ShapeException;
 import org.caffe4j.UnsupportedLayerException;
@@ -33,9 +35,19 @@ import java.util.Set;
  */
 public final class GraphBuilder {
     private final OpRegistry registry;
+    private final Map<String, List<TextFields.Field>> customLayerFields;
 
     public GraphBuilder(OpRegistry registry) {
+        this(registry, Map.of());
+    }
+
+    /**
+     * @param customLayerFields the prototxt blocks of plug-in layers by layer name ({@link NetReader.ParsedText}):
+     *                          their own parameters are not in caffe.proto
+     */
+    public GraphBuilder(OpRegistry registry, Map<String, List<TextFields.Field>> customLayerFields) {
         this.registry = registry;
+        this.customLayerFields = customLayerFields;
     }
 
     /** A layer ready for shape inference: its op, parsed params and bound weights. */
@@ -87,7 +99,8 @@ public final class GraphBuilder {
         }
         List<Layer> out = new ArrayList<>();
         for (LayerParameter l : net.getLayerList()) {
-            LayerContext ctx = new LayerContext(source, l);
+            LayerContext ctx = new LayerContext(source, l, registry.customTypes().contains(l.getType())
+                    ? customLayerFields.get(l.getName()) : null);
             if (l.getName().isEmpty()) {
                 throw new MalformedModelException(source + ": a layer of type " + l.getType() + " has no name");
             }

@@ -16,7 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -37,8 +40,26 @@ public final class NetReader {
     }
 
     /** Options for text parsing. */
-    public record TextOptions(boolean ignoreUnknownFields) {
+    /**
+     * @param customTypes layer types that plug-ins run: fields caffe.proto does not have are accepted inside their
+     *                    layer blocks (they are the plug-ins' parameters) and kept schema-less
+     */
+    public record TextOptions(boolean ignoreUnknownFields, Set<String> customTypes) {
         public static final TextOptions STRICT = new TextOptions(false);
+
+        public TextOptions {
+            customTypes = Set.copyOf(customTypes);
+        }
+
+        public TextOptions(boolean ignoreUnknownFields) {
+            this(ignoreUnknownFields, Set.of());
+        }
+    }
+
+    /**
+     * A parsed prototxt and, for each layer of a plug-in type, its block's fields by layer name.
+     */
+    public record ParsedText(Caffe.NetParameter net, Map<String, List<TextFields.Field>> customLayerFields) {
     }
 
     public static Caffe.NetParameter readPrototxt(Path file) throws IOException {
@@ -49,11 +70,22 @@ public final class NetReader {
      * @param warnings receives one line per ignored unknown field when {@code options.ignoreUnknownFields()}
      */
     public static Caffe.NetParameter readPrototxt(Path file, TextOptions options, List<String> warnings) throws IOException {
+        return readPrototxtText(file, options, warnings).net();
+    }
+
+    public static Caffe.NetParameter readPrototxt(InputStream in, String name, TextOptions options, List<String> warnings)
+            throws IOException {
+        return readPrototxtText(in, name, options, warnings).net();
+    }
+
+    /** Like {@link #readPrototxt(Path, TextOptions, List)}, keeping the plug-in layers' fields. */
+    public static ParsedText readPrototxtText(Path file, TextOptions options, List<String> warnings) throws IOException {
         checkNotEmpty(file);
         return parseText(Files.readString(file, StandardCharsets.UTF_8), file.toString(), options, warnings);
     }
 
-    public static Caffe.NetParameter readPrototxt(InputStream in, String name, TextOptions options, List<String> warnings)
+    /** Like {@link #readPrototxt(InputStream, String, TextOptions, List)}, keeping the plug-in layers' fields. */
+    public static ParsedText readPrototxtText(InputStream in, String name, TextOptions options, List<String> warnings)
             throws IOException {
         byte[] bytes = readAll(in, name);
         if (bytes.length == 0) {
@@ -62,7 +94,29 @@ public final class NetReader {
         return parseText(new String(bytes, StandardCharsets.UTF_8), name, options, warnings);
     }
 
-    static Caffe.NetParameter parseText(String text, String name, TextOptions options, List<String> warnings) {
+    static ParsedText parseText(String text, String name, TextOptions options, List<String> warnings) {
+        Map<String, List<TextFields.Field>> custom = new LinkedHashMap<>();
+        List<TextFields.Field> customBlocks = new ArrayList<>();
+        List<TextFields.Field> tree = List.of();
+        MalformedModelException treeError = null;
+        if (options.customTypes().stream().anyMatch(t -> text.contains("\"" + t + "\"") || text.contains("'" + t + "'"))) {
+            try {
+                tree = TextFields.parse(text, name);
+            } catch (MalformedModelException e) {
+                treeError = e; // protobuf's parser below reports a syntax error better, if it is one
+            }
+            for (TextFields.Field f : tree) {
+                String type = f.isMessage() && f.name().equals("layer") ? scalar(f.fields(), "type") : null;
+                if (type != null && options.customTypes().contains(type)) {
+                    String layer = scalar(f.fields(), "name");
+                    if (custom.put(layer == null ? "" : layer, f.fields()) != null) {
+                        throw new MalformedModelException(name + ":" + f.line() + ": two layers of the plug-in type '"
+                                + type + "' are named '" + layer + "'; give each its own name");
+                    }
+                    customBlocks.add(f);
+                }
+            }
+        }
         Caffe.NetParameter.Builder builder = Caffe.NetParameter.newBuilder();
         try {
             TextFormat.Parser.newBuilder().build().merge(text, ExtensionRegistry.getEmptyRegistry(), builder);
@@ -71,7 +125,18 @@ public final class NetReader {
                 throw new MalformedModelException(name + ":" + lineColumn(e) + ": syntax error: " + stripPosition(e));
             }
             builder = Caffe.NetParameter.newBuilder();
-            List<String> unknown = parseLenient(text, name, builder);
+            List<String> unknown = new ArrayList<>();
+            int[] lineStarts = lineStarts(text);
+            for (UnknownField u : parseLenient(text, name, builder)) {
+                int offset = u.line() >= 1 && u.line() <= lineStarts.length ? lineStarts[u.line() - 1] + u.column() - 1 : -1;
+                // A plug-in layer's own parameters are unknown to caffe.proto by nature.
+                if (customBlocks.stream().noneMatch(b -> offset >= b.start() && offset < b.end())) {
+                    unknown.add(u.line() < 0 ? u.field() : u.field() + " (line " + u.line() + ", column " + u.column() + ")");
+                }
+            }
+            if (unknown.isEmpty()) {
+                return parsed(builder, custom, treeError);
+            }
             if (!options.ignoreUnknownFields()) {
                 throw new MalformedModelException(name + ": fields that Caffe's schema does not have: "
                         + String.join(", ", unknown)
@@ -79,7 +144,37 @@ public final class NetReader {
             }
             warnings.addAll(unknown.stream().map(u -> name + ": ignored unknown field " + u).toList());
         }
-        return builder.build();
+        return parsed(builder, custom, treeError);
+    }
+
+    private static ParsedText parsed(Caffe.NetParameter.Builder builder, Map<String, List<TextFields.Field>> custom,
+                                     MalformedModelException treeError) {
+        if (treeError != null) {
+            throw treeError;
+        }
+        return new ParsedText(builder.build(), Map.copyOf(custom));
+    }
+
+    private static String scalar(List<TextFields.Field> fields, String name) {
+        for (TextFields.Field f : fields) {
+            if (f.name().equals(name) && !f.isMessage()) {
+                return f.value();
+            }
+        }
+        return null;
+    }
+
+    private static int[] lineStarts(String text) {
+        List<Integer> starts = new ArrayList<>(List.of(0));
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                starts.add(i + 1);
+            }
+        }
+        return starts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private record UnknownField(String field, int line, int column) {
     }
 
     private static boolean isUnknownField(TextFormat.ParseException e) {
@@ -91,9 +186,9 @@ public final class NetReader {
      * Parses leniently into {@code builder} and lists every unknown field with its line and column. Protobuf's
      * lenient parser reports them through its logger, all at once: capture that instead of letting it print.
      */
-    private static List<String> parseLenient(String text, String name, Caffe.NetParameter.Builder builder) {
+    private static List<UnknownField> parseLenient(String text, String name, Caffe.NetParameter.Builder builder) {
         Logger logger = Logger.getLogger(TextFormat.class.getName());
-        List<String> found = new ArrayList<>();
+        List<UnknownField> found = new ArrayList<>();
         Handler capture = new Handler() {
             @Override
             public void publish(LogRecord record) {
@@ -107,8 +202,13 @@ public final class NetReader {
                     int tab = t.indexOf('\t');
                     if (tab > 0 && Character.isDigit(t.charAt(0))) {
                         String field = t.substring(tab + 1).replace("caffe.", "");
-                        String pos = t.substring(0, tab).replaceAll(":$", "");
-                        found.add(field + " (line " + pos.replace(":", ", column ") + ")");
+                        String[] pos = t.substring(0, tab).replaceAll(":$", "").split(":");
+                        try {
+                            found.add(new UnknownField(field, Integer.parseInt(pos[0]),
+                                    pos.length > 1 ? Integer.parseInt(pos[1]) : 1));
+                        } catch (NumberFormatException e) {
+                            found.add(new UnknownField(field + " (at " + t.substring(0, tab) + ")", -1, -1));
+                        }
                     }
                 }
             }

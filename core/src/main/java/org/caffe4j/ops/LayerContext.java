@@ -2,13 +2,22 @@ package org.caffe4j.ops;
 
 import org.caffe4j.ShapeException;
 import org.caffe4j.UnsupportedLayerException;
+import org.caffe4j.io.TextFields;
 import org.caffe4j.proto.Caffe.LayerParameter;
+
+import java.util.List;
 
 /**
  * One layer as the importer sees it while parsing: its proto and where it came from, plus helpers that throw
  * errors naming the file, the layer and the field.
+ *
+ * @param textFields the layer's block as written in the prototxt, schema-less, for plug-in layer types (their
+ *                   own parameter fields are not in caffe.proto); null for the others
  */
-public record LayerContext(String source, LayerParameter layer) {
+public record LayerContext(String source, LayerParameter layer, List<TextFields.Field> textFields) {
+    public LayerContext(String source, LayerParameter layer) {
+        this(source, layer, null);
+    }
 
     public String name() {
         return layer.getName();

@@ -13,9 +13,11 @@ import java.util.Map;
  * @param ignoreUnknownFields load prototxts that carry fields from Caffe forks, ignoring those fields
  * @param addSoftmax          append a Softmax layer when the net does not end in one
  * @param reference           run every layer with its plain reference kernel (slow; for testing)
+ * @param plugins             where to look for layer plug-ins ({@link org.caffe4j.spi.CustomLayer} services), or
+ *                            null for the current thread's context class loader
  */
 public record LoadOptions(int threads, Integer batch, Integer channels, Map<String, int[]> inputShapes,
-                          boolean ignoreUnknownFields, boolean addSoftmax, boolean reference) {
+                          boolean ignoreUnknownFields, boolean addSoftmax, boolean reference, ClassLoader plugins) {
     /** The {@link #inputShapes} key that stands for the net's first input, whatever its name. */
     public static final String FIRST_INPUT = "";
     /** More worker threads than this only cost memory and start-up time: thousands took seconds to start. */
@@ -36,34 +38,48 @@ public record LoadOptions(int threads, Integer batch, Integer channels, Map<Stri
 
     public static LoadOptions defaults() {
         return new LoadOptions(Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()), null, null, null,
-                false, false, false);
+                false, false, false, null);
     }
 
     public LoadOptions withThreads(int n) {
-        return new LoadOptions(n, batch, channels, inputShapes, ignoreUnknownFields, addSoftmax, reference);
+        return new LoadOptions(n, batch, channels, inputShapes, ignoreUnknownFields, addSoftmax, reference, plugins);
     }
 
     public LoadOptions withBatch(Integer n) {
-        return new LoadOptions(threads, n, channels, inputShapes, ignoreUnknownFields, addSoftmax, reference);
+        return new LoadOptions(threads, n, channels, inputShapes, ignoreUnknownFields, addSoftmax, reference, plugins);
     }
 
     public LoadOptions withChannels(Integer n) {
-        return new LoadOptions(threads, batch, n, inputShapes, ignoreUnknownFields, addSoftmax, reference);
+        return new LoadOptions(threads, batch, n, inputShapes, ignoreUnknownFields, addSoftmax, reference, plugins);
     }
 
     public LoadOptions withInputShapes(Map<String, int[]> shapes) {
-        return new LoadOptions(threads, batch, channels, shapes, ignoreUnknownFields, addSoftmax, reference);
+        return new LoadOptions(threads, batch, channels, shapes, ignoreUnknownFields, addSoftmax, reference, plugins);
     }
 
     public LoadOptions withIgnoreUnknownFields(boolean b) {
-        return new LoadOptions(threads, batch, channels, inputShapes, b, addSoftmax, reference);
+        return new LoadOptions(threads, batch, channels, inputShapes, b, addSoftmax, reference, plugins);
     }
 
     public LoadOptions withAddSoftmax(boolean b) {
-        return new LoadOptions(threads, batch, channels, inputShapes, ignoreUnknownFields, b, reference);
+        return new LoadOptions(threads, batch, channels, inputShapes, ignoreUnknownFields, b, reference, plugins);
+    }
+
+    /** Looks for layer plug-ins through {@code loader} instead of the thread's context class loader. */
+    public LoadOptions withPlugins(ClassLoader loader) {
+        return new LoadOptions(threads, batch, channels, inputShapes, ignoreUnknownFields, addSoftmax, reference, loader);
+    }
+
+    /** The class loader plug-ins are looked up through. */
+    public ClassLoader pluginLoader() {
+        if (plugins != null) {
+            return plugins;
+        }
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : LoadOptions.class.getClassLoader();
     }
 
     public LoadOptions withReference(boolean b) {
-        return new LoadOptions(threads, batch, channels, inputShapes, ignoreUnknownFields, addSoftmax, b);
+        return new LoadOptions(threads, batch, channels, inputShapes, ignoreUnknownFields, addSoftmax, b, plugins);
     }
 }

@@ -77,23 +77,27 @@ public final class ModelFiles {
 
     public static Imported importModel(Path prototxt, Path caffemodel, LoadOptions options) throws IOException {
         List<String> notes = new ArrayList<>();
-        Caffe.NetParameter net = NetReader.readPrototxt(prototxt,
-                new NetReader.TextOptions(options.ignoreUnknownFields()), notes);
+        OpRegistry ops = OpRegistry.withPlugins(options.pluginLoader());
+        NetReader.ParsedText net = NetReader.readPrototxtText(prototxt,
+                new NetReader.TextOptions(options.ignoreUnknownFields(), ops.customTypes()), notes);
         Caffe.NetParameter weights = caffemodel == null ? null : NetReader.readCaffemodel(caffemodel);
-        return build(net, prototxt.toString(), weights, caffemodel == null ? null : caffemodel.toString(), options, notes);
+        return build(net, prototxt.toString(), weights, caffemodel == null ? null : caffemodel.toString(), options, ops,
+                notes);
     }
 
     public static Imported importModel(InputStream prototxt, String prototxtName, InputStream caffemodel,
                                        String caffemodelName, LoadOptions options) throws IOException {
         List<String> notes = new ArrayList<>();
-        Caffe.NetParameter net = NetReader.readPrototxt(prototxt, prototxtName,
-                new NetReader.TextOptions(options.ignoreUnknownFields()), notes);
+        OpRegistry ops = OpRegistry.withPlugins(options.pluginLoader());
+        NetReader.ParsedText net = NetReader.readPrototxtText(prototxt, prototxtName,
+                new NetReader.TextOptions(options.ignoreUnknownFields(), ops.customTypes()), notes);
         Caffe.NetParameter weights = caffemodel == null ? null : NetReader.readCaffemodel(caffemodel, caffemodelName);
-        return build(net, prototxtName, weights, caffemodelName, options, notes);
+        return build(net, prototxtName, weights, caffemodelName, options, ops, notes);
     }
 
-    private static Imported build(Caffe.NetParameter net, String netName, Caffe.NetParameter weights, String weightsName,
-                                  LoadOptions options, List<String> notes) {
+    private static Imported build(NetReader.ParsedText text, String netName, Caffe.NetParameter weights,
+                                  String weightsName, LoadOptions options, OpRegistry ops, List<String> notes) {
+        Caffe.NetParameter net = text.net();
         if (NetUpgrader.needsUpgrade(net)) {
             notes.add(netName + ": upgraded from a legacy (V0/V1 or input_dim) definition");
         }
@@ -120,8 +124,7 @@ public final class ModelFiles {
                 shapes.put(e.getKey(), Shape.checked(dims, "input shape of '" + e.getKey() + "'"));
             }
         }
-        OpRegistry ops = OpRegistry.builtin();
-        Graph graph = new GraphBuilder(ops).build(deploy.net(), w, netName, weightsName, shapes);
+        Graph graph = new GraphBuilder(ops, text.customLayerFields()).build(deploy.net(), w, netName, weightsName, shapes);
         notes.addAll(graph.warnings());
         return new Imported(deploy.net(), w, graph, ops, notes);
     }

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Caffe's upgrade chain and deploy derivation on tiny fixtures, old form in, expected V2 out. */
 class NetUpgraderTest {
     static Caffe.NetParameter parse(String text) {
-        return NetReader.parseText(text, "fixture.prototxt", NetReader.TextOptions.STRICT, new ArrayList<>());
+        return NetReader.parseText(text, "fixture.prototxt", NetReader.TextOptions.STRICT, new ArrayList<>()).net();
     }
 
     static Caffe.NetParameter upgrade(String text) {
