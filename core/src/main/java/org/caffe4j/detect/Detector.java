@@ -107,6 +107,11 @@ public final class Detector implements AutoCloseable {
         return labels;
     }
 
+    /** The largest image (width x height) this detector decodes. */
+    public long maxPixels() {
+        return maxPixels;
+    }
+
     public Model model() {
         return model;
     }

@@ -12,7 +12,6 @@ import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -143,30 +142,14 @@ public final class CaffeClassifier extends Transformer {
     public StructType transformSchema(StructType schema) {
         String in = getOrDefault(inputCol);
         String path = getOrDefault(pathCol);
-        requireColumn(schema, in, DataTypes.BinaryType);
-        requireColumn(schema, path, DataTypes.StringType);
-        for (String added : new String[] {LABELS, INDICES, PROBABILITIES, ERROR}) {
-            if (List.of(schema.fieldNames()).contains(added)) {
-                throw new IllegalArgumentException("the input already has a column '" + added + "', which "
-                        + getClass().getSimpleName() + " adds");
-            }
-        }
+        ImageColumns.require(schema, in, DataTypes.BinaryType);
+        ImageColumns.require(schema, path, DataTypes.StringType);
+        ImageColumns.requireAbsent(schema, getClass().getSimpleName(), LABELS, INDICES, PROBABILITIES, ERROR);
         return schema
                 .add(new StructField(LABELS, new ArrayType(DataTypes.StringType, false), true, org.apache.spark.sql.types.Metadata.empty()))
                 .add(new StructField(INDICES, new ArrayType(DataTypes.IntegerType, false), true, org.apache.spark.sql.types.Metadata.empty()))
                 .add(new StructField(PROBABILITIES, new ArrayType(DataTypes.FloatType, false), true, org.apache.spark.sql.types.Metadata.empty()))
                 .add(new StructField(ERROR, DataTypes.StringType, true, org.apache.spark.sql.types.Metadata.empty()));
-    }
-
-    private static void requireColumn(StructType schema, String name, org.apache.spark.sql.types.DataType type) {
-        if (!List.of(schema.fieldNames()).contains(name)) {
-            throw new IllegalArgumentException("no column '" + name + "' in the input (its columns: "
-                    + String.join(", ", schema.fieldNames()) + ")");
-        }
-        if (!schema.apply(name).dataType().equals(type)) {
-            throw new IllegalArgumentException("column '" + name + "' is " + schema.apply(name).dataType().simpleString()
-                    + ", not " + type.simpleString());
-        }
     }
 
     @Override
@@ -248,7 +231,7 @@ public final class CaffeClassifier extends Transformer {
             List<Integer> decoded = new ArrayList<>();
             for (int i = 0; i < chunk.size(); i++) {
                 Row row = chunk.get(i);
-                String name = row.isNullAt(pathIndex) ? "row " + i : row.getString(pathIndex);
+                String name = ImageColumns.name(row, pathIndex, i);
                 if (row.isNullAt(contentIndex)) {
                     added[i] = failed(name + ": no image bytes");
                     continue;
@@ -282,13 +265,7 @@ public final class CaffeClassifier extends Transformer {
             }
             List<Row> out = new ArrayList<>(chunk.size());
             for (int i = 0; i < chunk.size(); i++) {
-                Row row = chunk.get(i);
-                Object[] values = new Object[row.length() + 4];
-                for (int c = 0; c < row.length(); c++) {
-                    values[c] = row.get(c);
-                }
-                System.arraycopy(added[i], 0, values, row.length(), 4);
-                out.add(RowFactory.create(values));
+                out.add(ImageColumns.append(chunk.get(i), added[i]));
             }
             return out;
         }
@@ -302,15 +279,11 @@ public final class CaffeClassifier extends Transformer {
                 indices.add(p.index());
                 probabilities.add(p.probability());
             }
-            return new Object[] {seq(labels), seq(indices), seq(probabilities), null};
+            return new Object[] {ImageColumns.seq(labels), ImageColumns.seq(indices), ImageColumns.seq(probabilities), null};
         }
 
         private static Object[] failed(String message) {
             return new Object[] {null, null, null, message};
-        }
-
-        private static <T> scala.collection.immutable.Seq<T> seq(List<T> list) {
-            return scala.jdk.javaapi.CollectionConverters.asScala(list).toList();
         }
     }
 }
