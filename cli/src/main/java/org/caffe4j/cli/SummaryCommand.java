@@ -1,12 +1,10 @@
 package org.caffe4j.cli;
 
-import org.caffe4j.ir.Blob;
-import org.caffe4j.ir.Graph;
-import org.caffe4j.ir.Node;
-import org.caffe4j.ir.Shape;
-import org.caffe4j.ir.Value;
 import org.caffe4j.runtime.Footprint;
+import org.caffe4j.runtime.BlobInfo;
+import org.caffe4j.runtime.LayerInfo;
 import org.caffe4j.runtime.LoadOptions;
+import org.caffe4j.runtime.NetInfo;
 import org.caffe4j.runtime.Model;
 import org.caffe4j.runtime.ModelFiles;
 import picocli.CommandLine.Command;
@@ -45,32 +43,21 @@ final class SummaryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LoadOptions options = modelOptions.toLoadOptions();
         ModelFiles.Imported imported = ModelFiles.importModel(net, weights, options);
-        Graph g = imported.graph();
+        NetInfo info = imported.describe();
         PrintWriter out = spec.commandLine().getOut();
         List<Map<String, Object>> rows = new ArrayList<>();
-        long totalParams = 0, totalMacs = 0;
-        for (Node n : g.nodes()) {
-            List<Shape> in = n.inputs().stream().map(Value::shape).toList();
-            List<Shape> outs = n.outputs().stream().map(Value::shape).toList();
-            long params = 0;
-            List<Shape> ws = n.weights().isEmpty() ? imported.ops().opOf(n).weightShapes(n.params(), in)
-                    : n.weights().stream().map(Blob::shape).toList();
-            for (Shape s : ws) {
-                params += s.count();
-            }
-            long macs = imported.ops().opOf(n).multiplyAdds(n.params(), in, outs);
-            totalParams += params;
-            totalMacs += macs;
+        for (LayerInfo layer : info.layers()) {
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("layer", n.name());
-            row.put("type", n.type());
-            row.put("bottoms", n.inputs().stream().map(Value::blob).toList());
-            row.put("tops", n.outputs().stream().map(Value::blob).toList());
-            row.put("output_shape", outs.stream().map(Shape::toString).toList());
-            row.put("params", params);
-            row.put("macs", macs);
+            row.put("layer", layer.name());
+            row.put("type", layer.type());
+            row.put("bottoms", layer.bottoms());
+            row.put("tops", layer.tops());
+            row.put("output_shape", layer.outputs().stream().map(BlobInfo::shapeText).toList());
+            row.put("params", layer.parameters());
+            row.put("macs", layer.multiplyAdds());
             rows.add(row);
         }
+        long totalParams = info.totalParameters(), totalMacs = info.totalMultiplyAdds();
         Footprint footprint = null;
         if (weights != null) {
             try (Model model = Model.of(imported, options)) {
@@ -79,9 +66,9 @@ final class SummaryCommand implements Callable<Integer> {
         }
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
-            o.put("name", g.name());
-            o.put("inputs", g.inputs().stream().map(v -> Map.of("blob", v.blob(), "shape", v.shape().toString())).toList());
-            o.put("outputs", g.outputs().stream().map(v -> Map.of("blob", v.blob(), "shape", v.shape().toString())).toList());
+            o.put("name", info.name());
+            o.put("inputs", info.inputs().stream().map(SummaryCommand::blobJson).toList());
+            o.put("outputs", info.outputs().stream().map(SummaryCommand::blobJson).toList());
             o.put("layers", rows);
             o.put("total_params", totalParams);
             o.put("total_macs", totalMacs);
@@ -91,11 +78,11 @@ final class SummaryCommand implements Callable<Integer> {
                 o.put("activation_bytes", footprint.activationBytes());
                 o.put("resident_bytes", footprint.residentBytes());
             }
-            o.put("notes", imported.notes());
+            o.put("notes", info.notes());
             out.println(JsonWriter.write(o));
             return 0;
         }
-        for (String note : imported.notes()) {
+        for (String note : info.notes()) {
             out.println("# " + note);
         }
         String fmt = "%-14s %-13s %-28s %-16s %12s %15s%n";
@@ -107,17 +94,25 @@ final class SummaryCommand implements Callable<Integer> {
         }
         out.printf("total: %,d parameters, %,d multiply-adds (%.2f GFLOP) per forward pass%n", totalParams, totalMacs,
                 2.0 * totalMacs / 1e9);
-        out.println("inputs: " + String.join(", ", g.inputs().stream().map(v -> v.blob() + " " + v.shape()).toList()));
-        out.println("outputs: " + String.join(", ", g.outputs().stream().map(v -> v.blob() + " " + v.shape()).toList()));
+        out.println("inputs: " + String.join(", ", info.inputs().stream().map(v -> v.name() + " " + v.shapeText()).toList()));
+        out.println("outputs: " + String.join(", ", info.outputs().stream().map(v -> v.name() + " " + v.shapeText()).toList()));
         if (footprint != null) {
             out.println("resident: " + footprint.describe());
         }
-        boolean softmax = g.nodes().stream().anyMatch(n -> n.type().equals("Softmax"));
+        boolean softmax = info.layers().stream().anyMatch(l -> l.type().equals("Softmax"));
         if (!softmax) {
             out.println("note: the net has no Softmax layer, so its outputs are scores, not probabilities; "
                     + "--add-softmax appends one");
         }
         return 0;
+    }
+
+    /** In this key order on every run (Map.of's iteration order changes from one JVM to the next). */
+    private static Map<String, Object> blobJson(BlobInfo blob) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("blob", blob.name());
+        m.put("shape", blob.shapeText());
+        return m;
     }
 
     @SuppressWarnings("unchecked")

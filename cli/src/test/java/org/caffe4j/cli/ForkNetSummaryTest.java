@@ -72,4 +72,12 @@ class ForkNetSummaryTest {
                 + "             256"), out);
         assertTrue(out.contains("outputs: conv6_interp 1x150x473x473"), out);
     }
+
+    @Test
+    void jsonKeysComeInOneOrder() {
+        CliRun r = CliRun.of("summary", "testdata/lenet_mnist/lenet.prototxt", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("{\"name\": \"LeNet\", \"inputs\": [{\"blob\": \"data\", \"shape\": \"64x1x28x28\"}], "
+                + "\"outputs\": [{\"blob\": \"prob\", \"shape\": \"64x10\"}], \"layers\": [{\"layer\": \"data\""), r.out());
+    }
 }

@@ -38,6 +38,7 @@ public final class Model implements AutoCloseable {
     private final List<String> notes;
     private final ThreadPoolParallel parallel;
     private final OpRegistry ops;
+    private final ModelFiles.Imported imported;
     private final Planner planner;
     private final Map<PlanKey, PlanState> plans = new ConcurrentHashMap<>();
 
@@ -49,6 +50,7 @@ public final class Model implements AutoCloseable {
     }
 
     private Model(ModelFiles.Imported imported, LoadOptions options) {
+        this.imported = imported;
         this.graph = imported.graph();
         this.layers = imported.deploy().getLayerList();
         this.notes = List.copyOf(imported.notes());
@@ -80,6 +82,11 @@ public final class Model implements AutoCloseable {
     }
 
     /** What the importer changed or ignored (upgrades, dropped layers, unknown caffemodel layers). */
+    /** The net's layers and shapes for its declared inputs, as read-only values. */
+    public NetInfo describe() {
+        return imported.describe();
+    }
+
     public List<String> notes() {
         return notes;
     }

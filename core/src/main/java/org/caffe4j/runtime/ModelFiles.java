@@ -4,11 +4,13 @@ import org.caffe4j.io.DeployDeriver;
 import org.caffe4j.io.NetReader;
 import org.caffe4j.io.NetUpgrader;
 import com.google.protobuf.TextFormat;
+import org.caffe4j.ir.Blob;
 import org.caffe4j.ir.Graph;
 import org.caffe4j.ir.Node;
 import org.caffe4j.ir.Value;
 import org.caffe4j.importer.GraphBuilder;
 import org.caffe4j.ir.Shape;
+import org.caffe4j.ops.OpDefinition;
 import org.caffe4j.ops.registry.OpRegistry;
 import org.caffe4j.proto.Caffe;
 
@@ -37,6 +39,24 @@ public final class ModelFiles {
         /** The V2 deploy net as prototxt text: what Caffe's upgrade_net_proto_text writes, for any input dialect. */
         public String deployPrototxt() {
             return TextFormat.printer().printToString(deploy);
+        }
+
+        /** The net's layers, shapes, parameter counts and multiply-adds, as read-only values. */
+        public NetInfo describe() {
+            List<LayerInfo> layers = new ArrayList<>();
+            for (Node n : graph.nodes()) {
+                List<Shape> in = n.inputs().stream().map(Value::shape).toList();
+                List<Shape> out = n.outputs().stream().map(Value::shape).toList();
+                OpDefinition<Object> op = ops.opOf(n);
+                List<Shape> weightShapes = n.weights().isEmpty() ? op.weightShapes(n.params(), in)
+                        : n.weights().stream().map(Blob::shape).toList();
+                long parameters = weightShapes.stream().mapToLong(Shape::count).sum();
+                layers.add(new LayerInfo(n.name(), n.type(), n.inputs().stream().map(Value::blob).toList(),
+                        n.outputs().stream().map(Value::blob).toList(), n.outputs().stream().map(ModelFiles::info).toList(),
+                        parameters, op.multiplyAdds(n.params(), in, out)));
+            }
+            return new NetInfo(graph.name(), graph.inputs().stream().map(ModelFiles::info).toList(),
+                    graph.outputs().stream().map(ModelFiles::info).toList(), layers, notes);
         }
 
         /** A V2 caffemodel holding just the deploy net's weights, with explicit blob shapes (upgrade_net_proto_binary). */
@@ -73,6 +93,10 @@ public final class ModelFiles {
             }
             return b.build();
         }
+    }
+
+    static BlobInfo info(Value v) {
+        return new BlobInfo(v.blob(), java.util.Arrays.stream(v.shape().dims()).boxed().toList());
     }
 
     public static Imported importModel(Path prototxt, Path caffemodel, LoadOptions options) throws IOException {
