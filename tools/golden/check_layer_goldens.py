@@ -388,6 +388,75 @@ def detection_output(loc, conf, prior, p):
     return out.reshape(1, 1, -1, 7)
 
 
+def generate_anchors(base_size, ratios, scales):
+    """py-faster-rcnn's lib/rpn/generate_anchors.py (0-based base box, NumPy's round)."""
+    base = np.array([1, 1, base_size, base_size], np.float64) - 1
+
+    def whctrs(a):
+        w, h = a[2] - a[0] + 1, a[3] - a[1] + 1
+        return w, h, a[0] + 0.5 * (w - 1), a[1] + 0.5 * (h - 1)
+
+    def mk(ws, hs, x, y):
+        ws, hs = ws[:, None], hs[:, None]
+        return np.hstack((x - 0.5 * (ws - 1), y - 0.5 * (hs - 1), x + 0.5 * (ws - 1), y + 0.5 * (hs - 1)))
+
+    w, h, x, y = whctrs(base)
+    ws = np.round(np.sqrt(w * h / np.asarray(ratios, np.float64)))
+    hs = np.round(ws * np.asarray(ratios, np.float64))
+    out = []
+    for a in mk(ws, hs, x, y):
+        w, h, x, y = whctrs(a)
+        out.append(mk(w * np.asarray(scales, np.float64), h * np.asarray(scales, np.float64), x, y))
+    return np.vstack(out)
+
+
+def proposal(scores_blob, deltas_blob, im_info, p, with_scores):
+    """py-faster-rcnn's lib/rpn/proposal_layer.py forward (bbox_transform_inv, clip_boxes, _filter_boxes,
+    py_cpu_nms), with the tops padded to post_nms_topn rows of zeros as static-shape runtimes (OpenCV, caffe4j) do."""
+    ratios = list(p.ratio) or [0.5, 1, 2]
+    scales = list(p.scale) or [8, 16, 32]
+    anchors0 = generate_anchors(p.base_size, ratios, scales)
+    A = anchors0.shape[0]
+    scores = scores_blob[:, A:, :, :]
+    height, width = scores.shape[-2:]
+    sx, sy = np.meshgrid(np.arange(width) * p.feat_stride, np.arange(height) * p.feat_stride)
+    shifts = np.vstack((sx.ravel(), sy.ravel(), sx.ravel(), sy.ravel())).transpose()
+    anchors = (anchors0.reshape((1, A, 4)) + shifts.reshape((1, -1, 4)).transpose((1, 0, 2))).reshape((-1, 4))
+    deltas = deltas_blob.transpose((0, 2, 3, 1)).reshape((-1, 4))
+    scores = scores.transpose((0, 2, 3, 1)).reshape((-1,))
+    widths = anchors[:, 2] - anchors[:, 0] + 1.0
+    heights = anchors[:, 3] - anchors[:, 1] + 1.0
+    cx, cy = anchors[:, 0] + 0.5 * widths, anchors[:, 1] + 0.5 * heights
+    pcx, pcy = deltas[:, 0] * widths + cx, deltas[:, 1] * heights + cy
+    pw, ph = np.exp(deltas[:, 2]) * widths, np.exp(deltas[:, 3]) * heights
+    boxes = np.stack([pcx - 0.5 * pw, pcy - 0.5 * ph, pcx + 0.5 * pw, pcy + 0.5 * ph], axis=1)
+    info = im_info.reshape(-1)
+    boxes[:, 0::2] = np.maximum(np.minimum(boxes[:, 0::2], info[1] - 1), 0)
+    boxes[:, 1::2] = np.maximum(np.minimum(boxes[:, 1::2], info[0] - 1), 0)
+    min_side = p.min_size * info[2]
+    keep = np.where((boxes[:, 2] - boxes[:, 0] + 1 >= min_side) & (boxes[:, 3] - boxes[:, 1] + 1 >= min_side))[0]
+    boxes, scores = boxes[keep], scores[keep]
+    order = np.argsort(-scores, kind="stable")[:p.pre_nms_topn]
+    boxes, scores = boxes[order], scores[order]
+    x1, y1, x2, y2 = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+    areas = (x2 - x1 + 1) * (y2 - y1 + 1)
+    rest, kept = np.arange(len(scores)), []
+    while rest.size > 0:
+        i = rest[0]
+        kept.append(i)
+        w = np.maximum(0.0, np.minimum(x2[i], x2[rest[1:]]) - np.maximum(x1[i], x1[rest[1:]]) + 1)
+        h = np.maximum(0.0, np.minimum(y2[i], y2[rest[1:]]) - np.maximum(y1[i], y1[rest[1:]]) + 1)
+        inter = w * h
+        ovr = inter / (areas[i] + areas[rest[1:]] - inter)
+        rest = rest[np.where(ovr <= np.float32(p.nms_thresh))[0] + 1]
+    kept = kept[:p.post_nms_topn]
+    rois = np.zeros((p.post_nms_topn, 5))
+    rois[:len(kept), 1:] = boxes[kept].astype(np.float32)
+    top_scores = np.zeros((p.post_nms_topn, 1))
+    top_scores[:len(kept), 0] = scores[kept]
+    return [rois, top_scores] if with_scores else [rois]
+
+
 def detection_rows(blob):
     """The detections of a DetectionOutput blob, padding and no-detection rows dropped, in a canonical order."""
     r = blob.reshape(-1, 7)
@@ -548,6 +617,8 @@ def forward(net, weights, x):
             outs = [normalize(a, wb[0], m.norm_param)]
         elif t == "PriorBox":
             outs = [prior_box(a.shape, ins[1].shape if len(ins) > 1 else None, m.prior_box_param)]
+        elif t == "Proposal":
+            outs = proposal(ins[0], ins[1], ins[2], m.proposal_param, len(layer.tops) > 1)
         elif t == "ROIPooling":
             outs = [roi_pooling(a, ins[1], m.roi_pooling_param)]
         elif t == "DetectionOutput":

@@ -373,6 +373,23 @@ case("roi_pooling", "Faster R-CNN ROIPooling (rbgirshick/caffe-fast-rcnn) on a b
                         np.array(ROIS, np.float32).reshape(-1)]})
 CASES[-1]["seed"] = 1047
 
+# Faster R-CNN's Proposal (py-faster-rcnn's Python layer, OpenCV's proposal_param): the RPN's scores and deltas are
+# slices of the seeded input (deltas scaled by 0.3), im_info a zero-weight InnerProduct's bias (a 64 x 80 image).
+# OpenCV 4.6's native layer differs from py-faster-rcnn (no min_size filter; boxes through its DetectionOutput), so
+# the golden is the NumPy forward pass of tools/golden/check_layer_goldens.py, written from py-faster-rcnn's sources.
+case("proposal", "Faster R-CNN Proposal (py-faster-rcnn's proposal_layer.py): 6 anchors (ratios 0.5/1/2, scales 1/2) "
+     "on a 4x5 map, stride 16, min_size 8, pre_nms_topn 40, post_nms_topn 60 (rows past the proposals found are 0), "
+     "nms 0.6, both tops", [1, 36, 4, 5],
+     L("rpn_slice", "Slice", "data", ["rpn_scores", "rpn_raw"], "slice_param { axis: 1 slice_point: 12 }")
+     + L("rpn_deltas", "Power", "rpn_raw", "rpn_deltas", "power_param { scale: 0.3 }")
+     + L("im_info", "InnerProduct", "data", "im_info", "inner_product_param { num_output: 3 }")
+     + L("proposal", "Proposal", ["rpn_scores", "rpn_deltas", "im_info"], ["rois", "roi_scores"],
+         "proposal_param { feat_stride: 16 base_size: 16 min_size: 8 ratio: 0.5 ratio: 1 ratio: 2 scale: 1 scale: 2 "
+         "pre_nms_topn: 40 post_nms_topn: 60 nms_thresh: 0.6 }"),
+     fixed={"im_info": [np.zeros((3, 36 * 4 * 5), np.float32), np.array([64, 80, 1], np.float32)]},
+     reference="numpy")
+CASES[-1]["seed"] = 1048
+
 # Found by tools/golden/check_layer_goldens.py (a float64 NumPy forward pass written from Caffe's semantics): OpenCV
 # 4.6 loads these parameters but computes something else, so the cases above avoid them rather than record an
 # OpenCV deviation as golden data.

@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * rows, the GEMM's column tiles of 16 and half tiles of 8), on one and on two threads. PriorBox tops do not
  * depend on the batch (the same priors for every size); DetectionOutput tops hold rows for all images, each with
  * its image_id: each image's detections must be the ones it gets alone. Nets with ROIPooling are left out: their
- * ROI rows pick images of the batch by index.
+ * ROI rows pick images of the batch by index; so are nets with Proposal, which takes one image only (as
+ * py-faster-rcnn's layer).
  */
 class BatchEqualsImagesTest {
     private static final int[] BATCHES = {1, 2, 3, 7, 8, 9, 10, 16, 17};
@@ -51,9 +52,10 @@ class BatchEqualsImagesTest {
                 128f));
         for (String name : LayerGoldenTest.manifest()) {
             Path dir = GOLDEN.resolve("layers").resolve(name);
-            if (Files.readString(dir.resolve("net.prototxt")).contains("type: \"ROIPooling\"")) {
+            String text = Files.readString(dir.resolve("net.prototxt"));
+            if (text.contains("type: \"ROIPooling\"") || text.contains("type: \"Proposal\"")) {
                 // ROIs name their image by batch index, so such a batch is not a stack of independent images
-                // (the golden's ROIs name image 1, which a batch of 1 lacks).
+                // (the golden's ROIs name image 1, which a batch of 1 lacks); Proposal takes one image.
                 continue;
             }
             nets.add(Arguments.of("layers/" + name, dir.resolve("net.prototxt"), dir.resolve("net.caffemodel"),

@@ -44,6 +44,7 @@ import org.caffe4j.ops.NormalizeOp;
 import org.caffe4j.ops.PriorBoxOp;
 import org.caffe4j.ops.DetectionOutputOp;
 import org.caffe4j.ops.RoiPoolingOp;
+import org.caffe4j.ops.ProposalOp;
 
 /** Every layer type caffe4j runs: one line each. */
 final class BuiltinOps {
@@ -93,7 +94,8 @@ final class BuiltinOps {
             new NormalizeOp(),
             new PriorBoxOp(),
             new DetectionOutputOp(),
-            new RoiPoolingOp()
+            new RoiPoolingOp(),
+            new ProposalOp()
     );
 
     private BuiltinOps() {
