@@ -1,11 +1,8 @@
 package org.caffe4j.spark;
 
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable$;
@@ -39,7 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the job. The model's files are read once on the driver and broadcast; each executor JVM builds one model per
  * distinct model from those bytes, in memory, and shares it between its tasks (caffe4j models are thread-safe).
  */
-public final class CaffeClassifier extends Transformer {
+public final class CaffeClassifier extends ImageTransformer<CaffeClassifier> {
     private static final long serialVersionUID = 1L;
 
     public static final String LABELS = "labels";
@@ -50,50 +47,20 @@ public final class CaffeClassifier extends Transformer {
     /** One model per executor JVM and model bundle. */
     private static final ConcurrentHashMap<String, Classifier> MODELS = new ConcurrentHashMap<>();
 
-    private final String uid;
-    private final Param<String> model;
-    private final Param<String> inputCol;
-    private final Param<String> pathCol;
     private final IntParam topK;
     private final IntParam batchSize;
-    private final IntParam threads;
 
     public CaffeClassifier() {
         this(Identifiable$.MODULE$.randomUID("caffeClassifier"));
     }
 
     public CaffeClassifier(String uid) {
-        this.uid = uid;
-        this.model = new Param<>(this, "model", "registered model name (e.g. lenet-mnist) or a folder with a model.properties");
-        this.inputCol = new Param<>(this, "inputCol", "binary column holding the encoded image");
-        this.pathCol = new Param<>(this, "pathCol", "string column naming each image (used in error messages)");
+        super(uid, "registered model name (e.g. lenet-mnist) or a folder with a model.properties");
         this.topK = new IntParam(this, "topK", "classes kept per image, most probable first", ParamValidators.gtEq(1));
         this.batchSize = new IntParam(this, "batchSize", "images classified together (one forward pass)",
                 ParamValidators.gtEq(1));
-        this.threads = new IntParam(this, "threads",
-                "caffe4j worker threads per executor JVM (Spark already runs one task per core)", ParamValidators.inRange(1, 256));
-        setDefault(inputCol, "content");
-        setDefault(pathCol, "path");
         setDefault(topK, 5);
         setDefault(batchSize, 16);
-        setDefault(threads, 1);
-    }
-
-    @Override
-    public String uid() {
-        return uid;
-    }
-
-    public Param<String> model() {
-        return model;
-    }
-
-    public Param<String> inputCol() {
-        return inputCol;
-    }
-
-    public Param<String> pathCol() {
-        return pathCol;
     }
 
     public IntParam topK() {
@@ -102,25 +69,6 @@ public final class CaffeClassifier extends Transformer {
 
     public IntParam batchSize() {
         return batchSize;
-    }
-
-    public IntParam threads() {
-        return threads;
-    }
-
-    public CaffeClassifier setModel(String value) {
-        set(model, value);
-        return this;
-    }
-
-    public CaffeClassifier setInputCol(String value) {
-        set(inputCol, value);
-        return this;
-    }
-
-    public CaffeClassifier setPathCol(String value) {
-        set(pathCol, value);
-        return this;
     }
 
     public CaffeClassifier setTopK(int value) {
@@ -133,19 +81,9 @@ public final class CaffeClassifier extends Transformer {
         return this;
     }
 
-    public CaffeClassifier setThreads(int value) {
-        set(threads, value);
-        return this;
-    }
-
     @Override
     public StructType transformSchema(StructType schema) {
-        String in = getOrDefault(inputCol);
-        String path = getOrDefault(pathCol);
-        ImageColumns.require(schema, in, DataTypes.BinaryType);
-        ImageColumns.require(schema, path, DataTypes.StringType);
-        ImageColumns.requireAbsent(schema, getClass().getSimpleName(), LABELS, INDICES, PROBABILITIES, ERROR);
-        return schema
+        return withColumns(schema, LABELS, INDICES, PROBABILITIES, ERROR)
                 .add(new StructField(LABELS, new ArrayType(DataTypes.StringType, false), true, org.apache.spark.sql.types.Metadata.empty()))
                 .add(new StructField(INDICES, new ArrayType(DataTypes.IntegerType, false), true, org.apache.spark.sql.types.Metadata.empty()))
                 .add(new StructField(PROBABILITIES, new ArrayType(DataTypes.FloatType, false), true, org.apache.spark.sql.types.Metadata.empty()))
@@ -154,23 +92,10 @@ public final class CaffeClassifier extends Transformer {
 
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
-        if (!isDefined(model)) {
-            throw new IllegalArgumentException("set the model (a registered name or a model folder) first");
-        }
         StructType out = transformSchema(dataset.schema());
-        ModelBundle bundle;
-        try {
-            bundle = ModelBundle.resolve(getOrDefault(model));
-        } catch (IOException e) {
-            throw new UncheckedIOException("model '" + getOrDefault(model) + "': " + e.getMessage(), e);
-        }
-        // Load it here once too: a model that cannot load fails now, on the driver, with caffe4j's message.
-        classifier(bundle, (Integer) getOrDefault(threads));
-        Broadcast<ModelBundle> shipped = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
-                .broadcast(bundle);
-        Partition task = new Partition(shipped, dataset.schema().fieldIndex(getOrDefault(inputCol)),
-                dataset.schema().fieldIndex(getOrDefault(pathCol)), (Integer) getOrDefault(topK),
-                (Integer) getOrDefault(batchSize), (Integer) getOrDefault(threads));
+        Broadcast<ModelBundle> shipped = shipModel(dataset, CaffeClassifier::classifier);
+        Partition task = new Partition(shipped, contentIndex(dataset), pathIndex(dataset), (Integer) getOrDefault(topK),
+                (Integer) getOrDefault(batchSize), threadCount());
         return dataset.toDF().mapPartitions(task, Encoders.row(out));
     }
 

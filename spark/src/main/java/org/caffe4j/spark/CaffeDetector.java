@@ -1,12 +1,8 @@
 package org.caffe4j.spark;
 
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.FloatParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable$;
@@ -41,7 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * null): a bad image never fails the job. The model is shipped as {@link CaffeClassifier}'s is: read once on the
  * driver, broadcast as bytes, one model per executor JVM.
  */
-public final class CaffeDetector extends Transformer {
+public final class CaffeDetector extends ImageTransformer<CaffeDetector> {
     private static final long serialVersionUID = 1L;
 
     public static final String DETECTIONS = "detections";
@@ -60,70 +56,21 @@ public final class CaffeDetector extends Transformer {
     /** One detector per executor JVM and model bundle. */
     private static final ConcurrentHashMap<String, Detector> MODELS = new ConcurrentHashMap<>();
 
-    private final String uid;
-    private final Param<String> model;
-    private final Param<String> inputCol;
-    private final Param<String> pathCol;
     private final FloatParam threshold;
-    private final IntParam threads;
 
     public CaffeDetector() {
         this(Identifiable$.MODULE$.randomUID("caffeDetector"));
     }
 
     public CaffeDetector(String uid) {
-        this.uid = uid;
-        this.model = new Param<>(this, "model", "registered detector name or a folder with a model.properties");
-        this.inputCol = new Param<>(this, "inputCol", "binary column holding the encoded image");
-        this.pathCol = new Param<>(this, "pathCol", "string column naming each image (used in error messages)");
+        super(uid, "registered detector name or a folder with a model.properties");
         this.threshold = new FloatParam(this, "threshold", "the lowest score kept (0..1)",
                 ParamValidators.inRange(0, 1));
-        this.threads = new IntParam(this, "threads",
-                "caffe4j worker threads per executor JVM (Spark already runs one task per core)", ParamValidators.inRange(1, 256));
-        setDefault(inputCol, "content");
-        setDefault(pathCol, "path");
         setDefault(threshold, 0.5f); // as `caffe4j detect`
-        setDefault(threads, 1);
-    }
-
-    @Override
-    public String uid() {
-        return uid;
-    }
-
-    public Param<String> model() {
-        return model;
-    }
-
-    public Param<String> inputCol() {
-        return inputCol;
-    }
-
-    public Param<String> pathCol() {
-        return pathCol;
     }
 
     public FloatParam threshold() {
         return threshold;
-    }
-
-    public IntParam threads() {
-        return threads;
-    }
-
-    public CaffeDetector setModel(String value) {
-        set(model, value);
-        return this;
-    }
-
-    public CaffeDetector setInputCol(String value) {
-        set(inputCol, value);
-        return this;
-    }
-
-    public CaffeDetector setPathCol(String value) {
-        set(pathCol, value);
-        return this;
     }
 
     public CaffeDetector setThreshold(float value) {
@@ -131,39 +78,19 @@ public final class CaffeDetector extends Transformer {
         return this;
     }
 
-    public CaffeDetector setThreads(int value) {
-        set(threads, value);
-        return this;
-    }
-
     @Override
     public StructType transformSchema(StructType schema) {
-        ImageColumns.require(schema, getOrDefault(inputCol), DataTypes.BinaryType);
-        ImageColumns.require(schema, getOrDefault(pathCol), DataTypes.StringType);
-        ImageColumns.requireAbsent(schema, getClass().getSimpleName(), DETECTIONS, ERROR);
-        return schema.add(new StructField(DETECTIONS, new ArrayType(DETECTION, false), true, Metadata.empty()))
+        return withColumns(schema, DETECTIONS, ERROR)
+                .add(new StructField(DETECTIONS, new ArrayType(DETECTION, false), true, Metadata.empty()))
                 .add(new StructField(ERROR, DataTypes.StringType, true, Metadata.empty()));
     }
 
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
-        if (!isDefined(model)) {
-            throw new IllegalArgumentException("set the model (a registered name or a model folder) first");
-        }
         StructType out = transformSchema(dataset.schema());
-        ModelBundle bundle;
-        try {
-            bundle = ModelBundle.resolve(getOrDefault(model));
-        } catch (IOException e) {
-            throw new UncheckedIOException("model '" + getOrDefault(model) + "': " + e.getMessage(), e);
-        }
-        // Load it here once too: a model that cannot load fails now, on the driver, with caffe4j's message.
-        detector(bundle, (Integer) getOrDefault(threads));
-        Broadcast<ModelBundle> shipped = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
-                .broadcast(bundle);
-        Partition task = new Partition(shipped, dataset.schema().fieldIndex(getOrDefault(inputCol)),
-                dataset.schema().fieldIndex(getOrDefault(pathCol)), (Float) getOrDefault(threshold),
-                (Integer) getOrDefault(threads));
+        Broadcast<ModelBundle> shipped = shipModel(dataset, CaffeDetector::detector);
+        Partition task = new Partition(shipped, contentIndex(dataset), pathIndex(dataset), (Float) getOrDefault(threshold),
+                threadCount());
         return dataset.toDF().mapPartitions(task, Encoders.row(out));
     }
 
