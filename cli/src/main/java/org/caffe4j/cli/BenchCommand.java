@@ -1,11 +1,8 @@
 package org.caffe4j.cli;
 
-import org.caffe4j.kernels.StreamBandwidth;
-import org.caffe4j.kernels.gemm.MicroKernelPeak;
-import org.caffe4j.kernels.simd.Simd;
-import org.caffe4j.plan.ExecutionPlan;
-import org.caffe4j.plan.Step;
 import org.caffe4j.runtime.Footprint;
+import org.caffe4j.runtime.HostInfo;
+import org.caffe4j.runtime.StepInfo;
 import org.caffe4j.runtime.LoadOptions;
 import org.caffe4j.runtime.Model;
 import org.caffe4j.runtime.Tensor;
@@ -87,11 +84,11 @@ final class BenchCommand implements Callable<Integer> {
             Random rnd = new Random(1);
             int batch = 1;
             // Plan first: it refuses shapes whose buffers cannot fit before the input itself is allocated.
-            ExecutionPlan plan = model.plan(Map.of());
+            List<StepInfo> steps = model.steps(Map.of());
             for (String name : model.inputNames()) {
                 int[] shape = model.inputShape(name);
                 batch = shape[0];
-                float[] x = new float[Math.toIntExact(model.graph().input(name).shape().count())];
+                float[] x = new float[Math.toIntExact(Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b))];
                 for (int i = 0; i < x.length; i++) {
                     x[i] = (float) (rnd.nextGaussian() * 50);
                 }
@@ -102,7 +99,7 @@ final class BenchCommand implements Callable<Integer> {
             model.run(feed);
             double firstPassMs = (System.nanoTime() - f0) / 1e6;
             double runningHeapMb = retainedHeapMb();
-            long macs = plan.steps().stream().mapToLong(Step::multiplyAdds).sum();
+            long macs = steps.stream().mapToLong(StepInfo::multiplyAdds).sum();
             WarmUp.Result warm = WarmUp.untilStable(() -> {
                 long p0 = System.nanoTime();
                 model.run(feed);
@@ -110,10 +107,7 @@ final class BenchCommand implements Callable<Integer> {
             }, WarmUp::jitMillis, fixedWarmup >= 0 ? fixedWarmup : Integer.MAX_VALUE,
                     fixedWarmup >= 0 ? Double.POSITIVE_INFINITY : WARMUP_MAX_SECONDS);
             double[] ms = new double[iterations];
-            Map<Step, double[]> perStep = new LinkedHashMap<>();
-            for (Step s : plan.steps()) {
-                perStep.put(s, new double[iterations]);
-            }
+            double[][] perStep = new double[steps.size()][iterations];
             for (int i = 0; i < iterations; i++) {
                 long s0 = System.nanoTime();
                 model.run(feed);
@@ -122,20 +116,20 @@ final class BenchCommand implements Callable<Integer> {
             // Per-layer times come from separate passes so that the timing hook never slows the headline figure.
             for (int i = 0; i < iterations; i++) {
                 int it = i;
-                model.runTimed(feed, (step, nanos) -> perStep.get(step)[it] = nanos / 1e6);
+                model.runTimed(feed, (step, nanos) -> perStep[step][it] = nanos / 1e6);
             }
             double median = median(ms);
             double gflops = 2.0 * macs / (median / 1e3) / 1e9;
             int threads = options.threads();
             // Measured after the timed passes, so that it never competes with them for the cores.
-            double peak = MicroKernelPeak.gflops(Simd.sgemmKernel(), threads, PEAK_PROBE_MILLIS);
+            double peak = HostInfo.gemmPeakGflops(threads, PEAK_PROBE_MILLIS);
             double stream = streamRate(threads);
-            long weightBytes = plan.steps().stream().mapToLong(s -> s.kernel().weightBytes()).sum();
+            long weightBytes = steps.stream().mapToLong(StepInfo::weightBytes).sum();
             PrintWriter out = spec.commandLine().getOut();
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("net", net.toString());
             o.put("java", System.getProperty("java.version"));
-            o.put("simd", simdDescription());
+            o.put("simd", HostInfo.kernels());
             o.put("threads", threads);
             o.put("batch", batch);
             o.put("iterations", iterations);
@@ -155,25 +149,24 @@ final class BenchCommand implements Callable<Integer> {
             o.put("warmup_settled", warm.settled());
             o.put("model_heap_mb", modelHeapMb);
             o.put("running_heap_mb", runningHeapMb);
-            o.put("activation_mb", plan.activationFloats() * 4 / 1e6);
             Footprint footprint = model.footprint(Map.of());
+            o.put("activation_mb", footprint.activationBytes() / 1e6);
             o.put("loaded_weight_bytes", footprint.loadedWeightBytes());
             o.put("kernel_weight_bytes", footprint.kernelWeightBytes());
             o.put("activation_bytes", footprint.activationBytes());
             o.put("resident_bytes", footprint.residentBytes());
             o.put("peak_heap_mb", peakHeapMb());
             List<Map<String, Object>> layers = new java.util.ArrayList<>();
-            for (Map.Entry<Step, double[]> e : perStep.entrySet()) {
-                Step s = e.getKey();
-                double m = median(e.getValue());
+            for (StepInfo s : steps) {
+                double m = median(perStep[s.index()]);
                 Map<String, Object> row = new LinkedHashMap<>();
-                row.put("layer", s.node().name() + (s.fusedRelu() == null ? "" : "+" + s.fusedRelu()));
-                row.put("type", s.node().type());
+                row.put("layer", s.label());
+                row.put("type", s.type());
                 row.put("median_ms", m);
                 double layerGflops = s.multiplyAdds() == 0 ? 0.0 : 2.0 * s.multiplyAdds() / (m / 1e3) / 1e9;
                 row.put("gflops", layerGflops);
                 row.put("peak_fraction", layerGflops / peak);
-                long bytes = s.kernel().weightBytes();
+                long bytes = s.weightBytes();
                 row.put("weight_mb", bytes / 1e6);
                 // Bytes per ns = GB/s: the rate the layer would stream its weights at if they came from memory.
                 double weightGbps = bytes / (m * 1e6);
@@ -236,7 +229,7 @@ final class BenchCommand implements Callable<Integer> {
     /** The memory's streaming rate, or NaN when the heap (a small -Xmx) cannot hold the probe's array. */
     private static double streamRate(int threads) {
         try {
-            return StreamBandwidth.gbPerSecond(threads, STREAM_PROBE_MILLIS);
+            return HostInfo.streamGbPerSecond(threads, STREAM_PROBE_MILLIS);
         } catch (OutOfMemoryError e) {
             return Double.NaN; // only the probe's own array failed to allocate; the timings stand
         }
@@ -265,11 +258,5 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return bytes / 1e6;
-    }
-
-    private static String simdDescription() {
-        var kernel = Simd.sgemmKernel();
-        return (Simd.enabled() ? "Vector API" : "scalar") + " kernels, "
-                + org.caffe4j.kernels.gemm.SgemmMicroKernel.MR + "x" + kernel.nr() + " GEMM tile";
     }
 }

@@ -131,16 +131,29 @@ public final class Model implements AutoCloseable {
         return execute(inputs, new LinkedHashSet<>(graph.finalValues().keySet()), null);
     }
 
-    /** Per-step timing hook for benchmarks: receives (step, nanoseconds) after each step. */
+    /** Per-step timing hook for benchmarks: receives (step index in {@link #steps}, nanoseconds) after each step. */
     public interface StepListener {
-        void stepDone(Step step, long nanos);
+        void stepDone(int step, long nanos);
     }
 
+    /** Runs the net, reporting each step's time; the indices are those of {@link #steps} for the inputs' shapes. */
     public Map<String, Tensor> runTimed(Map<String, Tensor> inputs, StepListener listener) {
         return execute(inputs, null, listener);
     }
 
-    /** The plan used for these input shapes (for summaries and benchmarks). */
+    /** The execution plan's steps for these input shapes (missing inputs: the declared shapes), as values. */
+    public List<StepInfo> steps(Map<String, int[]> inputShapes) {
+        List<Step> steps = plan(inputShapes).steps();
+        List<StepInfo> out = new ArrayList<>(steps.size());
+        for (int i = 0; i < steps.size(); i++) {
+            Step s = steps.get(i);
+            out.add(new StepInfo(i, s.node().name(), s.node().type(), s.fusedRelu(), s.multiplyAdds(),
+                    s.kernel().weightBytes()));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The plan used for these input shapes. Internal: {@link #steps} and {@link #footprint} describe it as values. */
     public ExecutionPlan plan(Map<String, int[]> inputShapes) {
         List<Shape> shapes = new ArrayList<>();
         for (Value v : graph.inputs()) {
@@ -194,7 +207,8 @@ public final class Model implements AutoCloseable {
                 float[] data = inputs.get(v.blob()).data();
                 System.arraycopy(data, 0, buffers[plan.inputSlots().get(v.blob())], 0, data.length);
             }
-            for (Step step : plan.steps()) {
+            for (int index = 0; index < plan.steps().size(); index++) {
+                Step step = plan.steps().get(index);
                 float[][] in = new float[step.inputSlots().length][];
                 float[][] out = new float[step.outputSlots().length][];
                 for (int i = 0; i < in.length; i++) {
@@ -206,7 +220,7 @@ public final class Model implements AutoCloseable {
                 long t0 = listener == null ? 0 : System.nanoTime();
                 step.kernel().run(in, out, parallel);
                 if (listener != null) {
-                    listener.stepDone(step, System.nanoTime() - t0);
+                    listener.stepDone(index, System.nanoTime() - t0);
                 }
             }
             Map<String, Tensor> result = new LinkedHashMap<>();

@@ -32,4 +32,20 @@ class NetInfoTest {
             assertEquals(2L * 2_293_000, net.totalMultiplyAdds());
         }
     }
+
+    @Test
+    void stepsAndTheirTimesAsValues() throws IOException {
+        try (Model model = Model.load(Path.of("testdata/lenet_mnist/lenet.prototxt"),
+                Path.of("testdata/lenet_mnist/lenet_iter_10000.caffemodel"), LoadOptions.defaults().withThreads(1))) {
+            List<StepInfo> steps = model.steps(java.util.Map.of("data", new int[]{1, 1, 28, 28}));
+            // The in-place ReLU runs inside ip1's step.
+            assertEquals(List.of("conv1", "pool1", "conv2", "pool2", "ip1+relu1", "ip2", "prob"),
+                    steps.stream().map(StepInfo::label).toList());
+            assertEquals(2_293_000, steps.stream().mapToLong(StepInfo::multiplyAdds).sum());
+            long[] timed = new long[steps.size()];
+            model.runTimed(java.util.Map.of("data", new Tensor(new int[]{1, 1, 28, 28}, new float[28 * 28])),
+                    (step, nanos) -> timed[step] += 1);
+            assertEquals(List.of(1L, 1L, 1L, 1L, 1L, 1L, 1L), java.util.Arrays.stream(timed).boxed().toList());
+        }
+    }
 }

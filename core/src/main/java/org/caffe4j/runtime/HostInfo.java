@@ -1,0 +1,28 @@
+package org.caffe4j.runtime;
+
+import org.caffe4j.kernels.StreamBandwidth;
+import org.caffe4j.kernels.gemm.MicroKernelPeak;
+import org.caffe4j.kernels.gemm.SgemmMicroKernel;
+import org.caffe4j.kernels.simd.Simd;
+
+/** What this machine gives caffe4j's kernels: the reference points `bench` compares each layer with. */
+public final class HostInfo {
+    private HostInfo() {
+    }
+
+    /** "Vector API kernels, 8x16 GEMM tile" (or scalar ones, when the Vector API is off or missing). */
+    public static String kernels() {
+        return (Simd.enabled() ? "Vector API" : "scalar") + " kernels, " + SgemmMicroKernel.MR + "x"
+                + Simd.sgemmKernel().nr() + " GEMM tile";
+    }
+
+    /** GFLOP/s of the GEMM micro-kernel on data in cache, on {@code threads} threads, measured for about that long. */
+    public static double gemmPeakGflops(int threads, long probeMillis) {
+        return MicroKernelPeak.gflops(Simd.sgemmKernel(), threads, probeMillis);
+    }
+
+    /** GB/s of streaming reads from memory on {@code threads} threads (allocates a 64 MB probe). */
+    public static double streamGbPerSecond(int threads, long probeMillis) {
+        return StreamBandwidth.gbPerSecond(threads, probeMillis);
+    }
+}
