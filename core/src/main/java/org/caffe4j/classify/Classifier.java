@@ -137,6 +137,11 @@ public final class Classifier implements AutoCloseable {
         return config;
     }
 
+    /** Loading in one chain: {@code Classifier.builder().model("lenet-mnist").threads(2).build()}. */
+    public static ClassifierBuilder builder() {
+        return new ClassifierBuilder();
+    }
+
     /** A registered model by name (see {@link ModelRegistry#standard}), default settings. */
     public static Classifier load(String registryName) throws IOException {
         return load(registryName, Settings.defaults());

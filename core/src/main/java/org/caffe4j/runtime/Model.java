@@ -59,6 +59,11 @@ public final class Model implements AutoCloseable {
         this.planner = new Planner(options.reference(), ops);
     }
 
+    /** Loading in one chain: {@code Model.builder().files(net, weights).threads(2).batch(8).build()}. */
+    public static ModelBuilder builder() {
+        return new ModelBuilder();
+    }
+
     public static Model load(Path prototxt, Path caffemodel) throws IOException {
         return load(prototxt, caffemodel, LoadOptions.defaults());
     }
