@@ -62,6 +62,11 @@ public final class Detector implements AutoCloseable {
         this.maxPixels = maxPixels;
     }
 
+    /** Loading in one chain: {@code Detector.builder().model("res10-face").threads(2).build()}. */
+    public static DetectorBuilder builder() {
+        return new DetectorBuilder();
+    }
+
     /** A registered detector by name (see {@link ModelRegistry#standard}), default settings. */
     public static Detector load(String registryName) throws IOException {
         return load(ModelRegistry.standard(List.of()).get(registryName), Classifier.Settings.defaults(), null);
@@ -80,7 +85,7 @@ public final class Detector implements AutoCloseable {
         return build(model, config, labels, outputBlob, settings);
     }
 
-    private static Detector build(Model model, PreprocessConfig config, List<String> labels, String outputBlob,
+    static Detector build(Model model, PreprocessConfig config, List<String> labels, String outputBlob,
                                   Classifier.Settings settings) {
         try {
             return new Detector(model, config, labels, outputBlob, settings.maxPixels());
