@@ -457,6 +457,58 @@ def proposal(scores_blob, deltas_blob, im_info, p, with_scores):
     return [rois, top_scores] if with_scores else [rois]
 
 
+def correlation(a, b, p):
+    """lmb-freiburg/flownet2 correlation_layer.cu (CorrelateData, MULTIPLY): patch of the padded first map at
+    (x*s1 + d, y*s1 + d) times the second map's patch displaced on a grid of stride s2, mean over k*k*C."""
+    k, d, s1, s2, pad = p.kernel_size, p.max_displacement, p.stride_1, p.stride_2, p.pad
+    n, c, h, w = a.shape
+    pa = np.pad(a, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    pb = np.pad(b, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    border = d + (k - 1) // 2
+    oh = int(np.ceil((h + 2 * pad - 2 * border) / s1))
+    ow = int(np.ceil((w + 2 * pad - 2 * border) / s1))
+    r = d // s2
+    g = 2 * r + 1
+    out = np.zeros((n, g * g, oh, ow))
+    for tc in range(g * g):
+        dx, dy = (tc % g - r) * s2, (tc // g - r) * s2
+        for ty in range(oh):
+            for tx in range(ow):
+                y1, x1 = ty * s1 + d, tx * s1 + d
+                pa_ = pa[:, :, y1:y1 + k, x1:x1 + k]
+                pb_ = pb[:, :, y1 + dy:y1 + dy + k, x1 + dx:x1 + dx + k]
+                out[:, tc, ty, tx] = (pa_ * pb_).sum(axis=(1, 2, 3)) / (k * k * c)
+    return out
+
+
+def accum(ins, p):
+    """lmb-freiburg/flownet2 accum_layer.cpp: bilinear resize with aligned corners to one size, channels stacked."""
+    stacked = ins[:-1] if p.have_reference else ins
+    if p.have_reference:
+        th, tw = ins[-1].shape[2], ins[-1].shape[3]
+    else:
+        mh, mw = max(x.shape[2] for x in stacked), max(x.shape[3] for x in stacked)
+        if p.HasField("size_divisible_by"):
+            th = int(np.ceil(mh / p.size_divisible_by) * p.size_divisible_by)
+            tw = int(np.ceil(mw / p.size_divisible_by) * p.size_divisible_by)
+        else:
+            th, tw = p.top_height, p.top_width
+        if not (th > mh and tw > mw):
+            th, tw = mh, mw
+    outs = []
+    for x in stacked:
+        n, c, h, w = x.shape
+        ys = np.arange(th) / (th - 1) * (h - 1)
+        xs = np.arange(tw) / (tw - 1) * (w - 1)
+        y0, x0 = np.floor(ys).astype(int), np.floor(xs).astype(int)
+        y1, x1 = np.minimum(y0 + 1, h - 1), np.minimum(x0 + 1, w - 1)
+        fy, fx = (ys - y0)[:, None], (xs - x0)[None, :]
+        tl, tr = x[:, :, y0][:, :, :, x0], x[:, :, y0][:, :, :, x1]
+        bl, br = x[:, :, y1][:, :, :, x0], x[:, :, y1][:, :, :, x1]
+        outs.append((1 - fx) * (1 - fy) * tl + fx * fy * br + (1 - fx) * fy * bl + fx * (1 - fy) * tr)
+    return np.concatenate(outs, axis=1)
+
+
 def detection_rows(blob):
     """The detections of a DetectionOutput blob, padding and no-detection rows dropped, in a canonical order."""
     r = blob.reshape(-1, 7)
@@ -617,6 +669,10 @@ def forward(net, weights, x):
             outs = [normalize(a, wb[0], m.norm_param)]
         elif t == "PriorBox":
             outs = [prior_box(a.shape, ins[1].shape if len(ins) > 1 else None, m.prior_box_param)]
+        elif t == "Correlation":
+            outs = [correlation(ins[0], ins[1], m.correlation_param)]
+        elif t == "Accum":
+            outs = [accum(ins, m.accum_param)]
         elif t == "Proposal":
             outs = proposal(ins[0], ins[1], ins[2], m.proposal_param, len(layer.tops) > 1)
         elif t == "ROIPooling":

@@ -390,6 +390,30 @@ case("proposal", "Faster R-CNN Proposal (py-faster-rcnn's proposal_layer.py): 6 
      reference="numpy")
 CASES[-1]["seed"] = 1048
 
+# FlowNet's Correlation and Accum (lmb-freiburg/flownet2). Debian's OpenCV 4.6 cannot parse correlation_param or
+# accum_param (its schema lacks them), so the goldens are check_layer_goldens.py's NumPy passes, written from the
+# fork's correlation_layer.cu and accum_layer.cpp. The two maps are halves of the seeded input.
+case("correlation", "FlowNetC Correlation (lmb-freiburg/flownet2): pad 2, kernel 1, max_displacement 2, stride_2 1 "
+     "(FlowNetC's form) and pad 3, kernel 3, max_displacement 2, strides 2 and 2 on 3-channel 7x8 maps, batch 2",
+     [2, 6, 7, 8],
+     L("split", "Slice", "data", ["f1", "f2"], "slice_param { axis: 1 slice_point: 3 }")
+     + L("corr", "Correlation", ["f1", "f2"], "corr",
+         "correlation_param { pad: 2 kernel_size: 1 max_displacement: 2 stride_1: 1 stride_2: 1 }")
+     + L("corr_k3", "Correlation", ["f1", "f2"], "corr_k3",
+         "correlation_param { pad: 3 kernel_size: 3 max_displacement: 2 stride_1: 2 stride_2: 2 }"),
+     reference="numpy")
+CASES[-1]["seed"] = 1049
+case("accum", "FlowNet Accum (lmb-freiburg/flownet2): a 2x2 pooled map and a 5x6 one resized to the reference's 5x6 "
+     "(have_reference), to 9x11 (top_height/top_width) and to 8x8 (size_divisible_by 4), channels stacked, batch 2",
+     [2, 4, 5, 6],
+     L("split", "Slice", "data", ["a", "b"], "slice_param { axis: 1 slice_point: 2 }")
+     + L("pool", "Pooling", "a", "small", "pooling_param { pool: AVE kernel_size: 3 stride: 3 }")
+     + L("acc_ref", "Accum", ["small", "b", "a"], "acc_ref", "accum_param { have_reference: true }")
+     + L("acc_size", "Accum", ["small", "b"], "acc_size", "accum_param { top_height: 9 top_width: 11 }")
+     + L("acc_div", "Accum", ["small", "b"], "acc_div", "accum_param { size_divisible_by: 4 }"),
+     reference="numpy")
+CASES[-1]["seed"] = 1050
+
 # Found by tools/golden/check_layer_goldens.py (a float64 NumPy forward pass written from Caffe's semantics): OpenCV
 # 4.6 loads these parameters but computes something else, so the cases above avoid them rather than record an
 # OpenCV deviation as golden data.

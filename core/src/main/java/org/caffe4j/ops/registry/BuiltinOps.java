@@ -45,6 +45,8 @@ import org.caffe4j.ops.PriorBoxOp;
 import org.caffe4j.ops.DetectionOutputOp;
 import org.caffe4j.ops.RoiPoolingOp;
 import org.caffe4j.ops.ProposalOp;
+import org.caffe4j.ops.CorrelationOp;
+import org.caffe4j.ops.AccumOp;
 
 /** Every layer type caffe4j runs: one line each. */
 final class BuiltinOps {
@@ -95,7 +97,9 @@ final class BuiltinOps {
             new PriorBoxOp(),
             new DetectionOutputOp(),
             new RoiPoolingOp(),
-            new ProposalOp()
+            new ProposalOp(),
+            new CorrelationOp(),
+            new AccumOp()
     );
 
     private BuiltinOps() {
