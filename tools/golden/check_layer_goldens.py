@@ -509,6 +509,30 @@ def accum(ins, p):
     return np.concatenate(outs, axis=1)
 
 
+def flow_warp(img, flow, p):
+    """lmb-freiburg/flownet2 flow_warp_layer.cpp: bilinear sample at (x + fx, y + fy) in float32 as the fork;
+    outside the image the fill value (ZERO = 1, NOT_A_NUMBER = 2)."""
+    n, c, h, w = img.shape
+    fill = 0.0 if p.fill_value == 1 else np.nan
+    out = np.zeros_like(img)
+    xs = np.arange(w, dtype=np.float32)[None, :]
+    ys = np.arange(h, dtype=np.float32)[:, None]
+    for b in range(n):
+        x2 = xs + flow[b, 0].astype(np.float32)
+        y2 = ys + flow[b, 1].astype(np.float32)
+        inside = (x2 >= 0) & (y2 >= 0) & (x2 < w) & (y2 < h)
+        left = np.where(inside, x2, 0).astype(int)
+        top = np.where(inside, y2, 0).astype(int)
+        right, bottom = np.minimum(left + 1, w - 1), np.minimum(top + 1, h - 1)
+        alpha, beta = x2 - left, y2 - top
+        for ch in range(c):
+            m = img[b, ch]
+            v = ((1 - alpha) * (1 - beta) * m[top, left] + alpha * (1 - beta) * m[top, right]
+                 + (1 - alpha) * beta * m[bottom, left] + alpha * beta * m[bottom, right])
+            out[b, ch] = np.where(inside, v, fill)
+    return out
+
+
 def detection_rows(blob):
     """The detections of a DetectionOutput blob, padding and no-detection rows dropped, in a canonical order."""
     r = blob.reshape(-1, 7)
@@ -673,6 +697,10 @@ def forward(net, weights, x):
             outs = [correlation(ins[0], ins[1], m.correlation_param)]
         elif t == "Accum":
             outs = [accum(ins, m.accum_param)]
+        elif t == "FlowWarp":
+            outs = [flow_warp(ins[0], ins[1], m.flow_warp_param)]
+        elif t == "ChannelNorm":
+            outs = [np.sqrt((a * a).sum(axis=1, keepdims=True))]
         elif t == "Proposal":
             outs = proposal(ins[0], ins[1], ins[2], m.proposal_param, len(layer.tops) > 1)
         elif t == "ROIPooling":

@@ -413,6 +413,16 @@ case("accum", "FlowNet Accum (lmb-freiburg/flownet2): a 2x2 pooled map and a 5x6
      + L("acc_div", "Accum", ["small", "b"], "acc_div", "accum_param { size_divisible_by: 4 }"),
      reference="numpy")
 CASES[-1]["seed"] = 1050
+case("flow_warp", "FlowNet 2.0 FlowWarp (lmb-freiburg/flownet2): a 3-channel 6x7 image sampled where a flow of up "
+     "to a few pixels points (x2 = x + 2 * a seeded channel), positions outside the image filled with 0, and "
+     "ChannelNorm of the difference (FlowNet2's brightness error), batch 2", [2, 5, 6, 7],
+     L("split", "Slice", "data", ["img", "raw_flow"], "slice_param { axis: 1 slice_point: 3 }")
+     + L("flow", "Power", "raw_flow", "flow", "power_param { scale: 2 }")
+     + L("warp", "FlowWarp", ["img", "flow"], "warped")
+     + L("diff", "Eltwise", ["img", "warped"], "diff", "eltwise_param { operation: SUM coeff: 1 coeff: -1 }")
+     + L("norm", "ChannelNorm", "diff", "norm"),
+     reference="numpy")
+CASES[-1]["seed"] = 1051
 
 # Found by tools/golden/check_layer_goldens.py (a float64 NumPy forward pass written from Caffe's semantics): OpenCV
 # 4.6 loads these parameters but computes something else, so the cases above avoid them rather than record an

@@ -47,6 +47,8 @@ import org.caffe4j.ops.RoiPoolingOp;
 import org.caffe4j.ops.ProposalOp;
 import org.caffe4j.ops.CorrelationOp;
 import org.caffe4j.ops.AccumOp;
+import org.caffe4j.ops.FlowWarpOp;
+import org.caffe4j.ops.ChannelNormOp;
 
 /** Every layer type caffe4j runs: one line each. */
 final class BuiltinOps {
@@ -99,7 +101,9 @@ final class BuiltinOps {
             new RoiPoolingOp(),
             new ProposalOp(),
             new CorrelationOp(),
-            new AccumOp()
+            new AccumOp(),
+            new FlowWarpOp(),
+            new ChannelNormOp()
     );
 
     private BuiltinOps() {
