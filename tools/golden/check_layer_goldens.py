@@ -533,6 +533,63 @@ def flow_warp(img, flow, p):
     return out
 
 
+def resample(x, out_h, out_w, p):
+    """lmb-freiburg/flownet2 resample_layer.cu (InterpolationKernel, NearestNeighborKernel) in float32 as CUDA:
+    source position (x*fx + fy/2 - 0.5, y*fy + fx/2 - 0.5), triangle (LINEAR) or Keys cubic (CUBIC) weights widened
+    by the factor when downsampling with antialias, normalized; NEAREST at the rounded position (clamped)."""
+    f32 = np.float32
+    n, c, h, w = x.shape
+    xs = x.astype(f32).reshape(n * c, h, w)
+    fx, fy = f32(w) / f32(out_w), f32(h) / f32(out_h)
+    typ = p.type
+    antialias = bool((fx > 1 or fy > 1) and p.antialias)
+    kw = 4 if typ == 3 else 2
+    ax = f32(1) / (fx if antialias else f32(1))
+    ay = f32(1) / (fy if antialias else f32(1))
+    rx = 2 if fx < 1 else int(np.ceil(f32(kw) / ax))
+    ry = 2 if fy < 1 else int(np.ceil(f32(kw) / ay))
+
+    def rnd(v):
+        a = abs(float(v))
+        r = int(np.floor(a)) + (1 if a - np.floor(a) >= 0.5 else 0)
+        return -r if v < 0 else r
+
+    def tri(v):
+        return v + 1 if -1 <= v < 0 else (1 - v if 0 <= v <= 1 else f32(0))
+
+    def cub(v):
+        v = abs(v)
+        if v <= 1:
+            return v * v * (f32(1.5) * v - f32(2.5)) + f32(1)
+        if v < 2:
+            return v * (v * (f32(-0.5) * v + f32(2.5)) - f32(4)) + f32(2)
+        return f32(0)
+
+    out = np.zeros((n * c, out_h, out_w), f32)
+    for yo in range(out_h):
+        yin = f32(yo) * fy + fx / f32(2) - f32(0.5)
+        yr = rnd(yin)
+        for xo in range(out_w):
+            xin = f32(xo) * fx + fy / f32(2) - f32(0.5)
+            xr = rnd(xin)
+            if typ == 1:
+                out[:, yo, xo] = xs[:, min(max(yr, 0), h - 1), min(max(xr, 0), w - 1)]
+                continue
+            acc = np.zeros(n * c, f32)
+            wsum = f32(0)
+            for yy in range(yr - ry, yr + ry + 1):
+                for xx in range(xr - rx, xr + rx + 1):
+                    if yy < 0 or xx < 0 or yy >= h or xx >= w:
+                        continue
+                    dx, dy = f32(xin - f32(xx)), f32(yin - f32(yy))
+                    f = cub if typ == 3 else tri
+                    wt = f32(ax * f(f32(ax * dx)) * ay * f(f32(ay * dy)))
+                    acc = (acc + wt * xs[:, yy, xx]).astype(f32)
+                    wsum = f32(wsum + wt)
+            out[:, yo, xo] = 0 if wsum == 0 else acc / wsum
+    return out.reshape(n, c, out_h, out_w).astype(np.float64)
+
+
 def detection_rows(blob):
     """The detections of a DetectionOutput blob, padding and no-detection rows dropped, in a canonical order."""
     r = blob.reshape(-1, 7)
@@ -701,6 +758,10 @@ def forward(net, weights, x):
             outs = [flow_warp(ins[0], ins[1], m.flow_warp_param)]
         elif t == "ChannelNorm":
             outs = [np.sqrt((a * a).sum(axis=1, keepdims=True))]
+        elif t == "Resample":
+            rh, rw = (ins[1].shape[2], ins[1].shape[3]) if len(ins) > 1 else (m.resample_param.height,
+                                                                                m.resample_param.width)
+            outs = [resample(a, rh, rw, m.resample_param)]
         elif t == "Proposal":
             outs = proposal(ins[0], ins[1], ins[2], m.proposal_param, len(layer.tops) > 1)
         elif t == "ROIPooling":

@@ -423,6 +423,19 @@ case("flow_warp", "FlowNet 2.0 FlowWarp (lmb-freiburg/flownet2): a 3-channel 6x7
      + L("norm", "ChannelNorm", "diff", "norm"),
      reference="numpy")
 CASES[-1]["seed"] = 1051
+case("resample", "FlowNet 2.0 Resample (lmb-freiburg/flownet2, its CUDA kernels): a 2-channel 7x9 map, batch 2, LINEAR "
+     "down to 4x5 with antialias (FlowNet2's form) and without, LINEAR up to 11x13, NEAREST to 5x4, CUBIC up to "
+     "9x10, and to a second bottom's 3x3 size", [2, 2, 7, 9],
+     L("lin_down", "Resample", "data", "lin_down", "resample_param { width: 5 height: 4 type: LINEAR antialias: true }")
+     + L("lin_down_sharp", "Resample", "data", "lin_down_sharp",
+         "resample_param { width: 5 height: 4 type: LINEAR antialias: false }")
+     + L("lin_up", "Resample", "data", "lin_up", "resample_param { width: 13 height: 11 }")
+     + L("nearest", "Resample", "data", "nearest", "resample_param { width: 4 height: 5 type: NEAREST }")
+     + L("cubic", "Resample", "data", "cubic", "resample_param { width: 10 height: 9 type: CUBIC }")
+     + L("pool", "Pooling", "data", "pooled", "pooling_param { pool: MAX kernel_size: 3 stride: 3 }")
+     + L("to_ref", "Resample", ["data", "pooled"], "to_ref"),
+     reference="numpy")
+CASES[-1]["seed"] = 1052
 
 # Found by tools/golden/check_layer_goldens.py (a float64 NumPy forward pass written from Caffe's semantics): OpenCV
 # 4.6 loads these parameters but computes something else, so the cases above avoid them rather than record an

@@ -49,6 +49,7 @@ import org.caffe4j.ops.CorrelationOp;
 import org.caffe4j.ops.AccumOp;
 import org.caffe4j.ops.FlowWarpOp;
 import org.caffe4j.ops.ChannelNormOp;
+import org.caffe4j.ops.ResampleOp;
 
 /** Every layer type caffe4j runs: one line each. */
 final class BuiltinOps {
@@ -103,7 +104,8 @@ final class BuiltinOps {
             new CorrelationOp(),
             new AccumOp(),
             new FlowWarpOp(),
-            new ChannelNormOp()
+            new ChannelNormOp(),
+            new ResampleOp()
     );
 
     private BuiltinOps() {
