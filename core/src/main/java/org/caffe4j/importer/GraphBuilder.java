@@ -191,7 +191,7 @@ public final class GraphBuilder {
                             + "definition; give one (--input-shape " + l.getTop(i) + "=N,C,H,W, or an input array)");
                 }
             }
-            checkWeights(layer, inShapes, requireWeights);
+            List<Blob> weights = checkWeights(layer, inShapes, requireWeights, warnings);
             List<Value> outs = new ArrayList<>();
             for (int i = 0; i < l.getTopCount(); i++) {
                 String top = l.getTop(i);
@@ -212,7 +212,7 @@ public final class GraphBuilder {
                 finals.remove(top);
                 finals.put(top, v);
             }
-            Node node = new Node(l.getName(), l.getType(), layer.params(), ins, outs, layer.weights());
+            Node node = new Node(l.getName(), l.getType(), layer.params(), ins, outs, weights);
             if (l.getType().equals("Input")) {
                 inputs.addAll(outs);
             }
@@ -257,7 +257,13 @@ public final class GraphBuilder {
         }
     }
 
-    private static void checkWeights(Layer layer, List<Shape> inShapes, boolean requireWeights) {
+    /**
+     * The layer's weights checked against the shapes its op needs: as stored (after the op's
+     * {@link OpDefinition#adaptWeights}), or from deterministic fillers when the caffemodel lacks the layer
+     * ({@link Fillers}, with a warning), or none when building without weights.
+     */
+    private static List<Blob> checkWeights(Layer layer, List<Shape> inShapes, boolean requireWeights,
+                                           List<String> warnings) {
         List<Shape> expected;
         try {
             expected = layer.op().weightShapes(layer.params(), inShapes);
@@ -268,21 +274,30 @@ public final class GraphBuilder {
         LayerContext ctx = layer.ctx();
         if (blobs.isEmpty()) {
             if (!expected.isEmpty() && requireWeights) {
-                throw new MalformedModelException(ctx.label() + ": blobs: the layer needs " + expected.size()
-                        + " weight blob(s) " + expected + " but the caffemodel has no layer of this name");
+                List<Blob> filled = Fillers.fill(ctx, expected);
+                if (filled == null) {
+                    throw new MalformedModelException(ctx.label() + ": blobs: the layer needs " + expected.size()
+                            + " weight blob(s) " + expected + " but the caffemodel has no layer of this name (and "
+                            + Fillers.describe(ctx) + ", not a deterministic constant, diagonal or bilinear filler "
+                            + "that could stand in for them)");
+                }
+                warnings.add(ctx.label() + ": not in the caffemodel; its weights come from its fillers, as in Caffe");
+                return filled;
             }
-            return;
+            return blobs;
         }
         if (blobs.size() != expected.size()) {
             throw new MalformedModelException(ctx.label() + ": blobs: has " + blobs.size() + " blob(s); expected "
                     + expected.size() + " " + expected);
         }
+        blobs = layer.op().adaptWeights(layer.params(), inShapes, blobs, ctx);
         for (int i = 0; i < blobs.size(); i++) {
             if (!blobs.get(i).fits(expected.get(i))) {
                 throw new ShapeException(ctx.label() + ": blobs[" + i + "] has shape " + blobs.get(i).shape()
                         + (blobs.get(i).legacy4d() ? " (legacy 4-D)" : "") + "; expected " + expected.get(i));
             }
         }
+        return blobs;
     }
 
     /**
@@ -320,8 +335,9 @@ public final class GraphBuilder {
                 byId.put(v.id(), v);
                 outs.add(v);
             }
-            checkWeights(new Layer(ctx, op, n.params(), n.weights()), inShapes, false);
-            nodes.add(new Node(n.name(), n.type(), n.params(), ins, outs, n.weights()));
+            List<Blob> weights = checkWeights(new Layer(ctx, op, n.params(), n.weights()), inShapes, false,
+                    new ArrayList<>());
+            nodes.add(new Node(n.name(), n.type(), n.params(), ins, outs, weights));
         }
         Map<String, Value> finals = new LinkedHashMap<>();
         graph.finalValues().forEach((k, v) -> finals.put(k, byId.get(v.id())));

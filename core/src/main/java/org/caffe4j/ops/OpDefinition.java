@@ -1,5 +1,6 @@
 package org.caffe4j.ops;
 
+import org.caffe4j.ir.Blob;
 import org.caffe4j.ir.Shape;
 
 import java.util.List;
@@ -27,6 +28,16 @@ public interface OpDefinition<P> {
     /** Shapes of the weight blobs this layer needs for the given inputs (empty for none). */
     default List<Shape> weightShapes(P params, List<Shape> inputs) {
         return List.of();
+    }
+
+    /**
+     * Caffe's {@code adjust_blobs}: turns the blobs the caffemodel stores for this layer into the ones it runs
+     * with, when they may legitimately differ (a mean stored at the training size), or refuses them with the
+     * field at fault. Called once the count matches {@link #weightShapes}; the result is then checked against
+     * those shapes. The default keeps the stored blobs.
+     */
+    default List<Blob> adaptWeights(P params, List<Shape> inputs, List<Blob> stored, LayerContext layer) {
+        return stored;
     }
 
     /** Multiply-adds of one forward pass (convolutions and inner products; 0 for the rest). */

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A caffemodel written by a fork carries the fork's layer parameters under the fork's field numbers, some of which
@@ -136,5 +137,28 @@ class ForkCaffemodelTest {
         var upsample = Caffe.UpsampleParameter.getDescriptor();
         assertArrayEquals(new int[]{1, 2, 3, 4, 5, 6, 7}, upsample.getFields().stream()
                 .mapToInt(com.google.protobuf.Descriptors.FieldDescriptor::getNumber).toArray());
+    }
+
+    /** FlowNet 2.0's numbers (lmb-freiburg/flownet2's caffe.proto); its 148 is BVLC's clip_param, so 1148 here. */
+    @Test
+    void flowNetFieldsKeepTheForksNumbers() {
+        var layer = Caffe.LayerParameter.getDescriptor();
+        assertArrayEquals(new int[]{150, 160, 159, 155, 149, 1148, 148}, new int[]{
+                layer.findFieldByName("correlation_param").getNumber(),
+                layer.findFieldByName("accum_param").getNumber(),
+                layer.findFieldByName("flow_warp_param").getNumber(),
+                layer.findFieldByName("resample_param").getNumber(),
+                layer.findFieldByName("augmentation_param").getNumber(),
+                layer.findFieldByName("coeff_schedule_param").getNumber(),
+                layer.findFieldByName("clip_param").getNumber()});
+        var aug = Caffe.AugmentationParameter.getDescriptor();
+        assertArrayEquals(new int[]{33, 34, 4, 5, 7, 18, 10, 35, 20, 107}, new int[]{
+                aug.findFieldByName("crop_width").getNumber(), aug.findFieldByName("crop_height").getNumber(),
+                aug.findFieldByName("augment_during_test").getNumber(),
+                aug.findFieldByName("recompute_mean").getNumber(), aug.findFieldByName("mean_per_pixel").getNumber(),
+                aug.findFieldByName("mean").getNumber(), aug.findFieldByName("mirror").getNumber(),
+                aug.findFieldByName("gamma").getNumber(), aug.findFieldByName("lmult_pow").getNumber(),
+                aug.findFieldByName("noise").getNumber()});
+        assertEquals(9, Caffe.FillerParameter.getDescriptor().findFieldByName("diag_val").getNumber());
     }
 }

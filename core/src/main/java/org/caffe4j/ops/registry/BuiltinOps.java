@@ -49,6 +49,7 @@ import org.caffe4j.ops.CorrelationOp;
 import org.caffe4j.ops.AccumOp;
 import org.caffe4j.ops.FlowWarpOp;
 import org.caffe4j.ops.ChannelNormOp;
+import org.caffe4j.ops.DataAugmentationOp;
 import org.caffe4j.ops.ResampleOp;
 
 /** Every layer type caffe4j runs: one line each. */
@@ -105,6 +106,7 @@ final class BuiltinOps {
             new AccumOp(),
             new FlowWarpOp(),
             new ChannelNormOp(),
+            new DataAugmentationOp(),
             new ResampleOp()
     );
 
