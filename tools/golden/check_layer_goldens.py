@@ -597,8 +597,58 @@ def detection_rows(blob):
     return r[np.lexsort((r[:, 6], r[:, 5], r[:, 4], r[:, 3], -r[:, 2], r[:, 1], r[:, 0]))]
 
 
-def forward(net, weights, x):
-    blobs = {"data": x.astype(np.float64)}
+def data_augmentation(x, wb, p):
+    """lmb-freiburg/flownet2 data_augmentation_layer.cu at test time without augmentation: the centre crop through
+    SpatialAugmentation (offset (W - cw)/2, positions clamped to [0, W - 1.05], bilinear), then the learnt mean
+    (recompute_mean: blob 2 per channel or blob 1 per pixel, both after adjust_blobs) or the prototxt's 3 values."""
+    n, c, h, w = x.shape
+    if p.HasField("crop_width") and p.HasField("crop_height"):
+        cw, ch = p.crop_width, p.crop_height
+        xs = np.clip(np.arange(cw) + (w - cw) / 2.0, 0, np.float32(w) - np.float32(1.05)).astype(np.float32)
+        ys = np.clip(np.arange(ch) + (h - ch) / 2.0, 0, np.float32(h) - np.float32(1.05)).astype(np.float32)
+        x0, y0 = np.floor(xs).astype(int), np.floor(ys).astype(int)
+        dx, dy = (xs - x0).astype(np.float64), (ys - y0).astype(np.float64)
+        tl = x[:, :, y0][:, :, :, x0]
+        tr = x[:, :, y0][:, :, :, x0 + 1]
+        bl = x[:, :, y0 + 1][:, :, :, x0]
+        br = x[:, :, y0 + 1][:, :, :, x0 + 1]
+        dx, dy = dx.reshape(1, 1, 1, -1), dy.reshape(1, 1, -1, 1)
+        y = (1 - dx) * (1 - dy) * tl + dx * dy * br + (1 - dx) * dy * bl + dx * (1 - dy) * tr
+    else:
+        y = x.copy()
+    if p.recompute_mean > 0:
+        assert wb[0].reshape(-1)[0] + 1 > p.recompute_mean, "the mean is still being learnt"
+        if p.mean_per_pixel:
+            stored = wb[1]
+            if stored.shape[-2:] == y.shape[-2:]:
+                y = y - stored.reshape(1, c, *y.shape[-2:])
+            else:
+                y = y - stored.reshape(c, -1).mean(axis=1).reshape(1, c, 1, 1)
+        else:
+            y = y - wb[2].reshape(1, c, 1, 1)
+    elif len(p.mean) == 3 and not p.mean_per_pixel:
+        y = y - np.array(list(p.mean)).reshape(1, 3, 1, 1)
+    return y
+
+
+def filler(f, shape):
+    """Caffe's deterministic fillers (constant, flownet2's diagonal, bilinear), for a layer the caffemodel lacks."""
+    out = np.zeros(shape)
+    if f.type == "constant":
+        out[...] = f.value
+    elif f.type == "diagonal":
+        area = int(np.prod(shape[2:]))
+        for k in range(min(shape[0], shape[1])):
+            out[k, k] = (f.diag_val[k] if k < len(f.diag_val) else 1.0) / area
+    else:
+        raise SystemExit(f"no deterministic filler '{f.type}'")
+    return out
+
+
+def forward(net, weights, x, extra_inputs=None, input_blob="data"):
+    blobs = {input_blob: x.astype(np.float64)}
+    for name, v in (extra_inputs or {}).items():
+        blobs[name] = v.astype(np.float64)
     seen = {}
     for layer in layers_of(net):
         m, t = layer.msg, layer.type
@@ -611,6 +661,13 @@ def forward(net, weights, x):
         seen[layer.name] = k + 1
         wb = entries[k] if len(entries) > 1 else entries[0]
         a = ins[0] if ins else None
+        if not wb and t in ("Convolution", "Deconvolution") and m.convolution_param.HasField("weight_filler"):
+            # Not in the caffemodel: Caffe keeps the layer's filler values (FlowNet 2.0's scale_conv1).
+            cp = m.convolution_param
+            kh, kw = pair(cp, "kernel", None)
+            cin = a.shape[1] // cp.group
+            shape = (cp.num_output, cin, kh, kw) if t == "Convolution" else (a.shape[1], cp.num_output // cp.group, kh, kw)
+            wb = [filler(cp.weight_filler, shape)] + ([filler(cp.bias_filler, (cp.num_output,))] if cp.bias_term else [])
         if t == "Convolution":
             # Several bottoms share the one set of weights; top i comes from bottom i.
             bias = wb[1].reshape(-1) if m.convolution_param.bias_term else None
@@ -756,6 +813,8 @@ def forward(net, weights, x):
             outs = [accum(ins, m.accum_param)]
         elif t == "FlowWarp":
             outs = [flow_warp(ins[0], ins[1], m.flow_warp_param)]
+        elif t == "DataAugmentation":
+            outs = [data_augmentation(a, wb, m.augmentation_param)]
         elif t == "ChannelNorm":
             outs = [np.sqrt((a * a).sum(axis=1, keepdims=True))]
         elif t == "Resample":

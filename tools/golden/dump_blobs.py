@@ -2,7 +2,7 @@
 """Dumps the value of every Caffe blob after a forward pass, computed by OpenCV's Caffe importer.
 
 usage: /usr/bin/python3 tools/golden/dump_blobs.py PROTOTXT CAFFEMODEL INPUT.npy OUTDIR
-           [--input-blob data] [--only BLOB,BLOB,...] [--reference opencv|numpy]
+           [--input-blob data] [--extra-input BLOB=FILE.npy ...] [--only BLOB,BLOB,...] [--reference opencv|numpy]
 
 --reference numpy takes the values from check_layer_goldens.py's float64 NumPy forward pass (written from Caffe's
 sources) instead of OpenCV, for layers OpenCV 4.6 cannot import (Reduction, Tile, SPP, Embed, ArgMax).
@@ -118,6 +118,8 @@ def main():
     ap.add_argument("input")
     ap.add_argument("outdir")
     ap.add_argument("--input-blob", default="data")
+    ap.add_argument("--extra-input", action="append", default=[], metavar="BLOB=FILE.npy",
+                    help="a further input of a net with several (FlowNet's two images); numpy reference only")
     ap.add_argument("--only", default=None,
                     help="comma-separated blobs to keep (the others are computed but not written)")
     ap.add_argument("--note", default=None, help="free text stored in meta.json")
@@ -129,8 +131,15 @@ def main():
     net_def = read_prototxt(args.prototxt)
     kept, dropped, need_deploy = plan_test_net(net_def, args.input_blob)
 
-    # Network order: the input first, then every blob in the order a kept layer first produces it.
-    order, last_writer, top_index = [args.input_blob], {}, {}
+    extra = {}
+    for spec in args.extra_input:
+        blob, _, path = spec.partition("=")
+        extra[blob] = (path, np.ascontiguousarray(np.load(path).astype(np.float32)))
+    if extra and args.reference != "numpy":
+        raise SystemExit("--extra-input needs --reference numpy")
+    args.extra = extra
+    # Network order: the inputs first, then every blob in the order a kept layer first produces it.
+    order, last_writer, top_index = [args.input_blob] + list(extra), {}, {}
     for layer in kept:
         for b in layer.bottoms:
             if b not in order:
@@ -206,9 +215,11 @@ def dump_numpy(args, net_def, x, order, last_writer, dropped):
     from check_layer_goldens import forward, read_weights  # noqa: E402
     if any(layer.type != "Input" for layer, _ in dropped):
         raise SystemExit("--reference numpy takes deploy nets with an Input layer only")
-    blobs = forward(net_def, read_weights(args.caffemodel), x)
+    extra = {b: v for b, (_, v) in args.extra.items()}
+    blobs = forward(net_def, read_weights(args.caffemodel), x, extra, args.input_blob)
     values = {b: blobs[b] for b in order}
     values[args.input_blob] = x
+    values.update(extra)
     write_blobs(args, x, order, values, last_writer, dropped, False, None,
                 "float64 NumPy forward pass of tools/golden/check_layer_goldens.py (from Caffe's layer sources), "
                 "rounded to float32; OpenCV 4.6 cannot import this net", None)
@@ -223,7 +234,8 @@ def write_blobs(args, x, order, values, last_writer, dropped, need_deploy, cv_na
             raise SystemExit(f"--only names unknown blobs: {sorted(missing)}")
     os.makedirs(args.outdir, exist_ok=True)
     for stale in os.listdir(args.outdir):
-        if stale.endswith(".npy") and stale != os.path.basename(args.input):
+        inputs = {os.path.basename(args.input)} | {os.path.basename(p) for p, _ in getattr(args, "extra", {}).values()}
+        if stale.endswith(".npy") and stale not in inputs:
             os.remove(os.path.join(args.outdir, stale))
     blobs_meta, used_files = [], set()
     for blob in keep:
@@ -234,7 +246,7 @@ def write_blobs(args, x, order, values, last_writer, dropped, need_deploy, cv_na
         used_files.add(fname)
         np.save(os.path.join(args.outdir, fname), v)
         entry = {"name": blob, "file": fname, "shape": list(v.shape)}
-        if blob != args.input_blob:
+        if blob != args.input_blob and blob not in getattr(args, "extra", {}):
             entry["writer"] = last_writer[blob].name
             if cv_names is not None:
                 entry["opencv_layer"] = cv_names[blob]
@@ -251,6 +263,8 @@ def write_blobs(args, x, order, values, last_writer, dropped, need_deploy, cv_na
         "caffemodel": {"file": os.path.basename(args.caffemodel), "sha256": sha256(args.caffemodel)},
         "input": {"blob": args.input_blob, "file": os.path.basename(args.input), "shape": list(x.shape),
                   "sha256": sha256(args.input)},
+        "extra_inputs": [{"blob": b, "file": os.path.basename(p), "shape": list(v.shape), "sha256": sha256(p)}
+                         for b, (p, v) in getattr(args, "extra", {}).items()],
         "deploy_derived_for_opencv": need_deploy,
         "dropped_layers": [{"name": l.name, "type": l.type, "reason": r} for l, r in dropped],
         "network_order": "input blob first, then each blob where a TEST-phase layer first produces it; "

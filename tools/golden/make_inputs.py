@@ -5,6 +5,7 @@ usage: /usr/bin/python3 tools/golden/make_inputs.py mnist   IMAGES.gz COUNT OUT.
        /usr/bin/python3 tools/golden/make_inputs.py cifar   TESTS.idx MEAN.binaryproto OUT.npy
        /usr/bin/python3 tools/golden/make_inputs.py imagenet IMAGE.jpg OUT.npy
        /usr/bin/python3 tools/golden/make_inputs.py ssd IMAGE.jpg SIZE OUT.npy
+       /usr/bin/python3 tools/golden/make_inputs.py flownet IMAGE.jpg WIDTH HEIGHT DX DY OUT0.npy OUT1.npy
 
 mnist:    the first COUNT digits, pixels x 0.00390625 (LeNet's transform_param scale), N x 1 x 28 x 28.
 cifar:    all images of the uint8 IDX file (N,32,32,3, RGB as stored, which is the order the mean and the
@@ -13,6 +14,8 @@ imagenet: cv2.imread (BGR), cv2.resize to 256x256 INTER_LINEAR, centre crop 224,
           ILSVRC-2012 means B 104.007, G 116.669, R 122.679, 1 x 3 x 224 x 224 in BGR order.
 ssd:      MobileNet-SSD's demo.py: cv2.imread (BGR), cv2.resize to SIZE x SIZE INTER_LINEAR, (x - 127.5) x 0.007843,
           1 x 3 x SIZE x SIZE.
+flownet:  two frames for FlowNet (scripts/run-flownet.py feeds the pixels as read, BGR, 0..255): cv2.imread, resized
+          to a quarter, then the WIDTH x HEIGHT windows at (8, 8) and at (8 + DX, 8 + DY), as if the camera moved.
 """
 import gzip
 import os
@@ -79,7 +82,22 @@ def ssd(image, size, out):
     np.save(out, np.ascontiguousarray(x.transpose(2, 0, 1)[None], dtype=np.float32))
 
 
+def flownet(image, width, height, dx, dy, out0, out1):
+    import cv2
+    img = cv2.imread(image, cv2.IMREAD_COLOR)
+    if img is None:
+        raise SystemExit(f"cannot read {image}")
+    img = cv2.resize(img, (img.shape[1] // 4, img.shape[0] // 4), interpolation=cv2.INTER_AREA).astype(np.float32)
+    w, h, dx, dy = int(width), int(height), int(dx), int(dy)
+    for (x0, y0), out in (((8, 8), out0), ((8 + dx, 8 + dy), out1)):
+        frame = img[y0:y0 + h, x0:x0 + w, :]
+        if frame.shape[:2] != (h, w):
+            raise SystemExit("the window leaves the image")
+        np.save(out, np.ascontiguousarray(frame.transpose(2, 0, 1)[None], dtype=np.float32))
+
+
 if __name__ == "__main__":
-    if len(sys.argv) < 2 or sys.argv[1] not in ("mnist", "cifar", "imagenet", "ssd"):
+    modes = {"mnist": mnist, "cifar": cifar, "imagenet": imagenet, "ssd": ssd, "flownet": flownet}
+    if len(sys.argv) < 2 or sys.argv[1] not in modes:
         raise SystemExit(__doc__)
-    {"mnist": mnist, "cifar": cifar, "imagenet": imagenet, "ssd": ssd}[sys.argv[1]](*sys.argv[2:])
+    modes[sys.argv[1]](*sys.argv[2:])

@@ -83,3 +83,20 @@ step res10_face_cat "$PY" $T/make_inputs.py ssd testdata/images/cat.jpg 96 $G/re
 step res10_face_cat "$PY" $T/dump_blobs.py testdata/res10_face/deploy.prototxt $FACE $G/res10_face_cat/data.npy \
   $G/res10_face_cat --only data,conv4_3_norm,conv4_3_norm_mbox_priorbox,mbox_loc,mbox_conf_flatten,mbox_priorbox,detection_out \
   --note "caffemodel = SeededCaffemodel(deploy.prototxt, seed 7); detection_out compares as a set per image"
+
+# FlowNet 2.0's FlowNet2-ss (its published deploy template, unchanged, see testdata/flownet2/SOURCE.md) filled in
+# as the fork's run-flownet.py does for a 96x60 pair, with seeded weights (seed 21; scale_conv1 left out as the
+# published caffemodels leave it, so its diagonal filler acts) on two shifted windows of cat.jpg. OpenCV 4.6 cannot
+# read FlowNet's parameters, so the reference is the NumPy pass of check_layer_goldens.py, written from the fork.
+FLOW=target/flownet2/flownet2_ss_seeded.caffemodel
+FLOWNET=target/flownet2/FlowNet2-ss_96x60.prototxt
+mkdir -p target/flownet2
+start flownet2_ss_cat
+step flownet2_ss_cat "$PY" $T/render_flownet.py testdata/flownet2/FlowNet2-ss_deploy.prototxt.template 96 60 $FLOWNET
+step flownet2_ss_cat java -cp "$CP" org.caffe4j.testing.SeededCaffemodel $FLOWNET $FLOW 21 --leave-out scale_conv1
+step flownet2_ss_cat "$PY" $T/make_inputs.py flownet testdata/images/cat.jpg 96 60 3 2 \
+  $G/flownet2_ss_cat/img0.npy $G/flownet2_ss_cat/img1.npy
+step flownet2_ss_cat "$PY" $T/dump_blobs.py $FLOWNET $FLOW $G/flownet2_ss_cat/img0.npy $G/flownet2_ss_cat \
+  --input-blob img0 --extra-input img1=$G/flownet2_ss_cat/img1.npy --reference numpy \
+  --only img0,img1,img0_nomean,img1_nomean,img0_nomean_resize,img1_nomean_resize,blob19,blob36,blob37,blob38,blob40,blob70,predict_flow_resize,predict_flow_final \
+  --note "caffemodel = SeededCaffemodel(FlowNet2-ss_96x60.prototxt, seed 21, without scale_conv1)"

@@ -79,7 +79,14 @@ final class VerifyCommand implements Callable<Integer> {
         Path inputFile = input != null ? input : set.inputFile().orElse(null);
         String key = inputBlob != null ? inputBlob : input == null ? set.inputBlob().orElse(LoadOptions.FIRST_INPUT)
                 : LoadOptions.FIRST_INPUT;
-        Map<String, Npy.Array> arrays = inputFile == null ? Map.of() : Map.of(key, Npy.read(inputFile));
+        Map<String, Npy.Array> arrays = new java.util.LinkedHashMap<>();
+        if (inputFile != null) {
+            arrays.put(key, Npy.read(inputFile));
+        }
+        // A net with several inputs (FlowNet's two images): the set's further inputs fix their shapes too.
+        for (Map.Entry<String, Path> e : set.extraInputs().entrySet()) {
+            arrays.putIfAbsent(e.getKey(), Npy.read(e.getValue()));
+        }
         LoadOptions options = RunCommand.withArrayShapes(modelOptions.toLoadOptions(), arrays);
         Comparison c;
         try (Model model = Model.load(net, weights, options)) {

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Caffe's Eltwise over two or more equally shaped bottoms: SUM (with optional per-bottom coeff), PROD, MAX
- * (coeff accepted and ignored, as Caffe).
+ * (coeff accepted and ignored, as Caffe). SUM also takes a single bottom, as in FlowNet 2.0's fork (its deploy nets
+ * scale a blob with it: {@code coeff: 20}); BVLC Caffe requires two.
  * stable_prod_grad only affects the backward pass.
  */
 public final class EltwiseOp implements ElementwiseKernelsOp<EltwiseOp.Params> {
@@ -22,9 +23,13 @@ public final class EltwiseOp implements ElementwiseKernelsOp<EltwiseOp.Params> {
 
     @Override
     public Params parse(LayerContext ctx) {
-        ctx.requireBottoms(2, Integer.MAX_VALUE);
+        ctx.requireBottoms(1, Integer.MAX_VALUE);
         ctx.requireTops(1, 1);
         Caffe.EltwiseParameter q = ctx.layer().getEltwiseParam();
+        if (ctx.layer().getBottomCount() == 1 && q.getOperation() != Caffe.EltwiseParameter.EltwiseOp.SUM) {
+            throw ctx.invalid("bottom", "has 1 blob; " + q.getOperation() + " needs at least 2 (only SUM takes one, "
+                    + "as FlowNet 2.0's fork allows)");
+        }
         int bottoms = ctx.layer().getBottomCount();
         // Caffe refuses coefficients for PROD only; with MAX it accepts and ignores them, and so does caffe4j.
         if (q.getCoeffCount() > 0 && q.getOperation() == Caffe.EltwiseParameter.EltwiseOp.PROD) {

@@ -148,6 +148,22 @@ public final class GoldenSet {
         return metaString("input", "file").map(dir::resolve);
     }
 
+    /**
+     * The further inputs of a net with several (FlowNet's second image), by blob, from meta.json
+     * {@code extra_inputs} (files relative to the set); empty for one input.
+     */
+    public Map<String, Path> extraInputs() {
+        Map<String, Path> out = new LinkedHashMap<>();
+        if (meta.get("extra_inputs") instanceof List<?> l) {
+            for (Object o : l) {
+                if (o instanceof Map<?, ?> m && m.get("blob") instanceof String b && m.get("file") instanceof String f) {
+                    out.put(b, dir.resolve(f));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Blobs the reference computed but did not store (meta.json {@code omitted_blobs}). */
     public List<String> omittedBlobs() {
         List<String> out = new ArrayList<>();

@@ -19,6 +19,8 @@ public final class GoldenVerifier {
     }
 
     /**
+     * The set's further inputs (meta.json {@code extra_inputs}, a net with several) are fed as well.
+     *
      * @param input     the input array, or null to use the one the golden set's meta.json names
      * @param inputBlob the input blob, or null for meta.json's, else the model's first input
      */
@@ -34,11 +36,22 @@ public final class GoldenVerifier {
         if (!model.inputNames().contains(blob)) {
             throw new ShapeException("the net has no input blob '" + blob + "' (its inputs: " + model.inputNames() + ")");
         }
-        Map<String, Tensor> all = model.runAllBlobs(Map.of(blob, new Tensor(x.shape(), x.data())));
-        Map<String, Npy.Array> actual = new LinkedHashMap<>();
-        if (!all.containsKey(blob)) {
-            actual.put(blob, x); // the input blob's final value is the input itself
+        Map<String, Npy.Array> fed = new LinkedHashMap<>();
+        fed.put(blob, x);
+        for (Map.Entry<String, Path> e : golden.extraInputs().entrySet()) {
+            if (!e.getKey().equals(blob)) {
+                fed.put(e.getKey(), Npy.read(e.getValue()));
+            }
         }
+        Map<String, Tensor> feed = new LinkedHashMap<>();
+        fed.forEach((name, a) -> feed.put(name, new Tensor(a.shape(), a.data())));
+        Map<String, Tensor> all = model.runAllBlobs(feed);
+        Map<String, Npy.Array> actual = new LinkedHashMap<>();
+        fed.forEach((name, a) -> {
+            if (!all.containsKey(name)) {
+                actual.put(name, a); // an input blob's final value is the input itself
+            }
+        });
         all.forEach((name, t) -> actual.put(name, new Npy.Array(t.shape(), t.data())));
         // DetectionOutput tops compare as sets of detections: their row order and padding are each runtime's own.
         Set<String> detections = new HashSet<>();

@@ -118,9 +118,19 @@ class EltwiseOpTest extends OpTestBase {
                 random(rnd, 2, 3), random(rnd, 3, 2));
     }
 
+    /** FlowNet 2.0's fork scales a blob with a one-bottom SUM; PROD and MAX still need two. */
     @Test
-    void rejectsSingleBottom() {
-        assertRejected(ShapeException.class, "Eltwise", "bottom", layer("Eltwise", "x0", "y", ""),
-                random(new Random(1), 2, 3));
+    void singleBottomSumScalesAndOnlySum() {
+        Tensor x = random(new Random(1), 2, 3);
+        Tensor y = runOne(layer("Eltwise", "x0", "y", "eltwise_param { operation: SUM coeff: 20 }"), x);
+        double[] expected = new double[6];
+        for (int i = 0; i < 6; i++) {
+            expected[i] = 20f * x.data()[i];
+        }
+        assertTensor(Tolerance.EXACT, new int[]{2, 3}, expected, y);
+        assertRejected(ShapeException.class, "Eltwise", "bottom", layer("Eltwise", "x0", "y",
+                "eltwise_param { operation: MAX }"), x);
+        assertRejected(ShapeException.class, "Eltwise", "bottom", layer("Eltwise", "x0", "y",
+                "eltwise_param { operation: PROD }"), x);
     }
 }

@@ -35,6 +35,14 @@ public final class GoldenAssertions {
                 caffemodel + " is not the caffemodel " + goldenDir + " was made from");
         assertEquals(golden.metaString("input", "sha256").orElseThrow(),
                 NinTestModel.sha256(golden.inputFile().orElseThrow()), "input of " + goldenDir);
+        if (golden.meta().get("extra_inputs") instanceof List<?> extras) {
+            assertEquals(extras.size(), golden.extraInputs().size(), "extra inputs of " + goldenDir);
+            for (Object o : extras) {
+                java.util.Map<?, ?> m = (java.util.Map<?, ?>) o;
+                assertEquals(m.get("sha256"), NinTestModel.sha256(golden.extraInputs().get((String) m.get("blob"))),
+                        "input " + m.get("blob") + " of " + goldenDir);
+            }
+        }
         Comparison c;
         try (Model model = Model.load(prototxt, caffemodel)) {
             c = GoldenVerifier.verify(model, golden, null, null, Tolerances.DEFAULT);
@@ -42,7 +50,7 @@ public final class GoldenAssertions {
         List<?> metaBlobs = (List<?>) golden.meta().get("blobs");
         assertEquals(metaBlobs.size(), c.results().size(), "every golden blob must be compared");
         assertFalse(c.results().isEmpty());
-        assertTrue(c.passed(), () -> goldenDir + " differs from OpenCV; first failure "
+        assertTrue(c.passed(), () -> goldenDir + " differs from the reference; first failure "
                 + c.firstFailure().map(Object::toString).orElse("?") + "\n" + c.table());
         return c;
     }

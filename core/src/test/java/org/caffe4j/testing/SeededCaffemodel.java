@@ -24,30 +24,47 @@ import java.util.Random;
  * Values keep activations sane: weights He-scaled {@code N(0, 2/fan_in)}, BatchNorm variances in [0.5, 1.5) with
  * scale factor 1, Scale multipliers near 1, other blobs (biases, means) with standard deviation 0.1.
  *
- * <p>{@code SeededCaffemodel NET.prototxt OUT.caffemodel [SEED]} (for measuring real nets without their weights).
+ * FlowNet's DataAugmentation gets an iteration count past any recompute_mean (a trained layer).
+ *
+ * <p>{@code SeededCaffemodel NET.prototxt OUT.caffemodel [SEED] [--leave-out LAYER,...]} (for measuring real nets
+ * without their weights; layers left out are absent from the file, as FlowNet 2.0's scale_conv1 is from its
+ * published caffemodels).
  */
 public final class SeededCaffemodel {
     private SeededCaffemodel() {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 2 || args.length > 3) {
-            System.err.println("usage: SeededCaffemodel NET.prototxt OUT.caffemodel [SEED]");
+        java.util.List<String> rest = new java.util.ArrayList<>(List.of(args));
+        java.util.Set<String> leaveOut = java.util.Set.of();
+        int flag = rest.indexOf("--leave-out");
+        if (flag >= 0 && flag + 1 < rest.size()) {
+            leaveOut = java.util.Set.of(rest.get(flag + 1).split(","));
+            rest.subList(flag, flag + 2).clear();
+        }
+        if (rest.size() < 2 || rest.size() > 3) {
+            System.err.println("usage: SeededCaffemodel NET.prototxt OUT.caffemodel [SEED] [--leave-out LAYER,...]");
             System.exit(2);
         }
-        long seed = args.length == 3 ? Long.parseLong(args[2]) : 1L;
-        write(Path.of(args[0]), LoadOptions.defaults(), seed, Path.of(args[1]));
+        long seed = rest.size() == 3 ? Long.parseLong(rest.get(2)) : 1L;
+        write(Path.of(rest.get(0)), LoadOptions.defaults(), seed, Path.of(rest.get(1)), leaveOut);
         System.out.println(args[1] + " " + Files.size(Path.of(args[1])) + " bytes");
     }
 
     public static Path write(Path prototxt, LoadOptions options, long seed, Path out) throws IOException {
+        return write(prototxt, options, seed, out, java.util.Set.of());
+    }
+
+    /** As {@link #write(Path, LoadOptions, long, Path)}, without the layers named in {@code leaveOut}. */
+    public static Path write(Path prototxt, LoadOptions options, long seed, Path out, java.util.Set<String> leaveOut)
+            throws IOException {
         Graph g = ModelFiles.importModel(prototxt, null, options).graph();
         Random rnd = new Random(seed);
         try (OutputStream os = Files.newOutputStream(out)) {
             CodedOutputStream cos = CodedOutputStream.newInstance(os, 1 << 16);
             for (Node n : g.nodes()) {
                 List<Shape> shapes = OpRegistry.builtin().opOf(n).weightShapes(n.params(), n.inputs().stream().map(Value::shape).toList());
-                if (!shapes.isEmpty()) {
+                if (!shapes.isEmpty() && !leaveOut.contains(n.name())) {
                     writeLayer(cos, n, shapes, rnd);
                 }
             }
@@ -99,6 +116,8 @@ public final class SeededCaffemodel {
                     return 0.5f + rnd.nextFloat();
                 }
                 return blob == 2 ? 1f : (float) (rnd.nextGaussian() * 0.1);
+            case "DataAugmentation":
+                return blob == 0 ? 1e6f : (float) (rnd.nextGaussian() * 0.1);
             case "Scale":
                 return blob == 0 ? (float) (1 + rnd.nextGaussian() * 0.1) : (float) (rnd.nextGaussian() * 0.1);
             default:
