@@ -57,7 +57,8 @@ V1_TO_V2 = {
     "SLICE": "Slice", "TANH": "TanH", "WINDOW_DATA": "WindowData", "THRESHOLD": "Threshold",
 }
 
-DATA_SOURCE_TYPES = {"Data", "ImageData", "HDF5Data", "WindowData", "MemoryData", "DummyData", "Input"}
+DATA_SOURCE_TYPES = {"Data", "ImageData", "HDF5Data", "WindowData", "MemoryData", "DummyData", "Input",
+                     "DenseImageData"}  # the last: SegNet's fork
 
 
 class LayerView:

@@ -14,7 +14,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from caffe_proto import caffe_pb2, layers_of, read_prototxt  # noqa: E402
+from caffe_proto import DATA_SOURCE_TYPES, caffe_pb2, layers_of, read_prototxt  # noqa: E402
 
 
 def pair(p, name, default):
@@ -652,7 +652,7 @@ def forward(net, weights, x, extra_inputs=None, input_blob="data"):
     seen = {}
     for layer in layers_of(net):
         m, t = layer.msg, layer.type
-        if t == "Input":
+        if t in DATA_SOURCE_TYPES:  # the input is given (dump_blobs.py replaces data layers by it)
             continue
         ins = [blobs[b] for b in layer.bottoms]
         # Layers sharing a name take the caffemodel's layers of that name in order, or all share the only one.
@@ -668,7 +668,7 @@ def forward(net, weights, x, extra_inputs=None, input_blob="data"):
             cin = a.shape[1] // cp.group
             shape = (cp.num_output, cin, kh, kw) if t == "Convolution" else (a.shape[1], cp.num_output // cp.group, kh, kw)
             wb = [filler(cp.weight_filler, shape)] + ([filler(cp.bias_filler, (cp.num_output,))] if cp.bias_term else [])
-        if t == "Convolution":
+        if t in ("Convolution", "DepthwiseConvolution"):  # the latter: yonghenglh6's, BVLC's grouped conv on CPU
             # Several bottoms share the one set of weights; top i comes from bottom i.
             bias = wb[1].reshape(-1) if m.convolution_param.bias_term else None
             outs = [conv(v, wb[0].reshape(-1, *wb[0].shape[-3:]), bias, m.convolution_param) for v in ins]

@@ -213,8 +213,8 @@ def main():
 def dump_numpy(args, net_def, x, order, last_writer, dropped):
     """The float64 NumPy forward pass of check_layer_goldens.py, rounded to float32."""
     from check_layer_goldens import forward, read_weights  # noqa: E402
-    if any(layer.type != "Input" for layer, _ in dropped):
-        raise SystemExit("--reference numpy takes deploy nets with an Input layer only")
+    if any(layer.type not in DATA_SOURCE_TYPES for layer, _ in dropped):
+        raise SystemExit("--reference numpy takes nets whose only dropped layers are data sources")
     extra = {b: v for b, (_, v) in args.extra.items()}
     blobs = forward(net_def, read_weights(args.caffemodel), x, extra, args.input_blob)
     values = {b: blobs[b] for b in order}

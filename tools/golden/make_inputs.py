@@ -13,7 +13,7 @@ cifar:    all images of the uint8 IDX file (N,32,32,3, RGB as stored, which is t
 imagenet: cv2.imread (BGR), cv2.resize to 256x256 INTER_LINEAR, centre crop 224, minus the per-channel
           ILSVRC-2012 means B 104.007, G 116.669, R 122.679, 1 x 3 x 224 x 224 in BGR order.
 ssd:      MobileNet-SSD's demo.py: cv2.imread (BGR), cv2.resize to SIZE x SIZE INTER_LINEAR, (x - 127.5) x 0.007843,
-          1 x 3 x SIZE x SIZE.
+          1 x 3 x SIZE x SIZE (SIZE may be WIDTHxHEIGHT).
 flownet:  two frames for FlowNet (scripts/run-flownet.py feeds the pixels as read, BGR, 0..255): cv2.imread, resized
           to a quarter, then the WIDTH x HEIGHT windows at (8, 8) and at (8 + DX, 8 + DY), as if the camera moved.
 """
@@ -77,7 +77,8 @@ def ssd(image, size, out):
     img = cv2.imread(image, cv2.IMREAD_COLOR)
     if img is None:
         raise SystemExit(f"cannot read {image}")
-    img = cv2.resize(img, (int(size), int(size)), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    w, _, h = size.partition("x")
+    img = cv2.resize(img, (int(w), int(h or w)), interpolation=cv2.INTER_LINEAR).astype(np.float32)
     x = (img - np.float32(127.5)) * np.float32(0.007843)
     np.save(out, np.ascontiguousarray(x.transpose(2, 0, 1)[None], dtype=np.float32))
 

@@ -100,3 +100,32 @@ step flownet2_ss_cat "$PY" $T/dump_blobs.py $FLOWNET $FLOW $G/flownet2_ss_cat/im
   --input-blob img0 --extra-input img1=$G/flownet2_ss_cat/img1.npy --reference numpy \
   --only img0,img1,img0_nomean,img1_nomean,img0_nomean_resize,img1_nomean_resize,blob19,blob36,blob37,blob38,blob40,blob70,predict_flow_resize,predict_flow_final \
   --note "caffemodel = SeededCaffemodel(FlowNet2-ss_96x60.prototxt, seed 21, without scale_conv1)"
+
+# The Caffe forks' published nets (testdata/zoo, unchanged, provenance in testdata/SOURCE.md) with seeded weights
+# on cat.jpg at 96x96 (all end in global pooling, so any size runs) or ENet at 128x128, as mobilenet_ssd_cat: the
+# input, a few blobs where the fork's layers act, and the output. OpenCV 4.6 where it can build the net (ShuffleNet
+# through the carriers), else the NumPy pass (ENet: BN, Upsample; DepthwiseConvolution, which OpenCV 4.6 cannot create).
+fork_net() {  # fork_net SET PROTOTXT SEED SIZE REFERENCE BLOBS [SEEDED-CAFFEMODEL OPTIONS]
+  local set=$1 proto=$2 seed=$3 size=$4 ref=$5 blobs=$6
+  local model=target/fork-nets/$set.caffemodel
+  mkdir -p target/fork-nets
+  start "$set"
+  step "$set" java -cp "$CP" org.caffe4j.testing.SeededCaffemodel "$proto" "$model" "$seed" "${@:7}"
+  step "$set" "$PY" $T/make_inputs.py ssd testdata/images/cat.jpg "$size" "$G/$set/data.npy"
+  step "$set" "$PY" $T/dump_blobs.py "$proto" "$model" "$G/$set/data.npy" "$G/$set" --reference "$ref" --only "$blobs" \
+    --note "caffemodel = SeededCaffemodel($(basename "$proto"), seed $seed)"
+}
+fork_net densenet121_cat testdata/zoo/densenet121_deploy.prototxt 31 96 opencv data,pool1,fc6
+fork_net shufflenet_g3_cat testdata/zoo/shufflenet_1x_g3_deploy.prototxt 32 96 opencv \
+  data,resx1_conv2,shuffle2,shuffle16,fc1000
+fork_net shufflenet_v2_cat testdata/zoo/shufflenet_v2_1x_deploy.prototxt 33 96 opencv \
+  data,shuffle1,branch2_1,branch16_2_conv2,fc1000
+fork_net mobilenet_dw_cat testdata/zoo/mobilenet_1by2_deploy.prototxt 34 96 opencv data,conv2_1/dw,conv6/dw,fc7
+fork_net mobilenet_dwconv_cat testdata/zoo/depthwised_mobilenet_deploy.prototxt 35 96 numpy \
+  data,conv2_1/dw,conv6/dw,fc7
+fork_net enet_cat testdata/zoo/enet_deploy_final.prototxt 36 64 numpy \
+  data,bn0_1,pool1_0_4_mask,upsample4_0_4,upsample5_0_4,deconv6_0_0
+# SegNet-Basic (its inference prototxt: DenseImageData, LRN, BN, MAX pooling masks, Upsample with pad_out_h) at
+# 96x72, the smallest size its pad_out_h fits below CamVid's 480x360.
+fork_net segnet_basic_cat testdata/zoo/segnet_basic_inference.prototxt 37 96x72 numpy \
+  data,pool1_mask,pool4_mask,upsample4,conv_decode4,prob --input-shape data=1,3,72,96

@@ -88,6 +88,28 @@ class ConvolutionDepthwiseOpTest extends OpTestBase {
         Tolerance.EXACT.assertClose("ConvolutionDepthwise vs Convolution group 16", conv.data(), dw.data());
     }
 
+    /** yonghenglh6's DepthwiseConvolution: BVLC's grouped Convolution where its CUDA kernel agrees. */
+    @Test
+    void depthwiseConvolutionTypeIsTheGroupedConvolution() {
+        Random rnd = new Random(13);
+        Tensor x = random(rnd, 2, 16, 15, 17), w = random(rnd, 16, 1, 3, 3), b = random(rnd, 16);
+        String geometry = "num_output: 16 group: 16 kernel_size: 3 stride: 2 pad: 1";
+        Tensor dw = runOne(layer("DepthwiseConvolution", "x0", "y", "convolution_param { " + geometry + " }"),
+                List.of(w, b), Tolerance.APPROX, x);
+        Tensor conv = runOne(layer("Convolution", "x0", "y", "convolution_param { " + geometry + " }"),
+                List.of(w, b), Tolerance.APPROX, x);
+        Tolerance.EXACT.assertClose("DepthwiseConvolution vs Convolution group 16", conv.data(), dw.data());
+        assertRejected(org.caffe4j.UnsupportedLayerException.class, "DepthwiseConvolution", "convolution_param.group",
+                layer("DepthwiseConvolution", "x0", "y", "convolution_param { num_output: 32 group: 16 kernel_size: 3 }"),
+                List.of(random(rnd, 32, 1, 3, 3), random(rnd, 32)), x);
+        assertRejected(org.caffe4j.UnsupportedLayerException.class, "DepthwiseConvolution", "convolution_param.dilation",
+                layer("DepthwiseConvolution", "x0", "y", "convolution_param { " + geometry + " dilation: 2 }"),
+                List.of(w, b), x);
+        assertRejected(ShapeException.class, "DepthwiseConvolution", "bottom",
+                layer("DepthwiseConvolution", "x0", "y", "convolution_param { num_output: 8 group: 8 kernel_size: 3 }"),
+                List.of(random(rnd, 8, 2, 3, 3), random(rnd, 8)), x);
+    }
+
     @Test
     void fusedReluFollowsTheConvolution() {
         Random rnd = new Random(12);

@@ -26,6 +26,12 @@ public final class GoldenAssertions {
      * A missing set, file or blob fails; nothing is skipped.
      */
     public static Comparison assertMatchesGolden(Path prototxt, Path caffemodel, Path goldenDir) throws IOException {
+        return assertMatchesGolden(prototxt, caffemodel, goldenDir, org.caffe4j.runtime.LoadOptions.defaults());
+    }
+
+    /** As {@link #assertMatchesGolden(Path, Path, Path)}, loading with {@code options} (e.g. an input shape). */
+    public static Comparison assertMatchesGolden(Path prototxt, Path caffemodel, Path goldenDir,
+                                                 org.caffe4j.runtime.LoadOptions options) throws IOException {
         GoldenSet golden = GoldenSet.open(goldenDir);
         assertTrue(golden.hasMeta(), goldenDir + " has no meta.json");
         // The goldens are only evidence for the exact files they were computed from.
@@ -44,7 +50,7 @@ public final class GoldenAssertions {
             }
         }
         Comparison c;
-        try (Model model = Model.load(prototxt, caffemodel)) {
+        try (Model model = Model.load(prototxt, caffemodel, options)) {
             c = GoldenVerifier.verify(model, golden, null, null, Tolerances.DEFAULT);
         }
         List<?> metaBlobs = (List<?>) golden.meta().get("blobs");

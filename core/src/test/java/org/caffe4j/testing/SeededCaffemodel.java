@@ -26,7 +26,8 @@ import java.util.Random;
  *
  * FlowNet's DataAugmentation gets an iteration count past any recompute_mean (a trained layer).
  *
- * <p>{@code SeededCaffemodel NET.prototxt OUT.caffemodel [SEED] [--leave-out LAYER,...]} (for measuring real nets
+ * <p>{@code SeededCaffemodel NET.prototxt OUT.caffemodel [SEED] [--leave-out LAYER,...] [--input-shape B=N,C,H,W]}
+ * (for measuring real nets
  * without their weights; layers left out are absent from the file, as FlowNet 2.0's scale_conv1 is from its
  * published caffemodels).
  */
@@ -42,12 +43,21 @@ public final class SeededCaffemodel {
             leaveOut = java.util.Set.of(rest.get(flag + 1).split(","));
             rest.subList(flag, flag + 2).clear();
         }
+        LoadOptions options = LoadOptions.defaults();
+        flag = rest.indexOf("--input-shape");
+        if (flag >= 0 && flag + 1 < rest.size()) {
+            String[] kv = rest.get(flag + 1).split("=", 2);
+            options = options.withInputShapes(java.util.Map.of(kv[0],
+                    java.util.Arrays.stream(kv[1].split(",")).mapToInt(Integer::parseInt).toArray()));
+            rest.subList(flag, flag + 2).clear();
+        }
         if (rest.size() < 2 || rest.size() > 3) {
-            System.err.println("usage: SeededCaffemodel NET.prototxt OUT.caffemodel [SEED] [--leave-out LAYER,...]");
+            System.err.println("usage: SeededCaffemodel NET.prototxt OUT.caffemodel [SEED] [--leave-out LAYER,...] "
+                    + "[--input-shape BLOB=N,C,H,W]");
             System.exit(2);
         }
         long seed = rest.size() == 3 ? Long.parseLong(rest.get(2)) : 1L;
-        write(Path.of(rest.get(0)), LoadOptions.defaults(), seed, Path.of(rest.get(1)), leaveOut);
+        write(Path.of(rest.get(0)), options, seed, Path.of(rest.get(1)), leaveOut);
         System.out.println(args[1] + " " + Files.size(Path.of(args[1])) + " bytes");
     }
 

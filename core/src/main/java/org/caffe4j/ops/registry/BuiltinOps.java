@@ -50,6 +50,7 @@ import org.caffe4j.ops.AccumOp;
 import org.caffe4j.ops.FlowWarpOp;
 import org.caffe4j.ops.ChannelNormOp;
 import org.caffe4j.ops.DataAugmentationOp;
+import org.caffe4j.ops.DepthwiseConvolutionOp;
 import org.caffe4j.ops.ResampleOp;
 
 /** Every layer type caffe4j runs: one line each. */
@@ -107,6 +108,7 @@ final class BuiltinOps {
             new FlowWarpOp(),
             new ChannelNormOp(),
             new DataAugmentationOp(),
+            new DepthwiseConvolutionOp(),
             new ResampleOp()
     );
 
