@@ -1,6 +1,7 @@
 package org.caffe4j.ops;
 
 import org.caffe4j.ir.Shape;
+import org.caffe4j.kernels.layout.BatchedTranspose;
 import org.caffe4j.kernels.layout.PermuteCopy;
 import org.caffe4j.proto.Caffe;
 
@@ -10,7 +11,9 @@ import java.util.List;
 /**
  * The SSD fork's Permute (weiliu89/caffe ssd, permute_layer.cpp): top axis i is bottom axis order[i]; the axes
  * that {@code permute_param.order} leaves out follow in their old order. SSD uses order 0,2,3,1 to put the
- * channels (box coordinates or class scores) last before Flatten.
+ * channels (box coordinates or class scores) last before Flatten. Orders that keep leading axes and swap the two
+ * runs of axes after them (0,2,3,1 and 0,3,1,2 among them) run as a tiled, threaded batched transpose
+ * ({@link BatchedTranspose}); the others, and the reference, as {@link PermuteCopy}.
  */
 public final class PermuteOp implements OpDefinition<PermuteOp.Params> {
     public record Params(List<Integer> order) {
@@ -76,6 +79,52 @@ public final class PermuteOp implements OpDefinition<PermuteOp.Params> {
             dims[i] = x.dim(order[i]);
         }
         return List.of(Shape.of(dims));
+    }
+
+    /**
+     * {batch, rows, cols} when the full order is 0..k-1, then m..rank-1, then k..m-1 (k < m < rank): a transpose of
+     * rows (axes k..m-1) and cols (axes m..) for each of batch (axes below k); null otherwise.
+     */
+    static int[] asTranspose(int[] order, int[] dims) {
+        int rank = order.length, k = 0;
+        while (k < rank && order[k] == k) {
+            k++;
+        }
+        if (k >= rank - 1) {
+            return null; // the identity
+        }
+        int m = order[k];
+        for (int i = 0; i < rank - m; i++) {
+            if (order[k + i] != m + i) {
+                return null;
+            }
+        }
+        for (int i = 0; i < m - k; i++) {
+            if (order[k + rank - m + i] != k + i) {
+                return null;
+            }
+        }
+        long batch = 1, rows = 1, cols = 1;
+        for (int a = 0; a < k; a++) {
+            batch *= dims[a];
+        }
+        for (int a = k; a < m; a++) {
+            rows *= dims[a];
+        }
+        for (int a = m; a < rank; a++) {
+            cols *= dims[a];
+        }
+        return new int[]{(int) batch, (int) rows, (int) cols};
+    }
+
+    @Override
+    public LayerKernel lower(Params p, KernelContext ctx) {
+        Shape x = ctx.inputShapes().get(0);
+        int[] t = asTranspose(fullOrder(p, x.rank()), x.dims());
+        if (t == null || t[1] == 1 || t[2] == 1) {
+            return reference(p, ctx); // a copy or an order no transpose expresses
+        }
+        return (inputs, outputs, par) -> BatchedTranspose.forward(inputs[0], outputs[0], t[0], t[1], t[2], par);
     }
 
     @Override

@@ -11,6 +11,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
 class PermuteOpTest extends OpTestBase {
     /** bottom shape | permute_param orders | full order (the axes left out follow in their old order). */
     @ParameterizedTest
@@ -21,7 +24,13 @@ class PermuteOpTest extends OpTestBase {
             "2x3x4x5 | 2       | 2 0 1 3",
             "2x3x4x5 |         | 0 1 2 3",
             "3x7     | 1       | 1 0",
-            "2x1x3x4x2 | 4 0 2 | 4 0 2 1 3"})
+            "2x1x3x4x2 | 4 0 2 | 4 0 2 1 3",
+            // Larger than the fast transpose's 32 x 32 tiles, with ragged edges.
+            "2x37x9x11 | 0 2 3 1 | 0 2 3 1",
+            "2x9x11x37 | 0 3 1 2 | 0 3 1 2",
+            "70x40     | 1       | 1 0",
+            "5x33x34   | 2 0 1   | 2 0 1",
+            "3x40x1x35 | 0 2 3 1 | 0 2 3 1"})
     void movesEachElementToItsPermutedIndex(String bottom, String orders, String full) {
         int[] in = dims(bottom, "x");
         int[] order = dims(full, " ");
@@ -55,6 +64,20 @@ class PermuteOpTest extends OpTestBase {
             expected[o] = x.data()[flat];
         }
         assertTensor(Tolerance.EXACT, out, expected, y);
+    }
+
+    /** Which orders run as a batched transpose: leading axes kept, the two runs after them swapped. */
+    @Test
+    void ordersThatAreABatchedTranspose() {
+        int[] d = {2, 3, 4, 5};
+        assertArrayEquals(new int[]{2, 3, 20}, PermuteOp.asTranspose(new int[]{0, 2, 3, 1}, d));
+        assertArrayEquals(new int[]{2, 12, 5}, PermuteOp.asTranspose(new int[]{0, 3, 1, 2}, d));
+        assertArrayEquals(new int[]{1, 2, 60}, PermuteOp.asTranspose(new int[]{1, 2, 3, 0}, d));
+        assertArrayEquals(new int[]{6, 4, 5}, PermuteOp.asTranspose(new int[]{0, 1, 3, 2}, d));
+        assertNull(PermuteOp.asTranspose(new int[]{0, 1, 2, 3}, d));
+        assertNull(PermuteOp.asTranspose(new int[]{3, 2, 1, 0}, d));
+        assertNull(PermuteOp.asTranspose(new int[]{2, 0, 1, 3}, d));
+        assertNull(PermuteOp.asTranspose(new int[]{0, 3, 2, 1}, d));
     }
 
     @Test
