@@ -332,17 +332,27 @@ def jaccard(a, b):
     return iw * ih / (size(a) + size(b) - iw * ih)
 
 
+def pixel_jaccard(a, b):
+    """OpenCV's JaccardOverlap for boxes in pixels (normalized_bbox false): sizes count both end pixels."""
+    ix = [max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])]
+    size = lambda r: 0.0 if r[2] < r[0] or r[3] < r[1] else (r[2] - r[0] + 1) * (r[3] - r[1] + 1)  # noqa: E731
+    inter = size(ix)
+    return inter / (size(a) + size(b) - inter) if inter > 0 else 0.0
+
+
 def detection_output(loc, conf, prior, p):
     """SSD fork detection_output_layer.cpp with bbox_util.cpp's DecodeBBox and ApplyNMSFast; rows as the fork
-    orders them (image, label ascending, NMS order); OpenCV's zero padding up to keep_top_k * N rows."""
+    orders them (image, label ascending, NMS order); OpenCV's zero padding up to keep_top_k * N rows. OpenCV's
+    normalized_bbox false (Faster R-CNN): pixel boxes, one pixel wider when decoding and in the overlaps; its priors
+    may then be boxes only (1 x 1 x 4P, variance_encoded_in_target)."""
+    normalized = p.normalized_bbox
     num, npri = loc.shape[0], prior.shape[2] // 4
     ncls = p.num_classes
     nloc = 1 if p.share_location else ncls
     loc = loc.reshape(num, npri, nloc, 4)
     conf = conf.reshape(num, npri, ncls)
-    pb, pv = prior[0, 0].reshape(npri, 4), prior[0, 1].reshape(npri, 4)
-    if p.variance_encoded_in_target:
-        pv = np.ones_like(pv)
+    pb = prior[0, 0].reshape(npri, 4)
+    pv = np.ones_like(pb) if p.variance_encoded_in_target else prior[0, 1].reshape(npri, 4)
     thr = p.confidence_threshold if p.HasField("confidence_threshold") else -np.finfo(np.float32).max
     top_k = p.nms_param.top_k if p.nms_param.HasField("top_k") else -1
     rows = []
@@ -353,6 +363,9 @@ def detection_output(loc, conf, prior, p):
             if p.code_type == 2:  # CENTER_SIZE
                 pw, ph = pb[:, 2] - pb[:, 0], pb[:, 3] - pb[:, 1]
                 pcx, pcy = (pb[:, 0] + pb[:, 2]) / 2, (pb[:, 1] + pb[:, 3]) / 2
+                if not normalized:
+                    pw, ph = pw + 1, ph + 1
+                    pcx, pcy = pb[:, 0] + pw / 2, pb[:, 1] + ph / 2
                 cx, cy = pv[:, 0] * l[:, 0] * pw + pcx, pv[:, 1] * l[:, 1] * ph + pcy
                 w, h = np.exp(pv[:, 2] * l[:, 2]) * pw, np.exp(pv[:, 3] * l[:, 3]) * ph
                 dec[c] = np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=1)
@@ -370,7 +383,8 @@ def detection_output(loc, conf, prior, p):
                 order = order[:top_k]
             keep, t = [], p.nms_param.nms_threshold
             for k in order:
-                if all(jaccard(boxes[k], boxes[j]) <= t for j in keep):
+                overlap = jaccard if normalized else pixel_jaccard
+                if all(overlap(boxes[k], boxes[j]) <= t for j in keep):
                     keep.append(k)
                     if p.nms_param.eta < 1 and t > 0.5:
                         t *= p.nms_param.eta
@@ -726,7 +740,9 @@ def forward(net, weights, x, extra_inputs=None, input_blob="data"):
         elif t == "ReLU":
             outs = [np.where(a > 0, a, a * m.relu_param.negative_slope)]
         elif t == "Dropout":
-            outs = [a]
+            # caffe-fast-rcnn's scale_train false: the test output is scaled by 1 / scale_ (float) = 1 - ratio.
+            dp = m.dropout_param
+            outs = [a if dp.scale_train else a * float(np.float32(1.0 / float(np.float32(1.0 / (1.0 - dp.dropout_ratio)))))]
         elif t == "Power":
             pp = m.power_param
             outs = [(pp.shift + pp.scale * a) ** pp.power]

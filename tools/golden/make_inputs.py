@@ -6,6 +6,7 @@ usage: /usr/bin/python3 tools/golden/make_inputs.py mnist   IMAGES.gz COUNT OUT.
        /usr/bin/python3 tools/golden/make_inputs.py imagenet IMAGE.jpg OUT.npy
        /usr/bin/python3 tools/golden/make_inputs.py ssd IMAGE.jpg SIZE OUT.npy
        /usr/bin/python3 tools/golden/make_inputs.py flownet IMAGE.jpg WIDTH HEIGHT DX DY OUT0.npy OUT1.npy
+       /usr/bin/python3 tools/golden/make_inputs.py iminfo HEIGHT WIDTH SCALE OUT.npy
 
 mnist:    the first COUNT digits, pixels x 0.00390625 (LeNet's transform_param scale), N x 1 x 28 x 28.
 cifar:    all images of the uint8 IDX file (N,32,32,3, RGB as stored, which is the order the mean and the
@@ -14,6 +15,7 @@ imagenet: cv2.imread (BGR), cv2.resize to 256x256 INTER_LINEAR, centre crop 224,
           ILSVRC-2012 means B 104.007, G 116.669, R 122.679, 1 x 3 x 224 x 224 in BGR order.
 ssd:      MobileNet-SSD's demo.py: cv2.imread (BGR), cv2.resize to SIZE x SIZE INTER_LINEAR, (x - 127.5) x 0.007843,
           1 x 3 x SIZE x SIZE (SIZE may be WIDTHxHEIGHT).
+iminfo:   Faster R-CNN's second input, 1 x 3: the network input's height and width and the image's scale.
 flownet:  two frames for FlowNet (scripts/run-flownet.py feeds the pixels as read, BGR, 0..255): cv2.imread, resized
           to a quarter, then the WIDTH x HEIGHT windows at (8, 8) and at (8 + DX, 8 + DY), as if the camera moved.
 """
@@ -97,8 +99,12 @@ def flownet(image, width, height, dx, dy, out0, out1):
         np.save(out, np.ascontiguousarray(frame.transpose(2, 0, 1)[None], dtype=np.float32))
 
 
+def iminfo(height, width, scale, out):
+    np.save(out, np.array([[float(height), float(width), float(scale)]], dtype=np.float32))
+
+
 if __name__ == "__main__":
-    modes = {"mnist": mnist, "cifar": cifar, "imagenet": imagenet, "ssd": ssd, "flownet": flownet}
+    modes = {"mnist": mnist, "cifar": cifar, "imagenet": imagenet, "ssd": ssd, "flownet": flownet, "iminfo": iminfo}
     if len(sys.argv) < 2 or sys.argv[1] not in modes:
         raise SystemExit(__doc__)
     modes[sys.argv[1]](*sys.argv[2:])

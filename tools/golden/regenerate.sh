@@ -129,3 +129,18 @@ fork_net enet_cat testdata/zoo/enet_deploy_final.prototxt 36 64 numpy \
 # 96x72, the smallest size its pad_out_h fits below CamVid's 480x360.
 fork_net segnet_basic_cat testdata/zoo/segnet_basic_inference.prototxt 37 96x72 numpy \
   data,pool1_mask,pool4_mask,upsample4,conv_decode4,prob --input-shape data=1,3,72,96
+
+# Faster R-CNN: OpenCV's deploy of py-faster-rcnn's ZF net (testdata/faster_rcnn, unchanged: Proposal, ROIPooling,
+# caffe-fast-rcnn's Dropout scale_train, DetectionOutput with pixel boxes) with seeded weights (seed 38) on cat.jpg
+# at 128x128 and im_info (128, 128, 1). NumPy reference: OpenCV 4.6's Proposal skips py-faster-rcnn's min_size
+# filter (see layers/proposal).
+RCNN=target/fork-nets/faster_rcnn_zf_cat.caffemodel
+start faster_rcnn_zf_cat
+step faster_rcnn_zf_cat java -cp "$CP" org.caffe4j.testing.SeededCaffemodel testdata/faster_rcnn/faster_rcnn_zf.prototxt \
+  $RCNN 38 --input-shape data=1,3,128,128
+step faster_rcnn_zf_cat "$PY" $T/make_inputs.py ssd testdata/images/cat.jpg 128 $G/faster_rcnn_zf_cat/data.npy
+step faster_rcnn_zf_cat "$PY" $T/make_inputs.py iminfo 128 128 1 $G/faster_rcnn_zf_cat/im_info.npy
+step faster_rcnn_zf_cat "$PY" $T/dump_blobs.py testdata/faster_rcnn/faster_rcnn_zf.prototxt $RCNN \
+  $G/faster_rcnn_zf_cat/data.npy $G/faster_rcnn_zf_cat --extra-input im_info=$G/faster_rcnn_zf_cat/im_info.npy \
+  --reference numpy --only data,im_info,rois,cls_prob,bbox_pred,detection_out \
+  --note "caffemodel = SeededCaffemodel(faster_rcnn_zf.prototxt, seed 38); detection_out compares as a set per image"

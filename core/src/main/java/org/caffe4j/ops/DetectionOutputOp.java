@@ -23,11 +23,13 @@ import java.util.List;
  *
  * <p>OpenCV 4.6 differs: rows sorted by score across labels, unused rows 0, confidence_threshold 0 when absent
  * (the fork: every score), eta ignored. {@code clip} is OpenCV's field (the face detector sets it); the fork has none.
+ * So is {@code normalized_bbox: false} (OpenCV's Faster R-CNN deploy nets): boxes in pixels, one pixel wider in the
+ * CENTER_SIZE decoding and in the overlaps, as OpenCV's detection_output_layer.cpp.
  */
 public final class DetectionOutputOp implements OpDefinition<DetectionOutputOp.Params> {
     public record Params(int numClasses, boolean shareLocation, int backgroundLabelId, float nmsThreshold, int topK,
                          float eta, Caffe.PriorBoxParameter.CodeType codeType, boolean varianceEncodedInTarget,
-                         int keepTopK, float confidenceThreshold, boolean clip) {
+                         int keepTopK, float confidenceThreshold, boolean clip, boolean normalized) {
         int locClasses() {
             return shareLocation ? 1 : numClasses;
         }
@@ -72,13 +74,13 @@ public final class DetectionOutputOp implements OpDefinition<DetectionOutputOp.P
         if (Float.isNaN(confidence)) {
             throw ctx.invalid(f + "confidence_threshold", "is NaN");
         }
-        if (!q.getNormalizedBbox()) {
-            throw ctx.unsupported(f + "normalized_bbox", "false (OpenCV's pixel-coordinate boxes) is not supported; "
-                    + "the SSD fork's boxes are normalized to [0, 1]");
+        if (!q.getNormalizedBbox() && q.getClip()) {
+            throw ctx.unsupported(f + "clip", "with normalized_bbox: false is not supported: OpenCV clips pixel "
+                    + "boxes to the size of a fourth bottom (the image), which caffe4j's DetectionOutput does not take");
         }
         return new Params(numClasses, q.getShareLocation(), q.getBackgroundLabelId(), nmsThreshold,
                 nms.hasTopK() ? nms.getTopK() : -1, eta, q.getCodeType(), q.getVarianceEncodedInTarget(),
-                q.getKeepTopK(), confidence, q.getClip());
+                q.getKeepTopK(), confidence, q.getClip(), q.getNormalizedBbox());
     }
 
     /** The most detections one image can give: each target class keeps at most top_k, the image keep_top_k. */
@@ -95,9 +97,13 @@ public final class DetectionOutputOp implements OpDefinition<DetectionOutputOp.P
         Shape loc = in.get(0);
         Shape conf = in.get(1);
         Shape prior = in.get(2);
-        if (prior.rank() != 3 || prior.dim(1) != 2 || prior.dim(2) % 4 != 0) {
+        // Without variances (variance_encoded_in_target) the priors may be boxes only, 1 x 1 x 4P: OpenCV's Faster
+        // R-CNN deploy nets feed the Proposal layer's ROIs so.
+        int priorRows = p.varianceEncodedInTarget() && prior.rank() == 3 && prior.dim(1) == 1 ? 1 : 2;
+        if (prior.rank() != 3 || prior.dim(1) != priorRows || prior.dim(2) % 4 != 0) {
             throw ctx.invalid("bottom[2]", "has shape " + prior + "; the priors must be 1 x 2 x (4 * priors), as "
-                    + "PriorBox makes them (boxes, then variances)");
+                    + "PriorBox makes them (boxes, then variances), or 1 x 1 x (4 * priors) with "
+                    + "variance_encoded_in_target");
         }
         long priors = prior.dim(2) / 4;
         if (loc.rank() < 2 || loc.count(1, loc.rank()) != priors * p.locClasses() * 4) {
@@ -123,7 +129,7 @@ public final class DetectionOutputOp implements OpDefinition<DetectionOutputOp.P
         DetectionOutputReference.Config config = new DetectionOutputReference.Config(p.numClasses(),
                 p.shareLocation(), p.backgroundLabelId(), p.nmsThreshold(), p.topK(), p.eta(),
                 DetectionOutputReference.CodeType.valueOf(p.codeType().name()), p.varianceEncodedInTarget(),
-                p.keepTopK(), p.confidenceThreshold(), p.clip());
+                p.keepTopK(), p.confidenceThreshold(), p.clip(), p.normalized());
         return (inputs, outputs, par) -> {
             float[] out = outputs[0];
             List<float[]> detections = new ArrayList<>();

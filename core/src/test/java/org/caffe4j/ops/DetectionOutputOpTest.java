@@ -199,6 +199,30 @@ class DetectionOutputOpTest extends OpTestBase {
                 row(0, 1, 0.3, prior[0]));
     }
 
+    /**
+     * OpenCV's normalized_bbox: false (its Faster R-CNN nets): pixel boxes count both end pixels, in the CENTER_SIZE
+     * decoding (a 0..9 prior is 10 wide, centred at 5, so it decodes to 0..10) and in the overlaps (the decoded
+     * 0..10 and 9..19 share columns 9 and 10: IoU 2 x 11 / (2 x 121 - 22) = 0.1). The priors may be boxes only
+     * (1 x 1 x 4P) with variance_encoded_in_target.
+     */
+    @Test
+    void pixelBoxesAsOpenCvsFasterRcnn() {
+        Tensor prior = new Tensor(new int[]{1, 1, 8}, new float[]{0, 0, 9, 9, 9, 0, 18, 9});
+        Tensor loc = new Tensor(new int[]{1, 8}, new float[8]);
+        Tensor conf = new Tensor(new int[]{1, 4}, new float[]{0.1f, 0.9f, 0.2f, 0.8f});
+        String params = "detection_output_param { num_classes: 2 background_label_id: 0 code_type: CENTER_SIZE "
+                + "variance_encoded_in_target: true normalized_bbox: false nms_param { nms_threshold: %s } }";
+        // Above the pixel IoU 0.1 both boxes stay; each decodes one pixel wider than its corners.
+        Tensor both = runOne(layer(DET, "x0 x1 x2", "y", String.format(params, "0.11")), loc, conf, prior);
+        assertRows(2, both, row(0, 1, 0.9, new double[]{0, 0, 10, 10}), row(0, 1, 0.8, new double[]{9, 0, 19, 10}));
+        // Below it the weaker one is suppressed, where normalized boxes (touching: IoU 0) would keep it.
+        Tensor one = runOne(layer(DET, "x0 x1 x2", "y", String.format(params, "0.09")), loc, conf, prior);
+        assertRows(2, one, row(0, 1, 0.9, new double[]{0, 0, 10, 10}));
+        Tensor normalized = runOne(layer(DET, "x0 x1 x2", "y", String.format(params, "0.09")
+                .replace("normalized_bbox: false", "")), loc, conf, prior);
+        assertRows(2, normalized, row(0, 1, 0.9, new double[]{0, 0, 9, 9}), row(0, 1, 0.8, new double[]{9, 0, 18, 9}));
+    }
+
     @Test
     void rejectsBadParametersAndShapes() {
         Tensor p = priors(PRIORS, 0.1, 0.1, 0.2, 0.2);
@@ -215,7 +239,7 @@ class DetectionOutputOpTest extends OpTestBase {
         assertRejected(ShapeException.class, DET, f + "nms_param.eta", det("nms_param { eta: 1.5 }"), loc(), conf(), p);
         assertRejected(ShapeException.class, DET, f + "confidence_threshold", det("confidence_threshold: nan"),
                 loc(), conf(), p);
-        assertRejected(UnsupportedLayerException.class, DET, f + "normalized_bbox", det("normalized_bbox: false"),
+        assertRejected(UnsupportedLayerException.class, DET, f + "clip", det("normalized_bbox: false clip: true"),
                 loc(), conf(), p);
         assertRejected(ShapeException.class, DET, "bottom[0]", det(""), new Tensor(new int[]{1, 8}, new float[8]),
                 conf(), p);

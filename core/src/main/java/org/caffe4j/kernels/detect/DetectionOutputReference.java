@@ -19,10 +19,12 @@ public final class DetectionOutputReference {
      * @param topK            -1 (or any negative): no limit per class
      * @param keepTopK        -1 (or any negative): no limit per image
      * @param clip            OpenCV's clamp of the decoded boxes to [0, 1] (the fork never clips)
+     * @param normalized      false for OpenCV's pixel-coordinate boxes (its Faster R-CNN deploy nets): a box of
+     *                        xmin..xmax spans xmax - xmin + 1 pixels, in the CENTER_SIZE decoding and the overlaps
      */
     public record Config(int numClasses, boolean shareLocation, int backgroundLabelId, float nmsThreshold, int topK,
                          float eta, CodeType codeType, boolean varianceEncodedInTarget, int keepTopK,
-                         float confidenceThreshold, boolean clip) {
+                         float confidenceThreshold, boolean clip, boolean normalized) {
         int locClasses() {
             return shareLocation ? 1 : numClasses;
         }
@@ -110,6 +112,13 @@ public final class DetectionOutputReference {
                 float ph = pymax - pymin;
                 float pcx = (float) ((pxmin + pxmax) / 2.0);
                 float pcy = (float) ((pymin + pymax) / 2.0);
+                if (!p.normalized()) {
+                    // OpenCV's DecodeBBox for pixel boxes: one pixel wider, centred from xmin.
+                    pw += 1f;
+                    ph += 1f;
+                    pcx = (float) (pxmin + pw * .5);
+                    pcy = (float) (pymin + ph * .5);
+                }
                 float cx = v0 * lx * pw + pcx;
                 float cy = v1 * ly * ph + pcy;
                 float w = (float) (Math.exp(v2 * lx2) * pw);
@@ -152,7 +161,8 @@ public final class DetectionOutputReference {
         for (int k : order) {
             boolean keep = true;
             for (int j = 0; j < kept.size() && keep; j++) {
-                keep = jaccardOverlap(boxes, k, kept.get(j)) <= threshold;
+                keep = (p.normalized() ? jaccardOverlap(boxes, k, kept.get(j))
+                        : pixelJaccardOverlap(boxes, k, kept.get(j))) <= threshold;
             }
             if (keep) {
                 kept.add(k);
@@ -189,6 +199,28 @@ public final class DetectionOutputReference {
         }
         float inter = iw * ih;
         return inter / (size(axmin, aymin, axmax, aymax) + size(bxmin, bymin, bxmax, bymax) - inter);
+    }
+
+    /**
+     * OpenCV's JaccardOverlap for pixel boxes: every size counts both end pixels ((w + 1) x (h + 1)), so boxes that
+     * only touch still overlap by one pixel row.
+     */
+    static float pixelJaccardOverlap(float[] boxes, int a, int b) {
+        float ixmin = Math.max(boxes[a * 4], boxes[b * 4]);
+        float iymin = Math.max(boxes[a * 4 + 1], boxes[b * 4 + 1]);
+        float ixmax = Math.min(boxes[a * 4 + 2], boxes[b * 4 + 2]);
+        float iymax = Math.min(boxes[a * 4 + 3], boxes[b * 4 + 3]);
+        float inter = pixelSize(ixmin, iymin, ixmax, iymax);
+        if (!(inter > 0)) {
+            return 0f;
+        }
+        float sa = pixelSize(boxes[a * 4], boxes[a * 4 + 1], boxes[a * 4 + 2], boxes[a * 4 + 3]);
+        float sb = pixelSize(boxes[b * 4], boxes[b * 4 + 1], boxes[b * 4 + 2], boxes[b * 4 + 3]);
+        return inter / (sa + sb - inter);
+    }
+
+    private static float pixelSize(float xmin, float ymin, float xmax, float ymax) {
+        return xmax < xmin || ymax < ymin ? 0f : (xmax - xmin + 1) * (ymax - ymin + 1);
     }
 
     private static float size(float xmin, float ymin, float xmax, float ymax) {
