@@ -144,3 +144,9 @@ step faster_rcnn_zf_cat "$PY" $T/dump_blobs.py testdata/faster_rcnn/faster_rcnn_
   $G/faster_rcnn_zf_cat/data.npy $G/faster_rcnn_zf_cat --extra-input im_info=$G/faster_rcnn_zf_cat/im_info.npy \
   --reference numpy --only data,im_info,rois,cls_prob,bbox_pred,detection_out \
   --note "caffemodel = SeededCaffemodel(faster_rcnn_zf.prototxt, seed 38); detection_out compares as a set per image"
+
+# PSPNet50 ADE20K (hszhao/PSPNet, unchanged; PSPNet's BN and Interp) at its fixed 473x473 (its pyramid pools and
+# Interps are sized for it), seeded weights (seed 39): the pyramid's branches and conv6, the last blob before the
+# final 8x zoom (whose 150x473x473 output would weigh 134 MB).
+fork_net pspnet50_cat testdata/zoo/pspnet50_ADE20K_473.prototxt 39 473 numpy \
+  data,conv5_3_pool1_conv,conv5_3_pool6_conv,conv6

@@ -75,6 +75,30 @@ class ArchitectureTest {
                 "the CLI's imports of internal stages (add none; remove the ones you have replaced)");
     }
 
+    /** The user-facing packages' imports of internal stages still to replace by public API. */
+    private static final Set<String> API_INTERNALS_TO_REMOVE = Set.of(
+            "preprocess -> proto"); // Mean reads a binaryproto through the generated classes
+
+    /** Packages a user programs against; runtime is the one door to the internal stages. */
+    private static final Set<String> API = Set.of("classify", "detect", "verify", "registry", "fetch", "preprocess",
+            "spi", "examples");
+
+    @Test
+    void theUserFacingPackagesUseNoInternalStageBeyondTheirList() throws IOException {
+        Set<String> found = new TreeSet<>();
+        importMap(MAIN_SOURCES).forEach((from, tos) -> {
+            if (API.contains(from)) {
+                for (String to : tos) {
+                    if (INTERNAL.contains(to) || to.equals("kernels") || to.startsWith("kernels.")) {
+                        found.add(from + " -> " + to);
+                    }
+                }
+            }
+        });
+        assertEquals(new TreeSet<>(API_INTERNALS_TO_REMOVE), found,
+                "the user-facing packages' imports of internal stages (add none; remove the ones you have replaced)");
+    }
+
     @Test
     void theMapSeesRealImports() throws IOException {
         Map<String, Set<String>> edges = importMap(MAIN_SOURCES);

@@ -2,8 +2,6 @@ package org.caffe4j.classify;
 
 import org.caffe4j.ShapeException;
 import org.caffe4j.fetch.WeightsFetcher;
-import org.caffe4j.ir.Node;
-import org.caffe4j.ir.Value;
 import org.caffe4j.io.RegularFiles;
 import org.caffe4j.preprocess.ImageDecoder;
 import org.caffe4j.preprocess.PreprocessConfig;
@@ -111,7 +109,7 @@ public final class Classifier implements AutoCloseable {
         }
         this.inputBlob = model.inputNames().get(0);
         this.outputBlob = outputBlob != null ? outputBlob : soleOutput(model);
-        if (!model.graph().finalValues().containsKey(this.outputBlob)) {
+        if (!model.describe().hasBlob(this.outputBlob)) {
             throw new ShapeException("the net has no blob '" + this.outputBlob + "' (its outputs: " + model.outputNames() + ")");
         }
         this.applySoftmax = softmax != null ? softmax : !producedBySoftmax(model, this.outputBlob);
@@ -265,13 +263,7 @@ public final class Classifier implements AutoCloseable {
     }
 
     private static boolean producedBySoftmax(Model model, String blob) {
-        Value v = model.graph().finalValues().get(blob);
-        for (Node n : model.graph().nodes()) {
-            if (n.outputs().contains(v)) {
-                return n.type().equals("Softmax");
-            }
-        }
-        return false;
+        return model.describe().lastWriter(blob).map(l -> l.type().equals("Softmax")).orElse(false);
     }
 
     public Preprocessor preprocessor() {

@@ -56,7 +56,7 @@ public final class Detector implements AutoCloseable {
         }
         this.labels = List.copyOf(labels);
         this.outputBlob = outputBlob != null ? outputBlob : soleOutput(model);
-        if (!model.outputNames().contains(this.outputBlob) && !model.graph().finalValues().containsKey(this.outputBlob)) {
+        if (!model.outputNames().contains(this.outputBlob) && !model.describe().hasBlob(this.outputBlob)) {
             throw new ShapeException("the net has no blob '" + this.outputBlob + "' (its outputs: " + model.outputNames() + ")");
         }
         this.maxPixels = maxPixels;

@@ -1,6 +1,7 @@
 package org.caffe4j.runtime;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A net's structure as caffe4j imported it, read-only: its inputs and outputs, its layers in order (node i is
@@ -14,6 +15,23 @@ public record NetInfo(String name, List<BlobInfo> inputs, List<BlobInfo> outputs
         outputs = List.copyOf(outputs);
         layers = List.copyOf(layers);
         notes = List.copyOf(notes);
+    }
+
+    /** Whether the net has a blob of this name: an input or any layer's top. */
+    public boolean hasBlob(String blob) {
+        return inputs.stream().anyMatch(b -> b.name().equals(blob))
+                || layers.stream().anyMatch(l -> l.tops().contains(blob));
+    }
+
+    /** The layer whose output is the blob's final value (the last one writing it; in-place chains write a blob
+     * several times), or empty for an input or an unknown name. */
+    public Optional<LayerInfo> lastWriter(String blob) {
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            if (layers.get(i).tops().contains(blob)) {
+                return Optional.of(layers.get(i));
+            }
+        }
+        return Optional.empty();
     }
 
     public long totalParameters() {

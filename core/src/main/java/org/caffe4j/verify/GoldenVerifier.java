@@ -2,7 +2,7 @@ package org.caffe4j.verify;
 
 import org.caffe4j.ShapeException;
 import org.caffe4j.io.Npy;
-import org.caffe4j.ir.Node;
+import org.caffe4j.runtime.LayerInfo;
 import org.caffe4j.runtime.Model;
 import org.caffe4j.runtime.Tensor;
 
@@ -55,9 +55,9 @@ public final class GoldenVerifier {
         all.forEach((name, t) -> actual.put(name, new Npy.Array(t.shape(), t.data())));
         // DetectionOutput tops compare as sets of detections: their row order and padding are each runtime's own.
         Set<String> detections = new HashSet<>();
-        for (Node node : model.graph().nodes()) {
-            if (node.type().equals("DetectionOutput")) {
-                node.outputs().forEach(v -> detections.add(v.blob()));
+        for (LayerInfo layer : model.describe().layers()) {
+            if (layer.type().equals("DetectionOutput")) {
+                detections.addAll(layer.tops());
             }
         }
         return new BlobComparator(tol, detections).compare(actual, golden);

@@ -21,8 +21,9 @@ import java.util.Random;
 /**
  * Writes a V2 caffemodel of seeded random weights for any deploy prototxt, streaming: each value is drawn and
  * written at once, so VGG16's 553 MB of weights need no more heap than LeNet's. The graph gives every blob shape.
- * Values keep activations sane: weights He-scaled {@code N(0, 2/fan_in)}, BatchNorm variances in [0.5, 1.5) with
- * scale factor 1, Scale multipliers near 1, other blobs (biases, means) with standard deviation 0.1.
+ * Values keep activations sane: weights He-scaled {@code N(0, 2/fan_in)}, BatchNorm (and PSPNet's BN) variances in
+ * [0.5, 1.5) with scale factor 1, Scale multipliers (and BN slopes) near 1, other blobs (biases, means) with
+ * standard deviation 0.1.
  *
  * FlowNet's DataAugmentation gets an iteration count past any recompute_mean (a trained layer).
  *
@@ -109,7 +110,7 @@ public final class SeededCaffemodel {
             cos.writeTag(Caffe.BlobProto.DATA_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
             cos.writeUInt64NoTag(4 * s.count());
             for (long k = 0; k < s.count(); k++) {
-                cos.writeFloatNoTag(value(n.type(), i, s, rnd));
+                cos.writeFloatNoTag(value(n.type(), i, shapes.size(), s, rnd));
             }
         }
     }
@@ -119,8 +120,18 @@ public final class SeededCaffemodel {
                 + CodedOutputStream.computeUInt64SizeNoTag(4 * count) + 4 * count;
     }
 
-    private static float value(String type, int blob, Shape s, Random rnd) {
+    private static float value(String type, int blob, int blobs, Shape s, Random rnd) {
         switch (type) {
+            case "BN":
+                // PSPNet's form (slope, bias, mean, variance) needs a positive variance; SegNet's (scale, shift)
+                // takes the default values.
+                if (blobs == 4 && blob == 3) {
+                    return 0.5f + rnd.nextFloat();
+                }
+                if (blobs == 4 && blob == 0) {
+                    return (float) (1 + rnd.nextGaussian() * 0.1);
+                }
+                return defaultValue(blob, s, rnd);
             case "BatchNorm":
                 if (blob == 1) {
                     return 0.5f + rnd.nextFloat();
@@ -131,11 +142,15 @@ public final class SeededCaffemodel {
             case "Scale":
                 return blob == 0 ? (float) (1 + rnd.nextGaussian() * 0.1) : (float) (rnd.nextGaussian() * 0.1);
             default:
-                if (blob == 0 && s.rank() > 1) {
-                    double fanIn = (double) s.count() / s.dim(0);
-                    return (float) (rnd.nextGaussian() * Math.sqrt(2.0 / fanIn));
-                }
-                return (float) (rnd.nextGaussian() * 0.1);
+                return defaultValue(blob, s, rnd);
         }
+    }
+
+    private static float defaultValue(int blob, Shape s, Random rnd) {
+        if (blob == 0 && s.rank() > 1) {
+            double fanIn = (double) s.count() / s.dim(0);
+            return (float) (rnd.nextGaussian() * Math.sqrt(2.0 / fanIn));
+        }
+        return (float) (rnd.nextGaussian() * 0.1);
     }
 }

@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * bit: assertMatchesGolden checks the SHA-256), against OpenCV 4.6 or, where OpenCV cannot build the net, the NumPy
  * pass written from the forks' sources: DenseNet-121 with the fork field {@code ceil_mode: false}, ShuffleNet v1
  * and v2 (ShuffleChannel, ConvolutionDepthwise, Slice), MobileNet with either fork's depthwise type, ENet (BN, MAX
- * pooling masks, Upsample), SegNet-Basic (DenseImageData, LRN, BN, pooling masks, Upsample with pad_out_h). The
+ * pooling masks, Upsample), SegNet-Basic (DenseImageData, LRN, BN, pooling masks, Upsample with pad_out_h), PSPNet50
+ * (PSPNet's BN, Interp; at its fixed 473x473, compared up to conv6, before the final 8x zoom). The
  * classifiers end in global pooling, so they run at 96x96; ENet at 64x64, SegNet-Basic at 96x72 (the data layer
  * gives no size: an input shape as a user would give it).
  */
@@ -37,7 +38,9 @@ class ForkNetsGoldenTest {
             "depthwised_mobilenet_deploy, 35, mobilenet_dwconv_cat, 4, conv6/dw,      1 1024 3 3, -",
             "enet_deploy_final,           36, enet_cat,             6, deconv6_0_0,   1 19 64 64, -",
             // upsample4 is 9 rows (pad_out_h) where pool4 has 5.
-            "segnet_basic_inference,      37, segnet_basic_cat,     6, upsample4,     1 64 9 12,  1 3 72 96"})
+            "segnet_basic_inference,      37, segnet_basic_cat,     6, upsample4,     1 64 9 12,  1 3 72 96",
+            // At its fixed 473x473: the pyramid's branches (AVE pooling 60/30/20/10, BN, Interp back to 60x60).
+            "pspnet50_ADE20K_473,         39, pspnet50_cat,         4, conv6,         1 150 60 60, -"})
     @Timeout(120)
     void publishedForkNetMatchesTheReference(String net, long seed, String set, int blobs, String blob, String shape,
                                              String inputShape, @TempDir Path tmp) throws IOException {
