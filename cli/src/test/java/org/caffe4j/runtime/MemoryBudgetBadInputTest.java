@@ -35,7 +35,7 @@ class MemoryBudgetBadInputTest {
     void declaredInputShapeTooLargeForTheHeap() throws Exception {
         Path net = Files.writeString(dir.resolve("huge.prototxt"), HUGE);
         try (Model m = Model.load(net, null)) {
-            var e = assertThrows(ShapeException.class, () -> m.plan(Map.of()));
+            var e = assertThrows(ShapeException.class, () -> m.steps(Map.of()));
             assertTrue(e.getMessage().matches(MESSAGE), e.getMessage());
             assertTrue(e.getMessage().startsWith(net + ": layer '"), e.getMessage());
             assertTrue(e.getMessage().contains("data 1x1x46000x46000"), e.getMessage());
@@ -46,9 +46,9 @@ class MemoryBudgetBadInputTest {
     void reshapedInputTooLargeForTheHeap() throws Exception {
         Path net = Files.writeString(dir.resolve("small.prototxt"), HUGE.replace("46000", "8"));
         try (Model m = Model.load(net, null)) {
-            var e = assertThrows(ShapeException.class, () -> m.plan(Map.of("data", new int[]{1, 1, 46000, 46000})));
+            var e = assertThrows(ShapeException.class, () -> m.steps(Map.of("data", new int[]{1, 1, 46000, 46000})));
             assertTrue(e.getMessage().matches(MESSAGE), e.getMessage());
-            assertEquals(1, m.plan(Map.of()).steps().size(), "the declared shape still plans");
+            assertEquals(1, m.steps(Map.of()).size(), "the declared shape still plans");
         }
     }
 

@@ -82,16 +82,17 @@ public final class Model implements AutoCloseable {
                 options);
     }
 
-    public Graph graph() {
+    /** The internal graph, for this package's tests; users see it through {@link #describe()}. */
+    Graph graph() {
         return graph;
     }
 
-    /** What the importer changed or ignored (upgrades, dropped layers, unknown caffemodel layers). */
     /** The net's layers and shapes for its declared inputs, as read-only values. */
     public NetInfo describe() {
         return imported.describe();
     }
 
+    /** What the importer changed or ignored (upgrades, dropped layers, unknown caffemodel layers). */
     public List<String> notes() {
         return notes;
     }
@@ -158,8 +159,8 @@ public final class Model implements AutoCloseable {
         return List.copyOf(out);
     }
 
-    /** The plan used for these input shapes. Internal: {@link #steps} and {@link #footprint} describe it as values. */
-    public ExecutionPlan plan(Map<String, int[]> inputShapes) {
+    /** The plan used for these input shapes; users see it through {@link #steps} and {@link #footprint}. */
+    ExecutionPlan plan(Map<String, int[]> inputShapes) {
         List<Shape> shapes = new ArrayList<>();
         for (Value v : graph.inputs()) {
             int[] s = inputShapes.get(v.blob());

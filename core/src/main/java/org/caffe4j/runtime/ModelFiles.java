@@ -34,8 +34,47 @@ public final class ModelFiles {
     /**
      * @param ops the layer types the graph was built with: its nodes' ops are looked up there by type
      */
-    public record Imported(Caffe.NetParameter deploy, Caffe.NetParameter weights, Graph graph, OpRegistry ops,
-                           List<String> notes) {
+    public static final class Imported {
+        private final Caffe.NetParameter deploy;
+        private final Caffe.NetParameter weights;
+        private final Graph graph;
+        private final OpRegistry ops;
+        private final List<String> notes;
+
+        Imported(Caffe.NetParameter deploy, Caffe.NetParameter weights, Graph graph, OpRegistry ops,
+                 List<String> notes) {
+            this.deploy = deploy;
+            this.weights = weights;
+            this.graph = graph;
+            this.ops = ops;
+            this.notes = List.copyOf(notes);
+        }
+
+        /** The V2 deploy net (internal: the protobuf form). */
+        Caffe.NetParameter deploy() {
+            return deploy;
+        }
+
+        /** The upgraded caffemodel, or null (internal: the protobuf form). */
+        Caffe.NetParameter weights() {
+            return weights;
+        }
+
+        /** The internal graph; users see it through {@link #describe()}. */
+        Graph graph() {
+            return graph;
+        }
+
+        /** The op registry the graph was built with (built-ins and plug-ins). */
+        OpRegistry ops() {
+            return ops;
+        }
+
+        /** What the importer changed or ignored (upgrades, dropped layers, unknown caffemodel layers). */
+        public List<String> notes() {
+            return notes;
+        }
+
         /** The V2 deploy net as prototxt text: what Caffe's upgrade_net_proto_text writes, for any input dialect. */
         public String deployPrototxt() {
             return TextFormat.printer().printToString(deploy);

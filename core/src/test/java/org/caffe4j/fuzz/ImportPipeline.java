@@ -1,9 +1,8 @@
 package org.caffe4j.fuzz;
 
-import org.caffe4j.plan.ExecutionPlan;
-import org.caffe4j.plan.Step;
 import org.caffe4j.runtime.LoadOptions;
 import org.caffe4j.runtime.Model;
+import org.caffe4j.runtime.StepInfo;
 import org.caffe4j.runtime.Tensor;
 
 import java.io.ByteArrayInputStream;
@@ -42,9 +41,8 @@ final class ImportPipeline {
         LoadOptions options = LoadOptions.defaults().withThreads(1);
         try (Model model = Model.load(new ByteArrayInputStream(prototxt),
                 caffemodel == null ? null : new ByteArrayInputStream(caffemodel), options)) {
-            ExecutionPlan plan = model.plan(Map.of());
-            long floats = plan.activationFloats();
-            long macs = plan.steps().stream().mapToLong(Step::multiplyAdds).sum();
+            long floats = model.footprint(Map.of()).activationBytes() / 4;
+            long macs = model.steps(Map.of()).stream().mapToLong(StepInfo::multiplyAdds).sum();
             if (floats > MAX_RUN_FLOATS || macs > MAX_RUN_MULTIPLY_ADDS) {
                 return;
             }

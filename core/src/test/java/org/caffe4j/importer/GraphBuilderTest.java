@@ -1,5 +1,6 @@
 package org.caffe4j.importer;
 
+import org.caffe4j.runtime.ImportedInternals;
 import org.caffe4j.ir.Graph;
 import org.caffe4j.ir.Shape;
 import org.caffe4j.ir.Value;
@@ -22,8 +23,8 @@ class GraphBuilderTest {
     @Test
     void nodeIIsDeployLayerI() throws Exception {
         ModelFiles.Imported imported = ModelFiles.importModel(NIN, null, LoadOptions.defaults());
-        List<String> nodes = imported.graph().nodes().stream().map(n -> n.name() + "/" + n.type()).toList();
-        List<String> layers = imported.deploy().getLayerList().stream().map(l -> l.getName() + "/" + l.getType()).toList();
+        List<String> nodes = ImportedInternals.graph(imported).nodes().stream().map(n -> n.name() + "/" + n.type()).toList();
+        List<String> layers = ImportedInternals.deploy(imported).getLayerList().stream().map(l -> l.getName() + "/" + l.getType()).toList();
         assertTrue(nodes.size() > 10, nodes.toString());
         assertEquals(layers, nodes);
     }
@@ -31,11 +32,11 @@ class GraphBuilderTest {
     @Test
     void reshapeGivesTheShapesOfAFreshImport() throws Exception {
         ModelFiles.Imported imported = ModelFiles.importModel(NIN, null, LoadOptions.defaults());
-        Value input = imported.graph().inputs().get(0);
+        Value input = ImportedInternals.graph(imported).inputs().get(0);
         Shape batch3 = input.shape().withDim(0, 3);
-        Graph fresh = ModelFiles.importModel(NIN, null,
-                LoadOptions.defaults().withInputShapes(Map.of(input.blob(), batch3.dims()))).graph();
-        Graph reshaped = GraphBuilder.reshape(imported.ops(), imported.graph(), imported.deploy().getLayerList(),
+        Graph fresh = ImportedInternals.graph(ModelFiles.importModel(NIN, null,
+                LoadOptions.defaults().withInputShapes(Map.of(input.blob(), batch3.dims()))));
+        Graph reshaped = GraphBuilder.reshape(ImportedInternals.ops(imported), ImportedInternals.graph(imported), ImportedInternals.deploy(imported).getLayerList(),
                 Map.of(input.blob(), batch3));
         assertEquals(shapes(fresh), shapes(reshaped));
         assertEquals(3, reshaped.outputs().get(0).shape().dim(0));
@@ -44,10 +45,10 @@ class GraphBuilderTest {
     @Test
     void reshapeRefusesLayersOfAnotherNet() throws Exception {
         ModelFiles.Imported imported = ModelFiles.importModel(NIN, null, LoadOptions.defaults());
-        List<org.caffe4j.proto.Caffe.LayerParameter> shifted = imported.deploy().getLayerList()
-                .subList(1, imported.deploy().getLayerCount());
+        List<org.caffe4j.proto.Caffe.LayerParameter> shifted = ImportedInternals.deploy(imported).getLayerList()
+                .subList(1, ImportedInternals.deploy(imported).getLayerCount());
         IllegalArgumentException tooFew = assertThrows(IllegalArgumentException.class,
-                () -> GraphBuilder.reshape(imported.ops(), imported.graph(), shifted, Map.of()));
+                () -> GraphBuilder.reshape(ImportedInternals.ops(imported), ImportedInternals.graph(imported), shifted, Map.of()));
         assertTrue(tooFew.getMessage().contains("layers were given"), tooFew.getMessage());
     }
 

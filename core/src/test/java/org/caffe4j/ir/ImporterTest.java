@@ -1,5 +1,6 @@
 package org.caffe4j.ir;
 
+import org.caffe4j.runtime.ImportedInternals;
 import org.caffe4j.runtime.LoadOptions;
 import org.caffe4j.runtime.ModelFiles;
 import org.caffe4j.ops.registry.OpRegistry;
@@ -44,7 +45,7 @@ class ImporterTest {
 
     @Test
     void originalNinTrainValBecomesDeployNetWithCaffeShapes() throws Exception {
-        Graph g = load(NIN.resolve("train_val.prototxt"), null, LoadOptions.defaults()).graph();
+        Graph g = ImportedInternals.graph(load(NIN.resolve("train_val.prototxt"), null, LoadOptions.defaults()));
         assertEquals(1, g.inputs().size());
         assertEquals("data", g.inputs().get(0).blob());
         assertEquals(Shape.of(1, 3, 224, 224), g.inputs().get(0).shape());
@@ -68,7 +69,7 @@ class ImporterTest {
 
     @Test
     void inPlaceLayersGetNewVersionsAndTheLastVersionIsTheBlobsValue() throws Exception {
-        Graph g = load(NIN.resolve("train_val.prototxt"), null, LoadOptions.defaults()).graph();
+        Graph g = ImportedInternals.graph(load(NIN.resolve("train_val.prototxt"), null, LoadOptions.defaults()));
         Node conv1 = g.nodes().get(1);
         Node relu0 = g.nodes().get(2);
         assertEquals("relu0", relu0.name());
@@ -81,7 +82,7 @@ class ImporterTest {
     @ValueSource(strings = {"variants/train_val_v2_handconverted.prototxt", "variants/deploy_v2_input_layer.prototxt",
             "variants/deploy_v2_with_softmax.prototxt"})
     void everyCirculatingNinVariantGivesTheSameNet(String file) throws Exception {
-        Graph g = load(NIN.resolve(file), null, LoadOptions.defaults().withBatch(2)).graph();
+        Graph g = ImportedInternals.graph(load(NIN.resolve(file), null, LoadOptions.defaults().withBatch(2)));
         assertEquals(Shape.of(2, 3, 224, 224), g.inputs().get(0).shape());
         assertEquals(7_595_176L, totalParams(g));
         assertEquals(2 * 1_100_188_800L, totalMacs(g));
@@ -91,7 +92,8 @@ class ImporterTest {
 
     @Test
     void legacyInputDimsBecomeAnInputLayerWithTheDeclaredBatch() throws Exception {
-        Graph g = load(NIN.resolve("variants/deploy_v2_with_softmax.prototxt"), null, LoadOptions.defaults()).graph();
+        Graph g = ImportedInternals.graph(load(NIN.resolve("variants/deploy_v2_with_softmax.prototxt"), null,
+                LoadOptions.defaults()));
         assertEquals("Input", g.nodes().get(0).type());
         assertEquals(Shape.of(100, 3, 224, 224), g.inputs().get(0).shape());
         assertEquals("prob", g.outputs().get(0).blob());
@@ -105,7 +107,7 @@ class ImporterTest {
         assertTrue(e.getMessage().contains("TransformationParameter.resize_size (line 16, column 9)"), e.getMessage());
         assertTrue(e.getMessage().contains("--ignore-unknown-fields"), e.getMessage());
         ModelFiles.Imported ok = load(f, null, LoadOptions.defaults().withIgnoreUnknownFields(true));
-        assertEquals(7_595_176L, totalParams(ok.graph()));
+        assertEquals(7_595_176L, totalParams(ImportedInternals.graph(ok)));
         assertTrue(ok.notes().stream().anyMatch(n -> n.contains("ignored unknown field DataParameter.selective_list")));
     }
 
@@ -115,7 +117,8 @@ class ImporterTest {
         var e = org.junit.jupiter.api.Assertions.assertThrows(org.caffe4j.MalformedModelException.class,
                 () -> load(f, null, LoadOptions.defaults()));
         assertTrue(e.getMessage().contains("layer 'cifar' (Data): transform_param.crop_size"), e.getMessage());
-        Graph g = load(f, null, LoadOptions.defaults().withInputShapes(Map.of("data", new int[]{1, 3, 32, 32}))).graph();
+        Graph g = ImportedInternals.graph(load(f, null,
+                LoadOptions.defaults().withInputShapes(Map.of("data", new int[]{1, 3, 32, 32}))));
         Node last = g.nodes().get(g.nodes().size() - 1);
         assertEquals("Softmax", last.type());
         assertEquals(List.of(Shape.of(1, 10, 1, 1)), g.outputs().stream().map(Value::shape).toList());
@@ -125,7 +128,7 @@ class ImporterTest {
     void v2CaffemodelWeightsBindByLayerNameAndTrainOnlyLayersAreIgnored() throws Exception {
         ModelFiles.Imported m = load(Path.of("testdata/lenet_mnist/lenet.prototxt"),
                 Path.of("testdata/lenet_mnist/lenet_iter_10000.caffemodel"), LoadOptions.defaults());
-        Node conv1 = m.graph().nodes().stream().filter(n -> n.name().equals("conv1")).findFirst().orElseThrow();
+        Node conv1 = ImportedInternals.graph(m).nodes().stream().filter(n -> n.name().equals("conv1")).findFirst().orElseThrow();
         assertEquals(Shape.of(20, 1, 5, 5), conv1.weights().get(0).shape());
         assertFalse(conv1.weights().get(0).legacy4d());
         // The snapshot holds the TRAIN net: its data and loss layers are not in the deploy net.
@@ -136,10 +139,10 @@ class ImporterTest {
     void v1CaffemodelWithLegacyFourDimensionalBlobsBinds() throws Exception {
         ModelFiles.Imported m = load(Path.of("testdata/cifar10_quick/cifar10_quick.prototxt"),
                 Path.of("testdata/cifar10_quick/cifar10_quick_iter_5000.caffemodel"), LoadOptions.defaults());
-        Node ip1 = m.graph().nodes().stream().filter(n -> n.name().equals("ip1")).findFirst().orElseThrow();
+        Node ip1 = ImportedInternals.graph(m).nodes().stream().filter(n -> n.name().equals("ip1")).findFirst().orElseThrow();
         assertTrue(ip1.weights().get(0).legacy4d());
         assertEquals(Shape.of(1, 1, 64, 1024), ip1.weights().get(0).shape());
         assertEquals(Shape.of(1, 1, 1, 64), ip1.weights().get(1).shape());
-        assertEquals(Shape.of(1, 10), m.graph().outputs().get(0).shape());
+        assertEquals(Shape.of(1, 10), ImportedInternals.graph(m).outputs().get(0).shape());
     }
 }

@@ -1,5 +1,6 @@
 package org.caffe4j.testing;
 
+import org.caffe4j.runtime.ImportedInternals;
 import org.caffe4j.ir.Graph;
 import org.caffe4j.ir.Node;
 import org.caffe4j.ir.Shape;
@@ -20,7 +21,7 @@ public final class RandomWeights {
     }
 
     public static Path write(Path prototxt, LoadOptions options, long seed, Path out) throws Exception {
-        Graph g = ModelFiles.importModel(prototxt, null, options).graph();
+        Graph g = ImportedInternals.graph(ModelFiles.importModel(prototxt, null, options));
         Random rnd = new Random(seed);
         Caffe.NetParameter.Builder net = Caffe.NetParameter.newBuilder();
         for (Node n : g.nodes()) {

@@ -1,5 +1,6 @@
 package org.caffe4j.testing;
 
+import org.caffe4j.runtime.ImportedInternals;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import org.caffe4j.ir.Graph;
@@ -69,7 +70,7 @@ public final class SeededCaffemodel {
     /** As {@link #write(Path, LoadOptions, long, Path)}, without the layers named in {@code leaveOut}. */
     public static Path write(Path prototxt, LoadOptions options, long seed, Path out, java.util.Set<String> leaveOut)
             throws IOException {
-        Graph g = ModelFiles.importModel(prototxt, null, options).graph();
+        Graph g = ImportedInternals.graph(ModelFiles.importModel(prototxt, null, options));
         Random rnd = new Random(seed);
         try (OutputStream os = Files.newOutputStream(out)) {
             CodedOutputStream cos = CodedOutputStream.newInstance(os, 1 << 16);

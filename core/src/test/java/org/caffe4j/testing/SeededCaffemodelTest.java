@@ -1,5 +1,6 @@
 package org.caffe4j.testing;
 
+import org.caffe4j.runtime.ImportedInternals;
 import org.caffe4j.proto.Caffe;
 import org.caffe4j.ir.Graph;
 import org.caffe4j.ir.Value;
@@ -67,8 +68,8 @@ class SeededCaffemodelTest {
     }
 
     private static String output(String net) throws Exception {
-        Graph g = ModelFiles.importModel(Path.of("testdata/zoo/" + net + "_deploy.prototxt"), null,
-                LoadOptions.defaults()).graph();
+        Graph g = ImportedInternals.graph(ModelFiles.importModel(Path.of("testdata/zoo/" + net + "_deploy.prototxt"),
+                null, LoadOptions.defaults()));
         assertEquals(1, g.outputs().size(), net);
         Value out = g.outputs().get(0);
         return out.blob() + " " + out.shape();

@@ -147,13 +147,7 @@ class BatchEqualsImagesTest {
     }
 
     private static String producerType(Model model, String blob) {
-        String type = "";
-        for (org.caffe4j.ir.Node node : model.graph().nodes()) {
-            if (node.outputs().stream().anyMatch(v -> v.blob().equals(blob))) {
-                type = node.type(); // the last writer, for in-place chains
-            }
-        }
-        return type;
+        return model.describe().lastWriter(blob).map(org.caffe4j.runtime.LayerInfo::type).orElse("");
     }
 
     /**

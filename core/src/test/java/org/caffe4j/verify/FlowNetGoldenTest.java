@@ -1,5 +1,6 @@
 package org.caffe4j.verify;
 
+import org.caffe4j.runtime.ImportedInternals;
 import org.caffe4j.runtime.LoadOptions;
 import org.caffe4j.runtime.ModelFiles;
 import org.caffe4j.testing.FlowNetTemplate;
@@ -47,7 +48,7 @@ class FlowNetGoldenTest {
     void fullFlowNet2LoadsAndInfersItsShapes(@TempDir Path tmp) throws IOException {
         Path prototxt = FlowNetTemplate.renderTo(TEMPLATES.resolve("FlowNet2_deploy.prototxt.template"), 500, 380,
                 tmp.resolve("FlowNet2_500x380.prototxt"));
-        var graph = ModelFiles.importModel(prototxt, null, LoadOptions.defaults()).graph();
+        var graph = ImportedInternals.graph(ModelFiles.importModel(prototxt, null, LoadOptions.defaults()));
         Map<String, Integer> types = new TreeMap<>();
         graph.nodes().forEach(n -> types.merge(n.type(), 1, Integer::sum));
         // The legacy input fields become one Input layer.
