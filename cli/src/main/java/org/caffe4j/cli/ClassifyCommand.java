@@ -1,6 +1,7 @@
 package org.caffe4j.cli;
 
 import org.caffe4j.classify.Classifier;
+import org.caffe4j.classify.ClassifierBuilder;
 import org.caffe4j.classify.Prediction;
 import org.caffe4j.fetch.ProgressBar;
 import org.caffe4j.preprocess.ChannelOrder;
@@ -133,14 +134,12 @@ final class ClassifyCommand implements Callable<Integer> {
                 err.println("fetching the weights of " + m.name() + " from " + m.weights().url());
                 err.flush();
             }
-            PrintWriter progress = registryOptions.progress() ? err : null;
+            ClassifierBuilder builder = builder(settings).model(m).progress(registryOptions.progress() ? err : null);
             if (hasOverrides()) {
-                List<String> labelList = labels != null ? Classifier.readLabels(labels) : m.labels();
-                classifier = Classifier.load(m, labelList, config, output != null ? output : m.outputBlob(), settings,
-                        progress);
-            } else {
-                classifier = Classifier.load(m, settings, progress);
+                builder.labels(labels != null ? Classifier.readLabels(labels) : m.labels()).preprocess(config)
+                        .output(output != null ? output : m.outputBlob());
             }
+            classifier = builder.build();
         } else {
             if (arguments.size() < 3) {
                 throw new IllegalArgumentException("give --model NAME, or NET WEIGHTS followed by images");
@@ -148,13 +147,19 @@ final class ClassifyCommand implements Callable<Integer> {
             inputs = arguments.subList(2, arguments.size());
             PreprocessConfig config = overrides(PreprocessConfig.builder().build());
             checkBuffersFit(config);
-            List<String> labelList = labels != null ? Classifier.readLabels(labels) : List.of();
-            classifier = Classifier.load(Path.of(arguments.get(0)), Path.of(arguments.get(1)), labelList, config, output,
-                    settings);
+            classifier = builder(settings).files(Path.of(arguments.get(0)), Path.of(arguments.get(1)))
+                    .labels(labels != null ? Classifier.readLabels(labels) : List.of()).preprocess(config).output(output)
+                    .build();
         }
         try (Classifier c = classifier) {
             return classifyAll(c, inputs, out, err);
         }
+    }
+
+    /** The public loading builder with the command's settings. */
+    private static ClassifierBuilder builder(Classifier.Settings settings) {
+        return Classifier.builder().threads(settings.threads()).oversample(settings.oversample())
+                .fetchWeights(settings.fetchWeights()).maxPixels(settings.maxPixels());
     }
 
     private boolean hasOverrides() {

@@ -4,6 +4,7 @@ import org.caffe4j.classify.Classifier;
 import org.caffe4j.classify.Prediction;
 import org.caffe4j.detect.Detection;
 import org.caffe4j.detect.Detector;
+import org.caffe4j.detect.DetectorBuilder;
 import org.caffe4j.io.AtomicFiles;
 import org.caffe4j.preprocess.ChannelOrder;
 import org.caffe4j.preprocess.ImageDecodeException;
@@ -120,7 +121,7 @@ final class DetectCommand implements Callable<Integer> {
             }
             inputs = arguments;
             ModelSpec m = registryOptions.registry().get(model);
-            detector = Detector.load(m, settings, registryOptions.progress() ? err : null);
+            detector = builder(settings).model(m).progress(registryOptions.progress() ? err : null).build();
         } else {
             if (arguments.size() < 3) {
                 throw new IllegalArgumentException("give --model NAME, or NET WEIGHTS followed by images");
@@ -140,9 +141,9 @@ final class DetectCommand implements Callable<Integer> {
             if (order != null) {
                 b.channelOrder(order);
             }
-            List<String> labelList = labels != null ? Classifier.readLabels(labels) : List.of();
-            detector = Detector.load(Path.of(arguments.get(0)), Path.of(arguments.get(1)), labelList, b.build(), output,
-                    settings);
+            detector = builder(settings).files(Path.of(arguments.get(0)), Path.of(arguments.get(1)))
+                    .labels(labels != null ? Classifier.readLabels(labels) : List.of()).preprocess(b.build())
+                    .output(output).build();
         }
         try (Detector d = detector) {
             return detectAll(d, inputs, out, err);
@@ -234,5 +235,11 @@ final class DetectCommand implements Callable<Integer> {
                         x.ymin(), x.xmax(), x.ymax());
             }
         }
+    }
+
+    /** The public loading builder with the command's settings. */
+    private static DetectorBuilder builder(Classifier.Settings settings) {
+        return Detector.builder().threads(settings.threads()).fetchWeights(settings.fetchWeights())
+                .maxPixels(settings.maxPixels());
     }
 }

@@ -145,6 +145,7 @@ public final class Classifier implements AutoCloseable {
         return load(registryName, Settings.defaults());
     }
 
+    @Deprecated(since = "0.1.0") // use builder(): one chain for every source and setting
     public static Classifier load(String registryName, Settings settings) throws IOException {
         ModelRegistry registry = ModelRegistry.standard(List.of());
         return load(registry.get(registryName), settings, null);
@@ -154,6 +155,7 @@ public final class Classifier implements AutoCloseable {
      * A registered model; weights not in the cache are downloaded first when {@code settings.fetchWeights()}
      * (a progress bar drawn on {@code progress}, or none when null).
      */
+    @Deprecated(since = "0.1.0") // use builder(): one chain for every source and setting
     public static Classifier load(ModelSpec spec, Settings settings, PrintWriter progress) throws IOException {
         Model model = loadModel(spec, loadOptions(settings, spec.preprocess()), settings, progress);
         return build(model, spec.preprocess(), spec.labels(), spec.outputBlob(), spec.softmax(), settings);
@@ -163,6 +165,7 @@ public final class Classifier implements AutoCloseable {
      * A registered model's net and weights with other labels, preprocessing or output blob ({@code outputBlob} null:
      * the net's only output; Softmax applied unless that blob comes from a Softmax layer).
      */
+    @Deprecated(since = "0.1.0") // use builder(): one chain for every source and setting
     public static Classifier load(ModelSpec spec, List<String> labels, PreprocessConfig config, String outputBlob,
                                   Settings settings, PrintWriter progress) throws IOException {
         Model model = loadModel(spec, loadOptions(settings, config), settings, progress);
@@ -214,6 +217,7 @@ public final class Classifier implements AutoCloseable {
      * Your own files. {@code outputBlob} null = the net's only output; Softmax is applied unless that blob is
      * produced by a Softmax layer.
      */
+    @Deprecated(since = "0.1.0") // use builder(): one chain for every source and setting
     public static Classifier load(Path net, Path weights, List<String> labels, PreprocessConfig config, String outputBlob,
                                   Settings settings) throws IOException {
         Model model = Model.load(net, weights, loadOptions(settings, config));
@@ -221,6 +225,7 @@ public final class Classifier implements AutoCloseable {
     }
 
     /** Like {@link #load(Path, Path, List, PreprocessConfig, String, Settings)}, reading the files from streams. */
+    @Deprecated(since = "0.1.0") // use builder(): one chain for every source and setting
     public static Classifier load(InputStream net, InputStream weights, List<String> labels, PreprocessConfig config,
                                   String outputBlob, Settings settings) throws IOException {
         Model model = Model.load(net, weights, loadOptions(settings, config));

@@ -125,6 +125,7 @@ public final class ClassifierBuilder {
         return this;
     }
 
+    @SuppressWarnings("deprecation") // the loaders are this builder\'s implementation
     public Classifier build() throws IOException {
         ModelSpec registered = spec != null ? spec
                 : registryName != null ? ModelRegistry.standard(List.of()).get(registryName) : null;

@@ -73,12 +73,14 @@ public final class Detector implements AutoCloseable {
     }
 
     /** A registered detector; weights not in the cache are fetched first when the settings allow it. */
+    @Deprecated(since = "0.1.0") // use builder(): one chain for every source and setting
     public static Detector load(ModelSpec spec, Classifier.Settings settings, PrintWriter progress) throws IOException {
         Model model = Classifier.loadModel(spec, Classifier.loadOptions(settings, spec.preprocess()), settings, progress);
         return build(model, spec.preprocess(), spec.labels(), spec.outputBlob(), settings);
     }
 
     /** Your own files; {@code outputBlob} null = the net's only output. */
+    @Deprecated(since = "0.1.0") // use builder(): one chain for every source and setting
     public static Detector load(Path net, Path weights, List<String> labels, PreprocessConfig config, String outputBlob,
                                 Classifier.Settings settings) throws IOException {
         Model model = Model.load(net, weights, Classifier.loadOptions(settings, config));

@@ -89,6 +89,7 @@ public final class DetectorBuilder {
         return this;
     }
 
+    @SuppressWarnings("deprecation") // the loaders are this builder\'s implementation
     public Detector build() throws IOException {
         ModelSpec registered = spec != null ? spec
                 : registryName != null ? ModelRegistry.standard(List.of()).get(registryName) : null;

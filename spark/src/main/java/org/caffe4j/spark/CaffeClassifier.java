@@ -107,8 +107,7 @@ public final class CaffeClassifier extends ImageTransformer<CaffeClassifier> {
     static Classifier classifier(ModelBundle bundle, int threads) {
         return MODELS.computeIfAbsent(bundle.id() + "/" + threads, key -> {
             try {
-                return Classifier.load(bundle.spec(), Classifier.Settings.defaults().withThreads(threads)
-                        .withFetchWeights(false), null);
+                return Classifier.builder().model(bundle.spec()).threads(threads).fetchWeights(false).build();
             } catch (IOException e) {
                 throw new UncheckedIOException("model '" + bundle.name() + "': " + e.getMessage(), e);
             }

@@ -102,8 +102,7 @@ public final class CaffeDetector extends ImageTransformer<CaffeDetector> {
     static Detector detector(ModelBundle bundle, int threads) {
         return MODELS.computeIfAbsent(bundle.id() + "/" + threads, key -> {
             try {
-                return Detector.load(bundle.spec(), Classifier.Settings.defaults().withThreads(threads)
-                        .withFetchWeights(false), null);
+                return Detector.builder().model(bundle.spec()).threads(threads).fetchWeights(false).build();
             } catch (IOException e) {
                 throw new UncheckedIOException("model '" + bundle.name() + "': " + e.getMessage(), e);
             }
