@@ -45,82 +45,137 @@ public final class Planner {
     }
 
     /**
+     * The plan in four passes: what to keep ({@link #keptValues}), which producers take their ReLU
+     * ({@link #fuse}), when each value is last read ({@link #liveness}), then buffers and kernels step by step
+     * ({@link #allocateAndLower}).
+     *
      * @param keep blob names whose final values the caller wants back; null = the graph's outputs
      */
     public ExecutionPlan plan(Graph graph, Set<String> keep) {
+        Map<String, Value> keptValues = keptValues(graph, keep);
         Set<String> keepIds = new java.util.HashSet<>();
+        keptValues.values().forEach(v -> keepIds.add(v.id()));
+        List<Node> nodes = graph.nodes();
+        Fusion fusion = reference ? new Fusion(Map.of(), Map.of()) : fuse(nodes, readers(nodes), keepIds);
+        Liveness liveness = liveness(nodes, fusion, keepIds);
+        ExecutionPlan plan = allocateAndLower(graph, fusion, liveness, keptValues);
+        checkMemory(graph, plan, keptValues.values());
+        return plan;
+    }
+
+    /** The values whose final values a run returns, by blob name. */
+    private static Map<String, Value> keptValues(Graph graph, Set<String> keep) {
         Map<String, Value> keptValues = new LinkedHashMap<>();
         if (keep == null) {
             for (Value v : graph.outputs()) {
-                keepIds.add(v.id());
                 keptValues.put(v.blob(), v);
             }
-        } else {
-            for (String blob : keep) {
-                Value v = graph.finalValues().get(blob);
-                if (v == null) {
-                    throw new CaffeModelException("the net has no blob named '" + blob + "'");
-                }
-                keepIds.add(v.id());
-                keptValues.put(blob, v);
-            }
+            return keptValues;
         }
-        List<Node> nodes = graph.nodes();
-        // Readers of each value, to find fusion candidates and last uses.
+        for (String blob : keep) {
+            Value v = graph.finalValues().get(blob);
+            if (v == null) {
+                throw new CaffeModelException("the net has no blob named '" + blob + "'");
+            }
+            keptValues.put(blob, v);
+        }
+        return keptValues;
+    }
+
+    /** Readers (node indices) of each value. */
+    private static Map<String, List<Integer>> readers(List<Node> nodes) {
         Map<String, List<Integer>> readers = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             for (Value v : nodes.get(i).inputs()) {
                 readers.computeIfAbsent(v.id(), k -> new ArrayList<>()).add(i);
             }
         }
-        // Fusion: producer -> in-place ReLU that is the only reader of its output.
+        return readers;
+    }
+
+    /**
+     * Producer node -> the in-place ReLU it takes over, and the ReLU's output value -> the producer's.
+     *
+     * @param fusedInto producer index -> fused ReLU index
+     * @param alias     fused ReLU output id -> producer output id
+     */
+    private record Fusion(Map<Integer, Integer> fusedInto, Map<String, String> alias) {
+        String canonical(String id) {
+            return alias.getOrDefault(id, id);
+        }
+
+        boolean skipped(int node) {
+            return fusedInto.containsValue(node);
+        }
+    }
+
+    /** A producer whose op fuses ReLU takes the in-place ReLU that is the only reader of its (unkept) output. */
+    private Fusion fuse(List<Node> nodes, Map<String, List<Integer>> readers, Set<String> keepIds) {
         Map<Integer, Integer> fusedInto = new HashMap<>();
         Map<String, String> alias = new HashMap<>();
-        if (!reference) {
-            for (int i = 0; i < nodes.size(); i++) {
-                Node n = nodes.get(i);
-                if (!ops.opOf(n).fusesRelu() || n.outputs().size() != 1) {
-                    continue;
-                }
-                Value out = n.outputs().get(0);
-                List<Integer> r = readers.getOrDefault(out.id(), List.of());
-                if (r.size() != 1 || keepIds.contains(out.id())) {
-                    continue;
-                }
-                Node relu = nodes.get(r.get(0));
-                if (relu.type().equals("ReLU") && relu.outputs().get(0).blob().equals(out.blob())
-                        && !fusedInto.containsValue(r.get(0))) {
-                    fusedInto.put(i, r.get(0));
-                    alias.put(relu.outputs().get(0).id(), out.id());
-                }
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            if (!ops.opOf(n).fusesRelu() || n.outputs().size() != 1) {
+                continue;
+            }
+            Value out = n.outputs().get(0);
+            List<Integer> r = readers.getOrDefault(out.id(), List.of());
+            if (r.size() != 1 || keepIds.contains(out.id())) {
+                continue;
+            }
+            Node relu = nodes.get(r.get(0));
+            if (relu.type().equals("ReLU") && relu.outputs().get(0).blob().equals(out.blob())
+                    && !fusedInto.containsValue(r.get(0))) {
+                fusedInto.put(i, r.get(0));
+                alias.put(relu.outputs().get(0).id(), out.id());
             }
         }
-        Set<Integer> skipped = new java.util.HashSet<>(fusedInto.values());
-        // Last step index reading each (canonical) value.
+        return new Fusion(fusedInto, alias);
+    }
+
+    /**
+     * @param lastUse the last step (node index) reading each canonical value
+     * @param pinned  canonical values a run returns, never freed
+     */
+    private record Liveness(Map<String, Integer> lastUse, Set<String> pinned) {
+    }
+
+    private static Liveness liveness(List<Node> nodes, Fusion fusion, Set<String> keepIds) {
         Map<String, Integer> lastUse = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
-            if (skipped.contains(i)) {
+            if (fusion.skipped(i)) {
                 continue;
             }
             for (Value v : nodes.get(i).inputs()) {
-                lastUse.put(canonical(alias, v.id()), i);
+                lastUse.put(fusion.canonical(v.id()), i);
             }
         }
         Set<String> pinned = new java.util.HashSet<>();
-        keepIds.forEach(id -> pinned.add(canonical(alias, id)));
+        keepIds.forEach(id -> pinned.add(fusion.canonical(id)));
+        return new Liveness(lastUse, pinned);
+    }
 
+    /**
+     * Buffers in node order: an output takes a dying input's buffer when its op works in place, else the best
+     * free buffer; inputs are freed after their last reader, unread outputs at once. Each step gets its kernel.
+     */
+    private ExecutionPlan allocateAndLower(Graph graph, Fusion fusion, Liveness liveness,
+                                           Map<String, Value> keptValues) {
+        List<Node> nodes = graph.nodes();
+        Map<String, Integer> lastUse = liveness.lastUse();
+        Set<String> pinned = liveness.pinned();
         SlotAllocator slots = new SlotAllocator();
         Map<String, Integer> slotOf = new HashMap<>();
         Map<String, Integer> inputSlots = new LinkedHashMap<>();
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
-            if (skipped.contains(i)) {
+            if (fusion.skipped(i)) {
                 continue;
             }
             int[] in = new int[n.inputs().size()];
             for (int k = 0; k < in.length; k++) {
-                in[k] = slotOf.get(canonical(alias, n.inputs().get(k).id()));
+                in[k] = slotOf.get(fusion.canonical(n.inputs().get(k).id()));
             }
             int[] out = new int[n.outputs().size()];
             for (int k = 0; k < out.length; k++) {
@@ -128,7 +183,7 @@ public final class Planner {
                 int size = toInt(v.shape().count(), n);
                 int slot;
                 boolean reuseInput = ops.opOf(n).inPlaceCapable() && k < n.inputs().size() && !reference
-                        && dies(canonical(alias, n.inputs().get(k).id()), i, lastUse, pinned)
+                        && dies(fusion.canonical(n.inputs().get(k).id()), i, lastUse, pinned)
                         && slots.size(in[k]) >= size;
                 slot = reuseInput ? in[k] : slots.take(size);
                 slotOf.put(v.id(), slot);
@@ -139,7 +194,7 @@ public final class Planner {
             }
             // Free inputs whose last reader is this step (unless the output took the buffer over).
             for (int k = 0; k < in.length; k++) {
-                String id = canonical(alias, n.inputs().get(k).id());
+                String id = fusion.canonical(n.inputs().get(k).id());
                 if (dies(id, i, lastUse, pinned) && !contains(out, in[k]) && !isStillNeeded(in[k], slotOf, lastUse, i, pinned)) {
                     slots.free(in[k]);
                 }
@@ -155,17 +210,15 @@ public final class Planner {
             if (n.type().equals("Input")) {
                 continue;
             }
-            Integer fused = fusedInto.get(i);
+            Integer fused = fusion.fusedInto().get(i);
             Float slope = fused == null ? null : ((ReluOp.Params) nodes.get(fused).params()).negativeSlope();
             LayerKernel kernel = lower(n, i, slope);
             long macs = ops.opOf(n).multiplyAdds(n.params(), shapes(n.inputs()), shapes(n.outputs()));
             steps.add(new Step(n, kernel, in, out, fused == null ? null : nodes.get(fused).name(), macs));
         }
         Map<String, Integer> kept = new LinkedHashMap<>();
-        keptValues.forEach((blob, v) -> kept.put(blob, slotOf.get(canonical(alias, v.id()))));
-        ExecutionPlan plan = new ExecutionPlan(graph, steps, slots.sizes(), inputSlots, kept);
-        checkMemory(graph, plan, keptValues.values());
-        return plan;
+        keptValues.forEach((blob, v) -> kept.put(blob, slotOf.get(fusion.canonical(v.id()))));
+        return new ExecutionPlan(graph, steps, slots.sizes(), inputSlots, kept);
     }
 
     /**
@@ -224,11 +277,6 @@ public final class Planner {
 
     private static boolean dies(String id, int step, Map<String, Integer> lastUse, Set<String> pinned) {
         return !pinned.contains(id) && lastUse.getOrDefault(id, -1) == step;
-    }
-
-    private static String canonical(Map<String, String> alias, String id) {
-        String a = alias.get(id);
-        return a == null ? id : a;
     }
 
     private static List<Shape> shapes(List<Value> values) {
