@@ -1,0 +1,196 @@
+package org.caffe4j.kernels.simd;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes {@code SgemmVectorTiles.java}: the register tiles of {@link SgemmVectorKernel} written out as straight-line
+ * code (C2 keeps vectors in registers only when nothing is factored into loops or helpers), from one template per
+ * tile kind: rows x vectors of accumulators, the k loop (per k: the B vectors, then each row's broadcast and its
+ * FMAs, in that order), and an epilogue that stores the sums, adds them to C, or adds the start value and applies
+ * ReLU. Every tile computes what {@link SgemmScalarKernel} computes, in the same order, so results are bit-identical.
+ * {@code SgemmVectorCodegenTest} fails when the committed file differs from this generator's output.
+ *
+ * <pre>
+ * mvn -q -o test-compile -pl core
+ * java -cp core/target/classes:core/target/test-classes org.caffe4j.kernels.simd.SgemmVectorCodegen \
+ *     core/src/main/java/org/caffe4j/kernels/simd/SgemmVectorTiles.java
+ * </pre>
+ */
+public final class SgemmVectorCodegen {
+    private enum Epilogue {
+        /** C = sums. */
+        STORE,
+        /** C += sums (a later K slice). */
+        ONTO,
+        /** C = max(sums + bias, floor): JDK 25's fused 4-row pass. */
+        BIAS_FLOOR,
+        /** C = max(sums + (C or bias), floor), then leaky ReLU: the AVX-512 tiles, no branch around vector code. */
+        BLEND
+    }
+
+    public static void main(String[] args) throws IOException {
+        Files.writeString(Path.of(args[0]), generate(), StandardCharsets.UTF_8);
+    }
+
+    static String generate() {
+        StringBuilder s = new StringBuilder(HEADER);
+        tile(s, "Rows aOff+0..3 of an A panel x 2 vectors: stores the plain sums (AVX2 path of "
+                + "{@link SgemmVectorKernel#tile}).", "sumFourRows", 4, 2, Epilogue.STORE);
+        tile(s, "As {@link #sumFourRows}, adding each sum to what C holds (a later K slice).", "sumFourRowsOnto", 4, 2,
+                Epilogue.ONTO);
+        tile(s, "A 4-row pass that adds the start value and applies ReLU as it stores (AVX2 path on JDK 25+, "
+                + "{@link SgemmVectorKernel#FUSED_FOUR_ROWS}): the start values are read after the k loop, the floor is "
+                + "0 or -infinity.", "fourRowsFused", 4, 2, Epilogue.BIAS_FLOOR);
+        tile(s, "MR rows x 1 vector: stores the plain sums (AVX2 path of {@link SgemmVectorKernel#halfTile}).",
+                "sumHalf", 8, 1, Epilogue.STORE);
+        tile(s, "As {@link #sumHalf}, adding each sum to what C holds.", "sumHalfOnto", 8, 1, Epilogue.ONTO);
+        tile(s, "MR x 2 vectors in one pass: 16 accumulators, for the 32 registers of AVX-512.", "tileEightRows", 8, 2,
+                Epilogue.BLEND);
+        tile(s, "MR x 1 vector in one pass with the output pass fused (AVX-512).", "halfTileFused", 8, 1,
+                Epilogue.BLEND);
+        s.append(FOOTER);
+        return s.toString();
+    }
+
+    private static void tile(StringBuilder s, String doc, String name, int rows, int vectors, Epilogue e) {
+        s.append("\n    /** ").append(doc).append(" */\n");
+        s.append("    static void ").append(name).append("(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, ")
+                .append("int cOff, int ldc");
+        switch (e) {
+            case BIAS_FLOOR -> s.append(",\n            float[] bias, int biasOff, float floor");
+            case BLEND -> s.append(",\n            boolean accumulate, float[] bias, int biasOff, boolean relu, float slope");
+            default -> { }
+        }
+        s.append(") {\n");
+        for (int r = 0; r < rows; r++) {
+            s.append("       ");
+            for (int j = 0; j < vectors; j++) {
+                s.append(" FloatVector ").append(acc(r, j)).append(" = FloatVector.zero(S);");
+            }
+            s.append('\n');
+        }
+        s.append("        for (int k = 0, ak = aOff, bk = bOff; k < kc; k++, ak += MR, bk += ").append(vectors)
+                .append(" * LANES) {\n");
+        for (int j = 0; j < vectors; j++) {
+            s.append("            FloatVector b").append(j).append(" = FloatVector.fromArray(S, b, bk")
+                    .append(j == 0 ? "" : " + " + j + " * LANES").append(");\n");
+        }
+        for (int r = 0; r < rows; r++) {
+            s.append("            FloatVector a").append(r).append(" = FloatVector.broadcast(S, a[ak + ").append(r)
+                    .append("]);\n");
+            for (int j = 0; j < vectors; j++) {
+                s.append("            ").append(acc(r, j)).append(" = a").append(r).append(".fma(b").append(j)
+                        .append(", ").append(acc(r, j)).append(");\n");
+            }
+        }
+        s.append("        }\n");
+        switch (e) {
+            case STORE -> {
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < vectors; j++) {
+                        s.append("        ").append(acc(r, j)).append(".intoArray(c, ").append(at(r, j)).append(");\n");
+                    }
+                }
+            }
+            case ONTO -> {
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < vectors; j++) {
+                        s.append("        ").append(acc(r, j)).append(".add(FloatVector.fromArray(S, c, ").append(at(r, j))
+                                .append(")).intoArray(c, ").append(at(r, j)).append(");\n");
+                    }
+                }
+            }
+            case BIAS_FLOOR -> {
+                for (int r = 0; r < rows; r++) {
+                    s.append("        float s").append(r).append(" = bias == null ? 0f : bias[biasOff + ").append(r)
+                            .append("];\n");
+                }
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < vectors; j++) {
+                        s.append("        ").append(acc(r, j)).append(".add(s").append(r).append(").max(floor).intoArray(c, ")
+                                .append(at(r, j)).append(");\n");
+                    }
+                }
+            }
+            case BLEND -> {
+                s.append("        // Output pass with no branch around vector code (see SgemmVectorKernel): C or the bias by\n");
+                s.append("        // blend, ReLU as max with 0 (-infinity when off), leaky ReLU afterwards in its own method.\n");
+                s.append("        VectorMask<Float> fromC = accumulate ? ALL_LANES : NO_LANES;\n");
+                s.append("        float floor = relu && slope == 0f ? 0f : Float.NEGATIVE_INFINITY;\n");
+                for (int r = 0; r < rows; r++) {
+                    s.append("        float start").append(r).append(" = bias == null ? 0f : bias[biasOff + ").append(r)
+                            .append("];\n");
+                }
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < vectors; j++) {
+                        s.append("        ").append(acc(r, j)).append(" = ").append(acc(r, j))
+                                .append(".add(FloatVector.broadcast(S, start").append(r)
+                                .append(").blend(FloatVector.fromArray(S, c, ").append(at(r, j)).append("), fromC))\n")
+                                .append("                .max(floor);\n");
+                    }
+                }
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < vectors; j++) {
+                        s.append("        ").append(acc(r, j)).append(".intoArray(c, ").append(at(r, j)).append(");\n");
+                    }
+                }
+                s.append("        if (relu && slope != 0f) {\n");
+                s.append("            leakyRelu(c, cOff, ldc, ").append(rows).append(", ").append(vectors)
+                        .append(" * LANES, slope);\n");
+                s.append("        }\n");
+            }
+        }
+        s.append("    }\n");
+    }
+
+    private static String acc(int row, int vector) {
+        return "c" + row + vector;
+    }
+
+    /** C's index of row r, vector j of the tile. */
+    private static String at(int row, int vector) {
+        return "cOff + " + row + " * ldc" + (vector == 0 ? "" : " + " + vector + " * LANES");
+    }
+
+    private static final String HEADER = """
+            package org.caffe4j.kernels.simd;
+
+            import jdk.incubator.vector.FloatVector;
+            import jdk.incubator.vector.VectorMask;
+            import jdk.incubator.vector.VectorOperators;
+            import jdk.incubator.vector.VectorSpecies;
+            import org.caffe4j.kernels.gemm.SgemmMicroKernel;
+
+            /**
+             * The register tiles of {@link SgemmVectorKernel} (which picks among them per machine), written out in full.
+             *
+             * <p>GENERATED by {@code SgemmVectorCodegen} (test sources): do not edit by hand, regenerate.
+             */
+            final class SgemmVectorTiles {
+                private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+                private static final int LANES = S.length();
+                private static final int MR = SgemmMicroKernel.MR;
+                private static final VectorMask<Float> ALL_LANES = S.maskAll(true);
+                private static final VectorMask<Float> NO_LANES = S.maskAll(false);
+
+                private SgemmVectorTiles() {
+                }
+            """;
+
+    private static final String FOOTER = """
+
+                /** y = y > 0 ? y : y * slope over a rows x width block of C, in place (the leaky ReLU the tiles leave out). */
+                static void leakyRelu(float[] c, int cOff, int ldc, int rows, int width, float slope) {
+                    for (int r = 0; r < rows; r++) {
+                        for (int j = 0; j < width; j += LANES) {
+                            FloatVector v = FloatVector.fromArray(S, c, cOff + r * ldc + j);
+                            v.blend(v.mul(slope), v.compare(VectorOperators.LE, 0f)).intoArray(c, cOff + r * ldc + j);
+                        }
+                    }
+                }
+            }
+            """;
+}
