@@ -24,7 +24,7 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 public final class InnerProductPackedGemm {
     /**
      * Largest batch run as a GEMV. Below it the SGEMM's 8 x 16 half tile is mostly padding; the GEMV does M
-     * multiply-adds per loaded weight with 8-float vectors. InnerProductBench (9216 -> 4096) has the figures.
+     * multiply-adds per loaded weight with 8-float vectors. jmh's InnerProductBenchmark (9216 -> 4096) measures them.
      */
     public static final int GEMV_MAX_ROWS = 8;
 
