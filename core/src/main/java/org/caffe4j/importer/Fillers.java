@@ -20,28 +20,31 @@ final class Fillers {
     private Fillers() {
     }
 
-    /** The weights, or null when this layer's fillers cannot stand in for trained weights. */
-    static List<Blob> fill(LayerContext ctx, List<Shape> expected) {
-        LayerParameter l = ctx.layer();
-        FillerParameter weight, bias;
-        boolean weightGiven;
-        if (l.hasConvolutionParam() || l.getType().equals("Convolution") || l.getType().equals("Deconvolution")) {
-            weight = l.getConvolutionParam().getWeightFiller();
-            bias = l.getConvolutionParam().getBiasFiller();
-            weightGiven = l.getConvolutionParam().hasWeightFiller();
-        } else if (l.getType().equals("InnerProduct")) {
-            weight = l.getInnerProductParam().getWeightFiller();
-            bias = l.getInnerProductParam().getBiasFiller();
-            weightGiven = l.getInnerProductParam().hasWeightFiller();
-        } else {
+    /** A layer's weight and bias fillers, and whether the prototxt writes the weight filler out. */
+    private record LayerFillers(FillerParameter weight, FillerParameter bias, boolean weightGiven) {
+        /** Convolution-like and InnerProduct layers' fillers; null for other types. */
+        static LayerFillers of(LayerParameter l) {
+            if (l.getType().equals("InnerProduct")) {
+                var q = l.getInnerProductParam();
+                return new LayerFillers(q.getWeightFiller(), q.getBiasFiller(), q.hasWeightFiller());
+            }
+            if (l.hasConvolutionParam() || l.getType().equals("Convolution") || l.getType().equals("Deconvolution")) {
+                var q = l.getConvolutionParam();
+                return new LayerFillers(q.getWeightFiller(), q.getBiasFiller(), q.hasWeightFiller());
+            }
             return null;
         }
-        if (!weightGiven || expected.isEmpty() || expected.size() > 2) {
+    }
+
+    /** The weights, or null when this layer's fillers cannot stand in for trained weights. */
+    static List<Blob> fill(LayerContext ctx, List<Shape> expected) {
+        LayerFillers fillers = LayerFillers.of(ctx.layer());
+        if (fillers == null || !fillers.weightGiven() || expected.isEmpty() || expected.size() > 2) {
             return null;
         }
         List<Blob> out = new ArrayList<>();
         for (int i = 0; i < expected.size(); i++) {
-            float[] data = fill(i == 0 ? weight : bias, expected.get(i));
+            float[] data = fill(i == 0 ? fillers.weight() : fillers.bias(), expected.get(i));
             if (data == null) {
                 return null;
             }
@@ -50,20 +53,14 @@ final class Fillers {
         return out;
     }
 
-    /** The fillers' type names, for messages. */
+    /** What the layer's weight filler is, for messages. */
     static String describe(LayerContext ctx) {
-        LayerParameter l = ctx.layer();
-        if (l.getType().equals("InnerProduct")) {
-            return l.getInnerProductParam().hasWeightFiller()
-                    ? "its weight_filler is '" + l.getInnerProductParam().getWeightFiller().getType() + "'"
-                    : "it gives no weight_filler";
+        LayerFillers fillers = LayerFillers.of(ctx.layer());
+        if (fillers == null) {
+            return "its weights have no deterministic filler";
         }
-        if (l.hasConvolutionParam()) {
-            return l.getConvolutionParam().hasWeightFiller()
-                    ? "its weight_filler is '" + l.getConvolutionParam().getWeightFiller().getType() + "'"
-                    : "it gives no weight_filler";
-        }
-        return "its weights have no deterministic filler";
+        return fillers.weightGiven() ? "its weight_filler is '" + fillers.weight().getType() + "'"
+                : "it gives no weight_filler";
     }
 
     private static float[] fill(FillerParameter f, Shape shape) {

@@ -12,9 +12,7 @@ import java.util.List;
  * as a {@link ConvolutionOp} whose group is the channel count, so it takes the same kernel choice as any
  * depthwise Convolution.
  */
-public final class ConvolutionDepthwiseOp implements OpDefinition<ConvolutionDepthwiseOp.Params> {
-    private static final ConvolutionOp CONVOLUTION = new ConvolutionOp();
-
+public final class ConvolutionDepthwiseOp extends ConvolutionVariantOp<ConvolutionDepthwiseOp.Params> {
     /** The geometry, read as a one-output, one-group convolution; {@link #forChannels} fills in the channels. */
     public record Params(ConvolutionOp.Params geometry) {
         ConvolutionOp.Params forChannels(int channels) {
@@ -37,40 +35,15 @@ public final class ConvolutionDepthwiseOp implements OpDefinition<ConvolutionDep
         return new Params(ConvolutionOp.parseConvolution(ctx, q));
     }
 
-    private static ConvolutionOp.Params convolution(Params p, List<Shape> in) {
+    @Override
+    ConvolutionOp.Params convolution(Params p, List<Shape> in) {
         return p.forChannels(in.get(0).dim(1));
     }
 
     @Override
-    public List<Shape> outputShapes(Params p, List<Shape> in, LayerContext ctx) {
-        if (in.get(0).rank() != 4) {
-            throw ctx.invalid("bottom", "has shape " + in.get(0) + "; ConvolutionDepthwise needs N x C x H x W");
+    void checkInput(Params p, Shape bottom, LayerContext ctx) {
+        if (bottom.rank() != 4) {
+            throw ctx.invalid("bottom", "has shape " + bottom + "; ConvolutionDepthwise needs N x C x H x W");
         }
-        return CONVOLUTION.outputShapes(convolution(p, in), in, ctx);
-    }
-
-    @Override
-    public List<Shape> weightShapes(Params p, List<Shape> in) {
-        return CONVOLUTION.weightShapes(convolution(p, in), in);
-    }
-
-    @Override
-    public long multiplyAdds(Params p, List<Shape> in, List<Shape> out) {
-        return CONVOLUTION.multiplyAdds(convolution(p, in), in, out);
-    }
-
-    @Override
-    public boolean fusesRelu() {
-        return true;
-    }
-
-    @Override
-    public LayerKernel reference(Params p, KernelContext ctx) {
-        return CONVOLUTION.reference(convolution(p, ctx.inputShapes()), ctx);
-    }
-
-    @Override
-    public LayerKernel lower(Params p, KernelContext ctx) {
-        return CONVOLUTION.lower(convolution(p, ctx.inputShapes()), ctx);
     }
 }

@@ -10,9 +10,7 @@ import java.util.List;
  * CUDA kernel assumes one filter per channel without dilation. caffe4j runs it as that {@link ConvolutionOp} and
  * accepts only the settings where both agree: {@code group} = {@code num_output} = the input's channels, dilation 1.
  */
-public final class DepthwiseConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
-    private static final ConvolutionOp CONVOLUTION = new ConvolutionOp();
-
+public final class DepthwiseConvolutionOp extends ConvolutionVariantOp<ConvolutionOp.Params> {
     @Override
     public String type() {
         return "DepthwiseConvolution";
@@ -36,36 +34,15 @@ public final class DepthwiseConvolutionOp implements OpDefinition<ConvolutionOp.
     }
 
     @Override
-    public List<Shape> outputShapes(ConvolutionOp.Params p, List<Shape> in, LayerContext ctx) {
-        if (in.get(0).rank() != 4 || in.get(0).dim(1) != p.group()) {
-            throw ctx.invalid("bottom", "has shape " + in.get(0) + "; DepthwiseConvolution with group "
+    ConvolutionOp.Params convolution(ConvolutionOp.Params p, List<Shape> in) {
+        return p;
+    }
+
+    @Override
+    void checkInput(ConvolutionOp.Params p, Shape bottom, LayerContext ctx) {
+        if (bottom.rank() != 4 || bottom.dim(1) != p.group()) {
+            throw ctx.invalid("bottom", "has shape " + bottom + "; DepthwiseConvolution with group "
                     + p.group() + " needs N x " + p.group() + " x H x W (one filter per channel)");
         }
-        return CONVOLUTION.outputShapes(p, in, ctx);
-    }
-
-    @Override
-    public List<Shape> weightShapes(ConvolutionOp.Params p, List<Shape> in) {
-        return CONVOLUTION.weightShapes(p, in);
-    }
-
-    @Override
-    public long multiplyAdds(ConvolutionOp.Params p, List<Shape> in, List<Shape> out) {
-        return CONVOLUTION.multiplyAdds(p, in, out);
-    }
-
-    @Override
-    public boolean fusesRelu() {
-        return true;
-    }
-
-    @Override
-    public LayerKernel reference(ConvolutionOp.Params p, KernelContext ctx) {
-        return CONVOLUTION.reference(p, ctx);
-    }
-
-    @Override
-    public LayerKernel lower(ConvolutionOp.Params p, KernelContext ctx) {
-        return CONVOLUTION.lower(p, ctx);
     }
 }

@@ -98,14 +98,20 @@ public final class Planner {
      *
      * @param fusedInto producer index -> fused ReLU index
      * @param alias     fused ReLU output id -> producer output id
+     * @param fusedReluNodes the fused ReLUs' indices (fusedInto's values, as a set)
      */
-    private record Fusion(Map<Integer, Integer> fusedInto, Map<String, String> alias) {
+    private record Fusion(Map<Integer, Integer> fusedInto, Map<String, String> alias, Set<Integer> fusedReluNodes) {
+        Fusion(Map<Integer, Integer> fusedInto, Map<String, String> alias) {
+            this(fusedInto, alias, Set.copyOf(fusedInto.values()));
+        }
+
         String canonical(String id) {
             return alias.getOrDefault(id, id);
         }
 
+        /** A ReLU its producer took over: no step of its own. */
         boolean skipped(int node) {
-            return fusedInto.containsValue(node);
+            return fusedReluNodes.contains(node);
         }
     }
 

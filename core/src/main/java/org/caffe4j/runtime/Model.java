@@ -82,14 +82,21 @@ public final class Model implements AutoCloseable {
                 options);
     }
 
+    private volatile NetInfo description;
+
     /** The internal graph, for this package's tests; users see it through {@link #describe()}. */
     Graph graph() {
         return graph;
     }
 
-    /** The net's layers and shapes for its declared inputs, as read-only values. */
+    /** The net's layers and shapes for its declared inputs, as read-only values (computed once). */
     public NetInfo describe() {
-        return imported.describe();
+        NetInfo info = description;
+        if (info == null) {
+            info = imported.describe();
+            description = info; // immutable: a race only computes it twice
+        }
+        return info;
     }
 
     /** What the importer changed or ignored (upgrades, dropped layers, unknown caffemodel layers). */

@@ -2,7 +2,6 @@ package org.caffe4j.jmh;
 
 import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
-import org.caffe4j.kernels.ThreadPoolParallel;
 import org.caffe4j.kernels.conv.Conv2dIm2colGemm;
 import org.caffe4j.kernels.conv.Conv2dKernel;
 import org.caffe4j.kernels.conv.Conv2dPointwiseGemm;
@@ -75,8 +74,8 @@ public class ConvolutionBenchmark {
     public void setUp() {
         shape = NIN.get(layer);
         Random rnd = new Random(42);
-        float[] w = random(rnd, shape.weightSize(), 0.05f);
-        float[] bias = random(rnd, shape.outC(), 0.1f);
+        float[] w = Workers.random(rnd, shape.weightSize(), 0.05f);
+        float[] bias = Workers.random(rnd, shape.outC(), 0.1f);
         ConvShape s = shape;
         kernel = s.isPointwise()
                 ? new Conv2dPointwiseGemm(w, bias, s.outC(), s.inCPerGroup(), s.group(), Activation.RELU,
@@ -89,16 +88,14 @@ public class ConvolutionBenchmark {
                 Simd.sgemmKernel(), Simd.winogradTransforms())
                 : new Conv2dIm2colGemm(w, bias, s.outC(), s.inCPerGroup(), s.kH(), s.kW(), s.group(), Activation.RELU,
                 Simd.sgemmKernel());
-        in = random(rnd, s.inSize(), 1f);
+        in = Workers.random(rnd, s.inSize(), 1f);
         out = new float[s.outSize()];
-        par = threads == 1 ? Parallel.SERIAL : new ThreadPoolParallel(threads);
+        par = Workers.pool(threads);
     }
 
     @TearDown
     public void tearDown() {
-        if (par instanceof ThreadPoolParallel pool) {
-            pool.close();
-        }
+        Workers.close(par);
     }
 
     @Benchmark
@@ -107,11 +104,4 @@ public class ConvolutionBenchmark {
         return out;
     }
 
-    static float[] random(Random rnd, int size, float scale) {
-        float[] x = new float[size];
-        for (int i = 0; i < size; i++) {
-            x[i] = (rnd.nextFloat() * 2 - 1) * scale;
-        }
-        return x;
-    }
 }

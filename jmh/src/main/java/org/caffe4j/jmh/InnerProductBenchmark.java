@@ -2,7 +2,6 @@ package org.caffe4j.jmh;
 
 import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
-import org.caffe4j.kernels.ThreadPoolParallel;
 import org.caffe4j.kernels.dense.InnerProductPackedGemm;
 import org.caffe4j.kernels.dense.InnerProductReference;
 import org.caffe4j.kernels.simd.Simd;
@@ -56,8 +55,8 @@ public class InnerProductBenchmark {
     @Setup
     public void setUp() {
         Random rnd = new Random(42);
-        w = ConvolutionBenchmark.random(rnd, K * N, 0.01f);
-        bias = ConvolutionBenchmark.random(rnd, N, 0.1f);
+        w = Workers.random(rnd, K * N, 0.01f);
+        bias = Workers.random(rnd, N, 0.1f);
         packed = switch (path) {
             case "gemv" -> new InnerProductPackedGemm(w, bias, N, K, false, Activation.RELU, Integer.MAX_VALUE,
                     Simd.sgemmKernel(), Simd.gemvKernel());
@@ -67,16 +66,14 @@ public class InnerProductBenchmark {
                     Simd.gemvKernel());
             default -> null;
         };
-        in = ConvolutionBenchmark.random(rnd, batch * K, 1f);
+        in = Workers.random(rnd, batch * K, 1f);
         out = new float[batch * N];
-        par = threads == 1 ? Parallel.SERIAL : new ThreadPoolParallel(threads);
+        par = Workers.pool(threads);
     }
 
     @TearDown
     public void tearDown() {
-        if (par instanceof ThreadPoolParallel pool) {
-            pool.close();
-        }
+        Workers.close(par);
     }
 
     @Benchmark

@@ -1,7 +1,6 @@
 package org.caffe4j.jmh;
 
 import org.caffe4j.kernels.Parallel;
-import org.caffe4j.kernels.ThreadPoolParallel;
 import org.caffe4j.kernels.layout.BatchedTranspose;
 import org.caffe4j.kernels.layout.PermuteCopy;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -41,7 +40,7 @@ public class PermuteBenchmark {
     private int[] steps;
     private float[] in;
     private float[] out;
-    private ThreadPoolParallel two;
+    private Parallel two;
 
     @Setup
     public void setUp() {
@@ -58,12 +57,12 @@ public class PermuteBenchmark {
             in[i] = rnd.nextFloat();
         }
         out = new float[in.length];
-        two = new ThreadPoolParallel(2);
+        two = Workers.pool(2);
     }
 
     @TearDown
     public void tearDown() {
-        two.close();
+        Workers.close(two);
     }
 
     @Benchmark
