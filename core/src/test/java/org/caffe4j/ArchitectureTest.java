@@ -26,9 +26,8 @@ class ArchitectureTest {
     /** Imports that lie on a package cycle, still to break ("from -> to"). */
     private static final Set<String> CYCLES_TO_BREAK = Set.of();
 
-    /** Arrows out of ir (to anything in caffe4j but ir) still to remove. */
-    private static final Set<String> IR_ARROWS_TO_REMOVE = Set.of(
-            "ir -> (root)");  // Shape throws ShapeException
+    /** Arrows out of ir (to anything in caffe4j but ir) still to remove: none, ir is pure data on the JDK. */
+    private static final Set<String> IR_ARROWS_TO_REMOVE = Set.of();
 
     /** The command line's imports of internal stages still to replace by public API ("cli -> package"): none. */
     private static final Set<String> CLI_INTERNALS_TO_REMOVE = Set.of();
@@ -105,6 +104,29 @@ class ArchitectureTest {
         assertTrue(edges.get("cli").contains("runtime"), edges.toString());
         assertTrue(edges.get("importer").contains("ir") && edges.get("importer").contains("io"), edges.toString());
         assertTrue(!edges.containsKey("kernels") || !edges.get("kernels").contains("ir"), "kernels know no graph");
+    }
+
+    /**
+     * The Vector API is linked from one package only: a JVM without {@code jdk.incubator.vector} then loads none of
+     * it, and {@code Simd} hands out the scalar twins (which is why a fast path's vector twin lives in kernels.simd,
+     * not beside its reference kernel).
+     */
+    @Test
+    void onlyKernelsSimdLinksTheVectorApi() throws IOException {
+        Set<Path> linking = new TreeSet<>();
+        for (Path root : MAIN_SOURCES) {
+            try (Stream<Path> walk = Files.walk(root)) {
+                for (Path f : walk.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    if (Files.readString(f).contains("jdk.incubator.vector.")) {
+                        linking.add(root.relativize(f));
+                    }
+                }
+            }
+        }
+        assertTrue(!linking.isEmpty(), "the vector kernels are found");
+        for (Path f : linking) {
+            assertEquals(Path.of("kernels/simd"), f.getParent(), f + " imports the Vector API outside kernels/simd");
+        }
     }
 
     /** package (relative to org.caffe4j, "(root)" for it) -> the org.caffe4j packages its files import. */

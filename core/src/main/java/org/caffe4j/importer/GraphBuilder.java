@@ -8,6 +8,7 @@ import org.caffe4j.UnsupportedLayerException;
 import org.caffe4j.ir.Blob;
 import org.caffe4j.ir.Graph;
 import org.caffe4j.ir.Node;
+import org.caffe4j.ir.InvalidShapeException;
 import org.caffe4j.ir.Shape;
 import org.caffe4j.ir.Value;
 import org.caffe4j.io.BlobDecoder;
@@ -105,7 +106,12 @@ public final class GraphBuilder {
                 throw new MalformedModelException(source + ": a layer of type " + l.getType() + " has no name");
             }
             OpDefinition<Object> op = registry.find(l.getType());
-            Object params = op.parse(ctx);
+            Object params;
+            try {
+                params = op.parse(ctx);
+            } catch (InvalidShapeException e) {
+                throw labelled(ctx, e);
+            }
             List<Blob> blobs = new ArrayList<>();
             int occurrence = seen.merge(l.getName(), 1, Integer::sum) - 1;
             LayerParameter src = trainedFor(ctx, trained.get(l.getName()), namesakes.get(l.getName()), occurrence,
@@ -254,7 +260,14 @@ public final class GraphBuilder {
             return out;
         } catch (ShapeException | UnsupportedLayerException e) {
             throw e.getMessage().contains(ctx.label()) ? e : new ShapeException(ctx.label() + ": " + e.getMessage(), e);
+        } catch (InvalidShapeException e) {
+            throw labelled(ctx, e);
         }
+    }
+
+    /** The ir's shape error as the user's, naming the layer once. */
+    private static ShapeException labelled(LayerContext ctx, InvalidShapeException e) {
+        return new ShapeException(e.getMessage().contains(ctx.label()) ? e.getMessage() : ctx.label() + ": " + e.getMessage(), e);
     }
 
     /**
@@ -267,7 +280,7 @@ public final class GraphBuilder {
         List<Shape> expected;
         try {
             expected = layer.op().weightShapes(layer.params(), inShapes);
-        } catch (ShapeException e) {
+        } catch (ShapeException | InvalidShapeException e) {
             throw new ShapeException(layer.ctx().label() + ": blobs: " + e.getMessage(), e);
         }
         List<Blob> blobs = layer.weights();
@@ -290,7 +303,11 @@ public final class GraphBuilder {
             throw new MalformedModelException(ctx.label() + ": blobs: has " + blobs.size() + " blob(s); expected "
                     + expected.size() + " " + expected);
         }
-        blobs = layer.op().adaptWeights(layer.params(), inShapes, blobs, ctx);
+        try {
+            blobs = layer.op().adaptWeights(layer.params(), inShapes, blobs, ctx);
+        } catch (InvalidShapeException e) {
+            throw new ShapeException(ctx.label() + ": blobs: " + e.getMessage(), e);
+        }
         for (int i = 0; i < blobs.size(); i++) {
             if (!blobs.get(i).fits(expected.get(i))) {
                 throw new ShapeException(ctx.label() + ": blobs[" + i + "] has shape " + blobs.get(i).shape()

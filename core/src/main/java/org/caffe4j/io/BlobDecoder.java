@@ -3,6 +3,7 @@ package org.caffe4j.io;
 import org.caffe4j.MalformedModelException;
 import org.caffe4j.MemoryBudget;
 import org.caffe4j.ir.Blob;
+import org.caffe4j.ir.InvalidShapeException;
 import org.caffe4j.ir.Shape;
 import org.caffe4j.proto.Caffe;
 
@@ -58,7 +59,13 @@ public final class BlobDecoder {
         for (int i = 0; i < dims.length; i++) {
             intDims[i] = (int) dims[i];
         }
-        return new Blob(Shape.of(intDims), values(proto, (int) count, where), legacy);
+        Shape shape;
+        try {
+            shape = Shape.of(intDims);
+        } catch (InvalidShapeException e) { // an empty blob whose other dims multiply past a long
+            throw new MalformedModelException(where + ": " + e.getMessage(), e);
+        }
+        return new Blob(shape, values(proto, (int) count, where), legacy);
     }
 
     private static long valueCount(Caffe.BlobProto p) {

@@ -1,7 +1,5 @@
 package org.caffe4j.ir;
 
-import org.caffe4j.ShapeException;
-
 import java.util.Arrays;
 
 /** An immutable blob shape (Caffe's N x C x H x W for images, any rank in general). */
@@ -25,7 +23,7 @@ public final class Shape {
             }
             long next = n * d;
             if (Math.multiplyHigh(n, d) != 0 || next < 0) {
-                throw new ShapeException("shape " + Arrays.toString(dims) + " has more elements than a long can count");
+                throw new InvalidShapeException("shape " + Arrays.toString(dims) + " has more elements than a long can count");
             }
             n = next;
         }
@@ -35,7 +33,7 @@ public final class Shape {
     public static Shape of(int... dims) {
         for (int d : dims) {
             if (d < 0) {
-                throw new ShapeException("negative dimension in shape " + Arrays.toString(dims));
+                throw new InvalidShapeException("negative dimension in shape " + Arrays.toString(dims));
             }
         }
         return new Shape(dims.clone());
@@ -47,12 +45,12 @@ public final class Shape {
         long count = 1;
         for (int i = 0; i < dims.length; i++) {
             if (dims[i] <= 0 || dims[i] > MAX_ELEMENTS) {
-                throw new ShapeException(what + ": dimension " + dims[i] + " in " + Arrays.toString(dims)
+                throw new InvalidShapeException(what + ": dimension " + dims[i] + " in " + Arrays.toString(dims)
                         + " must be between 1 and " + MAX_ELEMENTS);
             }
             count *= dims[i];
             if (count > MAX_ELEMENTS) {
-                throw new ShapeException(what + ": shape " + Arrays.toString(dims) + " has more than "
+                throw new InvalidShapeException(what + ": shape " + Arrays.toString(dims) + " has more than "
                         + MAX_ELEMENTS + " elements");
             }
             d[i] = (int) dims[i];
@@ -88,7 +86,7 @@ public final class Shape {
     /** Throws when the blob has more elements than one Java array can hold. */
     public Shape requireAllocatable(String what) {
         if (count > MAX_ELEMENTS) {
-            throw new ShapeException(what + ": shape " + this + " has " + count + " elements, more than the "
+            throw new InvalidShapeException(what + ": shape " + this + " has " + count + " elements, more than the "
                     + MAX_ELEMENTS + " one Java array can hold");
         }
         return this;
@@ -98,7 +96,7 @@ public final class Shape {
     public int canonicalAxis(int axis, String field) {
         int a = axis < 0 ? axis + dims.length : axis;
         if (a < 0 || a >= dims.length) {
-            throw new ShapeException(field + " = " + axis + " is out of range for a blob of shape " + this);
+            throw new InvalidShapeException(field + " = " + axis + " is out of range for a blob of shape " + this);
         }
         return a;
     }

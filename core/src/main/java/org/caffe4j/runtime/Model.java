@@ -4,6 +4,7 @@ import org.caffe4j.MemoryBudget;
 import org.caffe4j.ShapeException;
 import org.caffe4j.ir.Graph;
 import org.caffe4j.importer.GraphBuilder;
+import org.caffe4j.ir.InvalidShapeException;
 import org.caffe4j.ir.Shape;
 import org.caffe4j.ir.Value;
 import org.caffe4j.kernels.ThreadPoolParallel;
@@ -171,7 +172,7 @@ public final class Model implements AutoCloseable {
         List<Shape> shapes = new ArrayList<>();
         for (Value v : graph.inputs()) {
             int[] s = inputShapes.get(v.blob());
-            shapes.add(s == null ? v.shape() : Shape.of(s));
+            shapes.add(s == null ? v.shape() : userShape(s, "input shape of '" + v.blob() + "'"));
         }
         return planFor(shapes, null).plan();
     }
@@ -196,7 +197,7 @@ public final class Model implements AutoCloseable {
             if (t == null) {
                 throw new ShapeException("missing input '" + v.blob() + "' (the net's inputs: " + inputNames() + ")");
             }
-            shapes.add(Shape.of(t.shape()));
+            shapes.add(userShape(t.shape(), "input '" + v.blob() + "'"));
         }
         for (String name : inputs.keySet()) {
             if (graph.input(name) == null) {
@@ -251,6 +252,15 @@ public final class Model implements AutoCloseable {
     /** Plans kept at once; a caller cycling through more input shapes than this re-plans (cheap: weights stay packed). */
     private static final int MAX_PLANS = 16;
 
+    /** A shape the caller gave, checked: errors are the user-facing {@link ShapeException} naming {@code what}. */
+    static Shape userShape(int[] dims, String what) {
+        try {
+            return Shape.of(dims);
+        } catch (InvalidShapeException e) {
+            throw new ShapeException(what + ": " + e.getMessage(), e);
+        }
+    }
+
     private PlanState planFor(List<Shape> inputShapes, Set<String> keep) {
         if (plans.size() >= MAX_PLANS && !plans.containsKey(new PlanKey(inputShapes, keep))) {
             plans.clear();
@@ -265,7 +275,11 @@ public final class Model implements AutoCloseable {
                 }
                 shaped = GraphBuilder.reshape(ops, graph, layers, m);
             }
-            return new PlanState(planner.plan(shaped, keep), new ConcurrentLinkedQueue<>());
+            try {
+                return new PlanState(planner.plan(shaped, keep), new ConcurrentLinkedQueue<>());
+            } catch (InvalidShapeException e) { // a shape the inference let through; never the ir's type to a caller
+                throw new ShapeException(graph.source() + ": " + e.getMessage(), e);
+            }
         });
     }
 

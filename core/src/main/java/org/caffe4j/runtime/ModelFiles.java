@@ -184,7 +184,11 @@ public final class ModelFiles {
             shapes = new LinkedHashMap<>();
             for (Map.Entry<String, int[]> e : inputShapes.entrySet()) {
                 long[] dims = java.util.Arrays.stream(e.getValue()).asLongStream().toArray();
-                shapes.put(e.getKey(), Shape.checked(dims, "input shape of '" + e.getKey() + "'"));
+                try {
+                    shapes.put(e.getKey(), Shape.checked(dims, "input shape of '" + e.getKey() + "'"));
+                } catch (org.caffe4j.ir.InvalidShapeException bad) {
+                    throw new org.caffe4j.ShapeException(netName + ": " + bad.getMessage(), bad);
+                }
             }
         }
         Graph graph = new GraphBuilder(ops, text.customLayerFields()).build(deploy.net(), w, netName, weightsName, shapes);

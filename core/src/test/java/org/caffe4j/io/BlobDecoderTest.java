@@ -81,4 +81,14 @@ class BlobDecoderTest {
                 .setShape(shape(0, 4_294_967_298L)).build(), "m.caffemodel: layer 'c' blobs[0]"));
         assertTrue(e.getMessage().startsWith("m.caffemodel: layer 'c' blobs[0]: dimension 4294967298"), e.getMessage());
     }
+
+    @Test
+    void anEmptyBlobWhoseOtherDimsOverflowALongIsAMalformedModel() {
+        // Count 0 passes the value check; the non-zero dims (2^31 - 9)^3 do not fit a long.
+        long big = Shape.MAX_ELEMENTS;
+        MalformedModelException e = assertThrows(MalformedModelException.class,
+                () -> BlobDecoder.decode(Caffe.BlobProto.newBuilder().setShape(shape(0, big, big, big)).build(), "w.caffemodel: conv1"));
+        assertTrue(e.getMessage().startsWith("w.caffemodel: conv1: shape [0, "), e.getMessage());
+        assertTrue(e.getMessage().contains("more elements than a long can count"), e.getMessage());
+    }
 }

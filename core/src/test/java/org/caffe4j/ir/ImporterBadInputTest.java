@@ -3,6 +3,7 @@ package org.caffe4j.ir;
 import org.caffe4j.CaffeModelException;
 import org.caffe4j.MalformedModelException;
 import org.caffe4j.ShapeException;
+import org.caffe4j.ir.InvalidShapeException;
 import org.caffe4j.UnsupportedLayerException;
 import org.caffe4j.proto.Caffe;
 import org.caffe4j.runtime.LoadOptions;
@@ -155,12 +156,12 @@ class ImporterBadInputTest {
 
     @Test
     void shapeCountsNeverWrap() {
-        var e = assertThrows(ShapeException.class, () -> Shape.of(2147483647, 2147483647, 2147483647));
+        var e = assertThrows(InvalidShapeException.class, () -> Shape.of(2147483647, 2147483647, 2147483647));
         assertTrue(e.getMessage().contains("more elements than a long can count"), e.getMessage());
         Shape empty = Shape.of(0, 2147483647, 2147483647);
         assertEquals(0, empty.count());
         assertEquals(2147483647L * 2147483647L, empty.count(1, 3));
-        assertThrows(ShapeException.class, () -> Shape.of(65536, 65536).requireAllocatable("blob"));
+        assertThrows(InvalidShapeException.class, () -> Shape.of(65536, 65536).requireAllocatable("blob"));
     }
 
     @Test

@@ -82,6 +82,21 @@ class ModelRuntimeTest {
     }
 
     @Test
+    void inputShapesThatCannotExistAreTheUsersShapeErrors() throws Exception {
+        // The ir's own InvalidShapeException never reaches a caller: the runtime names the net and the input.
+        var zero = assertThrows(ShapeException.class, () -> Model.load(LENET, LENET_WEIGHTS,
+                LoadOptions.defaults().withInputShapes(Map.of("data", new int[]{1, 0, 28, 28}))));
+        assertTrue(zero.getMessage().startsWith("testdata/lenet_mnist/lenet.prototxt: input shape of 'data': dimension 0 in [1, 0, 28, 28]"),
+                zero.getMessage());
+        try (Model m = Model.load(LENET, LENET_WEIGHTS)) {
+            var huge = assertThrows(ShapeException.class, () -> m.footprint(
+                    Map.of("data", new int[]{2147483647, 2147483647, 2147483647})));
+            assertTrue(huge.getMessage().startsWith("input shape of 'data': shape [2147483647, 2147483647, 2147483647] "
+                    + "has more elements than a long can count"), huge.getMessage());
+        }
+    }
+
+    @Test
     void manyThreadsShareOneModel() throws Exception {
         try (Model m = Model.load(LENET, LENET_WEIGHTS)) {
             List<float[]> inputs = new ArrayList<>();
