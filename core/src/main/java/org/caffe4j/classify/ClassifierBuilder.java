@@ -19,7 +19,9 @@ import java.util.List;
  * Classifier d = Classifier.builder().files(net, weights).labels(labels).preprocess(config).output("prob").build();
  * }</pre>
  * A registered model brings its labels, preprocessing and output blob; set ones replace them. Files and streams
- * need a preprocessing; without labels, classes are named by their index.
+ * need a preprocessing; without labels, classes are named by their index. Its setters have the same shape as
+ * {@link org.caffe4j.runtime.ModelBuilder}'s and {@link org.caffe4j.detect.DetectorBuilder}'s on purpose: each
+ * builder is one flat chain for its users, with no shared generic base type to learn.
  */
 public final class ClassifierBuilder {
     private String registryName;

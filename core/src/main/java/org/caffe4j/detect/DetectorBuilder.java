@@ -15,7 +15,8 @@ import java.util.List;
  * Loading a {@link Detector} in one chain, as {@link org.caffe4j.classify.ClassifierBuilder} does for classifiers:
  * {@code Detector.builder().model("res10-face").threads(2).build()}, or
  * {@code Detector.builder().files(net, weights).preprocess(config).output("detection_out").build()}. A registered
- * model brings its labels, preprocessing and output blob; set ones replace them.
+ * model brings its labels, preprocessing and output blob; set ones replace them. (Setters shaped like the classifier
+ * builder's on purpose; see there.)
  */
 public final class DetectorBuilder {
     private ModelSpec spec;

@@ -133,10 +133,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
      * weights streamed from memory when they cannot stay in L2 (once per call, so a batch shares them), and the
      * transforms' cost per vector gather (input tiles) or scatter (output tiles;
      * {@link CpuProfile#winogradVectorMoveNanos}), which is what makes the larger tiles pay off only on larger
-     * maps. On NIN with JDK 25 it picks F(4,5) for conv2 on both machines measured; conv3 takes F(3,3) with
-     * AVX-512 and F(4,3) with AVX2; conv4-1024 keeps im2col with AVX-512 (its 6x6 map at batch 1 is bound by
-     * streaming weights, and F(2,3)'s are 1.8x larger) and takes F(2,3) with AVX2, where the two are within 5% at
-     * batch 1 and F(2,3) is twice as fast per image at batch 8.
+     * maps. What it picks for NIN per machine is in bench/HISTORY.md; {@code Conv2dWinogradTest} names the
+     * profiles it checks.
      */
     public static int chooseTileSize(ConvShape s, CpuProfile cpu) {
         return chooseTileSize(s, s, cpu);
@@ -428,7 +426,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
          * instead of as a mostly padded tile. Every M value is still acc = 0, fma over input channels ascending (the
          * bare sums), so it equals the normal path's bit for bit; the output transform then runs with output
          * channels as its lanes. The weights are read straight from memory: prefetching each channel tile's weights
-         * ahead of its GEMMs (Prefetch.touch) made this path 10–20% slower on AVX2.
+         * ahead of its GEMMs (Prefetch.touch) made this path slower on AVX2.
          */
         private void multiplyTransposed(int t0, int count) {
             int nr = nr();

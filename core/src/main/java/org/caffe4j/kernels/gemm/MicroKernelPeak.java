@@ -5,9 +5,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Measures what the SGEMM micro-kernel reaches on this machine with its operands in L1: the ceiling that the
- * benchmark's "fraction of peak" is reported against. A constant peak would be wrong on the next machine (this
- * project's first machine had AVX-512 at ~170 GFLOP/s per core, the next one AVX2 at ~95), and the kernel's own
- * in-cache speed is the figure a layer can actually approach.
+ * benchmark's "fraction of peak" is reported against. A constant peak would be wrong on the next machine (the
+ * project's machines differ by about 2x per core), and the kernel's own in-cache speed is the figure a layer can
+ * actually approach.
  *
  * <p>Each of {@code threads} threads runs full tiles (K = 256) on its own arrays (see {@link #runOne});
  * all start together, so the figure includes what the cores share (clock limits, a busy neighbour).

@@ -5,8 +5,8 @@ package org.caffe4j.kernels.gemm;
  * used several times and is likely not cached (weights streamed from memory once per pass): independent loads
  * with four running sums keep many cache misses in flight, where the micro-kernel, whose loads wait on its FMAs,
  * keeps few. The range then comes from L2 for every use. The sums go to a field so the loads cannot be removed.
- * Measured with the weights evicted from cache (as inside a NIN pass): conv4-1024 at batch 1 2.56 → 2.28 ms,
- * cccp7-1024 0.84 → 0.78 ms; on Winograd's weight blocks, read by fewer micro-kernel sweeps, it made no difference.
+ * It pays on im2col's streamed weight panels, not on Winograd's weight blocks (fewer sweeps read them); figures in
+ * bench/HISTORY.md.
  */
 public final class Prefetch {
     private static final int FLOATS_PER_LINE = 16;

@@ -48,9 +48,8 @@ public final class RowMajorPanels implements PanelSource {
 
     /**
      * Row by row across all the tiles: each row's run of tiles * width floats is read once, front to back, where
-     * tile-by-tile packing walks every row once per tile, a cache line or two per row each time (JFR: packing was
-     * 23% of a 27x27 1x1 layer's samples at batch 8, 11% after). Against tile by tile, alternating in one process:
-     * NIN's 54x54 and 27x27 1x1 layers at batch 8 0.77-0.98 of the time, whole NIN passes 0.97 (b8), 0.99 (b1).
+     * tile-by-tile packing walks every row once per tile, a cache line or two per row each time (NIN's 1x1 layers
+     * at batch 8 spent a quarter of their time packing that way; figures in bench/HISTORY.md).
      */
     @Override
     public void packTiles(int group, int k0, int kc, int j0, int tiles, int width, float[] dst, int dstOff,

@@ -125,8 +125,8 @@ public interface SgemmMicroKernel {
      * Copies {@code rows} rows of {@code tiles} whole B tiles out of a row-major source into the packed layout:
      * the nr() floats at {@code src[srcOff + kk*srcRowStride + t*nr()]} go to
      * {@code dst[dstOff + t*dstTileStride + kk*nr()]}. A plain copy, so every kernel gives the same bits; the vector
-     * kernel moves a tile row as whole vectors, which for runs this short is 2-3x faster than System.arraycopy (a
-     * stub call per 16 or 32 floats).
+     * kernel moves a tile row as whole vectors, which for runs this short beats System.arraycopy (a stub call per
+     * 16 or 32 floats).
      */
     default void copyTileRows(float[] src, int srcOff, int srcRowStride, int rows, int tiles, float[] dst,
                               int dstOff, int dstTileStride) {

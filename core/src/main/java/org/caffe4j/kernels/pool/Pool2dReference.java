@@ -47,7 +47,8 @@ public final class Pool2dReference {
     /**
      * MAX pooling of one plane that also writes Caffe's argmax mask (pooling_layer.cpp, top[1]): the position
      * h * w_in + w within the input plane of the first largest value of each window, as a float; -1 where no value
-     * exceeds -FLT_MAX (an all-NaN window), as Caffe leaves it. SegNet's Upsample reads it.
+     * exceeds -FLT_MAX (an all-NaN window), as Caffe leaves it. SegNet's Upsample reads it. Kept apart from
+ * {@link #max} (same window bounds) so that the common case carries no argmax bookkeeping.
      */
     public static void maxWithMask(float[] in, int inOff, float[] out, float[] mask, int outOff, int h, int w, int oh,
                                    int ow, int kh, int kw, int sh, int sw, int ph, int pw) {

@@ -34,7 +34,7 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     private static final CpuProfile CPU = CpuProfile.thisJvm(S.vectorBitSize());
     /**
      * With 16 vector registers (AVX2 and narrower) the 8-row tile cannot keep its 16 accumulators in registers:
-     * it is run as two passes of 4 rows over the same B tile (still in L1), which is 1.7-2.2x faster there.
+     * it is run as two passes of 4 rows over the same B tile (still in L1), which avoids the spills.
      */
     private static final boolean FOUR_ROW_PASSES = !CPU.eightRowTiles();
 
@@ -214,72 +214,29 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
 
     /**
      * Four B tiles at a time, so that one broadcast feeds eight FMAs into eight independent sums (enough to cover
-     * the FMA latency); a remainder of tiles goes one at a time. Each FMA loads its own B vector, so this runs at
-     * about 0.44 of the full tile's speed (42 against 97 GFLOP/s, AVX2, one core).
+     * the FMA latency); a remainder of tiles goes one at a time. Each FMA loads its own B vector, so this runs well
+     * below the full tile's speed: it serves the rows that do not fill a tile.
      */
     @Override
     public void rowSums(int kc, float[] a, int aOff, float[] b, int bOff, int bTileStride, int tiles, float[] c,
                         int cOff, int cTileStride) {
         int t = 0;
         for (; t + 4 <= tiles; t += 4) {
-            rowFourTiles(kc, a, aOff, b, bOff + t * bTileStride, bTileStride, c, cOff + t * cTileStride, cTileStride);
+            SgemmVectorTiles.rowFourTiles(kc, a, aOff, b, bOff + t * bTileStride, bTileStride, c, cOff + t * cTileStride,
+                    cTileStride);
         }
         for (; t < tiles; t++) {
-            rowOneTile(kc, a, aOff, b, bOff + t * bTileStride, c, cOff + t * cTileStride);
+            SgemmVectorTiles.rowOneTile(kc, a, aOff, b, bOff + t * bTileStride, c, cOff + t * cTileStride);
         }
     }
-
-    private static void rowFourTiles(int kc, float[] a, int aOff, float[] b, int bOff, int bStride, float[] c,
-                                     int cOff, int cStride) {
-        FloatVector s00 = FloatVector.zero(S); FloatVector s01 = FloatVector.zero(S);
-        FloatVector s10 = FloatVector.zero(S); FloatVector s11 = FloatVector.zero(S);
-        FloatVector s20 = FloatVector.zero(S); FloatVector s21 = FloatVector.zero(S);
-        FloatVector s30 = FloatVector.zero(S); FloatVector s31 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff, bk = bOff; k < kc; k++, ak += MR, bk += 2 * LANES) {
-            FloatVector av = FloatVector.broadcast(S, a[ak]);
-            s00 = av.fma(FloatVector.fromArray(S, b, bk), s00);
-            s01 = av.fma(FloatVector.fromArray(S, b, bk + LANES), s01);
-            s10 = av.fma(FloatVector.fromArray(S, b, bk + bStride), s10);
-            s11 = av.fma(FloatVector.fromArray(S, b, bk + bStride + LANES), s11);
-            s20 = av.fma(FloatVector.fromArray(S, b, bk + 2 * bStride), s20);
-            s21 = av.fma(FloatVector.fromArray(S, b, bk + 2 * bStride + LANES), s21);
-            s30 = av.fma(FloatVector.fromArray(S, b, bk + 3 * bStride), s30);
-            s31 = av.fma(FloatVector.fromArray(S, b, bk + 3 * bStride + LANES), s31);
-        }
-        s00.intoArray(c, cOff);
-        s01.intoArray(c, cOff + LANES);
-        s10.intoArray(c, cOff + cStride);
-        s11.intoArray(c, cOff + cStride + LANES);
-        s20.intoArray(c, cOff + 2 * cStride);
-        s21.intoArray(c, cOff + 2 * cStride + LANES);
-        s30.intoArray(c, cOff + 3 * cStride);
-        s31.intoArray(c, cOff + 3 * cStride + LANES);
-    }
-
-    private static void rowOneTile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
-        FloatVector s0 = FloatVector.zero(S);
-        FloatVector s1 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff, bk = bOff; k < kc; k++, ak += MR, bk += 2 * LANES) {
-            FloatVector av = FloatVector.broadcast(S, a[ak]);
-            s0 = av.fma(FloatVector.fromArray(S, b, bk), s0);
-            s1 = av.fma(FloatVector.fromArray(S, b, bk + LANES), s1);
-        }
-        s0.intoArray(c, cOff);
-        s1.intoArray(c, cOff + LANES);
-    }
-
-
-
-
-
 
     /**
      * The output pass of the AVX2 path, over an MR x width block of C that holds the sums: adds the start value
      * (bias or 0) unless accumulating, then ReLU (max with 0, or -infinity when off), then leaky ReLU if asked.
      * A separate pass because in the tile methods the start values, the mask and the ReLU floor would be computed
      * before the k loop and occupy registers through it: on JDK 17 some compilations then spilled accumulators in
-     * the loop and ran at a third of the speed (the in-cache probe: 59 against 168 GFLOP/s on 2 threads, decided
-     * per JVM run by which paths the profile had seen). The block is still in L1.
+     * the loop and ran at a third of the speed, decided per JVM run by which paths the profile had seen. The block
+     * is still in L1.
      */
     private static void finish(float[] c, int cOff, int ldc, int width, boolean accumulate, float[] bias,
                                int biasOff, boolean relu, float slope) {

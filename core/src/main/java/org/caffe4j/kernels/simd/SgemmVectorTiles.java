@@ -375,6 +375,47 @@ final class SgemmVectorTiles {
         }
     }
 
+    /** One A row against four B tiles (each 2 vectors wide, {@code bStride} apart): one broadcast feeds eight FMAs into eight independent sums, enough to cover the FMA latency ({@link SgemmVectorKernel#rowSums}). */
+    static void rowFourTiles(int kc, float[] a, int aOff, float[] b, int bOff, int bStride, float[] c,
+            int cOff, int cStride) {
+        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
+        for (int k = 0, ak = aOff, bk = bOff; k < kc; k++, ak += MR, bk += 2 * LANES) {
+            FloatVector av = FloatVector.broadcast(S, a[ak]);
+            c00 = av.fma(FloatVector.fromArray(S, b, bk), c00);
+            c01 = av.fma(FloatVector.fromArray(S, b, bk + LANES), c01);
+            c10 = av.fma(FloatVector.fromArray(S, b, bk + bStride), c10);
+            c11 = av.fma(FloatVector.fromArray(S, b, bk + bStride + LANES), c11);
+            c20 = av.fma(FloatVector.fromArray(S, b, bk + 2 * bStride), c20);
+            c21 = av.fma(FloatVector.fromArray(S, b, bk + 2 * bStride + LANES), c21);
+            c30 = av.fma(FloatVector.fromArray(S, b, bk + 3 * bStride), c30);
+            c31 = av.fma(FloatVector.fromArray(S, b, bk + 3 * bStride + LANES), c31);
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + LANES);
+        c10.intoArray(c, cOff + cStride);
+        c11.intoArray(c, cOff + cStride + LANES);
+        c20.intoArray(c, cOff + 2 * cStride);
+        c21.intoArray(c, cOff + 2 * cStride + LANES);
+        c30.intoArray(c, cOff + 3 * cStride);
+        c31.intoArray(c, cOff + 3 * cStride + LANES);
+    }
+
+    /** One A row against one B tile: the remainder of {@link #rowFourTiles}. */
+    static void rowOneTile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c,
+            int cOff) {
+        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+        for (int k = 0, ak = aOff, bk = bOff; k < kc; k++, ak += MR, bk += 2 * LANES) {
+            FloatVector av = FloatVector.broadcast(S, a[ak]);
+            c00 = av.fma(FloatVector.fromArray(S, b, bk), c00);
+            c01 = av.fma(FloatVector.fromArray(S, b, bk + LANES), c01);
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + LANES);
+    }
+
     /** y = y > 0 ? y : y * slope over a rows x width block of C, in place (the leaky ReLU the tiles leave out). */
     static void leakyRelu(float[] c, int cOff, int ldc, int rows, int width, float slope) {
         for (int r = 0; r < rows; r++) {

@@ -51,8 +51,48 @@ public final class SgemmVectorCodegen {
                 Epilogue.BLEND);
         tile(s, "MR x 1 vector in one pass with the output pass fused (AVX-512).", "halfTileFused", 8, 1,
                 Epilogue.BLEND);
+        rowTiles(s, "One A row against four B tiles (each 2 vectors wide, {@code bStride} apart): one broadcast feeds "
+                + "eight FMAs into eight independent sums, enough to cover the FMA latency ({@link "
+                + "SgemmVectorKernel#rowSums}).", "rowFourTiles", 4);
+        rowTiles(s, "One A row against one B tile: the remainder of {@link #rowFourTiles}.", "rowOneTile", 1);
         s.append(FOOTER);
         return s.toString();
+    }
+
+    /** One row of A (every MR-th float of a panel) times {@code tiles} B tiles of 2 vectors; stores the plain sums. */
+    private static void rowTiles(StringBuilder s, String doc, String name, int tiles) {
+        s.append("\n    /** ").append(doc).append(" */\n");
+        s.append("    static void ").append(name).append("(int kc, float[] a, int aOff, float[] b, int bOff, ")
+                .append(tiles > 1 ? "int bStride, " : "").append("float[] c,\n            int cOff")
+                .append(tiles > 1 ? ", int cStride" : "").append(") {\n");
+        for (int t = 0; t < tiles; t++) {
+            s.append("       ");
+            for (int j = 0; j < 2; j++) {
+                s.append(" FloatVector ").append(acc(t, j)).append(" = FloatVector.zero(S);");
+            }
+            s.append('\n');
+        }
+        s.append("        for (int k = 0, ak = aOff, bk = bOff; k < kc; k++, ak += MR, bk += 2 * LANES) {\n");
+        s.append("            FloatVector av = FloatVector.broadcast(S, a[ak]);\n");
+        for (int t = 0; t < tiles; t++) {
+            for (int j = 0; j < 2; j++) {
+                s.append("            ").append(acc(t, j)).append(" = av.fma(FloatVector.fromArray(S, b, bk")
+                        .append(offset(t, "bStride", j)).append("), ").append(acc(t, j)).append(");\n");
+            }
+        }
+        s.append("        }\n");
+        for (int t = 0; t < tiles; t++) {
+            for (int j = 0; j < 2; j++) {
+                s.append("        ").append(acc(t, j)).append(".intoArray(c, cOff").append(offset(t, "cStride", j))
+                        .append(");\n");
+            }
+        }
+        s.append("    }\n");
+    }
+
+    /** " + t * stride + j * LANES", leaving out the zero terms. */
+    private static String offset(int t, String stride, int j) {
+        return (t == 0 ? "" : t == 1 ? " + " + stride : " + " + t + " * " + stride) + (j == 0 ? "" : " + LANES");
     }
 
     private static void tile(StringBuilder s, String doc, String name, int rows, int vectors, Epilogue e) {
