@@ -9,7 +9,7 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 /**
  * The Vector API SGEMM micro-kernel: an 8 x (2 vectors) register tile (8 x 32 with AVX-512's 16 floats, 8 x 16
  * with AVX2's 8). With AVX-512, 16 accumulators + 2 B vectors + 1 broadcast fit the 32 registers and each k step
- * does 16 FMAs for 2 vector loads and 8 scalar loads; in an L1-resident test (bench.TileShapeBench) 6x48, 8x48,
+ * does 16 FMAs for 2 vector loads and 8 scalar loads; in an L1-resident test (jmh SgemmTileShapeBenchmark) 6x48, 8x48,
  * 12x32 and 4x64 tiles were no faster on JDK 17 or 25, and 8 x 32 wastes the least on narrow images (the
  * half-width tile covers column remainders of up to 16). AVX2 has 16 registers: there the tile is two passes of
  * 4 rows (see {@link #FOUR_ROW_PASSES}), so the packed layout (MR = 8) stays the same on every machine.

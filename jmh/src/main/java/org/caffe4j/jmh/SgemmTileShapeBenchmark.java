@@ -1,75 +1,123 @@
-package org.caffe4j.bench;
+package org.caffe4j.jmh;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 import org.caffe4j.kernels.simd.Simd;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Compares register-tile shapes (rows of A x vectors of B) for the SGEMM micro-kernel on data that sits in L1/L2,
- * one thread: the figures behind the 8 x 2-vector choice in SgemmVectorKernel. Tile names assume 16-float vectors (AVX-512);
- * with AVX2's 8-float vectors halve the column count.
- *
+ * Register-tile shapes (rows of A x vectors of B) for the SGEMM micro-kernel on operands that sit in L1, one thread,
+ * K = 256: the study behind SgemmVectorKernel's 8 x 2-vector tile (and its two 4-row passes with 16 registers).
+ * The {@code kernel-*} tiles are the production kernel with its output pass; the others are bare candidates written
+ * out here. One call does 2 x 256 x rows x vectors x lanes flops: GFLOP/s = that / the reported ns. Tile names
+ * assume 16-float vectors (AVX-512); with AVX2's 8-float vectors halve the column count.
  * <pre>
- * java --add-modules=jdk.incubator.vector -cp target/classes:target/test-classes org.caffe4j.bench.TileShapeBench
+ * java -jar jmh/target/benchmarks.jar SgemmTileShape
  * </pre>
  */
-public final class TileShapeBench {
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+public class SgemmTileShapeBenchmark {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = S.length();
     private static final int KC = 256;
     private static final int LDC = 256;
 
-    interface Tile {
+    /** rows x columns (16-float vectors); "kernel-*" = SgemmVectorKernel itself. */
+    @Param({"kernel-bias-relu", "kernel-accumulate", "kernel-half-bias-relu", "8x32", "8x32-two-4-row-passes",
+            "6x48", "8x48", "12x32", "4x64", "16x16"})
+    public String tile;
+
+    private interface Tile {
         void run(float[] a, float[] b, float[] c);
     }
 
-    public static void main(String[] args) {
-        System.out.printf("java %s, %d-float vectors, K=%d%n", System.getProperty("java.version"), LANES, KC);
-        // The production kernel with its fused output pass, against the bare tiles below.
+    private Tile run;
+    private float[] a;
+    private float[] b;
+    private float[] c;
+
+    @Setup
+    public void setUp() {
         SgemmMicroKernel real = Simd.sgemmKernel();
-        float[] bias = new float[8];
-        for (int round = 0; round < 2; round++) {
-            measure("8x32 SgemmVectorKernel, bias+ReLU", 8, 2,
-                    (a, b, c) -> real.tile(KC, a, 0, b, 0, c, 0, LDC, false, bias, 0, true, 0f));
-            measure("8x32 SgemmVectorKernel, accumulate", 8, 2,
-                    (a, b, c) -> real.tile(KC, a, 0, b, 0, c, 0, LDC, true, null, 0, false, 0f));
-            measure("8x16 SgemmVectorKernel half tile, bias+ReLU", 8, 1,
-                    (a, b, c) -> real.halfTile(KC, a, 0, b, 0, c, 0, LDC, false, bias, 0, true, 0f));
-            measure("8x32", 8, 2, (a, b, c) -> tile8x2(KC, a, b, c, LDC));
-            measure("8x32 as two 4-row passes", 8, 2, (a, b, c) -> {
-                tile4x2(KC, a, 0, b, c, 0, LDC);
-                tile4x2(KC, a, 4, b, c, 4 * LDC, LDC);
-            });
-            measure("6x48", 6, 3, (a, b, c) -> tile6x3(KC, a, b, c, LDC));
-            measure("8x48", 8, 3, (a, b, c) -> tile8x3(KC, a, b, c, LDC));
-            measure("12x32", 12, 2, (a, b, c) -> tile12x2(KC, a, b, c, LDC));
-            measure("4x64", 4, 4, (a, b, c) -> tile4x4(KC, a, b, c, LDC));
-            measure("16x16", 16, 1, (a, b, c) -> tile16x1(KC, a, b, c, LDC));
+        float[] bias = new float[SgemmMicroKernel.MR];
+        int rows;
+        int vectors;
+        switch (tile) {
+            case "kernel-bias-relu" -> {
+                rows = 8; vectors = 2;
+                run = (a, b, c) -> real.tile(KC, a, 0, b, 0, c, 0, LDC, false, bias, 0, true, 0f);
+            }
+            case "kernel-accumulate" -> {
+                rows = 8; vectors = 2;
+                run = (a, b, c) -> real.tile(KC, a, 0, b, 0, c, 0, LDC, true, null, 0, false, 0f);
+            }
+            case "kernel-half-bias-relu" -> {
+                rows = 8; vectors = 1;
+                run = (a, b, c) -> real.halfTile(KC, a, 0, b, 0, c, 0, LDC, false, bias, 0, true, 0f);
+            }
+            case "8x32" -> {
+                rows = 8; vectors = 2;
+                run = (a, b, c) -> tile8x2(KC, a, b, c, LDC);
+            }
+            case "8x32-two-4-row-passes" -> {
+                rows = 8; vectors = 2;
+                run = (a, b, c) -> {
+                    tile4x2(KC, a, 0, b, c, 0, LDC);
+                    tile4x2(KC, a, 4, b, c, 4 * LDC, LDC);
+                };
+            }
+            case "6x48" -> {
+                rows = 6; vectors = 3;
+                run = (a, b, c) -> tile6x3(KC, a, b, c, LDC);
+            }
+            case "8x48" -> {
+                rows = 8; vectors = 3;
+                run = (a, b, c) -> tile8x3(KC, a, b, c, LDC);
+            }
+            case "12x32" -> {
+                rows = 12; vectors = 2;
+                run = (a, b, c) -> tile12x2(KC, a, b, c, LDC);
+            }
+            case "4x64" -> {
+                rows = 4; vectors = 4;
+                run = (a, b, c) -> tile4x4(KC, a, b, c, LDC);
+            }
+            case "16x16" -> {
+                rows = 16; vectors = 1;
+                run = (a, b, c) -> tile16x1(KC, a, b, c, LDC);
+            }
+            default -> throw new IllegalArgumentException("unknown tile " + tile);
         }
+        a = new float[KC * rows];
+        b = new float[KC * vectors * LANES];
+        c = new float[16 * LDC];
+        Arrays.fill(a, 0.001f);
+        Arrays.fill(b, 0.001f);
     }
 
-    private static void measure(String name, int mr, int nv, Tile tile) {
-        float[] a = new float[KC * mr];
-        float[] b = new float[KC * nv * LANES];
-        float[] c = new float[16 * LDC];
-        java.util.Arrays.fill(a, 0.001f);
-        java.util.Arrays.fill(b, 0.001f);
-        long end = System.nanoTime() + 400_000_000L;
-        while (System.nanoTime() < end) {
-            tile.run(a, b, c);
-        }
-        long best = Long.MAX_VALUE;
-        int calls = 2000;
-        for (int rep = 0; rep < 10; rep++) {
-            long t0 = System.nanoTime();
-            for (int i = 0; i < calls; i++) {
-                tile.run(a, b, c);
-            }
-            best = Math.min(best, System.nanoTime() - t0);
-        }
-        double flops = 2.0 * KC * mr * nv * LANES * calls;
-        System.out.printf("%-40s %6.1f GFLOP/s%n", name, flops / best);
+    @Benchmark
+    public float[] tile() {
+        run.run(a, b, c);
+        return c;
     }
 
     /** 8 rows x 2 vectors. */
