@@ -5,7 +5,7 @@ import org.caffe4j.classify.Prediction;
 import org.caffe4j.detect.Detection;
 import org.caffe4j.detect.Detector;
 import org.caffe4j.detect.DetectorBuilder;
-import org.caffe4j.io.AtomicFiles;
+import org.caffe4j.files.AtomicFiles;
 import org.caffe4j.preprocess.ChannelOrder;
 import org.caffe4j.preprocess.ImageDecodeException;
 import org.caffe4j.preprocess.PreprocessConfig;

@@ -1,6 +1,6 @@
 package org.caffe4j.cli;
 
-import org.caffe4j.io.RegularFiles;
+import org.caffe4j.files.RegularFiles;
 import org.caffe4j.preprocess.ImageDecoder;
 
 import java.io.IOException;

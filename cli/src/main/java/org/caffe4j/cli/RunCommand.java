@@ -1,6 +1,6 @@
 package org.caffe4j.cli;
 
-import org.caffe4j.io.Npy;
+import org.caffe4j.files.Npy;
 import org.caffe4j.runtime.LoadOptions;
 import org.caffe4j.runtime.Model;
 import org.caffe4j.runtime.Tensor;

@@ -1,6 +1,6 @@
 package org.caffe4j.cli;
 
-import org.caffe4j.io.AtomicFiles;
+import org.caffe4j.files.AtomicFiles;
 import org.caffe4j.runtime.ModelFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

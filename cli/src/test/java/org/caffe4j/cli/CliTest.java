@@ -1,6 +1,6 @@
 package org.caffe4j.cli;
 
-import org.caffe4j.io.Npy;
+import org.caffe4j.files.Npy;
 import org.caffe4j.testing.RandomWeights;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,7 +2,7 @@ package org.caffe4j.classify;
 
 import org.caffe4j.ShapeException;
 import org.caffe4j.fetch.WeightsFetcher;
-import org.caffe4j.io.RegularFiles;
+import org.caffe4j.files.RegularFiles;
 import org.caffe4j.preprocess.ImageDecoder;
 import org.caffe4j.preprocess.PreprocessConfig;
 import org.caffe4j.preprocess.Preprocessor;

@@ -1,6 +1,6 @@
 package org.caffe4j.fetch;
 
-import org.caffe4j.io.AtomicFiles;
+import org.caffe4j.files.AtomicFiles;
 import org.caffe4j.registry.FileNames;
 import org.caffe4j.registry.WeightsSpec;
 

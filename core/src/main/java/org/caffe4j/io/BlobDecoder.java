@@ -2,6 +2,7 @@ package org.caffe4j.io;
 
 import org.caffe4j.MalformedModelException;
 import org.caffe4j.MemoryBudget;
+import org.caffe4j.files.Half;
 import org.caffe4j.ir.Blob;
 import org.caffe4j.ir.InvalidShapeException;
 import org.caffe4j.ir.Shape;

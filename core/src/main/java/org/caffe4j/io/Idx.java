@@ -1,6 +1,7 @@
 package org.caffe4j.io;
 
 import org.caffe4j.MalformedModelException;
+import org.caffe4j.files.Npy;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;

@@ -1,6 +1,6 @@
 package org.caffe4j.preprocess;
 
-import org.caffe4j.io.RegularFiles;
+import org.caffe4j.files.RegularFiles;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;

@@ -1,9 +1,8 @@
 package org.caffe4j.preprocess;
 
 import org.caffe4j.MalformedModelException;
-import org.caffe4j.io.BlobDecoder;
-import org.caffe4j.io.Npy;
-import org.caffe4j.proto.Caffe;
+import org.caffe4j.files.Npy;
+import org.caffe4j.runtime.Tensor;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,7 +65,7 @@ public final class Mean {
 
     /** Reads a mean file: {@code .npy} (C×H×W, 1×C×H×W or H×W) or a Caffe {@code .binaryproto} BlobProto. */
     public static Mean read(Path file) throws IOException {
-        org.caffe4j.io.RegularFiles.require(file);
+        org.caffe4j.files.RegularFiles.require(file);
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".npy")) {
             return fromNpy(Npy.read(file), file.toString());
@@ -78,17 +77,8 @@ public final class Mean {
 
     /** Parses a BlobProto mean (legacy num/channels/height/width dims or a shape; float or double data). */
     public static Mean fromBinaryProto(InputStream in, String name) throws IOException {
-        Caffe.BlobProto blob;
-        try {
-            blob = Caffe.BlobProto.parseFrom(in);
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new MalformedModelException(name + ": not a Caffe BlobProto mean file: " + e.getMessage(), e);
-        }
-        // The one BlobProto decoder: legacy dims or a shape, float/double/raw data, sizes checked before allocating.
-        org.caffe4j.ir.Blob decoded = BlobDecoder.decode(blob, name);
-        int[] dims = decoded.shape().dims();
-        float[] data = decoded.data();
-        return fromArray(dims, data, name);
+        Tensor blob = Tensor.readBinaryproto(in, name);
+        return fromArray(blob.shape(), blob.data(), name);
     }
 
     static Mean fromNpy(Npy.Array array, String name) {

@@ -112,8 +112,13 @@ public final class ModelRegistry {
         return List.copyOf(names);
     }
 
+    /**
+     * The bundled models' INDEX. Read through {@code Class.getResourceAsStream}: on the module path that finds the
+     * module's own resources (caffe4j/models is a concealed package there, which the class loader's lookup would not
+     * see); on the classpath it is the class loader's lookup.
+     */
     static List<String> classpathIndex() {
-        try (InputStream in = ModelRegistry.class.getClassLoader().getResourceAsStream(CLASSPATH_ROOT + "/INDEX")) {
+        try (InputStream in = ModelRegistry.class.getResourceAsStream("/" + CLASSPATH_ROOT + "/INDEX")) {
             if (in == null) {
                 return List.of();
             }

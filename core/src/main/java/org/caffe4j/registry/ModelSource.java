@@ -67,12 +67,12 @@ abstract sealed class ModelSource {
 
         @Override
         boolean exists(String file) {
-            return ModelSource.class.getClassLoader().getResource(resource(file)) != null;
+            return ModelSource.class.getResource("/" + resource(file)) != null;
         }
 
         @Override
         InputStream open(String file) throws IOException {
-            InputStream in = ModelSource.class.getClassLoader().getResourceAsStream(resource(file));
+            InputStream in = ModelSource.class.getResourceAsStream("/" + resource(file));
             if (in == null) {
                 throw new NoSuchFileException("classpath:" + resource(file));
             }
@@ -92,7 +92,7 @@ abstract sealed class ModelSource {
             }
             Files.createDirectories(target.getParent());
             // Write to a temporary name and rename, so a half-written file is never taken for the real one.
-            org.caffe4j.io.AtomicFiles.write(target, content);
+            org.caffe4j.files.AtomicFiles.write(target, content);
             return target;
         }
 

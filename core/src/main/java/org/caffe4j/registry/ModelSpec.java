@@ -1,7 +1,7 @@
 package org.caffe4j.registry;
 
 import org.caffe4j.MalformedModelException;
-import org.caffe4j.io.Npy;
+import org.caffe4j.files.Npy;
 import org.caffe4j.preprocess.ChannelOrder;
 import org.caffe4j.preprocess.Mean;
 import org.caffe4j.preprocess.PreprocessConfig;

@@ -1,7 +1,7 @@
 package org.caffe4j.verify;
 
 import org.caffe4j.MalformedModelException;
-import org.caffe4j.io.Npy;
+import org.caffe4j.files.Npy;
 
 import java.io.IOException;
 import java.nio.file.Files;

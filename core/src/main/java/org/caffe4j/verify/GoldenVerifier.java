@@ -1,7 +1,7 @@
 package org.caffe4j.verify;
 
 import org.caffe4j.ShapeException;
-import org.caffe4j.io.Npy;
+import org.caffe4j.files.Npy;
 import org.caffe4j.runtime.LayerInfo;
 import org.caffe4j.runtime.Model;
 import org.caffe4j.runtime.Tensor;

@@ -1,6 +1,6 @@
 package org.caffe4j.classify;
 
-import org.caffe4j.io.Npy;
+import org.caffe4j.files.Npy;
 import org.caffe4j.preprocess.ImageDecoder;
 import org.caffe4j.preprocess.PreprocessConfig;
 import org.caffe4j.preprocess.Preprocessor;

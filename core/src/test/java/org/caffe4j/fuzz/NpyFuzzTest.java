@@ -1,7 +1,7 @@
 package org.caffe4j.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.caffe4j.io.Npy;
+import org.caffe4j.files.Npy;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;

@@ -6,7 +6,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.caffe4j.io.Npy;
+import org.caffe4j.files.Npy;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,7 +1,7 @@
 package org.caffe4j.preprocess;
 
 import org.caffe4j.MalformedModelException;
-import org.caffe4j.io.Npy;
+import org.caffe4j.files.Npy;
 import org.caffe4j.proto.Caffe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

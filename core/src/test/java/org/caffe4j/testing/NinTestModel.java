@@ -1,7 +1,7 @@
 package org.caffe4j.testing;
 
 import org.caffe4j.io.NetReader;
-import org.caffe4j.io.Npy;
+import org.caffe4j.files.Npy;
 import org.caffe4j.proto.Caffe;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package org.caffe4j.verify;
 
-import org.caffe4j.io.Npy;
+import org.caffe4j.files.Npy;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;

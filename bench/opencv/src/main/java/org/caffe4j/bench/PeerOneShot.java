@@ -8,7 +8,7 @@ import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_dnn;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_dnn.Net;
-import org.caffe4j.io.Npy;
+import org.caffe4j.files.Npy;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.caffe4j.io;
+package org.caffe4j.files;
 
 import java.io.IOException;
 import java.io.OutputStream;

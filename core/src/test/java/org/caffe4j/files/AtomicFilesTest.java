@@ -1,4 +1,4 @@
-package org.caffe4j.io;
+package org.caffe4j.files;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

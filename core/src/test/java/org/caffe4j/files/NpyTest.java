@@ -1,4 +1,4 @@
-package org.caffe4j.io;
+package org.caffe4j.files;
 
 import org.caffe4j.MalformedModelException;
 import org.junit.jupiter.api.Test;

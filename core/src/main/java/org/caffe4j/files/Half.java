@@ -1,11 +1,14 @@
-package org.caffe4j.io;
+package org.caffe4j.files;
 
-/** IEEE 754 binary16 to float conversion (Float.float16ToFloat is JDK 20+, we build for 17). */
-final class Half {
+/**
+ * IEEE 754 binary16 to float conversion, for half-precision .npy arrays and caffemodel blobs
+ * (Float.float16ToFloat is JDK 20+, caffe4j runs on 17).
+ */
+public final class Half {
     private Half() {
     }
 
-    static float toFloat(short bits) {
+    public static float toFloat(short bits) {
         int h = bits & 0xffff;
         int sign = (h & 0x8000) << 16;
         int exp = (h >> 10) & 0x1f;
