@@ -28,7 +28,7 @@ import java.util.List;
  */
 public final class DetectionOutputOp implements OpDefinition<DetectionOutputOp.Params> {
     public record Params(int numClasses, boolean shareLocation, int backgroundLabelId, float nmsThreshold, int topK,
-                         float eta, Caffe.PriorBoxParameter.CodeType codeType, boolean varianceEncodedInTarget,
+                         float eta, DetectionOutputReference.CodeType codeType, boolean varianceEncodedInTarget,
                          int keepTopK, float confidenceThreshold, boolean clip, boolean normalized) {
         int locClasses() {
             return shareLocation ? 1 : numClasses;
@@ -79,7 +79,8 @@ public final class DetectionOutputOp implements OpDefinition<DetectionOutputOp.P
                     + "boxes to the size of a fourth bottom (the image), which caffe4j's DetectionOutput does not take");
         }
         return new Params(numClasses, q.getShareLocation(), q.getBackgroundLabelId(), nmsThreshold,
-                nms.hasTopK() ? nms.getTopK() : -1, eta, q.getCodeType(), q.getVarianceEncodedInTarget(),
+                nms.hasTopK() ? nms.getTopK() : -1, eta, DetectionOutputReference.CodeType.valueOf(q.getCodeType().name()),
+                q.getVarianceEncodedInTarget(),
                 q.getKeepTopK(), confidence, q.getClip(), q.getNormalizedBbox());
     }
 
@@ -128,7 +129,7 @@ public final class DetectionOutputOp implements OpDefinition<DetectionOutputOp.P
         int rows = ctx.outputShapes().get(0).dim(2);
         DetectionOutputReference.Config config = new DetectionOutputReference.Config(p.numClasses(),
                 p.shareLocation(), p.backgroundLabelId(), p.nmsThreshold(), p.topK(), p.eta(),
-                DetectionOutputReference.CodeType.valueOf(p.codeType().name()), p.varianceEncodedInTarget(),
+                p.codeType(), p.varianceEncodedInTarget(),
                 p.keepTopK(), p.confidenceThreshold(), p.clip(), p.normalized());
         return (inputs, outputs, par) -> {
             float[] out = outputs[0];

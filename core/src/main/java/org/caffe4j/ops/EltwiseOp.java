@@ -13,7 +13,10 @@ import java.util.List;
  * stable_prod_grad only affects the backward pass.
  */
 public final class EltwiseOp implements ElementwiseKernelsOp<EltwiseOp.Params> {
-    public record Params(Caffe.EltwiseParameter.EltwiseOp operation, float[] coeff) {
+    /** Caffe's EltwiseOp, as the node keeps it (no protobuf type in the graph). */
+    public enum Operation { PROD, SUM, MAX }
+
+    public record Params(Operation operation, float[] coeff) {
     }
 
     @Override
@@ -43,7 +46,7 @@ public final class EltwiseOp implements ElementwiseKernelsOp<EltwiseOp.Params> {
         for (int i = 0; i < bottoms; i++) {
             coeff[i] = q.getCoeffCount() == 0 ? 1f : q.getCoeff(i);
         }
-        return new Params(q.getOperation(), coeff);
+        return new Params(Operation.valueOf(q.getOperation().name()), coeff);
     }
 
     @Override
