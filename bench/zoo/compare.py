@@ -67,8 +67,14 @@ def seeded_weights(prototxt):
     os.makedirs(WORK, exist_ok=True)
     out = os.path.join(WORK, os.path.basename(prototxt).replace("_deploy.prototxt", "").replace(".prototxt", "")
                        + ".caffemodel")
-    if not os.path.isfile(out) or os.path.getmtime(out) < os.path.getmtime(prototxt):
-        cp = os.path.join(ROOT, "core", "target", "test-classes") + ":" + JAR
+    if not os.path.isfile(out) or os.path.getsize(out) == 0 or os.path.getmtime(out) < os.path.getmtime(prototxt):
+        # The test classes (SeededCaffemodel) were compiled against protobuf-java itself, not the copy relocated
+        # inside the jars: run them on the unshaded classes and Maven's protobuf-java.
+        protobuf = sorted(glob.glob(os.path.expanduser("~/.m2/repository/com/google/protobuf/protobuf-java/*/protobuf-java-*.jar")))
+        if not protobuf:
+            sys.exit("error: protobuf-java is not in ~/.m2 (run the Maven build first)")
+        cp = ":".join([os.path.join(ROOT, "core", "target", "test-classes"), os.path.join(ROOT, "core", "target", "classes"),
+                       protobuf[-1], JAR])
         subprocess.run(["java", "-cp", cp, "org.caffe4j.testing.SeededCaffemodel", prototxt, out, "1"],
                        check=True, stdout=subprocess.DEVNULL)
     return out

@@ -2,6 +2,7 @@ package org.caffe4j.kernels.conv;
 
 import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
+import org.caffe4j.kernels.layout.EvenOddSplit;
 import org.caffe4j.kernels.layout.PhaseSplitPlane;
 
 /**
@@ -19,6 +20,7 @@ public final class Conv2dDepthwise implements Conv2dKernel {
     /** Output values a task should at least compute, so that handing it out is cheap in comparison. */
     private static final int OUTPUTS_PER_TASK = 1 << 14;
     private static final ThreadLocal<float[]> PLANE = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> RUN = ThreadLocal.withInitial(() -> new float[0]);
 
     private final float[] weights;
     private final float[] bias;
@@ -90,29 +92,60 @@ public final class Conv2dDepthwise implements Conv2dKernel {
         int planesPerTask = Math.max(1, OUTPUTS_PER_TASK / (oh * ow));
         int tasks = (planes + planesPerTask - 1) / planesPerTask;
         int rowStep = s.strideH() * layout.phaseWidth();
+        // Rows narrower than the row kernel's vector: the whole plane as one run over consecutive rows (output row
+        // oy at run position oy * rowStep, the positions between rows computed and dropped), so the vector kernel
+        // still runs whole vectors. Each kept output is the same float-op sequence, so the bits do not change.
+        boolean asOneRun = ow < rowKernel.width() && oh > 1;
+        int runLength = (oh - 1) * rowStep + ow;
+        EvenOddSplit split = rowKernel.evenOddSplit();
         par.forEach(tasks, t -> {
-            float[] plane = PLANE.get();
-            if (plane.length < layout.size()) {
-                plane = new float[layout.size()];
-                PLANE.set(plane);
-            }
+            float[] plane = scratch(PLANE, layout.size());
+            float[] run = asOneRun ? scratch(RUN, runLength) : null;
             layout.clear(plane);
             int copied = -1; // the (image, input channel) plane the buffer holds
             for (int p = t * planesPerTask, end = Math.min(planes, p + planesPerTask); p < end; p++) {
                 int image = p / outC, oc = p % outC;
                 int source = image * s.inC() + oc / multiplier;
                 if (source != copied) {
-                    layout.copy(in, inOff + source * s.inH() * s.inW(), s.inH(), s.inW(), plane);
+                    layout.copy(in, inOff + source * s.inH() * s.inW(), s.inH(), s.inW(), plane, split);
                     copied = source;
                 }
-                float b = bias == null ? 0f : bias[oc];
                 int o = outOff + p * oh * ow;
-                for (int oy = 0; oy < oh; oy++) {
-                    rowKernel.row(plane, oy * rowStep, taps, weights, oc * kH * kW, b, activation.relu(),
-                            activation.negativeSlope(), out, o + oy * ow, ow);
+                if (run != null) {
+                    planeAsOneRun(plane, taps, oc, run, runLength, rowStep, out, o, oh, ow);
+                } else {
+                    planeByRows(plane, taps, oc, rowStep, out, o, oh, ow);
                 }
             }
         });
+    }
+
+    private void planeByRows(float[] plane, int[] taps, int oc, int rowStep, float[] out, int o, int oh, int ow) {
+        float b = bias == null ? 0f : bias[oc];
+        for (int oy = 0; oy < oh; oy++) {
+            rowKernel.row(plane, oy * rowStep, taps, weights, oc * kH * kW, b, activation.relu(),
+                    activation.negativeSlope(), out, o + oy * ow, ow);
+        }
+    }
+
+    private void planeAsOneRun(float[] plane, int[] taps, int oc, float[] run, int runLength, int rowStep, float[] out,
+                               int o, int oh, int ow) {
+        float b = bias == null ? 0f : bias[oc];
+        rowKernel.row(plane, 0, taps, weights, oc * kH * kW, b, activation.relu(), activation.negativeSlope(), run, 0,
+                runLength);
+        for (int oy = 0; oy < oh; oy++) {
+            System.arraycopy(run, oy * rowStep, out, o + oy * ow, ow);
+        }
+    }
+
+    /** The calling thread's buffer of at least {@code size} floats. */
+    private static float[] scratch(ThreadLocal<float[]> local, int size) {
+        float[] buffer = local.get();
+        if (buffer.length < size) {
+            buffer = new float[size];
+            local.set(buffer);
+        }
+        return buffer;
     }
 
     private void check(ConvShape s, int batch, float[] in, int inOff, float[] out, int outOff) {

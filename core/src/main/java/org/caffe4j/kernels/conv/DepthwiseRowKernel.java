@@ -12,4 +12,17 @@ public interface DepthwiseRowKernel {
     /** Computes out[outOff + ox] for ox in [0, n), with one tap per entry of {@code taps}. */
     void row(float[] src, int srcOff, int[] taps, float[] w, int wOff, float bias, boolean relu, float slope,
              float[] out, int outOff, int n);
+
+    /**
+     * Outputs the kernel computes at once (1 for the scalar twin): rows narrower than this are run by
+     * {@link Conv2dDepthwise} as one long run across rows.
+     */
+    default int width() {
+        return 1;
+    }
+
+    /** How the input plane is split for stride 2 ({@link org.caffe4j.kernels.layout.PhaseSplitPlane}). */
+    default org.caffe4j.kernels.layout.EvenOddSplit evenOddSplit() {
+        return org.caffe4j.kernels.layout.EvenOddSplit.SCALAR;
+    }
 }

@@ -46,6 +46,11 @@ public record PhaseSplitPlane(int rows, int phaseWidth, int stride, int padTop, 
 
     /** Copies the h x w plane at {@code in[inOff]} into a buffer {@link #clear cleared} for this layout. */
     public void copy(float[] in, int inOff, int h, int w, float[] buffer) {
+        copy(in, inOff, h, w, buffer, EvenOddSplit.SCALAR);
+    }
+
+    /** As {@link #copy(float[], int, int, int, float[])}, with stride-2 rows split by {@code split}. */
+    public void copy(float[] in, int inOff, int h, int w, float[] buffer, EvenOddSplit split) {
         for (int r = 0; r < h; r++) {
             int src = inOff + r * w;
             int y = padTop + r;
@@ -55,15 +60,11 @@ public record PhaseSplitPlane(int rows, int phaseWidth, int stride, int padTop, 
             }
             if (stride == 2) {
                 // One sequential pass over the row, even and odd columns to their phases (MobileNet's stride-2
-                // depthwise layers spent more time here than in the convolution with two strided passes).
+                // depthwise layers spend most of their time here).
                 int even = offset(y, padLeft), odd = offset(y, padLeft + 1);
-                int c = 0;
-                for (; c + 1 < w; c += 2) {
-                    buffer[even++] = in[src + c];
-                    buffer[odd++] = in[src + c + 1];
-                }
-                if (c < w) {
-                    buffer[even] = in[src + c];
+                split.split(in, src, w / 2, buffer, even, odd);
+                if (w % 2 != 0) {
+                    buffer[even + w / 2] = in[src + w - 1];
                 }
                 continue;
             }

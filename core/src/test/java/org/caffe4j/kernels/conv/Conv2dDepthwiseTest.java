@@ -41,7 +41,13 @@ class Conv2dDepthwiseTest {
                 Arguments.of(new ConvShape(3, 13, 50, 6, 3, 5, 2, 3, 1, 2, 2, 1, 3)),      // multiplier 2, mixed
                 Arguments.of(new ConvShape(7, 3, 4, 7, 5, 5, 1, 1, 2, 2, 1, 1, 7)),        // kernel wider than input
                 Arguments.of(new ConvShape(2, 9, 9, 2, 1, 1, 1, 1, 0, 0, 1, 1, 2)),        // 1x1
-                Arguments.of(new ConvShape(1, 11, 37, 3, 3, 3, 1, 2, 0, 1, 1, 1, 1)));     // one group, inC 1
+                Arguments.of(new ConvShape(1, 11, 37, 3, 3, 3, 1, 2, 0, 1, 1, 1, 1)),      // one group, inC 1
+                // MobileNet v2's narrow maps, rows narrower than a vector: run as one run across rows
+                Arguments.of(new ConvShape(9, 14, 14, 9, 3, 3, 1, 1, 1, 1, 1, 1, 9)),
+                Arguments.of(new ConvShape(9, 7, 7, 9, 3, 3, 1, 1, 1, 1, 1, 1, 9)),
+                Arguments.of(new ConvShape(9, 14, 14, 9, 3, 3, 2, 2, 1, 1, 1, 1, 9)),
+                Arguments.of(new ConvShape(9, 28, 28, 9, 3, 3, 2, 2, 1, 1, 1, 1, 9)),
+                Arguments.of(new ConvShape(5, 3, 3, 5, 3, 3, 1, 1, 1, 1, 1, 1, 5)));       // a run shorter than a vector
     }
 
     @ParameterizedTest
