@@ -208,7 +208,9 @@ final class BenchCommand implements Callable<Integer> {
                         + "as stored (%.2f ms at that rate when they come from memory)%n", threads, stream,
                         weightBytes / 1e6, weightBytes / (stream * 1e6));
             }
-            out.printf("%-24s %-12s %10s %8s %9s %7s %8s %7s %7s%n", "layer", "type", "median ms", "share", "GFLOP/s",
+            // As wide as the longest label: a step with folded BatchNorm/Scale layers names them all.
+            int width = Math.max(24, layers.stream().mapToInt(r -> ((String) r.get("layer")).length()).max().orElse(0));
+            out.printf("%-" + width + "s %-12s %10s %8s %9s %7s %8s %7s %7s%n", "layer", "type", "median ms", "share", "GFLOP/s",
                     "of peak", "weights", "GB/s", "of mem");
             double total = layers.stream().mapToDouble(r -> (Double) r.get("median_ms")).sum();
             for (Map<String, Object> r : layers) {
@@ -216,7 +218,7 @@ final class BenchCommand implements Callable<Integer> {
                 double g = (Double) r.get("gflops");
                 double mb = (Double) r.get("weight_mb");
                 double gbps = (Double) r.get("weight_gbps");
-                out.printf("%-24s %-12s %10.3f %7.1f%% %9s %7s %8s %7s %7s%n", r.get("layer"), r.get("type"), m,
+                out.printf("%-" + width + "s %-12s %10.3f %7.1f%% %9s %7s %8s %7s %7s%n", r.get("layer"), r.get("type"), m,
                         100 * m / total, g == 0 ? "" : String.format("%.1f", g),
                         g == 0 ? "" : String.format("%.0f%%", 100 * g / peak),
                         mb == 0 ? "" : String.format("%.2f MB", mb), mb == 0 ? "" : String.format("%.1f", gbps),

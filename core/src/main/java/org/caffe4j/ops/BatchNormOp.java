@@ -1,5 +1,6 @@
 package org.caffe4j.ops;
 
+import org.caffe4j.ir.Blob;
 import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.act.ElementwiseKernels;
 import org.caffe4j.kernels.norm.BatchNormReference;
@@ -52,6 +53,26 @@ public final class BatchNormOp implements ElementwiseKernelsOp<BatchNormOp.Param
     public List<Shape> weightShapes(Params p, List<Shape> in) {
         int c = channels(in.get(0));
         return List.of(Shape.of(c), Shape.of(c), Shape.of(1));
+    }
+
+    /** With stored statistics: scale 1 / std and shift -mean / std, std computed as the kernel does. */
+    @Override
+    public ChannelAffine channelAffine(Params p, List<Blob> weights, List<Shape> inputs) {
+        Shape x = inputs.get(0);
+        if (!p.globalStats() || x.rank() < 2) {
+            return null;
+        }
+        int c = channels(x);
+        float[] mean = weights.get(0).data(), var = weights.get(1).data();
+        float s = weights.get(2).data()[0];
+        float factor = s == 0f ? 0f : 1f / s;
+        float[] scale = new float[c], shift = new float[c];
+        for (int i = 0; i < c; i++) {
+            float std = (float) Math.sqrt(factor * var[i] + p.eps());
+            scale[i] = (float) (1.0 / std);
+            shift[i] = (float) (-(double) (factor * mean[i]) / std);
+        }
+        return new ChannelAffine(scale, shift);
     }
 
     /** Stored statistics: the per-channel normalization in vectors when {@code Simd.enabled()} (same bits). */

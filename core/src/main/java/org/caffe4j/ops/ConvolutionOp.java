@@ -128,6 +128,30 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
         return true;
     }
 
+    /** Output channel oc's weights times scale[oc]; bias' = bias * scale + shift (a bias blob is added if none). */
+    @Override
+    public Folded<Params> foldAffine(Params p, List<Blob> weights, ChannelAffine affine) {
+        if (affine.channels() != p.numOutput() || weights.isEmpty()) {
+            return null;
+        }
+        Blob w = weights.get(0);
+        float[] folded = w.data().clone();
+        int perOutput = folded.length / p.numOutput();
+        float[] bias = new float[p.numOutput()];
+        float[] stored = p.biasTerm() ? weights.get(1).data() : null;
+        for (int oc = 0; oc < p.numOutput(); oc++) {
+            float a = affine.scale()[oc];
+            for (int i = oc * perOutput, end = i + perOutput; i < end; i++) {
+                folded[i] *= a;
+            }
+            bias[oc] = (float) ((stored == null ? 0.0 : (double) stored[oc] * a) + affine.shift()[oc]);
+        }
+        Params withBias = new Params(p.numOutput(), p.kernelH(), p.kernelW(), p.strideH(), p.strideW(), p.padH(),
+                p.padW(), p.dilationH(), p.dilationW(), p.group(), true);
+        return new Folded<>(withBias, List.of(new Blob(w.shape(), folded, w.legacy4d()),
+                new Blob(Shape.of(p.numOutput()), bias, false)));
+    }
+
     @Override
     public LayerKernel reference(Params p, KernelContext ctx) {
         Shape x = ctx.inputShapes().get(0);

@@ -65,4 +65,29 @@ public interface OpDefinition<P> {
     default boolean fusesRelu() {
         return false;
     }
+
+    /**
+     * The per-channel affine map this layer applies with these weights, when it is one (an inference BatchNorm, a
+     * one-bottom Scale over the channels), so that the planner may fold it into the layer producing its input;
+     * null (the default) when it is not.
+     */
+    default ChannelAffine channelAffine(P params, List<Blob> weights, List<Shape> inputs) {
+        return null;
+    }
+
+    /**
+     * This layer with {@code affine} applied to its output channels folded into its parameters and weights, or null
+     * (the default) when it cannot take it. The result computes the affine of this layer's output up to float
+     * rounding, not bit for bit: the planner folds only where no one asks for the values in between.
+     */
+    default Folded<P> foldAffine(P params, List<Blob> weights, ChannelAffine affine) {
+        return null;
+    }
+
+    /** Parameters and weights after {@link #foldAffine}. */
+    record Folded<P>(P params, List<Blob> weights) {
+        public Folded {
+            weights = List.copyOf(weights);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package org.caffe4j.ops;
 
+import org.caffe4j.ir.Blob;
 import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.act.ElementwiseKernels;
 import org.caffe4j.proto.Caffe;
@@ -97,6 +98,22 @@ public final class ScaleOp implements ElementwiseKernelsOp<ScaleOp.Params> {
             out.add(s);
         }
         return out;
+    }
+
+    /** A one-bottom Scale over exactly the channel axis of an N x C x ... bottom. */
+    @Override
+    public ChannelAffine channelAffine(Params p, List<Blob> weights, List<Shape> inputs) {
+        Shape x = inputs.get(0);
+        if (p.twoBottoms() || x.rank() < 2 || (p.axis() != 1 && p.axis() != 1 - x.rank())
+                || !(p.numAxes() == 1 || (p.numAxes() == -1 && x.rank() == 2))) {
+            return null;
+        }
+        float[] scale = weights.get(0).data();
+        float[] shift = p.biasTerm() ? weights.get(1).data() : new float[scale.length];
+        if (scale.length != x.dim(1) || shift.length != scale.length) {
+            return null;
+        }
+        return new ChannelAffine(scale.clone(), shift.clone());
     }
 
     /** The per-channel x * scale + bias in vectors when {@code Simd.enabled()} (same bits as the reference). */

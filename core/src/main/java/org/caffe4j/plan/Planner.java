@@ -8,8 +8,10 @@ import org.caffe4j.ir.Graph;
 import org.caffe4j.ir.Node;
 import org.caffe4j.ir.Shape;
 import org.caffe4j.ir.Value;
+import org.caffe4j.ops.ChannelAffine;
 import org.caffe4j.ops.KernelContext;
 import org.caffe4j.ops.LayerKernel;
+import org.caffe4j.ops.OpDefinition;
 import org.caffe4j.ops.ReluOp;
 import org.caffe4j.ops.registry.OpRegistry;
 
@@ -56,7 +58,7 @@ public final class Planner {
         Set<String> keepIds = new java.util.HashSet<>();
         keptValues.values().forEach(v -> keepIds.add(v.id()));
         List<Node> nodes = graph.nodes();
-        Fusion fusion = reference ? new Fusion(Map.of(), Map.of()) : fuse(nodes, readers(nodes), keepIds);
+        Fusion fusion = reference ? Fusion.NONE : fuse(nodes, readers(nodes), keepIds);
         Liveness liveness = liveness(nodes, fusion, keepIds);
         ExecutionPlan plan = allocateAndLower(graph, fusion, liveness, keptValues);
         checkMemory(graph, plan, keptValues.values());
@@ -94,49 +96,91 @@ public final class Planner {
     }
 
     /**
-     * Producer node -> the in-place ReLU it takes over, and the ReLU's output value -> the producer's.
+     * What the producers take over: per-channel affine layers folded into their weights, then an in-place ReLU.
      *
      * @param fusedInto producer index -> fused ReLU index
-     * @param alias     fused ReLU output id -> producer output id
-     * @param fusedReluNodes the fused ReLUs' indices (fusedInto's values, as a set)
+     * @param alias     output id of a layer taken over -> the producer's output id
+     * @param skipped   indices of the layers taken over (no step of their own)
+     * @param folded    producer index -> the producer with the affine layers folded in (its new weights)
+     * @param foldedNames producer index -> the names of the layers folded into it
      */
-    private record Fusion(Map<Integer, Integer> fusedInto, Map<String, String> alias, Set<Integer> fusedReluNodes) {
-        Fusion(Map<Integer, Integer> fusedInto, Map<String, String> alias) {
-            this(fusedInto, alias, Set.copyOf(fusedInto.values()));
-        }
+    private record Fusion(Map<Integer, Integer> fusedInto, Map<String, String> alias, Set<Integer> skipped,
+                          Map<Integer, Node> folded, Map<Integer, List<String>> foldedNames) {
+        static final Fusion NONE = new Fusion(Map.of(), Map.of(), Set.of(), Map.of(), Map.of());
 
         String canonical(String id) {
             return alias.getOrDefault(id, id);
         }
 
-        /** A ReLU its producer took over: no step of its own. */
+        /** A layer its producer took over: no step of its own. */
         boolean skipped(int node) {
-            return fusedReluNodes.contains(node);
+            return skipped.contains(node);
         }
     }
 
-    /** A producer whose op fuses ReLU takes the in-place ReLU that is the only reader of its (unkept) output. */
+    /**
+     * A producer takes over the layers that are the only readers of its (unkept) output, as long as they chain:
+     * per-channel affine layers (inference BatchNorm, Scale) it can fold into its weights, as OpenCV and ncnn do,
+     * then an in-place ReLU if its op fuses one. A folded producer computes the affine of its output up to float
+     * rounding; nothing is folded where a caller keeps the values in between.
+     */
     private Fusion fuse(List<Node> nodes, Map<String, List<Integer>> readers, Set<String> keepIds) {
         Map<Integer, Integer> fusedInto = new HashMap<>();
         Map<String, String> alias = new HashMap<>();
+        Set<Integer> skipped = new java.util.HashSet<>();
+        Map<Integer, Node> folded = new HashMap<>();
+        Map<Integer, List<String>> foldedNames = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
-            if (!ops.opOf(n).fusesRelu() || n.outputs().size() != 1) {
+            if (skipped.contains(i) || n.outputs().size() != 1) {
                 continue;
             }
+            OpDefinition<Object> op = ops.opOf(n);
             Value out = n.outputs().get(0);
-            List<Integer> r = readers.getOrDefault(out.id(), List.of());
-            if (r.size() != 1 || keepIds.contains(out.id())) {
-                continue;
+            Value current = out;
+            Node producer = n;
+            List<String> names = new ArrayList<>();
+            while (true) {
+                Integer next = onlyReader(current, readers, keepIds);
+                if (next == null) {
+                    break;
+                }
+                Node layer = nodes.get(next);
+                OpDefinition<Object> layerOp = ops.opOf(layer);
+                ChannelAffine affine = layer.inputs().size() == 1 && layer.outputs().size() == 1
+                        ? layerOp.channelAffine(layer.params(), layer.weights(), shapes(layer.inputs())) : null;
+                OpDefinition.Folded<Object> f = affine == null ? null
+                        : op.foldAffine(producer.params(), producer.weights(), affine);
+                if (f == null) {
+                    break;
+                }
+                producer = new Node(n.name(), n.type(), f.params(), n.inputs(), n.outputs(), f.weights());
+                names.add(layer.name());
+                skipped.add(next);
+                current = layer.outputs().get(0);
+                alias.put(current.id(), out.id());
             }
-            Node relu = nodes.get(r.get(0));
-            if (relu.type().equals("ReLU") && relu.outputs().get(0).blob().equals(out.blob())
-                    && !fusedInto.containsValue(r.get(0))) {
-                fusedInto.put(i, r.get(0));
-                alias.put(relu.outputs().get(0).id(), out.id());
+            if (producer != n) {
+                folded.put(i, producer);
+                foldedNames.put(i, List.copyOf(names));
+            }
+            Integer next = op.fusesRelu() ? onlyReader(current, readers, keepIds) : null;
+            if (next != null) {
+                Node relu = nodes.get(next);
+                if (relu.type().equals("ReLU") && relu.outputs().get(0).blob().equals(current.blob())) {
+                    fusedInto.put(i, next);
+                    skipped.add(next);
+                    alias.put(relu.outputs().get(0).id(), out.id());
+                }
             }
         }
-        return new Fusion(fusedInto, alias);
+        return new Fusion(fusedInto, alias, skipped, folded, foldedNames);
+    }
+
+    /** The one node reading {@code v}, when exactly one does and no caller keeps {@code v}; else null. */
+    private static Integer onlyReader(Value v, Map<String, List<Integer>> readers, Set<String> keepIds) {
+        List<Integer> r = readers.getOrDefault(v.id(), List.of());
+        return r.size() == 1 && !keepIds.contains(v.id()) ? r.get(0) : null;
     }
 
     /**
@@ -218,9 +262,14 @@ public final class Planner {
             }
             Integer fused = fusion.fusedInto().get(i);
             Float slope = fused == null ? null : ((ReluOp.Params) nodes.get(fused).params()).negativeSlope();
-            LayerKernel kernel = lower(n, i, slope);
+            Node run = fusion.folded().getOrDefault(i, n);
+            // A folded producer's prepacked weights are its own: another plan (one keeping the values in between)
+            // packs the stored ones under the plain key.
+            String memoKey = run == n ? "" : "folded " + String.join(",", fusion.foldedNames().get(i));
+            LayerKernel kernel = lower(run, i, slope, memoKey);
             long macs = ops.opOf(n).multiplyAdds(n.params(), shapes(n.inputs()), shapes(n.outputs()));
-            steps.add(new Step(n, kernel, in, out, fused == null ? null : nodes.get(fused).name(), macs));
+            steps.add(new Step(run, kernel, in, out, fusion.foldedNames().getOrDefault(i, List.of()),
+                    fused == null ? null : nodes.get(fused).name(), macs));
         }
         Map<String, Integer> kept = new LinkedHashMap<>();
         keptValues.forEach((blob, v) -> kept.put(blob, slotOf.get(fusion.canonical(v.id()))));
@@ -297,7 +346,7 @@ public final class Planner {
     }
 
     /** @param index the node's position in the graph, which is the same for every input shape */
-    private LayerKernel lower(Node n, int index, Float slope) {
+    private LayerKernel lower(Node n, int index, Float slope, String memoVariant) {
         KernelContext ctx = new KernelContext() {
             @Override
             public String layerName() {
@@ -328,7 +377,8 @@ public final class Planner {
             @SuppressWarnings("unchecked")
             public <T> T memo(String key, Supplier<T> compute) {
                 // By position as well as name: two layers may share a name (and not their weights).
-                return (T) memo.computeIfAbsent(index + "\u0000" + n.name() + "\u0000" + key, k -> compute.get());
+                return (T) memo.computeIfAbsent(index + "\u0000" + n.name() + "\u0000" + memoVariant + "\u0000" + key,
+                        k -> compute.get());
             }
         };
         List<Shape> expected = ops.opOf(n).weightShapes(n.params(), ctx.inputShapes());

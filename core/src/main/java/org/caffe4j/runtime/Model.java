@@ -161,7 +161,7 @@ public final class Model implements AutoCloseable {
         List<StepInfo> out = new ArrayList<>(steps.size());
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
-            out.add(new StepInfo(i, s.node().name(), s.node().type(), s.fusedRelu(), s.multiplyAdds(),
+            out.add(new StepInfo(i, s.node().name(), s.node().type(), s.folded(), s.fusedRelu(), s.multiplyAdds(),
                     s.kernel().weightBytes()));
         }
         return List.copyOf(out);

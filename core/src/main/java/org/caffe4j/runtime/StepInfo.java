@@ -1,13 +1,23 @@
 package org.caffe4j.runtime;
 
+import java.util.List;
+
 /**
- * One step of a model's execution plan, read-only: the layer it runs, the in-place ReLU folded into it (or null),
- * and what it costs: multiply-adds and the bytes of weights its kernel reads per pass. {@link Model#runTimed} reports
- * the steps by their {@link #index}.
+ * One step of a model's execution plan, read-only: the layer it runs, the per-channel affine layers folded into its
+ * weights (BatchNorm, Scale; empty when none), the in-place ReLU it applies (or null), and what it costs:
+ * multiply-adds and the bytes of weights its kernel reads per pass. {@link Model#runTimed} reports the steps by
+ * their {@link #index}.
  */
-public record StepInfo(int index, String layer, String type, String fusedRelu, long multiplyAdds, long weightBytes) {
-    /** "conv1" or "conv1+relu1". */
+public record StepInfo(int index, String layer, String type, List<String> folded, String fusedRelu, long multiplyAdds,
+                       long weightBytes) {
+    public StepInfo {
+        folded = List.copyOf(folded);
+    }
+
+    /** "conv1", "conv1+relu1" or "conv1+conv1/bn+conv1/scale+relu1". */
     public String label() {
-        return layer + (fusedRelu == null ? "" : "+" + fusedRelu);
+        StringBuilder s = new StringBuilder(layer);
+        folded.forEach(f -> s.append('+').append(f));
+        return fusedRelu == null ? s.toString() : s.append('+').append(fusedRelu).toString();
     }
 }
