@@ -40,6 +40,10 @@ final class DepthwiseVectorKernel implements DepthwiseRowKernel {
     @Override
     public void row(float[] src, int srcOff, int[] taps, float[] w, int wOff, float bias, boolean relu, float slope,
                     float[] out, int outOff, int n) {
+        if (taps.length == 9 && n >= LANES) {
+            rowOfNineTaps(src, srcOff, taps, w, wOff, bias, relu, slope, out, outOff, n);
+            return;
+        }
         int ox = 0;
         for (; ox <= n - LANES; ox += LANES) {
             vector(src, srcOff, taps, w, wOff, bias, relu, slope, out, outOff, ox);
@@ -50,6 +54,41 @@ final class DepthwiseVectorKernel implements DepthwiseRowKernel {
             } else {
                 TAIL.row(src, srcOff, taps, w, wOff, bias, relu, slope, out, outOff, n);
             }
+        }
+    }
+
+    /**
+     * 3x3 kernels (MobileNet's): the nine weight vectors and tap offsets are held in locals across the row instead
+     * of being re-broadcast for every output vector. Same float-op sequence per output as {@link #vector}.
+     */
+    private static void rowOfNineTaps(float[] src, int srcOff, int[] taps, float[] w, int wOff, float bias,
+                                      boolean relu, float slope, float[] out, int outOff, int n) {
+        FloatVector w0 = FloatVector.broadcast(S, w[wOff]), w1 = FloatVector.broadcast(S, w[wOff + 1]);
+        FloatVector w2 = FloatVector.broadcast(S, w[wOff + 2]), w3 = FloatVector.broadcast(S, w[wOff + 3]);
+        FloatVector w4 = FloatVector.broadcast(S, w[wOff + 4]), w5 = FloatVector.broadcast(S, w[wOff + 5]);
+        FloatVector w6 = FloatVector.broadcast(S, w[wOff + 6]), w7 = FloatVector.broadcast(S, w[wOff + 7]);
+        FloatVector w8 = FloatVector.broadcast(S, w[wOff + 8]);
+        int t0 = srcOff + taps[0], t1 = srcOff + taps[1], t2 = srcOff + taps[2], t3 = srcOff + taps[3];
+        int t4 = srcOff + taps[4], t5 = srcOff + taps[5], t6 = srcOff + taps[6], t7 = srcOff + taps[7];
+        int t8 = srcOff + taps[8];
+        float floor = relu && slope == 0f ? 0f : Float.NEGATIVE_INFINITY;
+        boolean leaky = relu && slope != 0f;
+        for (int ox = 0; ox < n; ox += LANES) {
+            int x = Math.min(ox, n - LANES); // the last partial vector ends at the row's end (written twice)
+            FloatVector acc = w0.fma(FloatVector.fromArray(S, src, t0 + x), FloatVector.zero(S));
+            acc = w1.fma(FloatVector.fromArray(S, src, t1 + x), acc);
+            acc = w2.fma(FloatVector.fromArray(S, src, t2 + x), acc);
+            acc = w3.fma(FloatVector.fromArray(S, src, t3 + x), acc);
+            acc = w4.fma(FloatVector.fromArray(S, src, t4 + x), acc);
+            acc = w5.fma(FloatVector.fromArray(S, src, t5 + x), acc);
+            acc = w6.fma(FloatVector.fromArray(S, src, t6 + x), acc);
+            acc = w7.fma(FloatVector.fromArray(S, src, t7 + x), acc);
+            acc = w8.fma(FloatVector.fromArray(S, src, t8 + x), acc);
+            FloatVector y = acc.add(bias).max(floor);
+            if (leaky) {
+                y = y.blend(y.mul(slope), y.compare(VectorOperators.LE, 0f));
+            }
+            y.intoArray(out, outOff + x);
         }
     }
 
