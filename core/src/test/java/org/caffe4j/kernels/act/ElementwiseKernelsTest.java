@@ -94,6 +94,18 @@ class ElementwiseKernelsTest {
     void eltwiseSum(int n) {
         float[][] ins = {values(n, n + 3), values(n + 1, n + 3), values(n + 2, n + 3)};
         float[] coeff = {1f, -0.5f, 3f};
+        // Two bottoms (ResNet's shortcuts) take their own loop; -0 * 1 + -0 * 1 must stay +0 as in the scalar sum.
+        float[][] two = {ins[0].clone(), ins[1].clone()};
+        two[0][3] = -0f;
+        two[1][3] = -0f;
+        float[] expectedTwo = new float[n + 3];
+        float[] actualTwo = new float[n + 3];
+        SCALAR.sum(two, new float[]{1f, 1f}, expectedTwo, 3, n);
+        VECTOR.sum(two, new float[]{1f, 1f}, actualTwo, 3, n);
+        assertSameBits(expectedTwo, actualTwo, "sum of two");
+        SCALAR.sum(two, new float[]{0.5f, -2f}, expectedTwo, 3, n);
+        VECTOR.sum(two, new float[]{0.5f, -2f}, actualTwo, 3, n);
+        assertSameBits(expectedTwo, actualTwo, "sum of two with coefficients");
         float[] expected = new float[n + 3];
         float[] actual = new float[n + 3];
         SCALAR.sum(ins, coeff, expected, 3, n);
