@@ -59,7 +59,7 @@ public final class BatchNormOp implements ElementwiseKernelsOp<BatchNormOp.Param
     @Override
     public ChannelAffine channelAffine(Params p, List<Blob> weights, List<Shape> inputs) {
         Shape x = inputs.get(0);
-        if (!p.globalStats() || x.rank() < 2) {
+        if (!p.globalStats() || x.rank() < 2 || weights.size() != 3) { // no caffemodel: the plan refuses later
             return null;
         }
         int c = channels(x);

@@ -104,7 +104,8 @@ public final class ScaleOp implements ElementwiseKernelsOp<ScaleOp.Params> {
     @Override
     public ChannelAffine channelAffine(Params p, List<Blob> weights, List<Shape> inputs) {
         Shape x = inputs.get(0);
-        if (p.twoBottoms() || x.rank() < 2 || (p.axis() != 1 && p.axis() != 1 - x.rank())
+        if (p.twoBottoms() || weights.size() != (p.biasTerm() ? 2 : 1) || x.rank() < 2
+                || (p.axis() != 1 && p.axis() != 1 - x.rank())
                 || !(p.numAxes() == 1 || (p.numAxes() == -1 && x.rank() == 2))) {
             return null;
         }

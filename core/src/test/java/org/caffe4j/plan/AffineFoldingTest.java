@@ -93,6 +93,16 @@ class AffineFoldingTest {
         }
     }
 
+    @Test
+    void withoutACaffemodelThePlanStillRefusesNamingTheLayer() throws Exception {
+        try (Model m = Model.builder().files(net, null).build()) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(org.caffe4j.MalformedModelException.class,
+                    () -> m.run(INPUT));
+            assertTrue(e.getMessage().contains("layer 'conv1' (Convolution): blobs: no weights were loaded"),
+                    e.getMessage());
+        }
+    }
+
     /** Within float rounding of the blob's scale: |a - e| <= 1e-5 * max(1, max |e|). */
     private static void assertClose(String blob, float[] expected, float[] actual) {
         assertEquals(expected.length, actual.length, blob);
