@@ -128,10 +128,15 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
         return true;
     }
 
+    @Override
+    public boolean foldsAffine(Params p, List<Blob> weights, ChannelAffine affine) {
+        return affine.channels() == p.numOutput() && !weights.isEmpty();
+    }
+
     /** Output channel oc's weights times scale[oc]; bias' = bias * scale + shift (a bias blob is added if none). */
     @Override
     public Folded<Params> foldAffine(Params p, List<Blob> weights, ChannelAffine affine) {
-        if (affine.channels() != p.numOutput() || weights.isEmpty()) {
+        if (!foldsAffine(p, weights, affine)) {
             return null;
         }
         Blob w = weights.get(0);

@@ -101,11 +101,12 @@ public final class Planner {
      * @param fusedInto producer index -> fused ReLU index
      * @param alias     output id of a layer taken over -> the producer's output id
      * @param skipped   indices of the layers taken over (no step of their own)
-     * @param folded    producer index -> the producer with the affine layers folded in (its new weights)
+     * @param folded    producer index -> the affine maps folded into it, in order (applied when it is lowered, so
+     *                  that only one layer's folded weights exist at a time)
      * @param foldedNames producer index -> the names of the layers folded into it
      */
     private record Fusion(Map<Integer, Integer> fusedInto, Map<String, String> alias, Set<Integer> skipped,
-                          Map<Integer, Node> folded, Map<Integer, List<String>> foldedNames) {
+                          Map<Integer, List<ChannelAffine>> folded, Map<Integer, List<String>> foldedNames) {
         static final Fusion NONE = new Fusion(Map.of(), Map.of(), Set.of(), Map.of(), Map.of());
 
         String canonical(String id) {
@@ -128,7 +129,7 @@ public final class Planner {
         Map<Integer, Integer> fusedInto = new HashMap<>();
         Map<String, String> alias = new HashMap<>();
         Set<Integer> skipped = new java.util.HashSet<>();
-        Map<Integer, Node> folded = new HashMap<>();
+        Map<Integer, List<ChannelAffine>> folded = new HashMap<>();
         Map<Integer, List<String>> foldedNames = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
@@ -138,8 +139,8 @@ public final class Planner {
             OpDefinition<Object> op = ops.opOf(n);
             Value out = n.outputs().get(0);
             Value current = out;
-            Node producer = n;
             List<String> names = new ArrayList<>();
+            List<ChannelAffine> affines = new ArrayList<>();
             while (true) {
                 Integer next = onlyReader(current, readers, keepIds);
                 if (next == null) {
@@ -149,19 +150,19 @@ public final class Planner {
                 OpDefinition<Object> layerOp = ops.opOf(layer);
                 ChannelAffine affine = layer.inputs().size() == 1 && layer.outputs().size() == 1
                         ? layerOp.channelAffine(layer.params(), layer.weights(), shapes(layer.inputs())) : null;
-                OpDefinition.Folded<Object> f = affine == null ? null
-                        : op.foldAffine(producer.params(), producer.weights(), affine);
-                if (f == null) {
+                // Folding keeps the producer's parameters' shape (Convolution: same weights, a bias added), so
+                // one check on the stored weights holds for each affine in the chain.
+                if (affine == null || !op.foldsAffine(n.params(), n.weights(), affine)) {
                     break;
                 }
-                producer = new Node(n.name(), n.type(), f.params(), n.inputs(), n.outputs(), f.weights());
+                affines.add(affine);
                 names.add(layer.name());
                 skipped.add(next);
                 current = layer.outputs().get(0);
                 alias.put(current.id(), out.id());
             }
-            if (producer != n) {
-                folded.put(i, producer);
+            if (!affines.isEmpty()) {
+                folded.put(i, List.copyOf(affines));
                 foldedNames.put(i, List.copyOf(names));
             }
             Integer next = op.fusesRelu() ? onlyReader(current, readers, keepIds) : null;
@@ -175,6 +176,21 @@ public final class Planner {
             }
         }
         return new Fusion(fusedInto, alias, skipped, folded, foldedNames);
+    }
+
+    /** {@code n} with the affine maps folded in, as {@link #fuse} checked it can be ({@code foldsAffine}). */
+    private Node folded(Node n, List<ChannelAffine> affines) {
+        Object params = n.params();
+        List<Blob> weights = n.weights();
+        for (ChannelAffine a : affines) {
+            OpDefinition.Folded<Object> f = ops.opOf(n).foldAffine(params, weights, a);
+            if (f == null) {
+                throw new IllegalStateException(n.label() + ": foldsAffine accepted a map foldAffine refuses");
+            }
+            params = f.params();
+            weights = f.weights();
+        }
+        return new Node(n.name(), n.type(), params, n.inputs(), n.outputs(), weights);
     }
 
     /** The one node reading {@code v}, when exactly one does and no caller keeps {@code v}; else null. */
@@ -262,13 +278,15 @@ public final class Planner {
             }
             Integer fused = fusion.fusedInto().get(i);
             Float slope = fused == null ? null : ((ReluOp.Params) nodes.get(fused).params()).negativeSlope();
-            Node run = fusion.folded().getOrDefault(i, n);
+            List<ChannelAffine> affines = fusion.folded().get(i);
+            Node run = affines == null ? n : folded(n, affines);
             // A folded producer's prepacked weights are its own: another plan (one keeping the values in between)
             // packs the stored ones under the plain key.
             String memoKey = run == n ? "" : "folded " + String.join(",", fusion.foldedNames().get(i));
             LayerKernel kernel = lower(run, i, slope, memoKey);
             long macs = ops.opOf(n).multiplyAdds(n.params(), shapes(n.inputs()), shapes(n.outputs()));
-            steps.add(new Step(run, kernel, in, out, fusion.foldedNames().getOrDefault(i, List.of()),
+            // The step names the layer as the graph has it: the folded weights live on only in the kernel's copy.
+            steps.add(new Step(n, kernel, in, out, fusion.foldedNames().getOrDefault(i, List.of()),
                     fused == null ? null : nodes.get(fused).name(), macs));
         }
         Map<String, Integer> kept = new LinkedHashMap<>();
