@@ -139,23 +139,36 @@ public final class ModelFiles {
     }
 
     public static Imported importModel(Path prototxt, Path caffemodel, LoadOptions options) throws IOException {
+        WeightsRead weights = caffemodel == null ? null : WeightsRead.start(() -> NetReader.readCaffemodel(caffemodel));
         List<String> notes = new ArrayList<>();
         OpRegistry ops = OpRegistry.withPlugins(options.pluginLoader());
-        NetReader.ParsedText net = NetReader.readPrototxtText(prototxt,
-                new NetReader.TextOptions(options.ignoreUnknownFields(), ops.customTypes()), notes);
-        Caffe.NetParameter weights = caffemodel == null ? null : NetReader.readCaffemodel(caffemodel);
-        return build(net, prototxt.toString(), weights, caffemodel == null ? null : caffemodel.toString(), options, ops,
-                notes);
+        NetReader.ParsedText net;
+        try {
+            net = NetReader.readPrototxtText(prototxt,
+                    new NetReader.TextOptions(options.ignoreUnknownFields(), ops.customTypes()), notes);
+        } catch (IOException | RuntimeException | Error e) {
+            WeightsRead.abandon(weights);
+            throw e;
+        }
+        return build(net, prototxt.toString(), WeightsRead.await(weights),
+                caffemodel == null ? null : caffemodel.toString(), options, ops, notes);
     }
 
     public static Imported importModel(InputStream prototxt, String prototxtName, InputStream caffemodel,
                                        String caffemodelName, LoadOptions options) throws IOException {
+        WeightsRead weights = caffemodel == null ? null
+                : WeightsRead.start(() -> NetReader.readCaffemodel(caffemodel, caffemodelName));
         List<String> notes = new ArrayList<>();
         OpRegistry ops = OpRegistry.withPlugins(options.pluginLoader());
-        NetReader.ParsedText net = NetReader.readPrototxtText(prototxt, prototxtName,
-                new NetReader.TextOptions(options.ignoreUnknownFields(), ops.customTypes()), notes);
-        Caffe.NetParameter weights = caffemodel == null ? null : NetReader.readCaffemodel(caffemodel, caffemodelName);
-        return build(net, prototxtName, weights, caffemodelName, options, ops, notes);
+        NetReader.ParsedText net;
+        try {
+            net = NetReader.readPrototxtText(prototxt, prototxtName,
+                    new NetReader.TextOptions(options.ignoreUnknownFields(), ops.customTypes()), notes);
+        } catch (IOException | RuntimeException | Error e) {
+            WeightsRead.abandon(weights);
+            throw e;
+        }
+        return build(net, prototxtName, WeightsRead.await(weights), caffemodelName, options, ops, notes);
     }
 
     private static Imported build(NetReader.ParsedText text, String netName, Caffe.NetParameter weights,
