@@ -195,19 +195,17 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
         int batch = x.dim(0);
         Float slope = ctx.fusedReluSlope();
         Activation act = slope == null ? Activation.NONE : Activation.relu(slope);
-        float[] w = ctx.weights().get(0).data();
-        float[] bias = p.biasTerm() ? ctx.weights().get(1).data() : null;
         int tile = Conv2dWinograd.chooseTileSize(s, ctx.cpu());
         int strided = Conv2dSpaceToDepth.supports(s)
                 ? Conv2dWinograd.chooseTileSize(Conv2dSpaceToDepth.rewritten(s), s, ctx.cpu()) : 0;
         Conv2dKernel kernel;
         if (tile > 0) {
             kernel = ctx.memo("winograd F" + tile + " relu=" + slope,
-                    () -> new Conv2dWinograd(w, bias, p.numOutput(), s.inC(), p.kernelH(), tile, act,
-                            Simd.sgemmKernel(), Simd.winogradTransforms()));
+                    () -> new Conv2dWinograd(weights(ctx), bias(p, ctx), p.numOutput(), s.inC(), p.kernelH(), tile,
+                            act, Simd.sgemmKernel(), Simd.winogradTransforms()));
         } else if (strided > 0) {
             kernel = ctx.memo("space-to-depth winograd F" + strided + " relu=" + slope, () -> new Conv2dSpaceToDepth(
-                    w, bias, p.numOutput(), s.inC(), p.kernelH(), p.strideH(), strided, act, Simd.sgemmKernel(),
+                    weights(ctx), bias(p, ctx), p.numOutput(), s.inC(), p.kernelH(), p.strideH(), strided, act, Simd.sgemmKernel(),
                     Simd.winogradTransforms()));
         } else {
             kernel = ctx.memo("conv relu=" + slope, () -> prepare(p, s, ctx, act));
@@ -220,9 +218,21 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
         });
     }
 
+    /**
+     * The weights, read only inside a memo's computation: a folded layer's are computed on that first read, so a
+     * plan for another input shape, which finds the prepacked kernel in the memo, does not fold them again.
+     */
+    private static float[] weights(KernelContext ctx) {
+        return ctx.weights().get(0).data();
+    }
+
+    private static float[] bias(Params p, KernelContext ctx) {
+        return p.biasTerm() ? ctx.weights().get(1).data() : null;
+    }
+
     private static Conv2dKernel prepare(Params p, ConvShape s, KernelContext ctx, Activation act) {
-        float[] w = ctx.weights().get(0).data();
-        float[] bias = p.biasTerm() ? ctx.weights().get(1).data() : null;
+        float[] w = weights(ctx);
+        float[] bias = bias(p, ctx);
         if (s.inCPerGroup() == 1 && s.outCPerGroup() < SgemmMicroKernel.MR) {
             return new Conv2dDepthwise(w, bias, p.numOutput(), p.kernelH(), p.kernelW(), p.group(), act,
                     Simd.depthwiseKernel());

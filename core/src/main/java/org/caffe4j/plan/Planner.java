@@ -178,6 +178,29 @@ public final class Planner {
         return new Fusion(fusedInto, alias, skipped, folded, foldedNames);
     }
 
+    /**
+     * Lowers {@code n} with the affine maps folded into it. The folded parameters are remembered per model; the
+     * folded weights are computed only when the op asks for them (its memo of prepacked weights misses), so a plan
+     * for another input shape does not fold, and copy, the layer's weights again.
+     */
+    private LayerKernel lowerFolded(Node n, int index, List<ChannelAffine> affines, Float slope, String memoKey) {
+        String paramsKey = index + "\u0000" + n.name() + "\u0000" + memoKey + "\u0000folded params";
+        Node[] computed = {null};
+        Object params = memo.computeIfAbsent(paramsKey, k -> {
+            computed[0] = folded(n, affines);
+            return computed[0].params();
+        });
+        // The stored weights stand in for the folded ones where only their presence is checked.
+        Node run = new Node(n.name(), n.type(), params, n.inputs(), n.outputs(), n.weights());
+        Supplier<List<Blob>> weights = () -> {
+            if (computed[0] == null) {
+                computed[0] = folded(n, affines);
+            }
+            return computed[0].weights();
+        };
+        return lower(run, index, slope, memoKey, weights);
+    }
+
     /** {@code n} with the affine maps folded in, as {@link #fuse} checked it can be ({@code foldsAffine}). */
     private Node folded(Node n, List<ChannelAffine> affines) {
         Object params = n.params();
@@ -279,11 +302,15 @@ public final class Planner {
             Integer fused = fusion.fusedInto().get(i);
             Float slope = fused == null ? null : ((ReluOp.Params) nodes.get(fused).params()).negativeSlope();
             List<ChannelAffine> affines = fusion.folded().get(i);
-            Node run = affines == null ? n : folded(n, affines);
-            // A folded producer's prepacked weights are its own: another plan (one keeping the values in between)
-            // packs the stored ones under the plain key.
-            String memoKey = run == n ? "" : "folded " + String.join(",", fusion.foldedNames().get(i));
-            LayerKernel kernel = lower(run, i, slope, memoKey);
+            LayerKernel kernel;
+            if (affines == null) {
+                kernel = lower(n, i, slope, "", n::weights);
+            } else {
+                // A folded producer's prepacked weights are its own: another plan (one keeping the values in
+                // between) packs the stored ones under the plain key.
+                String memoKey = "folded " + String.join(",", fusion.foldedNames().get(i));
+                kernel = lowerFolded(n, i, affines, slope, memoKey);
+            }
             long macs = ops.opOf(n).multiplyAdds(n.params(), shapes(n.inputs()), shapes(n.outputs()));
             // The step names the layer as the graph has it: the folded weights live on only in the kernel's copy.
             steps.add(new Step(n, kernel, in, out, fusion.foldedNames().getOrDefault(i, List.of()),
@@ -364,7 +391,11 @@ public final class Planner {
     }
 
     /** @param index the node's position in the graph, which is the same for every input shape */
-    private LayerKernel lower(Node n, int index, Float slope, String memoVariant) {
+    /**
+     * @param weights the node's weights, asked for only when the op needs them (a folded node computes its own on
+     *                the first call)
+     */
+    private LayerKernel lower(Node n, int index, Float slope, String memoVariant, Supplier<List<Blob>> weights) {
         KernelContext ctx = new KernelContext() {
             @Override
             public String layerName() {
@@ -383,7 +414,7 @@ public final class Planner {
 
             @Override
             public List<Blob> weights() {
-                return n.weights();
+                return weights.get();
             }
 
             @Override

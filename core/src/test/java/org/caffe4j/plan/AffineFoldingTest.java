@@ -103,6 +103,38 @@ class AffineFoldingTest {
         }
     }
 
+    @Test
+    void aPlanForAnotherInputShapeDoesNotFoldTheWeightsAgain(@TempDir Path tmp) throws Exception {
+        // 128 -> 256 channels, 3x3: 1.2 MB of weights, which an eager fold would copy for every new input shape.
+        Path big = Files.writeString(tmp.resolve("big.prototxt"), """
+                name: "big"
+                input: "data" input_shape { dim: 1 dim: 128 dim: 6 dim: 6 }
+                layer { name: "conv" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 256 kernel_size: 3 } }
+                layer { name: "bn" type: "BatchNorm" bottom: "c" top: "c" }
+                layer { name: "scale" type: "Scale" bottom: "c" top: "c" scale_param { bias_term: true } }
+                """);
+        Path bigWeights = SeededCaffemodel.write(big, LoadOptions.defaults(), 3, tmp.resolve("big.caffemodel"));
+        long weightBytes = 4L * 256 * 128 * 9;
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        float[] one = RandomWeights.input(4, 128 * 6 * 6);
+        float[] two = new float[2 * one.length];
+        System.arraycopy(one, 0, two, 0, one.length);
+        System.arraycopy(one, 0, two, one.length, one.length);
+        try (Model m = Model.builder().files(big, bigWeights).threads(1).build()) {
+            float[] single = m.run(new Tensor(new int[]{1, 128, 6, 6}, one)).data();
+            assertEquals("conv+bn+scale", m.steps(Map.of()).get(0).label());
+            long before = threads.getCurrentThreadAllocatedBytes();
+            List<StepInfo> steps = m.steps(Map.of("data", new int[]{2, 128, 6, 6}));
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertEquals("conv+bn+scale", steps.get(0).label());
+            assertTrue(allocated < weightBytes / 4, "re-planning allocated " + allocated + " bytes; the folded "
+                    + "weights are " + weightBytes);
+            float[] pair = m.run(new Tensor(new int[]{2, 128, 6, 6}, two)).data();
+            assertArrayEquals(single, java.util.Arrays.copyOf(pair, single.length));
+            assertArrayEquals(single, java.util.Arrays.copyOfRange(pair, single.length, pair.length));
+        }
+    }
+
     /** Within float rounding of the blob's scale: |a - e| <= 1e-5 * max(1, max |e|). */
     private static void assertClose(String blob, float[] expected, float[] actual) {
         assertEquals(expected.length, actual.length, blob);
