@@ -39,7 +39,6 @@ public final class Model implements AutoCloseable {
     private final List<String> notes;
     private final ThreadPoolParallel parallel;
     private final OpRegistry ops;
-    private final ModelFiles.Imported imported;
     private final Planner planner;
     private final Map<PlanKey, PlanState> plans = new ConcurrentHashMap<>();
 
@@ -51,7 +50,6 @@ public final class Model implements AutoCloseable {
     }
 
     private Model(ModelFiles.Imported imported, LoadOptions options) {
-        this.imported = imported;
         this.graph = imported.graph();
         this.layers = imported.deploy().getLayerList();
         this.notes = List.copyOf(imported.notes());
@@ -94,7 +92,7 @@ public final class Model implements AutoCloseable {
     public NetInfo describe() {
         NetInfo info = description;
         if (info == null) {
-            info = imported.describe();
+            info = ModelFiles.describe(graph, ops, notes);
             description = info; // immutable: a race only computes it twice
         }
         return info;

@@ -36,15 +36,16 @@ public final class ModelFiles {
      */
     public static final class Imported {
         private final Caffe.NetParameter deploy;
-        private final Caffe.NetParameter weights;
         private final Graph graph;
         private final OpRegistry ops;
         private final List<String> notes;
 
-        Imported(Caffe.NetParameter deploy, Caffe.NetParameter weights, Graph graph, OpRegistry ops,
-                 List<String> notes) {
+        /**
+         * Keeps no caffemodel message: the graph holds the decoded weights, and the message's bytes (as large as the
+         * file) become garbage as soon as the graph is built.
+         */
+        Imported(Caffe.NetParameter deploy, Graph graph, OpRegistry ops, List<String> notes) {
             this.deploy = deploy;
-            this.weights = weights;
             this.graph = graph;
             this.ops = ops;
             this.notes = List.copyOf(notes);
@@ -53,11 +54,6 @@ public final class ModelFiles {
         /** The V2 deploy net (internal: the protobuf form). */
         Caffe.NetParameter deploy() {
             return deploy;
-        }
-
-        /** The upgraded caffemodel, or null (internal: the protobuf form). */
-        Caffe.NetParameter weights() {
-            return weights;
         }
 
         /** The internal graph; users see it through {@link #describe()}. */
@@ -82,20 +78,7 @@ public final class ModelFiles {
 
         /** The net's layers, shapes, parameter counts and multiply-adds, as read-only values. */
         public NetInfo describe() {
-            List<LayerInfo> layers = new ArrayList<>();
-            for (Node n : graph.nodes()) {
-                List<Shape> in = n.inputs().stream().map(Value::shape).toList();
-                List<Shape> out = n.outputs().stream().map(Value::shape).toList();
-                OpDefinition<Object> op = ops.opOf(n);
-                List<Shape> weightShapes = n.weights().isEmpty() ? op.weightShapes(n.params(), in)
-                        : n.weights().stream().map(Blob::shape).toList();
-                long parameters = weightShapes.stream().mapToLong(Shape::count).sum();
-                layers.add(new LayerInfo(n.name(), n.type(), n.inputs().stream().map(Value::blob).toList(),
-                        n.outputs().stream().map(Value::blob).toList(), n.outputs().stream().map(ModelFiles::info).toList(),
-                        parameters, op.multiplyAdds(n.params(), in, out)));
-            }
-            return new NetInfo(graph.name(), graph.inputs().stream().map(ModelFiles::info).toList(),
-                    graph.outputs().stream().map(ModelFiles::info).toList(), layers, notes);
+            return ModelFiles.describe(graph, ops, notes);
         }
 
         /** A V2 caffemodel holding just the deploy net's weights, with explicit blob shapes (upgrade_net_proto_binary). */
@@ -132,6 +115,24 @@ public final class ModelFiles {
             }
             return b.build();
         }
+    }
+
+    /** A net's layers, shapes, parameter counts and multiply-adds, as read-only values. */
+    static NetInfo describe(Graph graph, OpRegistry ops, List<String> notes) {
+        List<LayerInfo> layers = new ArrayList<>();
+        for (Node n : graph.nodes()) {
+            List<Shape> in = n.inputs().stream().map(Value::shape).toList();
+            List<Shape> out = n.outputs().stream().map(Value::shape).toList();
+            OpDefinition<Object> op = ops.opOf(n);
+            List<Shape> weightShapes = n.weights().isEmpty() ? op.weightShapes(n.params(), in)
+                    : n.weights().stream().map(Blob::shape).toList();
+            long parameters = weightShapes.stream().mapToLong(Shape::count).sum();
+            layers.add(new LayerInfo(n.name(), n.type(), n.inputs().stream().map(Value::blob).toList(),
+                    n.outputs().stream().map(Value::blob).toList(), n.outputs().stream().map(ModelFiles::info).toList(),
+                    parameters, op.multiplyAdds(n.params(), in, out)));
+        }
+        return new NetInfo(graph.name(), graph.inputs().stream().map(ModelFiles::info).toList(),
+                graph.outputs().stream().map(ModelFiles::info).toList(), layers, notes);
     }
 
     static BlobInfo info(Value v) {
@@ -206,7 +207,7 @@ public final class ModelFiles {
         }
         Graph graph = new GraphBuilder(ops, text.customLayerFields()).build(deploy.net(), w, netName, weightsName, shapes);
         notes.addAll(graph.warnings());
-        return new Imported(deploy.net(), w, graph, ops, notes);
+        return new Imported(deploy.net(), graph, ops, notes);
     }
 
     /** Replaces the {@link LoadOptions#FIRST_INPUT} key by the name of the net's first input. */

@@ -2,7 +2,7 @@ package org.caffe4j.runtime;
 
 import org.caffe4j.CaffeModelException;
 import org.caffe4j.io.NetReader;
-import org.caffe4j.io.NetUpgrader;
+import org.caffe4j.proto.Caffe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -38,12 +39,32 @@ class WeightsReadTest {
     @Test
     void theWeightsReadAsideAreTheWeightsReadInLine() throws Exception {
         ModelFiles.Imported imported = ModelFiles.importModel(LENET, LENET_WEIGHTS, LoadOptions.defaults());
+        ModelFiles.Imported fromStreams;
         try (InputStream net = Files.newInputStream(LENET); InputStream weights = Files.newInputStream(LENET_WEIGHTS)) {
-            ModelFiles.Imported fromStreams = ModelFiles.importModel(net, "net", weights, "weights", LoadOptions.defaults());
-            assertEquals(imported.weights(), fromStreams.weights());
+            fromStreams = ModelFiles.importModel(net, "net", weights, "weights", LoadOptions.defaults());
         }
-        assertEquals(NetUpgrader.upgrade(NetReader.readCaffemodel(LENET_WEIGHTS), LENET_WEIGHTS.toString()),
-                imported.weights());
+        // conv1's filters as the caffemodel stores them: one run of little-endian floats.
+        Caffe.LayerParameter conv1 = NetReader.readCaffemodel(LENET_WEIGHTS).getLayerList().stream()
+                .filter(l -> l.getName().equals("conv1")).findFirst().orElseThrow();
+        java.nio.FloatBuffer stored = conv1.getBlobs(0).getRawData().asReadOnlyByteBuffer()
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[] expected = new float[stored.remaining()];
+        stored.get(expected);
+        assertEquals(20 * 25, expected.length);
+        int checked = 0;
+        for (int i = 0; i < imported.graph().nodes().size(); i++) {
+            var a = imported.graph().nodes().get(i);
+            var b = fromStreams.graph().nodes().get(i);
+            assertEquals(a.weights().size(), b.weights().size(), a.name());
+            for (int k = 0; k < a.weights().size(); k++) {
+                assertArrayEquals(a.weights().get(k).data(), b.weights().get(k).data(), a.name() + " blob " + k);
+                checked++;
+            }
+            if (a.name().equals("conv1")) {
+                assertArrayEquals(expected, a.weights().get(0).data());
+            }
+        }
+        assertEquals(8, checked, "LeNet's four weighted layers, two blobs each");
         assertFalse(readerAlive(), "the reader thread ends with the import");
     }
 
