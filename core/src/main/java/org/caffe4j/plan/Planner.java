@@ -8,6 +8,7 @@ import org.caffe4j.ir.Graph;
 import org.caffe4j.ir.Node;
 import org.caffe4j.ir.Shape;
 import org.caffe4j.ir.Value;
+import org.caffe4j.kernels.Parallel;
 import org.caffe4j.ops.ChannelAffine;
 import org.caffe4j.ops.KernelContext;
 import org.caffe4j.ops.LayerKernel;
@@ -54,13 +55,21 @@ public final class Planner {
      * @param keep blob names whose final values the caller wants back; null = the graph's outputs
      */
     public ExecutionPlan plan(Graph graph, Set<String> keep) {
+        return plan(graph, keep, Parallel.SERIAL);
+    }
+
+    /**
+     * As {@link #plan(Graph, Set)}, with the layers' kernels (weight packing, Winograd transforms, folding) built on
+     * {@code par}'s threads: the plan is the same, made sooner (NIN's plan in a new process: see BENCHMARKS.md).
+     */
+    public ExecutionPlan plan(Graph graph, Set<String> keep, Parallel par) {
         Map<String, Value> keptValues = keptValues(graph, keep);
         Set<String> keepIds = new java.util.HashSet<>();
         keptValues.values().forEach(v -> keepIds.add(v.id()));
         List<Node> nodes = graph.nodes();
         Fusion fusion = reference ? Fusion.NONE : fuse(nodes, readers(nodes), keepIds);
         Liveness liveness = liveness(nodes, fusion, keepIds);
-        ExecutionPlan plan = allocateAndLower(graph, fusion, liveness, keptValues);
+        ExecutionPlan plan = allocateAndLower(graph, fusion, liveness, keptValues, par);
         checkMemory(graph, plan, keptValues.values());
         return plan;
     }
@@ -249,14 +258,14 @@ public final class Planner {
      * free buffer; inputs are freed after their last reader, unread outputs at once. Each step gets its kernel.
      */
     private ExecutionPlan allocateAndLower(Graph graph, Fusion fusion, Liveness liveness,
-                                           Map<String, Value> keptValues) {
+                                           Map<String, Value> keptValues, Parallel par) {
         List<Node> nodes = graph.nodes();
         Map<String, Integer> lastUse = liveness.lastUse();
         Set<String> pinned = liveness.pinned();
         SlotAllocator slots = new SlotAllocator();
         Map<String, Integer> slotOf = new HashMap<>();
         Map<String, Integer> inputSlots = new LinkedHashMap<>();
-        List<Step> steps = new ArrayList<>();
+        List<PendingStep> pending = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
             if (fusion.skipped(i)) {
@@ -302,23 +311,58 @@ public final class Planner {
             Integer fused = fusion.fusedInto().get(i);
             Float slope = fused == null ? null : ((ReluOp.Params) nodes.get(fused).params()).negativeSlope();
             List<ChannelAffine> affines = fusion.folded().get(i);
-            LayerKernel kernel;
+            int index = i;
+            Supplier<LayerKernel> kernel;
             if (affines == null) {
-                kernel = lower(n, i, slope, "", n::weights);
+                kernel = () -> lower(n, index, slope, "", n::weights);
             } else {
                 // A folded producer's prepacked weights are its own: another plan (one keeping the values in
                 // between) packs the stored ones under the plain key.
                 String memoKey = "folded " + String.join(",", fusion.foldedNames().get(i));
-                kernel = lowerFolded(n, i, affines, slope, memoKey);
+                kernel = () -> lowerFolded(n, index, affines, slope, memoKey);
             }
             long macs = ops.opOf(n).multiplyAdds(n.params(), shapes(n.inputs()), shapes(n.outputs()));
-            // The step names the layer as the graph has it: the folded weights live on only in the kernel's copy.
-            steps.add(new Step(n, kernel, in, out, fusion.foldedNames().getOrDefault(i, List.of()),
+            pending.add(new PendingStep(n, kernel, in, out, fusion.foldedNames().getOrDefault(i, List.of()),
                     fused == null ? null : nodes.get(fused).name(), macs));
         }
+        List<Step> steps = lowerAll(pending, par);
         Map<String, Integer> kept = new LinkedHashMap<>();
         keptValues.forEach((blob, v) -> kept.put(blob, slotOf.get(fusion.canonical(v.id()))));
         return new ExecutionPlan(graph, steps, slots.sizes(), inputSlots, kept);
+    }
+
+    /** A step whose kernel is still to be built. */
+    private record PendingStep(Node node, Supplier<LayerKernel> kernel, int[] in, int[] out, List<String> folded,
+                               String fusedRelu, long macs) {
+    }
+
+    /**
+     * Builds the steps' kernels on {@code par}'s threads (each layer's packing and transforms are independent) and
+     * reports the first failing layer in graph order, as a one-by-one lowering would.
+     */
+    private static List<Step> lowerAll(List<PendingStep> pending, Parallel par) {
+        LayerKernel[] kernels = new LayerKernel[pending.size()];
+        Throwable[] failures = new Throwable[pending.size()];
+        par.forEach(pending.size(), t -> {
+            try {
+                kernels[t] = pending.get(t).kernel().get();
+            } catch (RuntimeException | Error e) {
+                failures[t] = e;
+            }
+        });
+        List<Step> steps = new ArrayList<>(pending.size());
+        for (int t = 0; t < pending.size(); t++) {
+            if (failures[t] instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failures[t] instanceof Error e) {
+                throw e;
+            }
+            PendingStep p = pending.get(t);
+            // The step names the layer as the graph has it: the folded weights live on only in the kernel's copy.
+            steps.add(new Step(p.node(), kernels[t], p.in(), p.out(), p.folded(), p.fusedRelu(), p.macs()));
+        }
+        return steps;
     }
 
     /**

@@ -274,7 +274,7 @@ public final class Model implements AutoCloseable {
                 shaped = GraphBuilder.reshape(ops, graph, layers, m);
             }
             try {
-                return new PlanState(planner.plan(shaped, keep), new ConcurrentLinkedQueue<>());
+                return new PlanState(planner.plan(shaped, keep, parallel), new ConcurrentLinkedQueue<>());
             } catch (InvalidShapeException e) { // a shape the inference let through; never the ir's type to a caller
                 throw new ShapeException(graph.source() + ": " + e.getMessage(), e);
             }
