@@ -87,12 +87,31 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
         return halfTilePays;
     }
 
+    /** The start values of a tile without bias. */
+    private static final float[] ZERO_START = new float[MR];
+    /** The ReLU floor when there is no (plain) ReLU: max with it keeps every value. */
+    private static final float NO_FLOOR = Float.NEGATIVE_INFINITY;
+
+    /**
+     * The fused tiles take their flags as values (start row, keep-C factor, floor), decided here: a flag that first
+     * changes late in a run (the first layer summing over channel blocks, the first without bias) then deoptimises
+     * this small method, not the large tile, which C2 otherwise compiled again (NIN's first pass, JDK 25: the
+     * 8-row tile compiled four times, 0.7 s of compilation).
+     */
+    private static float floor(boolean relu, float slope) {
+        return relu && slope == 0f ? 0f : NO_FLOOR;
+    }
+
     /** MR x 2 vectors. */
     @Override
     public void tile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
                      boolean accumulate, float[] bias, int biasOff, boolean relu, float slope) {
         if (!fourRowPasses) {
-            SgemmVectorTiles.tileEightRows(kc, a, aOff, b, bOff, c, cOff, ldc, accumulate, bias, biasOff, relu, slope);
+            SgemmVectorTiles.tileEightRows(kc, a, aOff, b, bOff, c, cOff, ldc, accumulate ? 1f : 0f,
+                    bias == null ? ZERO_START : bias, bias == null ? 0 : biasOff, floor(relu, slope));
+            if (relu && slope != 0f) {
+                SgemmVectorTiles.leakyRelu(c, cOff, ldc, MR, 2 * LANES, slope);
+            }
             return;
         }
         if (accumulate) {
@@ -117,7 +136,7 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     @Override
     public void sums(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
         if (!fourRowPasses) {
-            SgemmVectorTiles.tileEightRows(kc, a, aOff, b, bOff, c, cOff, ldc, false, null, 0, false, 0f);
+            SgemmVectorTiles.tileEightRows(kc, a, aOff, b, bOff, c, cOff, ldc, 0f, ZERO_START, 0, NO_FLOOR);
             return;
         }
         SgemmVectorTiles.sumFourRows(kc, a, aOff, b, bOff, c, cOff, ldc);
@@ -127,7 +146,7 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     @Override
     public void halfSums(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
         if (!fourRowPasses) {
-            SgemmVectorTiles.halfTileFused(kc, a, aOff, b, bOff, c, cOff, ldc, false, null, 0, false, 0f);
+            SgemmVectorTiles.halfTileFused(kc, a, aOff, b, bOff, c, cOff, ldc, 0f, ZERO_START, 0, NO_FLOOR);
             return;
         }
         SgemmVectorTiles.sumHalf(kc, a, aOff, b, bOff, c, cOff, ldc);
@@ -260,7 +279,11 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     public void halfTile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
                          boolean accumulate, float[] bias, int biasOff, boolean relu, float slope) {
         if (!fourRowPasses) {
-            SgemmVectorTiles.halfTileFused(kc, a, aOff, b, bOff, c, cOff, ldc, accumulate, bias, biasOff, relu, slope);
+            SgemmVectorTiles.halfTileFused(kc, a, aOff, b, bOff, c, cOff, ldc, accumulate ? 1f : 0f,
+                    bias == null ? ZERO_START : bias, bias == null ? 0 : biasOff, floor(relu, slope));
+            if (relu && slope != 0f) {
+                SgemmVectorTiles.leakyRelu(c, cOff, ldc, MR, LANES, slope);
+            }
             return;
         }
         if (accumulate) {

@@ -15,8 +15,6 @@ final class SgemmVectorTiles {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = S.length();
     private static final int MR = SgemmMicroKernel.MR;
-    private static final VectorMask<Float> ALL_LANES = S.maskAll(true);
-    private static final VectorMask<Float> NO_LANES = S.maskAll(false);
 
     private SgemmVectorTiles() {
     }
@@ -202,7 +200,7 @@ final class SgemmVectorTiles {
 
     /** MR x 2 vectors in one pass: 16 accumulators, for the 32 registers of AVX-512. */
     static void tileEightRows(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
-            boolean accumulate, float[] bias, int biasOff, boolean relu, float slope) {
+            float keep, float[] start, int startOff, float floor) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
@@ -239,18 +237,18 @@ final class SgemmVectorTiles {
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
         }
-        // Output pass with no branch around vector code (see SgemmVectorKernel): C or the bias by
-        // blend, ReLU as max with 0 (-infinity when off), leaky ReLU afterwards in its own method.
-        VectorMask<Float> fromC = accumulate ? ALL_LANES : NO_LANES;
-        float floor = relu && slope == 0f ? 0f : Float.NEGATIVE_INFINITY;
-        float start0 = bias == null ? 0f : bias[biasOff + 0];
-        float start1 = bias == null ? 0f : bias[biasOff + 1];
-        float start2 = bias == null ? 0f : bias[biasOff + 2];
-        float start3 = bias == null ? 0f : bias[biasOff + 3];
-        float start4 = bias == null ? 0f : bias[biasOff + 4];
-        float start5 = bias == null ? 0f : bias[biasOff + 5];
-        float start6 = bias == null ? 0f : bias[biasOff + 6];
-        float start7 = bias == null ? 0f : bias[biasOff + 7];
+        // Output pass with no branch at all (see SgemmVectorKernel): C (keep != 0) or the start value
+        // by blend, ReLU as max with the floor (0, or -infinity when off); the caller turns its flags
+        // into these values, so no flag seen late in the run can trap this compiled method.
+        VectorMask<Float> fromC = FloatVector.broadcast(S, keep).compare(VectorOperators.NE, 0f);
+        float start0 = start[startOff + 0];
+        float start1 = start[startOff + 1];
+        float start2 = start[startOff + 2];
+        float start3 = start[startOff + 3];
+        float start4 = start[startOff + 4];
+        float start5 = start[startOff + 5];
+        float start6 = start[startOff + 6];
+        float start7 = start[startOff + 7];
         c00 = c00.add(FloatVector.broadcast(S, start0).blend(FloatVector.fromArray(S, c, cOff + 0 * ldc), fromC))
                 .max(floor);
         c01 = c01.add(FloatVector.broadcast(S, start0).blend(FloatVector.fromArray(S, c, cOff + 0 * ldc + 1 * LANES), fromC))
@@ -299,14 +297,11 @@ final class SgemmVectorTiles {
         c61.intoArray(c, cOff + 6 * ldc + 1 * LANES);
         c70.intoArray(c, cOff + 7 * ldc);
         c71.intoArray(c, cOff + 7 * ldc + 1 * LANES);
-        if (relu && slope != 0f) {
-            leakyRelu(c, cOff, ldc, 8, 2 * LANES, slope);
-        }
     }
 
     /** MR x 1 vector in one pass with the output pass fused (AVX-512). */
     static void halfTileFused(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
-            boolean accumulate, float[] bias, int biasOff, boolean relu, float slope) {
+            float keep, float[] start, int startOff, float floor) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S);
@@ -334,18 +329,18 @@ final class SgemmVectorTiles {
             FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
             c70 = a7.fma(b0, c70);
         }
-        // Output pass with no branch around vector code (see SgemmVectorKernel): C or the bias by
-        // blend, ReLU as max with 0 (-infinity when off), leaky ReLU afterwards in its own method.
-        VectorMask<Float> fromC = accumulate ? ALL_LANES : NO_LANES;
-        float floor = relu && slope == 0f ? 0f : Float.NEGATIVE_INFINITY;
-        float start0 = bias == null ? 0f : bias[biasOff + 0];
-        float start1 = bias == null ? 0f : bias[biasOff + 1];
-        float start2 = bias == null ? 0f : bias[biasOff + 2];
-        float start3 = bias == null ? 0f : bias[biasOff + 3];
-        float start4 = bias == null ? 0f : bias[biasOff + 4];
-        float start5 = bias == null ? 0f : bias[biasOff + 5];
-        float start6 = bias == null ? 0f : bias[biasOff + 6];
-        float start7 = bias == null ? 0f : bias[biasOff + 7];
+        // Output pass with no branch at all (see SgemmVectorKernel): C (keep != 0) or the start value
+        // by blend, ReLU as max with the floor (0, or -infinity when off); the caller turns its flags
+        // into these values, so no flag seen late in the run can trap this compiled method.
+        VectorMask<Float> fromC = FloatVector.broadcast(S, keep).compare(VectorOperators.NE, 0f);
+        float start0 = start[startOff + 0];
+        float start1 = start[startOff + 1];
+        float start2 = start[startOff + 2];
+        float start3 = start[startOff + 3];
+        float start4 = start[startOff + 4];
+        float start5 = start[startOff + 5];
+        float start6 = start[startOff + 6];
+        float start7 = start[startOff + 7];
         c00 = c00.add(FloatVector.broadcast(S, start0).blend(FloatVector.fromArray(S, c, cOff + 0 * ldc), fromC))
                 .max(floor);
         c10 = c10.add(FloatVector.broadcast(S, start1).blend(FloatVector.fromArray(S, c, cOff + 1 * ldc), fromC))
@@ -370,9 +365,6 @@ final class SgemmVectorTiles {
         c50.intoArray(c, cOff + 5 * ldc);
         c60.intoArray(c, cOff + 6 * ldc);
         c70.intoArray(c, cOff + 7 * ldc);
-        if (relu && slope != 0f) {
-            leakyRelu(c, cOff, ldc, 8, 1 * LANES, slope);
-        }
     }
 
     /** One A row against four B tiles (each 2 vectors wide, {@code bStride} apart): one broadcast feeds eight FMAs into eight independent sums, enough to cover the FMA latency ({@link SgemmVectorKernel#rowSums}). */

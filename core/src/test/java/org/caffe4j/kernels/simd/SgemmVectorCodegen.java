@@ -27,7 +27,7 @@ public final class SgemmVectorCodegen {
         ONTO,
         /** C = max(sums + bias, floor): JDK 25's fused 4-row pass. */
         BIAS_FLOOR,
-        /** C = max(sums + (C or bias), floor), then leaky ReLU: the AVX-512 tiles, no branch around vector code. */
+        /** C = max(sums + (C or start), floor): the AVX-512 tiles, no branch. */
         BLEND
     }
 
@@ -101,7 +101,7 @@ public final class SgemmVectorCodegen {
                 .append("int cOff, int ldc");
         switch (e) {
             case BIAS_FLOOR -> s.append(",\n            float[] bias, int biasOff, float floor");
-            case BLEND -> s.append(",\n            boolean accumulate, float[] bias, int biasOff, boolean relu, float slope");
+            case BLEND -> s.append(",\n            float keep, float[] start, int startOff, float floor");
             default -> { }
         }
         s.append(") {\n");
@@ -156,13 +156,12 @@ public final class SgemmVectorCodegen {
                 }
             }
             case BLEND -> {
-                s.append("        // Output pass with no branch around vector code (see SgemmVectorKernel): C or the bias by\n");
-                s.append("        // blend, ReLU as max with 0 (-infinity when off), leaky ReLU afterwards in its own method.\n");
-                s.append("        VectorMask<Float> fromC = accumulate ? ALL_LANES : NO_LANES;\n");
-                s.append("        float floor = relu && slope == 0f ? 0f : Float.NEGATIVE_INFINITY;\n");
+                s.append("        // Output pass with no branch at all (see SgemmVectorKernel): C (keep != 0) or the start value\n");
+                s.append("        // by blend, ReLU as max with the floor (0, or -infinity when off); the caller turns its flags\n");
+                s.append("        // into these values, so no flag seen late in the run can trap this compiled method.\n");
+                s.append("        VectorMask<Float> fromC = FloatVector.broadcast(S, keep).compare(VectorOperators.NE, 0f);\n");
                 for (int r = 0; r < rows; r++) {
-                    s.append("        float start").append(r).append(" = bias == null ? 0f : bias[biasOff + ").append(r)
-                            .append("];\n");
+                    s.append("        float start").append(r).append(" = start[startOff + ").append(r).append("];\n");
                 }
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < vectors; j++) {
@@ -177,10 +176,6 @@ public final class SgemmVectorCodegen {
                         s.append("        ").append(acc(r, j)).append(".intoArray(c, ").append(at(r, j)).append(");\n");
                     }
                 }
-                s.append("        if (relu && slope != 0f) {\n");
-                s.append("            leakyRelu(c, cOff, ldc, ").append(rows).append(", ").append(vectors)
-                        .append(" * LANES, slope);\n");
-                s.append("        }\n");
             }
         }
         s.append("    }\n");
@@ -213,8 +208,6 @@ public final class SgemmVectorCodegen {
                 private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
                 private static final int LANES = S.length();
                 private static final int MR = SgemmMicroKernel.MR;
-                private static final VectorMask<Float> ALL_LANES = S.maskAll(true);
-                private static final VectorMask<Float> NO_LANES = S.maskAll(false);
 
                 private SgemmVectorTiles() {
                 }
