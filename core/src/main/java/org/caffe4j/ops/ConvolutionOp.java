@@ -205,8 +205,8 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
                             act, Simd.sgemmKernel(), Simd.winogradTransforms()));
         } else if (strided > 0) {
             kernel = ctx.memo("space-to-depth winograd F" + strided + " relu=" + slope, () -> new Conv2dSpaceToDepth(
-                    weights(ctx), bias(p, ctx), p.numOutput(), s.inC(), p.kernelH(), p.strideH(), strided, act, Simd.sgemmKernel(),
-                    Simd.winogradTransforms()));
+                    weights(ctx), bias(p, ctx), p.numOutput(), s.inC(), p.kernelH(), p.strideH(), strided, act,
+                    Simd.sgemmKernel(), Simd.winogradTransforms()));
         } else {
             kernel = ctx.memo("conv relu=" + slope, () -> prepare(p, s, ctx, act));
         }

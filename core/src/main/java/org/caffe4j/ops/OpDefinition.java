@@ -82,8 +82,9 @@ public interface OpDefinition<P> {
 
     /**
      * This layer with {@code affine} applied to its output channels folded into its parameters and weights, or null
-     * (the default) when it cannot take it ({@link #foldsAffine} says which beforehand). The result computes the affine of this layer's output up to float
-     * rounding, not bit for bit: the planner folds only where no one asks for the values in between.
+     * (the default) when it cannot take it ({@link #foldsAffine} says which beforehand). The result computes the
+     * affine of this layer's output up to float rounding, not bit for bit: the planner folds only where no one asks
+     * for the values in between.
      */
     default Folded<P> foldAffine(P params, List<Blob> weights, ChannelAffine affine) {
         return null;

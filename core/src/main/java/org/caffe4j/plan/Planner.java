@@ -111,7 +111,7 @@ public final class Planner {
      * @param alias     output id of a layer taken over -> the producer's output id
      * @param skipped   indices of the layers taken over (no step of their own)
      * @param folded    producer index -> the affine maps folded into it, in order (applied when it is lowered, so
-     *                  that only one layer's folded weights exist at a time)
+     *                  that at most one layer's folded weights per planning thread exist at a time)
      * @param foldedNames producer index -> the names of the layers folded into it
      */
     private record Fusion(Map<Integer, Integer> fusedInto, Map<String, String> alias, Set<Integer> skipped,
@@ -434,8 +434,8 @@ public final class Planner {
         return (int) count;
     }
 
-    /** @param index the node's position in the graph, which is the same for every input shape */
     /**
+     * @param index   the node's position in the graph, which is the same for every input shape
      * @param weights the node's weights, asked for only when the op needs them (a folded node computes its own on
      *                the first call)
      */

@@ -121,6 +121,7 @@ class AffineFoldingTest {
         float[] two = new float[2 * one.length];
         System.arraycopy(one, 0, two, 0, one.length);
         System.arraycopy(one, 0, two, one.length, one.length);
+        // One thread: the planner then builds the kernels on this thread, whose allocations are what is measured.
         try (Model m = Model.builder().files(big, bigWeights).threads(1).build()) {
             float[] single = m.run(new Tensor(new int[]{1, 128, 6, 6}, one)).data();
             assertEquals("conv+bn+scale", m.steps(Map.of()).get(0).label());
