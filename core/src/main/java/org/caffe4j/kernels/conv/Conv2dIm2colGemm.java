@@ -5,6 +5,7 @@ import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.gemm.PackedSgemm;
 import org.caffe4j.kernels.gemm.PanelSource;
+import org.caffe4j.kernels.gemm.RowMajorPanels;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 
 /**
@@ -17,7 +18,8 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
  * calling thread's {@link ConvScratch} (a zero-padded copy of the image and one int per output pixel), reused
  * across calls and grown on demand; the GEMM's tasks only read it. So any number of threads may run the same
  * kernel at once, and nothing is allocated per tile. 1x1 stride-1 unpadded shapes take the
- * {@link Conv2dPointwiseGemm} path, which needs no gathering at all.
+ * {@link Conv2dPointwiseGemm} path, which needs no gathering at all, and strided unpadded 1x1 shapes the same GEMM
+ * on the input subsampled to the output grid ({@link #subsample}).
  */
 public final class Conv2dIm2colGemm extends GemmConvolution {
     /**
@@ -38,8 +40,49 @@ public final class Conv2dIm2colGemm extends GemmConvolution {
             return;
         }
         ConvScratch scratch = ConvScratch.forCurrentThread();
-        PackedSgemm.multiply(weights, new Im2colPanels(shape, 1, in, inOff, scratch), shape.outH() * shape.outW(), out,
-                outOff, activation, par, microKernel);
+        int pixels = shape.outH() * shape.outW();
+        if (shape.isStridedPointwise()) {
+            float[] grid = subsample(shape, 1, in, inOff, scratch, par);
+            PackedSgemm.multiply(weights, new RowMajorPanels(grid, 0, pixels, inCPerGroup * pixels), pixels, out,
+                    outOff, activation, par, microKernel);
+            return;
+        }
+        PackedSgemm.multiply(weights, new Im2colPanels(shape, 1, in, inOff, scratch, par), pixels, out, outOff,
+                activation, par, microKernel);
+    }
+
+    /**
+     * The input pixels a strided 1x1 convolution reads, {@code images} images of inC x outH x outW in the calling
+     * thread's scratch: the B matrix of a pointwise GEMM, which then takes none of im2col's per-row gathering (as
+     * phase planes, ResNet-50's downsampling 1x1 layers spent most of their time copying, on one thread, input
+     * columns they never read). Same float operations per output as the im2col path.
+     */
+    static float[] subsample(ConvShape s, int images, float[] in, int inOff, ConvScratch scratch, Parallel par) {
+        int outH = s.outH(), outW = s.outW(), plane = outH * outW;
+        int planes = images * s.inC();
+        float[] grid = scratch.padded(Math.multiplyExact(planes, plane));
+        int perTask = ceilDiv(planes, Math.min(planes, COPY_TASKS));
+        par.forEach(ceilDiv(planes, perTask), task -> {
+            int end = Math.min(planes, (task + 1) * perTask);
+            for (int p = task * perTask; p < end; p++) {
+                int src = inOff + p * s.inH() * s.inW(); // images are consecutive inC-plane runs
+                int dst = p * plane;
+                for (int oy = 0; oy < outH; oy++) {
+                    int row = src + oy * s.strideH() * s.inW();
+                    for (int ox = 0; ox < outW; ox++) {
+                        grid[dst++] = in[row + ox * s.strideW()];
+                    }
+                }
+            }
+        });
+        return grid;
+    }
+
+    /** Most tasks a copy of the input into scratch is split into (a few per thread, by shape only). */
+    static final int COPY_TASKS = 16;
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     /**
@@ -65,8 +108,11 @@ public final class Conv2dIm2colGemm extends GemmConvolution {
         private final int outW;
         private final int pixels;
 
-        /** Columns are the output pixels of {@code images} consecutive images (image i at inOff + i*inSize). */
-        Im2colPanels(ConvShape s, int images, float[] in, int inOff, ConvScratch scratch) {
+        /**
+         * Columns are the output pixels of {@code images} consecutive images (image i at inOff + i*inSize); the
+         * padded copy is made on {@code par}'s threads, a run of channels per task.
+         */
+        Im2colPanels(ConvShape s, int images, float[] in, int inOff, ConvScratch scratch, Parallel par) {
             int paddedH = s.inH() + 2 * s.padH();
             int paddedW = s.inW() + 2 * s.padW();
             int sw = s.strideW();
@@ -78,11 +124,19 @@ public final class Conv2dIm2colGemm extends GemmConvolution {
                 this.src = in; // already laid out as needed
                 this.srcOff = inOff;
             } else {
-                this.src = scratch.padded(images * imageStride);
+                float[] dst = scratch.padded(images * imageStride);
+                this.src = dst;
                 this.srcOff = 0;
-                for (int i = 0; i < images; i++) {
-                    padAndSplit(s, in, inOff + i * s.inSize(), src, i * imageStride, paddedH, phaseW);
-                }
+                int planes = images * s.inC();
+                int perChannel = channelStride;
+                int perTask = ceilDiv(planes, Math.min(planes, COPY_TASKS));
+                par.forEach(ceilDiv(planes, perTask), task -> {
+                    int end = Math.min(planes, (task + 1) * perTask);
+                    for (int p = task * perTask; p < end; p++) {
+                        // Plane p is channel p % inC of image p / inC, in the input and in the copy.
+                        padAndSplit(s, in, inOff + p * s.inH() * s.inW(), dst, p * perChannel, paddedH, phaseW);
+                    }
+                });
             }
             int outH = s.outH(), outW = s.outW();
             this.columnOffset = scratch.columns(images * outH * outW);
@@ -103,29 +157,27 @@ public final class Conv2dIm2colGemm extends GemmConvolution {
             this.pixels = outH * outW;
         }
 
-        /** Writes one image zero-padded, each channel as strideW planes of paddedH x phaseW (column phases). */
+        /** Writes one channel zero-padded, as strideW planes of paddedH x phaseW (column phases). */
         private static void padAndSplit(ConvShape s, float[] in, int inOff, float[] dst, int dstOff, int paddedH,
                                         int phaseW) {
             int inH = s.inH(), inW = s.inW(), padH = s.padH(), padW = s.padW(), sw = s.strideW();
             int d = dstOff;
-            for (int c = 0; c < s.inC(); c++) {
-                for (int phase = 0; phase < sw; phase++) {
-                    for (int y = 0; y < paddedH; y++, d += phaseW) {
-                        int iy = y - padH;
-                        if (iy < 0 || iy >= inH) {
-                            Arrays.fill(dst, d, d + phaseW, 0f);
-                            continue;
-                        }
-                        int row = inOff + (c * inH + iy) * inW;
-                        if (sw == 1) {
-                            Arrays.fill(dst, d, d + padW, 0f);
-                            System.arraycopy(in, row, dst, d + padW, inW);
-                            Arrays.fill(dst, d + padW + inW, d + phaseW, 0f);
-                        } else {
-                            for (int q = 0; q < phaseW; q++) {
-                                int ix = q * sw + phase - padW;
-                                dst[d + q] = ix >= 0 && ix < inW ? in[row + ix] : 0f;
-                            }
+            for (int phase = 0; phase < sw; phase++) {
+                for (int y = 0; y < paddedH; y++, d += phaseW) {
+                    int iy = y - padH;
+                    if (iy < 0 || iy >= inH) {
+                        Arrays.fill(dst, d, d + phaseW, 0f);
+                        continue;
+                    }
+                    int row = inOff + iy * inW;
+                    if (sw == 1) {
+                        Arrays.fill(dst, d, d + padW, 0f);
+                        System.arraycopy(in, row, dst, d + padW, inW);
+                        Arrays.fill(dst, d + padW + inW, d + phaseW, 0f);
+                    } else {
+                        for (int q = 0; q < phaseW; q++) {
+                            int ix = q * sw + phase - padW;
+                            dst[d + q] = ix >= 0 && ix < inW ? in[row + ix] : 0f;
                         }
                     }
                 }

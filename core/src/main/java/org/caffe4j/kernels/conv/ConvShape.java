@@ -47,4 +47,12 @@ public record ConvShape(int inC, int inH, int inW, int outC, int kH, int kW, int
     public boolean isPointwise() {
         return kH == 1 && kW == 1 && strideH == 1 && strideW == 1 && padH == 0 && padW == 0;
     }
+
+    /**
+     * A 1x1 unpadded convolution with a stride above 1 (ResNet's downsampling shortcuts): a pointwise
+     * convolution of the input subsampled to the output grid.
+     */
+    public boolean isStridedPointwise() {
+        return kH == 1 && kW == 1 && padH == 0 && padW == 0 && (strideH > 1 || strideW > 1);
+    }
 }

@@ -85,9 +85,15 @@ abstract class GemmConvolution implements Conv2dKernel {
             int images = Math.min(perGemm, batch - first);
             int from = inOff + first * shape.inSize();
             // 1x1 layers read each channel's pixels as one run per image; im2col would split them by output row.
-            PanelSource panels = shape.isPointwise()
-                    ? new RowMajorPanels(in, from, pixels, inCPerGroup * pixels, pixels, shape.inSize())
-                    : new Conv2dIm2colGemm.Im2colPanels(shape, images, in, from, scratch);
+            PanelSource panels;
+            if (shape.isPointwise()) {
+                panels = new RowMajorPanels(in, from, pixels, inCPerGroup * pixels, pixels, shape.inSize());
+            } else if (shape.isStridedPointwise()) {
+                float[] grid = Conv2dIm2colGemm.subsample(shape, images, in, from, scratch, par);
+                panels = new RowMajorPanels(grid, 0, pixels, inCPerGroup * pixels, pixels, shape.inC() * pixels);
+            } else {
+                panels = new Conv2dIm2colGemm.Im2colPanels(shape, images, in, from, scratch, par);
+            }
             PackedSgemm.multiplyImages(weights, panels, images, pixels, out, outOff + first * shape.outSize(),
                     shape.outSize(), activation, par, microKernel);
         }

@@ -40,6 +40,8 @@ class Conv2dGemmTest {
                 Arguments.of(new ConvShape(40, 9, 9, 33, 1, 1, 1, 1, 0, 0, 1, 1, 1)),      // pointwise, edges
                 Arguments.of(new ConvShape(300, 6, 6, 24, 1, 1, 1, 1, 0, 0, 1, 1, 2)),     // pointwise, K sliced, groups
                 Arguments.of(new ConvShape(6, 8, 8, 5, 1, 1, 2, 2, 1, 1, 1, 1, 1)),        // 1x1 strided + padded
+                Arguments.of(new ConvShape(24, 15, 15, 20, 1, 1, 2, 2, 0, 0, 1, 1, 1)),    // 1x1 stride 2 (subsampled)
+                Arguments.of(new ConvShape(12, 9, 14, 16, 1, 1, 3, 2, 0, 0, 1, 1, 2)),     // 1x1, mixed stride, groups
                 Arguments.of(new ConvShape(40, 6, 6, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1)),      // K = 360 > one slice
                 Arguments.of(new ConvShape(2, 3, 3, 3, 5, 5, 1, 1, 2, 2, 1, 1, 1)),        // kernel wider than input
                 Arguments.of(new ConvShape(3, 40, 37, 8, 3, 3, 1, 1, 0, 0, 1, 1, 1)),      // many tiles
