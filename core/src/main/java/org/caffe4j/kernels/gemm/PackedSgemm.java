@@ -15,7 +15,8 @@ import org.caffe4j.kernels.Parallel;
  * the work is split across A instead, and then B is packed once up front, in parallel, into a buffer of the calling
  * thread that all tasks read, rather than once per A block; each task then sweeps one B tile at a time with all of
  * its A panels (at most {@link #A_BLOCK_FLOATS}), so both stay in L2. When so few columns remain that they pad
- * better to MR than to tile widths (6x6 maps at batch 1), C is computed transposed instead
+ * better to MR than to tile widths and span at most {@link #FEW_COLUMNS_MAX_PANELS} panels (6x6 maps at batch 1),
+ * C is computed transposed instead
  * ({@link #usesFewColumnsPath}), with the same float operations per output. Column remainders use a
  * half-width tile when they fit one and the kernel's half tile pays ({@link SgemmMicroKernel#endsInHalfTile}),
  * and a remainder of at most 4 columns two panels at a time where the kernel's narrow sums pay (Call#narrowLast);
@@ -49,6 +50,14 @@ public final class PackedSgemm {
     static final int A_BLOCK_FLOATS = 128 * 1024;
     /** Split work until there are this many tasks, enough to balance 2–4 threads on a busy machine. */
     static final int TARGET_TASKS = 8;
+    /**
+     * Most column panels the transposed path takes. Each panel re-reads every weight tile and is packed and stored
+     * column-wise, so the path's cost grows with the panels faster than the padding it saves: AVX-512, 2 threads
+     * (session 17), NIN's 36 columns (5 panels) ran faster transposed on JDK 25 (conv4-1024 1.2 against 1.45-1.5
+     * ms), at parity on JDK 17, while 49 columns (7 panels) took 1.05-1.27x the tiles' time and ResNet-50's 196
+     * (25 panels, 200 against 208) 1.27-1.43x.
+     */
+    static final int FEW_COLUMNS_MAX_PANELS = 5;
     /** Do not split A blocks below this many panels: each A block repacks its B block. */
     static final int MIN_PANELS_PER_TASK = 4;
 
@@ -127,9 +136,10 @@ public final class PackedSgemm {
      * Whether C is computed transposed (see {@link FewColumnsCall}): for weight-heavy products (more rows than
      * columns, K in one slice) whose column count pads to fewer columns in MR-wide panels than in nr-wide tiles,
      * e.g. NIN's 6x6 maps at batch 1: 36 columns are 5 panels of 8 (40) instead of a tile of 32 plus a half tile
-     * of 16 (48, and a half tile runs at about the cost of a full one). A last tile of at most
-     * {@link SgemmMicroKernel#NARROW_COLUMNS} columns costs only those columns where the kernel's narrow sums pay
-     * (36 on AVX2: two tiles of 16 and 4 columns).
+     * of 16 (48, and a half tile runs at about the cost of a full one); but only up to
+     * {@link #FEW_COLUMNS_MAX_PANELS} panels. A last tile of at most {@link SgemmMicroKernel#NARROW_COLUMNS}
+     * columns costs only those columns where the kernel's narrow sums pay (36 on AVX2: two tiles of 16 and 4
+     * columns).
      */
     static boolean usesFewColumnsPath(PackedWeights a, int n, int nr, boolean halfTiles, boolean narrowPays) {
         if (a.depth() > KC_MAX || a.rows() <= n) {
@@ -138,7 +148,7 @@ public final class PackedSgemm {
         int whole = (ceilDiv(n, nr) - 1) * nr;
         int tilePadded = narrowPays && n - whole <= SgemmMicroKernel.NARROW_COLUMNS ? whole + (n - whole)
                 : ceilDiv(n, nr) * nr - (SgemmMicroKernel.endsInHalfTile(n, nr, halfTiles) ? nr / 2 : 0);
-        return ceilDiv(n, MR) * MR < tilePadded;
+        return ceilDiv(n, MR) <= FEW_COLUMNS_MAX_PANELS && ceilDiv(n, MR) * MR < tilePadded;
     }
 
     /**

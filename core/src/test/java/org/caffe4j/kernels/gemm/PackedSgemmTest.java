@@ -45,7 +45,8 @@ class PackedSgemmTest {
                 Arguments.of(1, 70, 4200, 20, true, Activation.RELU),          // K sliced, split over A
                 Arguments.of(2, 70, 90, 5, false, Activation.NONE),            // few columns (transposed), n < MR
                 Arguments.of(1, 1000, 300, 36, true, Activation.RELU),         // few columns, NIN cccp8-like
-                Arguments.of(1, 100, 40, 20, true, Activation.relu(0.1f)));    // few columns: 24 instead of 32
+                Arguments.of(1, 100, 40, 20, true, Activation.relu(0.1f)),     // few columns: 24 instead of 32
+                Arguments.of(1, 300, 700, 49, false, Activation.RELU));        // 7 panels: tiles, no bias
     }
 
     @ParameterizedTest
@@ -133,6 +134,9 @@ class PackedSgemmTest {
         // 36 columns: 5 panels of 8 (40) against a tile and a half tile (48). The shape tests above that run these
         // sizes one image at a time and three together compare the two paths bit for bit.
         assertTrue(PackedSgemm.usesFewColumnsPath(w, 36, nr, true, false));
+        assertTrue(PackedSgemm.usesFewColumnsPath(w, 5, nr, true, false));       // 8 against a half tile of 16
+        assertFalse(PackedSgemm.usesFewColumnsPath(w, 49, nr, true, false));     // 7 panels: too many
+        assertFalse(PackedSgemm.usesFewColumnsPath(w, 196, nr, true, false));    // ResNet-50's 14x14: 200 vs 208
         assertFalse(PackedSgemm.usesFewColumnsPath(w, 3 * 36, nr, true, false)); // 112 either way
         assertFalse(PackedSgemm.usesFewColumnsPath(w, 2 * nr, nr, true, false)); // no padding to save
         assertFalse(PackedSgemm.usesFewColumnsPath(w, 300, nr, true, false));    // more columns than rows
