@@ -8,6 +8,11 @@ package org.caffe4j.kernels.gemm;
  */
 public final class PackedWeights {
     private static final int MR = SgemmMicroKernel.MR;
+    /**
+     * Unused floats after the last panel, so that a vector load of a panel row wider than its MR floats (the GEMV
+     * kernel's 16-float loads on AVX-512) stays inside the array.
+     */
+    public static final int TAIL_FLOATS = 8;
 
     private final float[] panels;
     private final float[] paddedBias;
@@ -87,7 +92,8 @@ public final class PackedWeights {
                 System.arraycopy(bias, g * rows, paddedBias, g * ppg * MR, rows);
             }
         }
-        float[] panels = new float[Math.multiplyExact(Math.multiplyExact(groups * ppg, MR), depth)];
+        float[] panels = new float[Math.addExact(Math.multiplyExact(Math.multiplyExact(groups * ppg, MR), depth),
+                TAIL_FLOATS)];
         for (int g = 0; g < groups; g++) {
             for (int p = 0; p < ppg; p++) {
                 int base = (g * ppg + p) * MR * depth;
@@ -147,7 +153,7 @@ public final class PackedWeights {
      * when a multiplication uses it instead, holds the same values padded to tiles instead of panels).
      */
     public long bytes() {
-        return 4L * panels.length;
+        return 4L * (panels.length - TAIL_FLOATS);
     }
 
     /** The weights as column tiles of width nr (packed on first call; a second copy of the weights). */

@@ -3,10 +3,11 @@ package org.caffe4j.kernels.simd;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.caffe4j.kernels.gemm.GemvMicroKernel;
+import org.caffe4j.kernels.gemm.PackedWeights;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 
 /**
- * The Vector API GEMV kernel: one 8-float vector holds the MR = 8 rows of an A panel at one k, so the packed
+ * The Vector API GEMV kernel: one vector holds the MR = 8 rows of an A panel at one k (in its low lanes), so the packed
  * weights are read sequentially and each weight vector is multiplied by one broadcast activation per row. With
  * 8-float vectors the arithmetic is a small fraction of what streaming the weights from memory costs.
  *
@@ -17,13 +18,26 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
  * for C2 to keep them in registers, and four short variants do not need the SGEMM tiles' generator.
  */
 final class GemvVectorKernel implements GemvMicroKernel {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    /**
+     * The other kernels' species, also where it is wider than a panel's MR rows (AVX-512): only the low MR lanes
+     * then count. A second vector class in the JVM (an 8-float species on AVX-512) made JDK 17's C2 compile the
+     * other kernels' calls into the Vector API's shared methods as calls to its allocating Java fallback
+     * (ResNet-50 after its fc1000 had run: 2.2 GB/s of garbage in steady state, its stride-2 max pool 0.9 ms
+     * against 0.25 ms, the net 47-54 against 37-44 ms). Loads read LANES floats where the panel row has MR, so the
+     * packed weights carry {@link PackedWeights#TAIL_FLOATS} of slack; bias and output go through a small
+     * scratch.
+     */
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = S.length();
     private static final int MR = SgemmMicroKernel.MR;
+    /** Per thread: MR start values, or a sum's lanes, on their way between a vector and MR outputs. */
+    private static final ThreadLocal<float[]> LANE_SCRATCH = ThreadLocal.withInitial(() -> new float[LANES]);
 
     GemvVectorKernel() {
-        if (S.length() != MR || FloatVector.SPECIES_PREFERRED.length() < MR) {
+        if (LANES < MR || LANES - MR > PackedWeights.TAIL_FLOATS) {
             // Without native 8-float vectors the Vector API would emulate them, slower than the scalar twin.
-            throw new IllegalStateException("GEMV kernel needs native " + MR + "-float vectors");
+            throw new IllegalStateException("GEMV kernel needs native vectors of " + MR + " to "
+                    + (MR + PackedWeights.TAIL_FLOATS) + " floats, not " + LANES);
         }
     }
 
@@ -70,12 +84,30 @@ final class GemvVectorKernel implements GemvMicroKernel {
         }
     }
 
-    /** The start vector of 8 outputs: what out holds (accumulating), else the bias or zero. */
+    /** The start vector of 8 outputs (low lanes): what out holds (accumulating), else the bias or zero. */
     private static FloatVector start(float[] out, int outAt, boolean accumulate, float[] bias, int biasAt) {
-        if (accumulate) {
-            return FloatVector.fromArray(S, out, outAt);
+        if (!accumulate && bias == null) {
+            return FloatVector.zero(S);
         }
-        return bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, biasAt);
+        float[] src = accumulate ? out : bias;
+        int at = accumulate ? outAt : biasAt;
+        if (LANES == MR) {
+            return FloatVector.fromArray(S, src, at);
+        }
+        float[] lanes = LANE_SCRATCH.get();
+        System.arraycopy(src, at, lanes, 0, MR);
+        return FloatVector.fromArray(S, lanes, 0);
+    }
+
+    /** The low MR lanes of v to out[at ..]. */
+    private static void store(FloatVector v, float[] out, int at) {
+        if (LANES == MR) {
+            v.intoArray(out, at);
+            return;
+        }
+        float[] lanes = LANE_SCRATCH.get();
+        v.intoArray(lanes, 0);
+        System.arraycopy(lanes, 0, out, at, MR);
     }
 
     /** One panel, one row whose value k is at x[xOff + k*xStride]. */
@@ -85,7 +117,7 @@ final class GemvVectorKernel implements GemvMicroKernel {
         for (int k = 0, ak = aOff, xk = xOff; k < kc; k++, ak += MR, xk += xStride) {
             s = FloatVector.fromArray(S, a, ak).fma(FloatVector.broadcast(S, x[xk]), s);
         }
-        s.add(start(out, outOff, accumulate, bias, biasOff)).intoArray(out, outOff);
+        store(s.add(start(out, outOff, accumulate, bias, biasOff)), out, outOff);
     }
 
     /** Four panels of one row: four independent chains, each panel read sequentially. */
@@ -100,10 +132,10 @@ final class GemvVectorKernel implements GemvMicroKernel {
             s2 = FloatVector.fromArray(S, a, ak + 2 * stride).fma(xv, s2);
             s3 = FloatVector.fromArray(S, a, ak + 3 * stride).fma(xv, s3);
         }
-        s0.add(start(out, outOff, accumulate, bias, biasOff)).intoArray(out, outOff);
-        s1.add(start(out, outOff + MR, accumulate, bias, biasOff + MR)).intoArray(out, outOff + MR);
-        s2.add(start(out, outOff + 2 * MR, accumulate, bias, biasOff + 2 * MR)).intoArray(out, outOff + 2 * MR);
-        s3.add(start(out, outOff + 3 * MR, accumulate, bias, biasOff + 3 * MR)).intoArray(out, outOff + 3 * MR);
+        store(s0.add(start(out, outOff, accumulate, bias, biasOff)), out, outOff);
+        store(s1.add(start(out, outOff + MR, accumulate, bias, biasOff + MR)), out, outOff + MR);
+        store(s2.add(start(out, outOff + 2 * MR, accumulate, bias, biasOff + 2 * MR)), out, outOff + 2 * MR);
+        store(s3.add(start(out, outOff + 3 * MR, accumulate, bias, biasOff + 3 * MR)), out, outOff + 3 * MR);
     }
 
     /** Two panels of two interleaved rows: four chains. */
@@ -122,10 +154,10 @@ final class GemvVectorKernel implements GemvMicroKernel {
             s11 = w1.fma(x1, s11);
         }
         int o1 = outOff + ldo;
-        s00.add(start(out, outOff, accumulate, bias, biasOff)).intoArray(out, outOff);
-        s01.add(start(out, outOff + MR, accumulate, bias, biasOff + MR)).intoArray(out, outOff + MR);
-        s10.add(start(out, o1, accumulate, bias, biasOff)).intoArray(out, o1);
-        s11.add(start(out, o1 + MR, accumulate, bias, biasOff + MR)).intoArray(out, o1 + MR);
+        store(s00.add(start(out, outOff, accumulate, bias, biasOff)), out, outOff);
+        store(s01.add(start(out, outOff + MR, accumulate, bias, biasOff + MR)), out, outOff + MR);
+        store(s10.add(start(out, o1, accumulate, bias, biasOff)), out, o1);
+        store(s11.add(start(out, o1 + MR, accumulate, bias, biasOff + MR)), out, o1 + MR);
     }
 
     /** Two panels of three interleaved rows: six chains. */
@@ -148,12 +180,12 @@ final class GemvVectorKernel implements GemvMicroKernel {
             s21 = w1.fma(x2, s21);
         }
         int o1 = outOff + ldo, o2 = outOff + 2 * ldo;
-        s00.add(start(out, outOff, accumulate, bias, biasOff)).intoArray(out, outOff);
-        s01.add(start(out, outOff + MR, accumulate, bias, biasOff + MR)).intoArray(out, outOff + MR);
-        s10.add(start(out, o1, accumulate, bias, biasOff)).intoArray(out, o1);
-        s11.add(start(out, o1 + MR, accumulate, bias, biasOff + MR)).intoArray(out, o1 + MR);
-        s20.add(start(out, o2, accumulate, bias, biasOff)).intoArray(out, o2);
-        s21.add(start(out, o2 + MR, accumulate, bias, biasOff + MR)).intoArray(out, o2 + MR);
+        store(s00.add(start(out, outOff, accumulate, bias, biasOff)), out, outOff);
+        store(s01.add(start(out, outOff + MR, accumulate, bias, biasOff + MR)), out, outOff + MR);
+        store(s10.add(start(out, o1, accumulate, bias, biasOff)), out, o1);
+        store(s11.add(start(out, o1 + MR, accumulate, bias, biasOff + MR)), out, o1 + MR);
+        store(s20.add(start(out, o2, accumulate, bias, biasOff)), out, o2);
+        store(s21.add(start(out, o2 + MR, accumulate, bias, biasOff + MR)), out, o2 + MR);
     }
 
     /** Two panels of four interleaved rows: eight chains. */
@@ -180,14 +212,14 @@ final class GemvVectorKernel implements GemvMicroKernel {
             s31 = w1.fma(x3, s31);
         }
         int o1 = outOff + ldo, o2 = outOff + 2 * ldo, o3 = outOff + 3 * ldo;
-        s00.add(start(out, outOff, accumulate, bias, biasOff)).intoArray(out, outOff);
-        s01.add(start(out, outOff + MR, accumulate, bias, biasOff + MR)).intoArray(out, outOff + MR);
-        s10.add(start(out, o1, accumulate, bias, biasOff)).intoArray(out, o1);
-        s11.add(start(out, o1 + MR, accumulate, bias, biasOff + MR)).intoArray(out, o1 + MR);
-        s20.add(start(out, o2, accumulate, bias, biasOff)).intoArray(out, o2);
-        s21.add(start(out, o2 + MR, accumulate, bias, biasOff + MR)).intoArray(out, o2 + MR);
-        s30.add(start(out, o3, accumulate, bias, biasOff)).intoArray(out, o3);
-        s31.add(start(out, o3 + MR, accumulate, bias, biasOff + MR)).intoArray(out, o3 + MR);
+        store(s00.add(start(out, outOff, accumulate, bias, biasOff)), out, outOff);
+        store(s01.add(start(out, outOff + MR, accumulate, bias, biasOff + MR)), out, outOff + MR);
+        store(s10.add(start(out, o1, accumulate, bias, biasOff)), out, o1);
+        store(s11.add(start(out, o1 + MR, accumulate, bias, biasOff + MR)), out, o1 + MR);
+        store(s20.add(start(out, o2, accumulate, bias, biasOff)), out, o2);
+        store(s21.add(start(out, o2 + MR, accumulate, bias, biasOff + MR)), out, o2 + MR);
+        store(s30.add(start(out, o3, accumulate, bias, biasOff)), out, o3);
+        store(s31.add(start(out, o3 + MR, accumulate, bias, biasOff + MR)), out, o3 + MR);
     }
 
     /** One panel of three interleaved rows. */
@@ -200,9 +232,9 @@ final class GemvVectorKernel implements GemvMicroKernel {
             s1 = w.fma(FloatVector.broadcast(S, x[xk + 1]), s1);
             s2 = w.fma(FloatVector.broadcast(S, x[xk + 2]), s2);
         }
-        s0.add(start(out, outOff, accumulate, bias, biasOff)).intoArray(out, outOff);
-        s1.add(start(out, outOff + ldo, accumulate, bias, biasOff)).intoArray(out, outOff + ldo);
-        s2.add(start(out, outOff + 2 * ldo, accumulate, bias, biasOff)).intoArray(out, outOff + 2 * ldo);
+        store(s0.add(start(out, outOff, accumulate, bias, biasOff)), out, outOff);
+        store(s1.add(start(out, outOff + ldo, accumulate, bias, biasOff)), out, outOff + ldo);
+        store(s2.add(start(out, outOff + 2 * ldo, accumulate, bias, biasOff)), out, outOff + 2 * ldo);
     }
 
     /** One panel of four interleaved rows, each weight vector loaded once for all of them. */
@@ -217,9 +249,9 @@ final class GemvVectorKernel implements GemvMicroKernel {
             s2 = w.fma(FloatVector.broadcast(S, x[xk + 2]), s2);
             s3 = w.fma(FloatVector.broadcast(S, x[xk + 3]), s3);
         }
-        s0.add(start(out, outOff, accumulate, bias, biasOff)).intoArray(out, outOff);
-        s1.add(start(out, outOff + ldo, accumulate, bias, biasOff)).intoArray(out, outOff + ldo);
-        s2.add(start(out, outOff + 2 * ldo, accumulate, bias, biasOff)).intoArray(out, outOff + 2 * ldo);
-        s3.add(start(out, outOff + 3 * ldo, accumulate, bias, biasOff)).intoArray(out, outOff + 3 * ldo);
+        store(s0.add(start(out, outOff, accumulate, bias, biasOff)), out, outOff);
+        store(s1.add(start(out, outOff + ldo, accumulate, bias, biasOff)), out, outOff + ldo);
+        store(s2.add(start(out, outOff + 2 * ldo, accumulate, bias, biasOff)), out, outOff + 2 * ldo);
+        store(s3.add(start(out, outOff + 3 * ldo, accumulate, bias, biasOff)), out, outOff + 3 * ldo);
     }
 }
