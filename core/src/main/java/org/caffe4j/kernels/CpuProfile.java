@@ -84,24 +84,6 @@ public record CpuProfile(int jdkFeature, int vectorBits) {
         return jdkFeature >= 25;
     }
 
-    /**
-     * Whether the 8 x 8 Winograd transforms (F(6,3), F(4,5)) run fast: JDK 17 does not inline all their vector
-     * operations where it has scatters (AVX-512), and there they were slower than im2col.
-     */
-    public boolean largeWinogradTilesFast() {
-        return !vectors() || jdkFeature >= 25 || !scatter();
-    }
-
-    /** Whether F(m x m, r x r) runs at full speed (the sizes the runtime picks have written-out transforms). */
-    public boolean winogradTileFast(int m, int r) {
-        return m + r - 1 <= 6 || largeWinogradTilesFast();
-    }
-
-    /** About how long one lane group's gather or scatter of one Winograd tile position takes, in ns. */
-    public double winogradVectorMoveNanos() {
-        return largeWinogradTilesFast() ? 10 : 25;
-    }
-
     @Override
     public String toString() {
         return (vectors() ? (vectorBits == 256 ? "AVX2" : vectorBits == 512 ? "AVX-512" : vectorBits + "-bit vectors")

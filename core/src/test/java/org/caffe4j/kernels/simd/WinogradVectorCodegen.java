@@ -222,14 +222,13 @@ public final class WinogradVectorCodegen {
                 private static final boolean SCATTER = CpuProfile.thisJvm(S.vectorBitSize()).scatter();
 
                 /**
-                 * Whether input tiles are staged by scalar copies instead of vector gathers. Without AVX-512 (AVX2, Zen 3)
-                 * JDK 17 compiles some of the gathers into calls of the Vector API's Java fallback, which allocates on
-                 * every call: NIN's conv2 alone, JFR, input transform samples 926 -> 559, allocation samples 5243 -> 725,
-                 * GCs 33 -> 10; whole NIN passes 0.95-0.96 of the time at batch 8, 0.99 at batch 1. On JDK 25 the staged
-                 * F(4,5) input transform alone takes 0.82 of the gathers' time (whole passes 0.98-1.01). AVX-512 keeps
-                 * its gathers (not measured against staging).
+                 * Whether input tiles are staged by scalar copies instead of vector gathers: on every machine measured.
+                 * AVX2 (Zen 3), JDK 17: some gathers compiled into calls of the Vector API's allocating Java fallback
+                 * (NIN's conv2 alone, JFR, allocation samples 5243 -> 725). AVX-512, session 17, whole NIN passes with
+                 * staging against gathers: JDK 25 8.73 -> 7.90 and 9.05 -> 8.55 ms, JDK 17 10.2-13.1 -> 9.3-11.2 ms
+                 * (there a gathered F(4,3) transform still boxed one store, ~110 MB/s of garbage). Tests build both.
                  */
-                private static final boolean STAGED_INPUTS = !SCATTER;
+                private static final boolean STAGED_INPUTS = true;
 
                 /** Whether this instance stages its input tiles ({@link #STAGED_INPUTS} normally; tests build both). */
                 private final boolean staged;
