@@ -7,8 +7,8 @@ import org.caffe4j.kernels.gemm.PackedWeights;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 
 /**
- * The Vector API GEMV kernel: one vector holds the MR = 8 rows of an A panel at one k (in its low lanes), so the packed
- * weights are read sequentially and each weight vector is multiplied by one broadcast activation per row. With
+ * The Vector API GEMV kernel: one vector holds the MR = 8 rows of an A panel at one k (in its low lanes), so the
+ * packed weights are read sequentially and each weight vector is multiplied by one broadcast activation per row. With
  * 8-float vectors the arithmetic is a small fraction of what streaming the weights from memory costs.
  *
  * <p>Each output has one running sum (the SGEMM's order, see {@link GemvMicroKernel}); to keep enough FMA chains

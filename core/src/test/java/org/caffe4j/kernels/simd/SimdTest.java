@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The SIMD switch: on by default with the module, off by property, and a silent scalar fallback without it. */
@@ -41,6 +45,32 @@ class SimdTest {
     void vectorPathInAChildJvmGivesTheSameResult() throws Exception {
         String line = probe("--add-modules=jdk.incubator.vector");
         assertEquals("enabled=true " + EXPECTED_OUT + VECTOR_KERNELS, line);
+    }
+
+    /**
+     * One float vector class per JVM: a second species (the GEMV kernel's 8-float vectors beside the 16-float ones
+     * on AVX-512) puts two classes into the type profiles of the Vector API's shared methods, and JDK 17's C2 then
+     * compiles the other kernels' calls as calls into the allocating Java fallback (ResNet-50: 2.2 GB/s of garbage,
+     * its max pool 3x slower). So no kernel names a float species but the preferred one.
+     */
+    @Test
+    void everyVectorKernelUsesThePreferredFloatSpecies() throws IOException {
+        Path dir = Path.of("core/src/main/java/org/caffe4j/kernels/simd"); // tests run from the repository's root
+        Pattern otherSpecies = Pattern.compile("FloatVector\\.SPECIES_(?!PREFERRED)\\w+|VectorSpecies\\.of\\(|\\.withShape\\(");
+        List<String> found = new ArrayList<>();
+        int kernels = 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files.filter(x -> x.toString().endsWith(".java")).sorted()::iterator) {
+                String source = Files.readString(f);
+                kernels += source.contains("FloatVector.SPECIES_PREFERRED") ? 1 : 0;
+                Matcher m = otherSpecies.matcher(source);
+                while (m.find()) {
+                    found.add(f.getFileName() + ": " + m.group());
+                }
+            }
+        }
+        assertTrue(kernels >= 8, "expected the vector kernels' sources in " + dir + ", found " + kernels);
+        assertEquals(List.of(), found);
     }
 
     /** Runs {@link SimdProbe} in a fresh JVM with the given options and returns its last output line. */
