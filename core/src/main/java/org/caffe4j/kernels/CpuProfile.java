@@ -84,6 +84,30 @@ public record CpuProfile(int jdkFeature, int vectorBits) {
         return jdkFeature >= 25;
     }
 
+    /**
+     * Whether F(6,3)'s 8 x 8 transforms pay off: not on JDK 17 with AVX-512, where ResNet-50's 56x56 layers ran
+     * slower with them (res2a_branch2b 1.18-1.64 ms against 1.07-1.13 with F(4,3); session 17). F(4,5), with
+     * transforms of the same size, pays off there (NIN's conv2: 1.85 ms against im2col's 2.6-3.7) since its
+     * gathered inputs are staged and no second vector species boxes its operations.
+     */
+    public boolean f63Fast() {
+        return !vectors() || jdkFeature >= 25 || !scatter();
+    }
+
+    /** Whether F(m x m, r x r) runs at full speed (the sizes the runtime picks have written-out transforms). */
+    public boolean winogradTileFast(int m, int r) {
+        return m + r - 1 <= 6 || r != 3 || f63Fast();
+    }
+
+    /**
+     * About how long one lane group's gather or scatter of one Winograd tile position takes, in ns: longer on JDK 17
+     * with AVX-512, where SqueezeNet 1.1's small-channel 3x3 layers ran slower as Winograd than as im2col (fire2
+     * expand3x3, batch 10: 4.1-4.8 ms with F(4,3) against 3.3-3.6; session 17).
+     */
+    public double winogradVectorMoveNanos() {
+        return f63Fast() ? 10 : 25;
+    }
+
     @Override
     public String toString() {
         return (vectors() ? (vectorBits == 256 ? "AVX2" : vectorBits == 512 ? "AVX-512" : vectorBits + "-bit vectors")

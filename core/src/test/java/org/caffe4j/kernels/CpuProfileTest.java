@@ -16,6 +16,15 @@ class CpuProfileTest {
         assertEquals(32, CpuProfile.SCALAR_JDK17.sgemmTileWidth());
         assertFalse(CpuProfile.AVX2_JDK25.scatter());
         assertTrue(CpuProfile.AVX512_JDK17.scatter());
+        // JDK 17 with AVX-512 is the one machine where F(6,3) and the transforms' vector moves are slow; F(4,5) is not.
+        assertFalse(CpuProfile.AVX512_JDK17.f63Fast());
+        assertFalse(CpuProfile.AVX512_JDK17.winogradTileFast(6, 3));
+        assertTrue(CpuProfile.AVX512_JDK17.winogradTileFast(4, 5));
+        assertTrue(CpuProfile.AVX512_JDK17.winogradTileFast(4, 3));
+        assertTrue(CpuProfile.AVX512_JDK25.winogradTileFast(6, 3));
+        assertTrue(CpuProfile.AVX2_JDK17.winogradTileFast(6, 3));
+        assertEquals(25, CpuProfile.AVX512_JDK17.winogradVectorMoveNanos());
+        assertEquals(10, CpuProfile.AVX2_JDK17.winogradVectorMoveNanos());
         // JDK 17 on AVX2: padded full tiles beat half tiles, and the 4-row passes keep a separate output sweep.
         assertFalse(CpuProfile.AVX2_JDK17.halfTilePays());
         assertTrue(CpuProfile.AVX2_JDK25.halfTilePays());

@@ -34,13 +34,6 @@ public final class Conv2dWinograd implements Conv2dKernel {
     static final int M_BLOCK_FLOATS = 256 * 1024;
     /** Split each phase into at least this many tasks when the shape allows, to balance 2–4 threads. */
     static final int TARGET_TASKS = 8;
-    /**
-     * About how long one lane group's gather or scatter of one Winograd tile position takes, in ns. JDK 17 with
-     * AVX-512 once took 25 and kept F(6,3) and F(4,5) off: both came from the Vector API's boxed fallback (an
-     * 8-float GEMV species beside the 16-float one, gathered input tiles), gone since session 17 (NIN's conv2 on
-     * JDK 17: im2col 2.6-3.7 ms, F(4,5) 1.85).
-     */
-    static final double VECTOR_MOVE_NANOS = 10;
 
     private static final int MR = SgemmMicroKernel.MR;
     /**
@@ -134,11 +127,12 @@ public final class Conv2dWinograd implements Conv2dKernel {
      * batch gives bit-identical results to its images run one by one (the algorithms round differently). Latency
      * comes first: the estimate for one image decides, and among choices within 5% of the best there, the one
      * faster per image in a batch of 8. Candidates are the sizes with written-out vector transforms (F(2,3),
-     * F(3,3), F(4,3), F(6,3), F(2,5), F(4,5)); {@code cpu} gives the tile width. The estimate is in nanoseconds
-     * of one core: multiply-adds at a rate proportional to the tile width (see {@link #MACS_PER_NANO_PER_TILE_COLUMN}),
+     * F(3,3), F(4,3), F(6,3), F(2,5), F(4,5)) that run fast on the machine {@code cpu} describes. The estimate is
+     * in nanoseconds of one
+     * core: multiply-adds at a rate proportional to the tile width (see {@link #MACS_PER_NANO_PER_TILE_COLUMN}),
      * weights streamed from memory when they cannot stay in L2 (once per call, so a batch shares them), and the
      * transforms' cost per vector gather (input tiles) or scatter (output tiles;
-     * {@link #VECTOR_MOVE_NANOS}), which is what makes the larger tiles pay off only on larger
+     * {@link CpuProfile#winogradVectorMoveNanos}), which is what makes the larger tiles pay off only on larger
      * maps. What it picks for NIN per machine is in bench/HISTORY.md; {@code Conv2dWinogradTest} names the
      * profiles it checks.
      */
@@ -165,8 +159,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
         eight[0] = im2colNanos(baseline, 8, nr);
         double bestOne = one[0];
         for (int i = 0; i < sizes.length; i++) {
-            one[i + 1] = winogradNanos(s, sizes[i], 1, cpu);
-            eight[i + 1] = winogradNanos(s, sizes[i], 8, cpu);
+            boolean fast = cpu.winogradTileFast(sizes[i], r);
+            one[i + 1] = fast ? winogradNanos(s, sizes[i], 1, cpu) : Double.POSITIVE_INFINITY;
+            eight[i + 1] = fast ? winogradNanos(s, sizes[i], 8, cpu) : Double.POSITIVE_INFINITY;
             bestOne = Math.min(bestOne, one[i + 1]);
         }
         int choice = -1;
@@ -193,7 +188,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
         long columns = roundUp(tiles, nr / 2);
         long weightFloats = (long) alpha * alpha * s.outC() * s.inC();
         long laneGroups = columns / (nr / 2);
-        double move = VECTOR_MOVE_NANOS;
+        double move = cpu.winogradVectorMoveNanos();
         return Math.max(macNanos(weightFloats * columns, nr), streamNanos(weightFloats))
                 + laneGroups * (s.inC() * alpha * alpha * (move + 1.0)
                 + s.outC() * ((double) m * m * move + alpha * alpha * 0.5));
