@@ -1,11 +1,11 @@
 package org.caffe4j.kernels.conv;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.gemm.PackedSgemm;
 import org.caffe4j.kernels.gemm.PanelSource;
-import org.caffe4j.kernels.gemm.RowMajorPanels;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 
 /**
@@ -39,16 +39,8 @@ public final class Conv2dIm2colGemm extends GemmConvolution {
             Conv2dPointwiseGemm.forwardPointwise(this, shape, in, inOff, out, outOff, par);
             return;
         }
-        ConvScratch scratch = ConvScratch.forCurrentThread();
-        int pixels = shape.outH() * shape.outW();
-        if (shape.isStridedPointwise()) {
-            float[] grid = subsample(shape, 1, in, inOff, scratch, par);
-            PackedSgemm.multiply(weights, new RowMajorPanels(grid, 0, pixels, inCPerGroup * pixels), pixels, out,
-                    outOff, activation, par, microKernel);
-            return;
-        }
-        PackedSgemm.multiply(weights, new Im2colPanels(shape, 1, in, inOff, scratch, par), pixels, out, outOff,
-                activation, par, microKernel);
+        PackedSgemm.multiply(weights, panels(shape, 1, in, inOff, ConvScratch.forCurrentThread(), par),
+                shape.outH() * shape.outW(), out, outOff, activation, par, microKernel);
     }
 
     /**
@@ -61,21 +53,28 @@ public final class Conv2dIm2colGemm extends GemmConvolution {
         int outH = s.outH(), outW = s.outW(), plane = outH * outW;
         int planes = images * s.inC();
         float[] grid = scratch.padded(Math.multiplyExact(planes, plane));
-        int perTask = ceilDiv(planes, Math.min(planes, COPY_TASKS));
-        par.forEach(ceilDiv(planes, perTask), task -> {
-            int end = Math.min(planes, (task + 1) * perTask);
-            for (int p = task * perTask; p < end; p++) {
-                int src = inOff + p * s.inH() * s.inW(); // images are consecutive inC-plane runs
-                int dst = p * plane;
-                for (int oy = 0; oy < outH; oy++) {
-                    int row = src + oy * s.strideH() * s.inW();
-                    for (int ox = 0; ox < outW; ox++) {
-                        grid[dst++] = in[row + ox * s.strideW()];
-                    }
+        forEachPlane(planes, par, p -> {
+            int src = inOff + p * s.inH() * s.inW(); // images are consecutive inC-plane runs
+            int dst = p * plane;
+            for (int oy = 0; oy < outH; oy++) {
+                int row = src + oy * s.strideH() * s.inW();
+                for (int ox = 0; ox < outW; ox++) {
+                    grid[dst++] = in[row + ox * s.strideW()];
                 }
             }
         });
         return grid;
+    }
+
+    /** Runs {@code plane} for planes 0 .. planes-1 on par's threads, in at most {@link #COPY_TASKS} runs. */
+    private static void forEachPlane(int planes, Parallel par, IntConsumer plane) {
+        int perTask = ceilDiv(planes, Math.min(planes, COPY_TASKS));
+        par.forEach(ceilDiv(planes, perTask), task -> {
+            int end = Math.min(planes, (task + 1) * perTask);
+            for (int p = task * perTask; p < end; p++) {
+                plane.accept(p);
+            }
+        });
     }
 
     /** Most tasks a copy of the input into scratch is split into (a few per thread, by shape only). */
@@ -127,16 +126,10 @@ public final class Conv2dIm2colGemm extends GemmConvolution {
                 float[] dst = scratch.padded(images * imageStride);
                 this.src = dst;
                 this.srcOff = 0;
-                int planes = images * s.inC();
                 int perChannel = channelStride;
-                int perTask = ceilDiv(planes, Math.min(planes, COPY_TASKS));
-                par.forEach(ceilDiv(planes, perTask), task -> {
-                    int end = Math.min(planes, (task + 1) * perTask);
-                    for (int p = task * perTask; p < end; p++) {
-                        // Plane p is channel p % inC of image p / inC, in the input and in the copy.
-                        padAndSplit(s, in, inOff + p * s.inH() * s.inW(), dst, p * perChannel, paddedH, phaseW);
-                    }
-                });
+                // Plane p is channel p % inC of image p / inC, in the input and in the copy.
+                forEachPlane(images * s.inC(), par, p -> padAndSplit(s, in, inOff + p * s.inH() * s.inW(), dst,
+                        p * perChannel, paddedH, phaseW));
             }
             int outH = s.outH(), outW = s.outW();
             this.columnOffset = scratch.columns(images * outH * outW);

@@ -84,19 +84,26 @@ abstract class GemmConvolution implements Conv2dKernel {
         for (int first = 0; first < batch; first += perGemm) {
             int images = Math.min(perGemm, batch - first);
             int from = inOff + first * shape.inSize();
-            // 1x1 layers read each channel's pixels as one run per image; im2col would split them by output row.
-            PanelSource panels;
-            if (shape.isPointwise()) {
-                panels = new RowMajorPanels(in, from, pixels, inCPerGroup * pixels, pixels, shape.inSize());
-            } else if (shape.isStridedPointwise()) {
-                float[] grid = Conv2dIm2colGemm.subsample(shape, images, in, from, scratch, par);
-                panels = new RowMajorPanels(grid, 0, pixels, inCPerGroup * pixels, pixels, shape.inC() * pixels);
-            } else {
-                panels = new Conv2dIm2colGemm.Im2colPanels(shape, images, in, from, scratch, par);
-            }
-            PackedSgemm.multiplyImages(weights, panels, images, pixels, out, outOff + first * shape.outSize(),
-                    shape.outSize(), activation, par, microKernel);
+            PackedSgemm.multiplyImages(weights, panels(shape, images, in, from, scratch, par), images, pixels, out,
+                    outOff + first * shape.outSize(), shape.outSize(), activation, par, microKernel);
         }
+    }
+
+    /**
+     * The B operand of {@code images} consecutive images (image i at from + i*inSize): 1x1 layers read each
+     * channel's pixels as one run per image (im2col would split them by output row), strided 1x1 layers the same
+     * from the input subsampled to the output grid, all others the im2col matrix.
+     */
+    PanelSource panels(ConvShape shape, int images, float[] in, int from, ConvScratch scratch, Parallel par) {
+        int pixels = shape.outH() * shape.outW();
+        if (shape.isPointwise()) {
+            return new RowMajorPanels(in, from, pixels, inCPerGroup * pixels, pixels, shape.inSize());
+        }
+        if (shape.isStridedPointwise()) {
+            float[] grid = Conv2dIm2colGemm.subsample(shape, images, in, from, scratch, par);
+            return new RowMajorPanels(grid, 0, pixels, inCPerGroup * pixels, pixels, shape.inC() * pixels);
+        }
+        return new Conv2dIm2colGemm.Im2colPanels(shape, images, in, from, scratch, par);
     }
 
     void checkShape(ConvShape s, float[] in, int inOff, float[] out, int outOff) {
