@@ -45,19 +45,13 @@ public final class WinogradVectorCodegen {
             // The staging call stays in each case: with the literal alpha C2 unrolls its loops (one call before the
             // switch, with w.alpha(), made conv1-conv3 1.01-1.08x slower).
             s.append("                case ").append(alpha).append(" -> {\n");
-            s.append("                    if (staged) {\n");
-            s.append("                        stage(src, at, rowStride, base, baseOff, ").append(alpha).append(", scratch, ")
+            s.append("                    stage(src, at, rowStride, base, baseOff, ").append(alpha).append(", scratch, ")
                     .append(alpha * alpha).append(" * LANES);\n");
-            s.append("                        columns").append(alpha).append("Staged(scratch);\n");
-            s.append("                    } else {\n");
-            s.append("                        columns").append(alpha)
-                    .append("Gathered(src, at, rowStride, base, baseOff, scratch);\n");
-            s.append("                    }\n");
+            s.append("                    columns").append(alpha).append("(scratch);\n");
             s.append("                    rows").append(alpha).append("(dst, out, dstXiStride, scratch);\n");
             s.append("                }\n");
         }
-        s.append("                default -> inputAnySize(w, src, at, rowStride, base, baseOff, dst, out, dstXiStride, scratch,\n");
-        s.append("                        staged);\n");
+        s.append("                default -> inputAnySize(w, src, at, rowStride, base, baseOff, dst, out, dstXiStride, scratch);\n");
         s.append("            }\n        }\n    }\n\n");
         s.append("    @Override\n");
         s.append("    public void output(WinogradMatrices w, float[] src, int srcOff, int xiStride, float[] y, float[] scratch) {\n");
@@ -81,27 +75,18 @@ public final class WinogradVectorCodegen {
     }
 
     /**
-     * Column pass d -> t (one column at a time), then row pass t -> dst, as the interface orders them. The column pass
-     * comes twice, reading staged tiles or gathering them, each in a method of its own: with both column passes and
-     * the row pass in one method (2.1 KB of bytecode for alpha = 8), JDK 25 ran the 8 x 8 transforms 5-6x slower,
-     * presumably past C2's inlining budget for the Vector API calls.
+     * Column pass d -> t (one column at a time) over the staged tiles, then row pass t -> dst, as the interface orders
+     * them, each in a method of its own: with two column passes and the row pass in one method (2.1 KB of bytecode
+     * for alpha = 8), JDK 25 ran the 8 x 8 transforms 5-6x slower, presumably past C2's inlining budget for the
+     * Vector API calls.
      */
     private static void generateInput(StringBuilder s, WinogradMatrices w) {
         int a = w.alpha();
-        s.append("\n    private static void columns").append(a).append("Staged(float[] t) {\n");
+        s.append("\n    private static void columns").append(a).append("(float[] t) {\n");
         s.append("        for (int x = 0; x < ").append(a).append("; x++) {\n");
         for (int k = 0; k < a; k++) {
             s.append("            FloatVector d").append(k).append(" = FloatVector.fromArray(S, t, (")
                     .append(a * a + k * a).append(" + x) * LANES);\n");
-        }
-        columnPass(s, w, "            ");
-        s.append("        }\n    }\n");
-        s.append("\n    private static void columns").append(a)
-                .append("Gathered(float[] src, int at, int rowStride, int[] base, int baseOff, float[] t) {\n");
-        s.append("        for (int x = 0; x < ").append(a).append("; x++) {\n");
-        for (int k = 0; k < a; k++) {
-            s.append("            FloatVector d").append(k).append(" = FloatVector.fromArray(S, src, at + ")
-                    .append(k == 0 ? "" : k == 1 ? "rowStride + " : k + " * rowStride + ").append("x, base, baseOff);\n");
         }
         columnPass(s, w, "            ");
         s.append("        }\n    }\n");
@@ -203,9 +188,15 @@ public final class WinogradVectorCodegen {
 
             /**
              * The Winograd tile transforms with one tile per vector lane: input tiles are copied lane by lane into a
-             * staging buffer (with AVX-512, gathered: one gather per tile position, the lanes' tile origins as the index
-             * map), both matrix passes run on whole vectors, and complete output tiles are scattered back. Loaded only
-             * through {@link Simd}; {@link org.caffe4j.kernels.conv.WinogradScalarTransforms} is its twin.
+             * staging buffer, both matrix passes run on whole vectors, and complete output tiles are scattered back.
+             * Loaded only through {@link Simd}; {@link org.caffe4j.kernels.conv.WinogradScalarTransforms} is its twin.
+             *
+             * <p>Input tiles are staged by scalar copies rather than gathered (one vector gather per tile position, the
+             * lanes' tile origins as the index map) on every machine measured. AVX2 (Zen 3), JDK 17: some gathers
+             * compiled into calls of the Vector API's allocating Java fallback (NIN's conv2 alone, JFR, allocation
+             * samples 5243 -> 725). AVX-512, session 17, whole NIN passes staged against gathered: JDK 25 8.73 -> 7.90
+             * and 9.05 -> 8.55 ms, JDK 17 10.2-13.1 -> 9.3-11.2 ms (there a gathered F(4,3) transform still boxed one
+             * store, ~110 MB/s of garbage).
              *
              * <p>GENERATED by {@code WinogradVectorCodegen} (test sources) for the tile sizes the runtime picks, with
              * loops over the coefficient tables for any other size: do not edit by hand, regenerate.
@@ -220,26 +211,6 @@ public final class WinogradVectorCodegen {
                  * back to y and moves lane by lane.
                  */
                 private static final boolean SCATTER = CpuProfile.thisJvm(S.vectorBitSize()).scatter();
-
-                /**
-                 * Whether input tiles are staged by scalar copies instead of vector gathers: on every machine measured.
-                 * AVX2 (Zen 3), JDK 17: some gathers compiled into calls of the Vector API's allocating Java fallback
-                 * (NIN's conv2 alone, JFR, allocation samples 5243 -> 725). AVX-512, session 17, whole NIN passes with
-                 * staging against gathers: JDK 25 8.73 -> 7.90 and 9.05 -> 8.55 ms, JDK 17 10.2-13.1 -> 9.3-11.2 ms
-                 * (there a gathered F(4,3) transform still boxed one store, ~110 MB/s of garbage). Tests build both.
-                 */
-                private static final boolean STAGED_INPUTS = true;
-
-                /** Whether this instance stages its input tiles ({@link #STAGED_INPUTS} normally; tests build both). */
-                private final boolean staged;
-
-                WinogradVectorTransforms() {
-                    this(STAGED_INPUTS);
-                }
-
-                WinogradVectorTransforms(boolean staged) {
-                    this.staged = staged;
-                }
 
                 @Override
                 public int lanes() {
@@ -329,20 +300,10 @@ public final class WinogradVectorCodegen {
 
                 /** Any alpha: the same sequence as the written-out cases, through the coefficient tables. */
                 private static void inputAnySize(WinogradMatrices w, float[] src, int at, int rowStride, int[] base,
-                                                 int baseOff, float[] dst, int out, int xiStride, float[] scratch,
-                                                 boolean staged) {
+                                                 int baseOff, float[] dst, int out, int xiStride, float[] scratch) {
                     int alpha = w.alpha();
                     int tOff = alpha * alpha * LANES;
-                    if (staged) {
-                        stage(src, at, rowStride, base, baseOff, alpha, scratch, 0);
-                    } else {
-                        for (int y = 0; y < alpha; y++) {
-                            for (int x = 0; x < alpha; x++) {
-                                FloatVector.fromArray(S, src, at + y * rowStride + x, base, baseOff)
-                                        .intoArray(scratch, (y * alpha + x) * LANES);
-                            }
-                        }
-                    }
+                    stage(src, at, rowStride, base, baseOff, alpha, scratch, 0);
                     for (int i = 0; i < alpha; i++) {
                         int[] ks = w.inputColumns(i);
                         float[] cs = w.inputValues(i);
