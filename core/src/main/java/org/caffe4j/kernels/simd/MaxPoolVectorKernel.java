@@ -12,6 +12,7 @@ import org.caffe4j.kernels.pool.Pool2dDirect;
  * Vector API MAX pooling, separable like {@link org.caffe4j.kernels.pool.Pool2dDirect#max}: for each output row a
  * vertical pass takes the column maxima of the window's rows, then a horizontal pass takes each window's maximum
  * over those columns, a vector of outputs at a time (stride-2 windows read two vectors and keep the even lanes,
+ * or, where that permute compiles slowly, take every window's maximum and keep the even ones by scalar moves;
  * other strides one gather per kernel column).
  *
  * <p>Caffe's semantics without special cases: every max is "take v if v > m" (compare + blend), starting from
@@ -20,7 +21,8 @@ import org.caffe4j.kernels.pool.Pool2dDirect;
  * windows clipped at either edge need no clipping code: padding cells can never be taken. Results equal
  * {@link org.caffe4j.kernels.pool.Pool2dReference#max} (a zero maximum may differ in sign, as with the scalar kernel).
  *
- * <p>Loaded only through {@link Simd}. Scratch: one column buffer and one gather index map per thread.
+ * <p>Loaded only through {@link Simd}. Scratch: one column buffer, one row of window maxima and one gather index
+ * map per thread.
  */
 final class MaxPoolVectorKernel implements MaxPoolKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -33,8 +35,11 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
      */
     private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(S, i -> 2 * i);
     /**
-     * Whether stride-2 windows take the permute ({@link #EVEN_LANES}) rather than the gather
-     * ({@link CpuProfile#permuteStrideTwo()}): JDK 17 compiles the two-vector rearrange to something slower.
+     * Whether stride-2 windows take the permute ({@link #EVEN_LANES}) ({@link CpuProfile#permuteStrideTwo()}): JDK 17
+     * compiles the two-vector rearrange to something slower, so there the maxima of all windows, at every column,
+     * are computed from plain loads and the even ones moved to the output one by one. That beat JDK 17's gather
+     * by 1.1-1.35x (NIN's three pool shapes, one thread, AVX-512 and AVX2); on JDK 25 the permute is 1.1-1.25x
+     * faster than it.
      */
     static final boolean PERMUTE_STRIDE_TWO = CpuProfile.thisJvm(S.vectorBitSize()).permuteStrideTwo();
 
@@ -49,9 +54,12 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
         this.permuteStrideTwo = permuteStrideTwo;
     }
 
-    /** Per thread: [0] padded column maxima, [1] one vector's worth of output for a short last block. */
+    /**
+     * Per thread: [0] padded column maxima, [1] one vector's worth of output for a short last block, [2] the
+     * maxima of the windows starting at every column (stride 2 without the permute).
+     */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{
-            new float[0], new float[LANES]});
+            new float[0], new float[LANES], new float[0]});
     /** Per thread: gather offsets 0, sw, 2sw, ... for the stride of the current call. */
     private static final ThreadLocal<int[]> INDEX = ThreadLocal.withInitial(() -> new int[LANES]);
 
@@ -77,6 +85,12 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
         }
         java.util.Arrays.fill(columns, 0, needed, LOWEST);
         float[] lastBlock = scratch[1];
+        boolean compact = sw == 2 && !permuteStrideTwo;
+        float[] windows = scratch[2];
+        if (compact && windows.length < 2 * ow - 1 + LANES) {
+            windows = new float[2 * ow - 1 + LANES];
+            scratch[2] = windows;
+        }
         int[] index = INDEX.get();
         for (int i = 0; i < LANES; i++) {
             index[i] = i * sw;
@@ -96,7 +110,11 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
                 } else {
                     verticalPass(in, ip, w, ys, ye, columns, pw);
                 }
-                horizontalPass(columns, kw, sw, ow, index, out, op + oy * ow, outEnd, lastBlock, permuteStrideTwo);
+                if (compact) {
+                    everyOtherWindow(columns, kw, ow, windows, out, op + oy * ow);
+                } else {
+                    horizontalPass(columns, kw, sw, ow, index, out, op + oy * ow, outEnd, lastBlock);
+                }
             }
         }
     }
@@ -162,11 +180,30 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
     }
 
     /**
+     * Stride 2 without the permute: windows[x] = max over kx of columns[x + kx] for x in [0, 2*ow - 1), then
+     * out[row + ox] = windows[2*ox]. The loads reach columns[2*ow - 2 + kw - 1 + LANES - 1] at most, inside the
+     * column buffer (sized for whole blocks of stride-2 outputs plus a vector).
+     */
+    private static void everyOtherWindow(float[] columns, int kw, int ow, float[] windows, float[] out, int row) {
+        for (int x = 0; x < 2 * ow - 1; x += LANES) {
+            FloatVector m = FloatVector.broadcast(S, LOWEST);
+            for (int kx = 0; kx < kw; kx++) {
+                FloatVector v = FloatVector.fromArray(S, columns, x + kx);
+                m = m.blend(v, v.compare(VectorOperators.GT, m));
+            }
+            m.intoArray(windows, x);
+        }
+        for (int ox = 0; ox < ow; ox++) {
+            out[row + ox] = windows[2 * ox];
+        }
+    }
+
+    /**
      * out[row + ox] = max over kx of columns[ox*sw + kx], for ox in [0, ow); the lanes of a last block past ow may
      * be written too where they end before outEnd.
      */
     private static void horizontalPass(float[] columns, int kw, int sw, int ow, int[] index, float[] out, int row,
-                                       int outEnd, float[] lastBlock, boolean permuteStrideTwo) {
+                                       int outEnd, float[] lastBlock) {
         for (int ox = 0; ox < ow; ox += LANES) {
             FloatVector m = FloatVector.broadcast(S, LOWEST);
             int x0 = ox * sw;
@@ -174,7 +211,7 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
                 FloatVector v;
                 if (sw == 1) {
                     v = FloatVector.fromArray(S, columns, x0 + kx);
-                } else if (sw == 2 && permuteStrideTwo) {
+                } else if (sw == 2) {
                     v = FloatVector.fromArray(S, columns, x0 + kx)
                             .rearrange(EVEN_LANES, FloatVector.fromArray(S, columns, x0 + kx + LANES));
                 } else {
