@@ -17,9 +17,7 @@ import org.caffe4j.kernels.Parallel;
  * its A panels (at most {@link #A_BLOCK_FLOATS}), so both stay in L2. When so few columns remain that they pad
  * better to MR than to tile widths and span at most {@link #FEW_COLUMNS_MAX_PANELS} panels (6x6 maps at batch 1),
  * C is computed transposed instead
- * ({@link #usesFewColumnsPath}), with the same float operations per output; where the kernel has a tall tile
- * ({@link SgemmMicroKernel#accumulateTallTile}, AVX-512) the columns are cut into panels of 12 rather than 8 when
- * that pads no more ({@link #panelRows}). Column remainders use a
+ * ({@link #usesFewColumnsPath}), with the same float operations per output. Column remainders use a
  * half-width tile when they fit one and the kernel's half tile pays ({@link SgemmMicroKernel#endsInHalfTile}),
  * and a remainder of at most 4 columns two panels at a time where the kernel's narrow sums pay (Call#narrowLast);
  * a tile that sticks out past the last row or column is computed into a small
@@ -165,28 +163,17 @@ public final class PackedSgemm {
                                            SgemmMicroKernel kernel) {
         int n = images * pixels;
         int depth = a.depth();
-        int rowsPerPanel = panelRows(n, kernel);
-        int panels = ceilDiv(n, rowsPerPanel);
-        int size = a.groups() * panels * rowsPerPanel * depth;
+        int panels = ceilDiv(n, MR);
+        int size = a.groups() * panels * MR * depth;
         float[] columnPanels = SHARED_B.get();
         if (columnPanels.length < size) {
             columnPanels = new float[size];
             SHARED_B.set(columnPanels);
         }
-        FewColumnsCall call = new FewColumnsCall(a, a.channelTiles(kernel.nr()), b, columnPanels, rowsPerPanel,
-                panels, n, pixels, c, cOff, cImageStride, act, kernel);
+        FewColumnsCall call = new FewColumnsCall(a, a.channelTiles(kernel.nr()), b, columnPanels, panels, n, pixels,
+                c, cOff, cImageStride, act, kernel);
         par.forEach(a.groups() * panels, call::packPanel);
         par.forEach(call.tasks, call);
-    }
-
-    /**
-     * Rows of the column panels of a transposed product of n columns: {@link SgemmMicroKernel#TALL_ROWS} where the
-     * kernel's tall tiles pay and pad the columns no more than MR-row panels do (NIN's 36 columns: 3 panels of 12
-     * instead of 5 of 8, each of which streams every weight tile once more), else MR.
-     */
-    static int panelRows(int n, SgemmMicroKernel kernel) {
-        int tall = SgemmMicroKernel.TALL_ROWS;
-        return kernel.tallTilesPay() && ceilDiv(n, tall) * tall <= ceilDiv(n, MR) * MR ? tall : MR;
     }
 
     /** One transposed multiplication; a task index maps to (group, block of channel tiles). */
@@ -195,8 +182,6 @@ public final class PackedSgemm {
         final PackedWeights.ChannelTiles weights;
         final PanelSource b;
         final float[] columnPanels;
-        /** Rows per column panel: MR or {@link SgemmMicroKernel#TALL_ROWS} ({@link #panelRows}). */
-        final int rowsPerPanel;
         final int panels;
         final int n;
         final int pixels;
@@ -212,13 +197,12 @@ public final class PackedSgemm {
         final int tasks;
 
         FewColumnsCall(PackedWeights a, PackedWeights.ChannelTiles weights, PanelSource b, float[] columnPanels,
-                       int rowsPerPanel, int panels, int n, int pixels, float[] c, int cOff, int cImageStride,
-                       Activation act, SgemmMicroKernel kernel) {
+                       int panels, int n, int pixels, float[] c, int cOff, int cImageStride, Activation act,
+                       SgemmMicroKernel kernel) {
             this.a = a;
             this.weights = weights;
             this.b = b;
             this.columnPanels = columnPanels;
-            this.rowsPerPanel = rowsPerPanel;
             this.panels = panels;
             this.n = n;
             this.pixels = pixels;
@@ -236,16 +220,12 @@ public final class PackedSgemm {
             this.tasks = a.groups() * blocks;
         }
 
-        /**
-         * Packs columns p*R .. p*R+R-1 of group g's B as an R-row panel (R = rowsPerPanel; the layout A panels
-         * have).
-         */
+        /** Packs columns p*MR .. p*MR+MR-1 of group g's B as an MR-row panel (the layout A panels have). */
         void packPanel(int groupPanel) {
             int g = groupPanel / panels;
             int p = groupPanel % panels;
-            int rows = rowsPerPanel;
-            int j0 = p * rows;
-            b.pack(g, 0, a.depth(), j0, Math.min(rows, n - j0), rows, columnPanels, groupPanel * rows * a.depth());
+            int j0 = p * MR;
+            b.pack(g, 0, a.depth(), j0, Math.min(MR, n - j0), MR, columnPanels, groupPanel * MR * a.depth());
         }
 
         @Override
@@ -254,10 +234,9 @@ public final class PackedSgemm {
             int tiles = weights.tilesPerGroup();
             int t0 = (task % blocks) * tilesPerTask;
             int t1 = Math.min(tiles, t0 + tilesPerTask);
-            int panelRows = rowsPerPanel;
             float[] tile = SCRATCH.get();
-            if (tile.length < panelRows * nr) {
-                tile = new float[panelRows * nr];
+            if (tile.length < MR * nr) {
+                tile = new float[MR * nr];
                 SCRATCH.set(tile);
             }
             int depth = a.depth();
@@ -269,20 +248,14 @@ public final class PackedSgemm {
                 int channels = Math.min(nr, rows - channel0);
                 Prefetch.touch(weights.data(), tileAt * depth * nr, depth * nr);
                 for (int p = 0; p < panels; p++) {
-                    for (int r = 0; r < panelRows; r++) {
+                    for (int r = 0; r < MR; r++) {
                         System.arraycopy(bias, tileAt * nr, tile, r * nr, nr);
                     }
-                    int panelAt = (g * panels + p) * panelRows * depth;
-                    if (panelRows == MR) {
-                        kernel.tile(depth, columnPanels, panelAt, weights.data(), tileAt * depth * nr, tile, 0, nr,
-                                true, null, 0, relu, slope);
-                    } else {
-                        kernel.accumulateTallTile(depth, columnPanels, panelAt, weights.data(), tileAt * depth * nr,
-                                tile, 0, nr, relu, slope);
-                    }
+                    kernel.tile(depth, columnPanels, (g * panels + p) * MR * depth, weights.data(),
+                            tileAt * depth * nr, tile, 0, nr, true, null, 0, relu, slope);
                     // Tile row r is column j0 + r of C: write it down C's column (one output channel per lane).
-                    int j0 = p * panelRows;
-                    int columns = Math.min(panelRows, n - j0);
+                    int j0 = p * MR;
+                    int columns = Math.min(MR, n - j0);
                     for (int r = 0; r < columns; r++) {
                         int image = (j0 + r) / pixels;
                         int at = cOff + image * cImageStride + (g * rows + channel0) * pixels

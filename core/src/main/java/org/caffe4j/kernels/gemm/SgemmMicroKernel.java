@@ -69,39 +69,6 @@ public interface SgemmMicroKernel {
         halfTile(kc, a, aOff, b, bOff, c, cOff, ldc, false, null, 0, false, 0f);
     }
 
-    /** Rows of the tall panels {@link #accumulateTallTile} takes. */
-    int TALL_ROWS = 12;
-
-    /**
-     * Whether {@link #accumulateTallTile} beats {@link #tile} per output, so that a product with few columns
-     * (computed transposed, columns as rows) may cut them into panels of {@link #TALL_ROWS} rather than MR: with
-     * AVX-512's 32 registers a 12 x 2-vector tile fits, and each weight tile is then read by fewer panels.
-     */
-    default boolean tallTilesPay() {
-        return false;
-    }
-
-    /**
-     * {@link #tile} in accumulate mode (no bias) for a {@link #TALL_ROWS} x nr() tile, whose A panel holds
-     * TALL_ROWS rows interleaved per k ({@code a[aOff + k*TALL_ROWS + r]}): per output acc = 0, fma over k
-     * ascending, acc + c, then ReLU if asked, the float operations of {@link #tile}.
-     */
-    default void accumulateTallTile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
-                                    boolean relu, float slope) {
-        int width = nr();
-        for (int r = 0; r < TALL_ROWS; r++) {
-            for (int j = 0; j < width; j++) {
-                float acc = 0f;
-                for (int k = 0, ak = aOff + r, bk = bOff + j; k < kc; k++, ak += TALL_ROWS, bk += width) {
-                    acc = Math.fma(a[ak], b[bk], acc);
-                }
-                int at = cOff + r * ldc + j;
-                float v = acc + c[at];
-                c[at] = !relu ? v : slope == 0f ? Math.max(v, 0f) : v > 0f ? v : v * slope;
-            }
-        }
-    }
-
     /** Most valid columns {@link #narrowSums} covers. */
     int NARROW_COLUMNS = 4;
 

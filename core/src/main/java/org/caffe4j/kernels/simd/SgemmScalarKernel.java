@@ -11,7 +11,6 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 public final class SgemmScalarKernel implements SgemmMicroKernel {
     private final int nr;
     private final boolean halfTilePays;
-    private final boolean tallTilesPay;
 
     /** @param nr full-tile width; a multiple of 8 so that the half tile is a multiple of 4 */
     public SgemmScalarKernel(int nr) {
@@ -24,25 +23,11 @@ public final class SgemmScalarKernel implements SgemmMicroKernel {
      *                     the same tiles
      */
     public SgemmScalarKernel(int nr, boolean halfTilePays) {
-        this(nr, halfTilePays, false);
-    }
-
-    /**
-     * @param tallTilesPay what {@link #tallTilesPay()} answers: true lets tests take the transposed path's tall
-     *                     panels (AVX-512's) on any machine; the runtime's scalar twin keeps MR-row panels
-     */
-    public SgemmScalarKernel(int nr, boolean halfTilePays, boolean tallTilesPay) {
         if (nr <= 0 || nr % 8 != 0) {
             throw new IllegalArgumentException("tile width must be a positive multiple of 8: " + nr);
         }
         this.nr = nr;
         this.halfTilePays = halfTilePays;
-        this.tallTilesPay = tallTilesPay;
-    }
-
-    @Override
-    public boolean tallTilesPay() {
-        return tallTilesPay;
     }
 
     @Override

@@ -11,11 +11,7 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
  * with AVX2's 8). With AVX-512, 16 accumulators + 2 B vectors + 1 broadcast fit the 32 registers and each k step
  * does 16 FMAs for 2 vector loads and 8 scalar loads; in an L1-resident test (jmh SgemmTileShapeBenchmark) 6x48, 8x48,
  * 12x32 and 4x64 tiles were no faster on JDK 17 or 25, and 8 x 32 wastes the least on narrow images (the
- * half-width tile covers column remainders of up to 16). The transposed few-columns product (weights streamed from
- * memory, a few image columns as the A panel) does take a 12 x 32 tile ({@link #accumulateTallTile}): each weight
- * tile is then read by fewer panels (NIN's 36 columns: 3 instead of 5), which in a harness with conv4-1024's
- * shape ran 1.19-1.23x faster (JDK 25, 1 and 2 threads) and in NIN took conv4-1024 1.24 -> 1.13 ms and
- * cccp7/cccp8 0.39 -> 0.34 ms (JDK 17: 1.31 -> 1.18, 0.38 -> 0.36). AVX2 has 16 registers: there the tile is two passes of
+ * half-width tile covers column remainders of up to 16). AVX2 has 16 registers: there the tile is two passes of
  * 4 rows (see {@link #FOUR_ROW_PASSES}), so the packed layout (MR = 8) stays the same on every machine.
  *
  * <p>Loaded only through {@link Simd}, so that a JVM without jdk.incubator.vector never links it;
@@ -134,24 +130,6 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
             SgemmVectorTiles.sumFourRows(kc, a, aOff + 4, b, bOff, c, cOff + 4 * ldc, ldc);
         }
         finish(c, cOff, ldc, 2 * LANES, accumulate, bias, biasOff, relu, slope);
-    }
-
-    @Override
-    public boolean tallTilesPay() {
-        return !fourRowPasses;
-    }
-
-    @Override
-    public void accumulateTallTile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
-                                   boolean relu, float slope) {
-        if (fourRowPasses) {
-            SgemmMicroKernel.super.accumulateTallTile(kc, a, aOff, b, bOff, c, cOff, ldc, relu, slope);
-            return;
-        }
-        SgemmVectorTiles.accumulateTwelveRows(kc, a, aOff, b, bOff, c, cOff, ldc, floor(relu, slope));
-        if (relu && slope != 0f) {
-            SgemmVectorTiles.leakyRelu(c, cOff, ldc, TALL_ROWS, 2 * LANES, slope);
-        }
     }
 
     /** On AVX2 the bare sums without {@link #finish}'s sweep over the tile (AVX-512 fuses it at no cost). */

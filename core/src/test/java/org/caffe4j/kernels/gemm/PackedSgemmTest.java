@@ -64,33 +64,7 @@ class PackedSgemmTest {
         for (int width : new int[] {16, 32}) {
             check(groups, m, k, n, withBias, act, new SgemmScalarKernel(width));
             check(groups, m, k, n, withBias, act, new SgemmScalarKernel(width, false));
-            check(groups, m, k, n, withBias, act, new SgemmScalarKernel(width, true, true));
         }
-    }
-
-    /**
-     * The transposed path's tall column panels (12 rows, AVX-512's) give the same bits as MR-row panels and as the
-     * tiles, on any machine: the scalar twin with and without tall tiles, 32 columns wide (where the few-columns
-     * path is taken).
-     */
-    @ParameterizedTest
-    @MethodSource("shapes")
-    void tallPanelsAreBitIdenticalToEightRowPanels(int groups, int m, int k, int n, boolean withBias, Activation act) {
-        Problem p = new Problem(groups, m, k, n, withBias, 13);
-        float[] eightRows = p.run(act, Parallel.SERIAL, new SgemmScalarKernel(32));
-        float[] tall = p.run(act, POOL, new SgemmScalarKernel(32, true, true));
-        assertArrayEquals(eightRows, tall);
-    }
-
-    @Test
-    void tallPanelsOnlyWhereTheyPadNoMoreThanEightRowPanels() {
-        SgemmMicroKernel tall = new SgemmScalarKernel(32, true, true);
-        assertEquals(12, PackedSgemm.panelRows(36, tall));  // NIN's 6x6: 3 panels of 12 instead of 5 of 8
-        assertEquals(12, PackedSgemm.panelRows(20, tall));  // 24 either way, 2 panels instead of 3
-        assertEquals(12, PackedSgemm.panelRows(9, tall));   // 12 against 16
-        assertEquals(8, PackedSgemm.panelRows(25, tall));   // 36 against 32
-        assertEquals(8, PackedSgemm.panelRows(5, tall));    // 12 against 8
-        assertEquals(8, PackedSgemm.panelRows(36, new SgemmScalarKernel(32)));
     }
 
     @ParameterizedTest
@@ -139,8 +113,7 @@ class PackedSgemmTest {
                 }
             }
         };
-        SgemmMicroKernel[] kernels = {Simd.sgemmKernel(), new SgemmScalarKernel(32), new SgemmScalarKernel(16, false),
-            new SgemmScalarKernel(32, true, true)};
+        SgemmMicroKernel[] kernels = {Simd.sgemmKernel(), new SgemmScalarKernel(32), new SgemmScalarKernel(16, false)};
         for (int run = 0; run < 2 * kernels.length; run++) {
             Parallel par = run % 2 == 0 ? Parallel.SERIAL : POOL;
             SgemmMicroKernel kernel = kernels[run / 2];

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 
 /**
  * Writes {@code SgemmVectorTiles.java}: the register tiles of {@link SgemmVectorKernel} written out as straight-line
@@ -29,9 +28,7 @@ public final class SgemmVectorCodegen {
         /** C = max(sums + bias, floor): JDK 25's fused 4-row pass. */
         BIAS_FLOOR,
         /** C = max(sums + (C or start), floor): the AVX-512 tiles, no branch. */
-        BLEND,
-        /** C = max(sums + C, floor): the AVX-512 tall tile, which always accumulates. */
-        ONTO_FLOOR
+        BLEND
     }
 
     public static void main(String[] args) throws IOException {
@@ -54,9 +51,6 @@ public final class SgemmVectorCodegen {
                 Epilogue.BLEND);
         tile(s, "MR x 1 vector in one pass with the output pass fused (AVX-512).", "halfTileFused", 8, 1,
                 Epilogue.BLEND);
-        tile(s, "TALL_ROWS (12) rows x 2 vectors, accumulating onto C: 24 accumulators, for the 32 registers of "
-                + "AVX-512 ({@link SgemmVectorKernel#accumulateTallTile}).", "accumulateTwelveRows",
-                SgemmMicroKernel.TALL_ROWS, 2, Epilogue.ONTO_FLOOR);
         rowTiles(s, "One A row against four B tiles (each 2 vectors wide, {@code bStride} apart): one broadcast feeds "
                 + "eight FMAs into eight independent sums, enough to cover the FMA latency ({@link "
                 + "SgemmVectorKernel#rowSums}).", "rowFourTiles", 4);
@@ -108,7 +102,6 @@ public final class SgemmVectorCodegen {
         switch (e) {
             case BIAS_FLOOR -> s.append(",\n            float[] bias, int biasOff, float floor");
             case BLEND -> s.append(",\n            float keep, float[] start, int startOff, float floor");
-            case ONTO_FLOOR -> s.append(",\n            float floor");
             default -> { }
         }
         s.append(") {\n");
@@ -119,8 +112,7 @@ public final class SgemmVectorCodegen {
             }
             s.append('\n');
         }
-        s.append("        for (int k = 0, ak = aOff, bk = bOff; k < kc; k++, ak += ")
-                .append(rows == SgemmMicroKernel.TALL_ROWS ? "TALL_ROWS" : "MR").append(", bk += ").append(vectors)
+        s.append("        for (int k = 0, ak = aOff, bk = bOff; k < kc; k++, ak += MR, bk += ").append(vectors)
                 .append(" * LANES) {\n");
         for (int j = 0; j < vectors; j++) {
             s.append("            FloatVector b").append(j).append(" = FloatVector.fromArray(S, b, bk")
@@ -148,14 +140,6 @@ public final class SgemmVectorCodegen {
                     for (int j = 0; j < vectors; j++) {
                         s.append("        ").append(acc(r, j)).append(".add(FloatVector.fromArray(S, c, ").append(at(r, j))
                                 .append(")).intoArray(c, ").append(at(r, j)).append(");\n");
-                    }
-                }
-            }
-            case ONTO_FLOOR -> {
-                for (int r = 0; r < rows; r++) {
-                    for (int j = 0; j < vectors; j++) {
-                        s.append("        ").append(acc(r, j)).append(".add(FloatVector.fromArray(S, c, ").append(at(r, j))
-                                .append(")).max(floor).intoArray(c, ").append(at(r, j)).append(");\n");
                     }
                 }
             }
@@ -224,7 +208,6 @@ public final class SgemmVectorCodegen {
                 private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
                 private static final int LANES = S.length();
                 private static final int MR = SgemmMicroKernel.MR;
-                private static final int TALL_ROWS = SgemmMicroKernel.TALL_ROWS;
 
                 private SgemmVectorTiles() {
                 }

@@ -58,36 +58,6 @@ class SgemmVectorKernelTest {
     }
 
     /**
-     * The tall tile (12 rows, accumulating onto C; AVX-512's register layout whatever this machine has, and the
-     * 4-row layout, which falls back to the scalar loop) against the scalar twin's, bit for bit, with and without
-     * ReLU and leaky ReLU, odd K and a row stride wider than the tile.
-     */
-    @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void tallTileMatchesTheScalarTwinBitForBit(boolean fourRowPasses) {
-        SgemmVectorKernel vector = new SgemmVectorKernel(fourRowPasses);
-        assertEquals(!fourRowPasses, vector.tallTilesPay());
-        SgemmScalarKernel scalar = new SgemmScalarKernel(vector.nr());
-        int rows = SgemmMicroKernel.TALL_ROWS;
-        long seed = 40;
-        for (int kc : new int[] {1, 3, 17, 64}) {
-            int ldc = vector.nr() + 5;
-            float[] a = RandomWeights.input(seed++, 3 + kc * rows);
-            float[] b = RandomWeights.input(seed++, 2 + kc * vector.nr());
-            float[] start = RandomWeights.input(seed++, 1 + rows * ldc);
-            for (int mode = 0; mode < 3; mode++) {
-                boolean relu = mode > 0;
-                float slope = mode == 2 ? 0.25f : 0f;
-                float[] cv = start.clone();
-                float[] cs = start.clone();
-                vector.accumulateTallTile(kc, a, 3, b, 2, cv, 1, ldc, relu, slope);
-                scalar.accumulateTallTile(kc, a, 3, b, 2, cs, 1, ldc, relu, slope);
-                assertArrayEquals(bits(cs), bits(cv), "kc=" + kc + " mode=" + mode);
-            }
-        }
-    }
-
-    /**
      * The bare sums Winograd uses equal the tile without bias or ReLU bit for bit, also where a sum is exactly zero:
      * rows of A that are zero or -0, and products that cancel (x - x), so the +0 the tile adds would show if a sum
      * could ever be -0.
