@@ -88,7 +88,7 @@ public record CpuProfile(int jdkFeature, int vectorBits) {
      * Whether F(6,3)'s 8 x 8 transforms pay off: not on JDK 17 with AVX-512, where ResNet-50's 56x56 layers ran
      * slower with them (res2a_branch2b 1.18-1.64 ms against 1.07-1.13 with F(4,3); session 17). F(4,5), with
      * transforms of the same size, pays off there (NIN's conv2: 1.85 ms against im2col's 2.6-3.7) since its
-     * gathered inputs are staged and no second vector species boxes its operations.
+     * input tiles are staged (not gathered) and no second vector species boxes its operations.
      */
     public boolean f63Fast() {
         return !vectors() || jdkFeature >= 25 || !scatter();
