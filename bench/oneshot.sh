@@ -53,7 +53,7 @@ PY
 
 peer_cp=""
 if [ -n "$peers" ]; then
-  mvn -B -ntp -q -DskipTests install -pl core
+  mvn -B -ntp -q -DskipTests install -pl core -am
   (cd bench/opencv && mvn -q -B -ntp package)
   peer_cp="bench/opencv/target/classes:$(cat bench/opencv/target/classpath.txt)"
   if [ ! -f "$dir/nin-v2/deploy.prototxt" ]; then

@@ -22,7 +22,7 @@ done
 jdk="${jdk:-$(bench_default_jdk)}"
 work="$root/target/bench-pointwise"
 mkdir -p "$work"
-(cd "$root" && mvn -q -B -ntp -DskipTests install -pl core)
+(cd "$root" && mvn -q -B -ntp -DskipTests install -pl core -am)
 (cd "$here" && mvn -q -B -ntp package)
 cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
 # shellcheck disable=SC2206

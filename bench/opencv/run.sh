@@ -29,7 +29,7 @@ done
 jdk="${jdk:-$(bench_default_jdk)}"
 work="$root/target/bench-opencv"
 mkdir -p "$work"
-(cd "$root" && mvn -q -B -ntp -DskipTests install -pl core,cli && mvn -q -B -ntp test-compile -pl core)
+(cd "$root" && mvn -q -B -ntp -DskipTests install -pl core,cli -am && mvn -q -B -ntp test-compile -pl core)
 if [ ! -f "$work/nin_test.caffemodel" ]; then
   java -cp "$root/core/target/test-classes:$root/cli/target/caffe4j-all.jar" org.caffe4j.testing.NinTestModel "$work/nin_test.caffemodel"
 fi
