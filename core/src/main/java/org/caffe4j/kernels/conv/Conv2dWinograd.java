@@ -45,6 +45,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
      */
     static final int ROW_SUMS_MAX = 2;
     private static final ThreadLocal<float[]> WORK = ThreadLocal.withInitial(() -> new float[0]);
+    /** The output pass's per-task buffers, kept per thread: a pass runs thousands of tasks on small maps. */
+    private static final ThreadLocal<OutputScratch> OUTPUT_SCRATCH = ThreadLocal.withInitial(OutputScratch::new);
 
     private final WinogradMatrices transform;
     private final PackedWeights weights;
@@ -440,12 +442,13 @@ public final class Conv2dWinograd implements Conv2dKernel {
             // M of one channel tile: tile column j, xi, nr output channels at (j*xis + xi)*nr.
             int mTile = panels * MR * xis * nr;
             float[] tile = work((t1 - t0) * mTile);
-            float[] y = new float[m * m * lanes];
-            float[] tmp = new float[tileKernel.scratchFloats(transform)];
+            OutputScratch scratch = OUTPUT_SCRATCH.get().fit(m * m * lanes, tileKernel.scratchFloats(transform), lanes);
+            float[] y = scratch.y;
+            float[] tmp = scratch.tmp;
             ConvShape s = geo.shape;
             int outPlane = s.outH() * s.outW();
-            int[] channelBase = new int[lanes];
-            int[] laneValid = new int[lanes];
+            int[] channelBase = scratch.channelBase;
+            int[] laneValid = scratch.laneValid;
             for (int l = 0; l < lanes; l++) {
                 channelBase[l] = l * outPlane;
             }
@@ -537,8 +540,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
             int mSize = xis * blockRows * nr;
             int tScratch = tileKernel.scratchFloats(transform);
             float[] tile = work((t1 - t0) * mSize);
-            float[] y = new float[m * m * lanes];
-            float[] tmp = new float[tScratch];
+            OutputScratch scratch = OUTPUT_SCRATCH.get().fit(m * m * lanes, tScratch, lanes);
+            float[] y = scratch.y;
+            float[] tmp = scratch.tmp;
             float[] u = weights.data();
             ConvShape s = geo.shape;
             int outPlane = s.outH() * s.outW();
@@ -581,6 +585,28 @@ public final class Conv2dWinograd implements Conv2dKernel {
                     }
                 }
             }
+        }
+    }
+
+    /** Buffers of one output pass: y and tmp for the tile kernel, and the transposed path's per-lane tables. */
+    private static final class OutputScratch {
+        float[] y = new float[0];
+        float[] tmp = new float[0];
+        int[] channelBase = new int[0];
+        int[] laneValid = new int[0];
+
+        OutputScratch fit(int yFloats, int tmpFloats, int lanes) {
+            if (y.length < yFloats) {
+                y = new float[yFloats];
+            }
+            if (tmp.length < tmpFloats) {
+                tmp = new float[tmpFloats];
+            }
+            if (channelBase.length < lanes) {
+                channelBase = new int[lanes];
+                laneValid = new int[lanes];
+            }
+            return this;
         }
     }
 
