@@ -1,16 +1,74 @@
 package org.caffe4j.ir;
 
+import java.util.Objects;
+import java.util.function.Supplier;
+
 /**
  * A learned parameter blob (weights, bias, BatchNorm statistics...) as float values in C order.
  *
- * @param legacy4d true when the file gave Caffe's deprecated num/channels/height/width dims, which Caffe compares
- *                 against the LAST four axes of the expected shape (a bias stored as 1x1x1xN)
+ * <p>The values never change, but where they live may: once a kernel holds an exact copy in its own layout (packed
+ * GEMM panels), the planner {@linkplain #release releases} the loaded array, so that a model keeps its weights
+ * once, and {@link #data()} rebuilds it from the kernel's copy if anything asks again (another plan choosing
+ * another kernel, writing the model out).
  */
-public record Blob(Shape shape, float[] data, boolean legacy4d) {
-    public Blob {
+public final class Blob {
+    private final Shape shape;
+    private final boolean legacy4d;
+    private volatile float[] data;
+    private Supplier<float[]> restore;
+
+    /**
+     * @param legacy4d true when the file gave Caffe's deprecated num/channels/height/width dims, which Caffe
+     *                 compares against the LAST four axes of the expected shape (a bias stored as 1x1x1xN)
+     */
+    public Blob(Shape shape, float[] data, boolean legacy4d) {
         if (shape.count() != data.length) {
             throw new IllegalArgumentException("blob shape " + shape + " does not match " + data.length + " values");
         }
+        this.shape = shape;
+        this.data = data;
+        this.legacy4d = legacy4d;
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
+    public boolean legacy4d() {
+        return legacy4d;
+    }
+
+    /** The values; rebuilt from the kernel's copy (and kept again) after a {@link #release}. */
+    public float[] data() {
+        float[] d = data;
+        if (d != null) {
+            return d;
+        }
+        synchronized (this) {
+            if (data == null) {
+                float[] restored = restore.get();
+                if (restored.length != shape.count()) {
+                    throw new IllegalStateException("blob of shape " + shape + " restored with " + restored.length
+                            + " values");
+                }
+                data = restored;
+            }
+            return data;
+        }
+    }
+
+    /**
+     * Drops the loaded values, which {@code from} can rebuild exactly (a kernel's packed copy of them); the first
+     * {@link #data()} call after this one calls it.
+     */
+    public synchronized void release(Supplier<float[]> from) {
+        restore = Objects.requireNonNull(from, "from");
+        data = null;
+    }
+
+    /** Bytes of values this blob holds itself: 0 while {@linkplain #release released}. */
+    public long heldBytes() {
+        return data == null ? 0 : 4L * shape.count();
     }
 
     /** Whether this blob can fill a parameter of the expected shape (Caffe's Blob::ShapeEquals). */
@@ -34,5 +92,10 @@ public record Blob(Shape shape, float[] data, boolean legacy4d) {
             }
         }
         return true;
+    }
+
+    @Override
+    public String toString() {
+        return "Blob[shape=" + shape + ", legacy4d=" + legacy4d + "]";
     }
 }

@@ -210,6 +210,9 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
         } else {
             kernel = ctx.memo("conv relu=" + slope, () -> prepare(p, s, ctx, act));
         }
+        if (kernel.keepsWeightsExactly()) {
+            ctx.weightsKeptByKernel(0, kernel::unpackWeights);
+        }
         int bottoms = ctx.inputShapes().size();
         return LayerKernel.readingWeights(kernel.weightBytes(), (inputs, outputs, par) -> {
             for (int b = 0; b < bottoms; b++) {

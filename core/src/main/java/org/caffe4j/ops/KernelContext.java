@@ -34,4 +34,13 @@ public interface KernelContext {
 
     /** Returns the value memoised under (layer, key), computing it once per loaded model. */
     <T> T memo(String key, Supplier<T> compute);
+
+    /**
+     * Tells the planner that the (memoised) kernel keeps weight blob {@code index} exactly, in a layout that
+     * {@code unpack} turns back into the loaded values: the planner then drops the loaded copy, so that the model
+     * holds those weights once, and {@link Blob#data()} rebuilds them if anything asks again. Ignored for weights
+     * the planner computed itself (a folded layer's).
+     */
+    default void weightsKeptByKernel(int index, Supplier<float[]> unpack) {
+    }
 }

@@ -207,7 +207,7 @@ public final class Planner {
             }
             return computed[0].weights();
         };
-        return lower(run, index, slope, memoKey, weights);
+        return lower(run, index, slope, memoKey, weights, false);
     }
 
     /** {@code n} with the affine maps folded in, as {@link #fuse} checked it can be ({@code foldsAffine}). */
@@ -314,7 +314,7 @@ public final class Planner {
             int index = i;
             Supplier<LayerKernel> kernel;
             if (affines == null) {
-                kernel = () -> lower(n, index, slope, "", n::weights);
+                kernel = () -> lower(n, index, slope, "", n::weights, true);
             } else {
                 // A folded producer's prepacked weights are its own: another plan (one keeping the values in
                 // between) packs the stored ones under the plain key.
@@ -438,8 +438,10 @@ public final class Planner {
      * @param index   the node's position in the graph, which is the same for every input shape
      * @param weights the node's weights, asked for only when the op needs them (a folded node computes its own on
      *                the first call)
+     * @param stored  whether those are the graph's own blobs (which a kernel keeping them may release)
      */
-    private LayerKernel lower(Node n, int index, Float slope, String memoVariant, Supplier<List<Blob>> weights) {
+    private LayerKernel lower(Node n, int index, Float slope, String memoVariant, Supplier<List<Blob>> weights,
+                              boolean stored) {
         KernelContext ctx = new KernelContext() {
             @Override
             public String layerName() {
@@ -472,6 +474,13 @@ public final class Planner {
                 // By position as well as name: two layers may share a name (and not their weights).
                 return (T) memo.computeIfAbsent(index + "\u0000" + n.name() + "\u0000" + memoVariant + "\u0000" + key,
                         k -> compute.get());
+            }
+
+            @Override
+            public void weightsKeptByKernel(int blob, Supplier<float[]> unpack) {
+                if (stored) {
+                    n.weights().get(blob).release(unpack);
+                }
             }
         };
         List<Shape> expected = ops.opOf(n).weightShapes(n.params(), ctx.inputShapes());

@@ -3,8 +3,9 @@ package org.caffe4j.runtime;
 /**
  * What a loaded model keeps in memory for one set of input shapes, in bytes.
  *
- * @param loadedWeightBytes the weights as read from the caffemodel, kept for re-planning at other input shapes and
- *                          read directly by the layers that do not repack them
+ * @param loadedWeightBytes the weights still held as read from the caffemodel: those of the layers whose kernels
+ *                          transform them (Winograd) or read them directly; a kernel that keeps them exactly
+ *                          (packed GEMM panels) holds the only copy
  * @param kernelWeightBytes the weights as the planned kernels store them (packed panels, Winograd transforms)
  * @param activationBytes   the activation buffers of one pass (each concurrent pass has its own)
  */

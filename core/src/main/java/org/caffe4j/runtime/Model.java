@@ -181,7 +181,7 @@ public final class Model implements AutoCloseable {
         long loaded = 0;
         for (org.caffe4j.ir.Node n : graph.nodes()) {
             for (org.caffe4j.ir.Blob b : n.weights()) {
-                loaded += 4L * b.data().length;
+                loaded += b.heldBytes();
             }
         }
         long kernels = plan.steps().stream().mapToLong(s -> s.kernel().weightBytes()).sum();

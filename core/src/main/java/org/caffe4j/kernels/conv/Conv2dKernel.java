@@ -8,6 +8,19 @@ import org.caffe4j.kernels.Parallel;
  */
 public interface Conv2dKernel {
     /**
+     * Whether {@link #unpackWeights} rebuilds the weights this kernel was built from exactly (packed GEMM panels
+     * only move values; a Winograd transform does not keep them).
+     */
+    default boolean keepsWeightsExactly() {
+        return false;
+    }
+
+    /** The OIHW weights this kernel was built from, rebuilt from its own copy (when {@link #keepsWeightsExactly}). */
+    default float[] unpackWeights() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not keep its weights exactly");
+    }
+
+    /**
      * Convolves one NCHW image {@code in[inOff ..]} into {@code out[outOff ..]} (outC x outH x outW), with the
      * bias and activation the kernel was prepared with.
      *

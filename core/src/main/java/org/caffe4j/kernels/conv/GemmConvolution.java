@@ -60,6 +60,16 @@ abstract class GemmConvolution implements Conv2dKernel {
     }
 
     @Override
+    public boolean keepsWeightsExactly() {
+        return true;
+    }
+
+    @Override
+    public float[] unpackWeights() {
+        return weights.unpack();
+    }
+
+    @Override
     public long weightBytes() {
         return weights.bytes();
     }

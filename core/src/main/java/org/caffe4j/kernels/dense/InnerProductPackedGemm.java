@@ -72,6 +72,11 @@ public final class InnerProductPackedGemm {
         this.gemvKernel = gemvKernel;
     }
 
+    /** The weights this kernel was built from (N x K, or K x N when transposed), rebuilt exactly from its copy. */
+    public float[] unpackWeights() {
+        return weights.unpack();
+    }
+
     /** Bytes of packed weights one call reads (see {@link PackedWeights#bytes}). */
     public long weightBytes() {
         return weights.bytes();

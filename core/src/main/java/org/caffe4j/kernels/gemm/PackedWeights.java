@@ -20,6 +20,8 @@ public final class PackedWeights {
     private final int rows;
     private final int depth;
     private final int panelsPerGroup;
+    /** Whether the source was stored transposed ({@link #packTransposed}), the layout {@link #unpack} rebuilds. */
+    private final boolean transposedSource;
     /** The same weights as column tiles for {@link PackedSgemm}'s few-column path; built on first use. */
     private volatile ChannelTiles channelTiles;
 
@@ -31,8 +33,10 @@ public final class PackedWeights {
     public record ChannelTiles(int nr, int tilesPerGroup, float[] data, float[] bias) {
     }
 
-    private PackedWeights(float[] panels, float[] paddedBias, int groups, int rows, int depth) {
+    private PackedWeights(float[] panels, float[] paddedBias, int groups, int rows, int depth,
+                          boolean transposedSource) {
         this.panels = panels;
+        this.transposedSource = transposedSource;
         this.paddedBias = paddedBias;
         this.groups = groups;
         this.rows = rows;
@@ -117,7 +121,29 @@ public final class PackedWeights {
                 }
             }
         }
-        return new PackedWeights(panels, paddedBias, groups, rows, depth);
+        return new PackedWeights(panels, paddedBias, groups, rows, depth, colStride != 1);
+    }
+
+    /**
+     * The weights as they were packed from offset 0: {@code groups*rows*depth} values in the source's layout
+     * (row-major per group, or transposed for {@link #packTransposed}). Packing only moves values, so they are
+     * exactly the source's: the planner drops the loaded weights and rebuilds them from here when asked.
+     */
+    public float[] unpack() {
+        float[] out = new float[Math.multiplyExact(Math.multiplyExact(groups, rows), depth)];
+        for (int g = 0; g < groups; g++) {
+            for (int p = 0; p < panelsPerGroup; p++) {
+                int base = (g * panelsPerGroup + p) * MR * depth;
+                int valid = Math.min(MR, rows - p * MR);
+                for (int r = 0; r < valid; r++) {
+                    int row = g * rows + p * MR + r;
+                    for (int k = 0; k < depth; k++) {
+                        out[transposedSource ? k * rows + row : row * depth + k] = panels[base + k * MR + r];
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     public int groups() {

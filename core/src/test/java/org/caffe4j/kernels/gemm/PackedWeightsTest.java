@@ -1,0 +1,59 @@
+package org.caffe4j.kernels.gemm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Packing only moves values: {@link PackedWeights#unpack} gives back the source exactly, in its own layout. */
+class PackedWeightsTest {
+    private static float[] random(int n, long seed) {
+        Random r = new Random(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            // NaN, infinities and -0 too: the values' bits must come back unchanged.
+            v[i] = switch (i % 97) {
+                case 5 -> Float.NaN;
+                case 6 -> Float.NEGATIVE_INFINITY;
+                case 7 -> -0f;
+                default -> r.nextFloat() * 2 - 1;
+            };
+        }
+        return v;
+    }
+
+    private static void assertBitsEqual(float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), "value " + i);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 1, 1", "1, 8, 3", "1, 13, 27", "2, 9, 5", "4, 3, 16", "3, 17, 1"})
+    void unpackGivesBackRowMajorSourceOfEveryGroup(int groups, int rows, int depth) {
+        float[] src = random(groups * rows * depth, rows * 31L + depth);
+        float[] bias = random(groups * rows, 3);
+        assertBitsEqual(src, PackedWeights.pack(src, 0, groups, rows, depth, bias).unpack());
+        assertBitsEqual(src, PackedWeights.pack(src, 0, groups, rows, depth, null).unpack());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 1", "8, 3", "13, 27", "33, 10"})
+    void unpackGivesBackTransposedSourceTransposed(int rows, int depth) {
+        float[] src = random(rows * depth, rows * 7L + depth);
+        float[] unpacked = PackedWeights.packTransposed(src, 0, rows, depth, null).unpack();
+        assertBitsEqual(src, unpacked);
+        // and the packing itself read it transposed: same panels as the row-major copy
+        float[] rowMajor = new float[rows * depth];
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < depth; k++) {
+                rowMajor[r * depth + k] = src[k * rows + r];
+            }
+        }
+        assertArrayEquals(PackedWeights.pack(rowMajor, 0, 1, rows, depth, null).data(),
+                PackedWeights.packTransposed(src, 0, rows, depth, null).data());
+    }
+}
