@@ -107,22 +107,24 @@ class CliTest {
         String net = "testdata/lenet_mnist/lenet.prototxt", weights = "testdata/lenet_mnist/lenet_iter_10000.caffemodel";
         Result r = run("summary", net, weights, "--json");
         assertEquals(0, r.code(), r.err());
-        // LeNet's four layers all run packed GEMM kernels, which keep the only copy of their weights: what stays as
-        // loaded is the biases (20 + 50 + 500 + 10 values).
-        assertEquals(580 * 4, jsonNumber(r.out(), "loaded_weight_bytes"), r.out());
+        // ip1's 400,000 weights live only in its kernel's packed panels, as do every GEMM layer's: what stays as
+        // loaded is the biases (20 + 50 + 500 + 10 values) and, where conv2 runs as Winograd (a choice of the
+        // host's vector width and JDK), conv2's 25,000 weights, whose transform cannot be undone exactly.
+        double loaded = jsonNumber(r.out(), "loaded_weight_bytes");
+        assertTrue(loaded == 580 * 4 || loaded == (580 + 25_000) * 4, r.out());
         double kernels = jsonNumber(r.out(), "kernel_weight_bytes");
         // ip1 alone stores 504 x 800 floats (panels of 8 rows); every repacked layer stores at least its weights.
         assertTrue(kernels >= 504 * 800 * 4 && kernels < 3e6, r.out());
         double activations = jsonNumber(r.out(), "activation_bytes");
         // Batch 64: conv1's 64x20x24x24 output is the largest blob; buffers are reused, so far less than all blobs.
         assertTrue(activations >= 64 * 20 * 24 * 24 * 4 && activations < 3 * 64 * 20 * 24 * 24 * 4, r.out());
-        assertEquals(580 * 4 + kernels + activations, jsonNumber(r.out(), "resident_bytes"), r.out());
+        assertEquals(loaded + kernels + activations, jsonNumber(r.out(), "resident_bytes"), r.out());
 
         Result reference = run("summary", net, weights, "--json", "--reference");
         assertEquals(0, jsonNumber(reference.out(), "kernel_weight_bytes"), "reference kernels read the loaded weights");
 
         Result text = run("summary", net, weights, "--batch", "1");
-        assertTrue(text.out().lines().anyMatch(l -> l.matches("resident: 0\\.0 MB weights as loaded \\+ [0-9.]+ MB as the "
+        assertTrue(text.out().lines().anyMatch(l -> l.matches("resident: 0\\.[01] MB weights as loaded \\+ [0-9.]+ MB as the "
                 + "kernels store them \\+ 0\\.[0-9] MB activation buffers = [0-9.]+ MB")), text.out());
         assertFalse(run("summary", net).out().contains("resident:"), "without weights nothing is packed");
 
@@ -130,9 +132,9 @@ class CliTest {
         assertEquals(0, bench.code(), bench.err());
         assertEquals(kernels, jsonNumber(bench.out(), "kernel_weight_bytes"), bench.out());
         assertEquals(activations, jsonNumber(bench.out(), "activation_bytes"), bench.out());
-        assertEquals(580 * 4 + kernels + activations, jsonNumber(bench.out(), "resident_bytes"), bench.out());
+        assertEquals(loaded + kernels + activations, jsonNumber(bench.out(), "resident_bytes"), bench.out());
         Result benchText = run("bench", net, weights, "--warmup", "1", "--iterations", "1");
-        assertTrue(benchText.out().contains("resident: 0.0 MB weights as loaded + "), benchText.out());
+        assertTrue(benchText.out().lines().anyMatch(l -> l.matches("resident: 0\\.[01] MB weights as loaded \\+ .*")), benchText.out());
     }
 
     /** The first number that follows {@code "key": } in a JSON text. */
