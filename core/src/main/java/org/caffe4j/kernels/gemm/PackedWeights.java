@@ -14,7 +14,12 @@ public final class PackedWeights {
      */
     public static final int TAIL_FLOATS = 8;
 
-    private final float[] panels;
+    /**
+     * The panels, or null while only the {@link #channelTiles} copy is kept (the few-columns path runs on that
+     * alone; a multiplication that needs panels again rebuilds them, see {@link #data}).
+     */
+    private volatile float[] panels;
+    private final int panelFloats;
     private final float[] paddedBias;
     private final int groups;
     private final int rows;
@@ -36,6 +41,7 @@ public final class PackedWeights {
     private PackedWeights(float[] panels, float[] paddedBias, int groups, int rows, int depth,
                           boolean transposedSource) {
         this.panels = panels;
+        this.panelFloats = panels.length;
         this.transposedSource = transposedSource;
         this.paddedBias = paddedBias;
         this.groups = groups;
@@ -130,6 +136,7 @@ public final class PackedWeights {
      * exactly the source's: the planner drops the loaded weights and rebuilds them from here when asked.
      */
     public float[] unpack() {
+        float[] panels = data();
         float[] out = new float[Math.multiplyExact(Math.multiplyExact(groups, rows), depth)];
         for (int g = 0; g < groups; g++) {
             for (int p = 0; p < panelsPerGroup; p++) {
@@ -169,9 +176,27 @@ public final class PackedWeights {
         return paddedBias;
     }
 
-    /** The packed panels; panel p of group g starts at {@link #offset}. */
+    /**
+     * The packed panels; panel p of group g starts at {@link #offset}. Rebuilt from the channel tiles (exactly: both
+     * only place the same values) when those had replaced them.
+     */
     public float[] data() {
-        return panels;
+        float[] p = panels;
+        if (p != null) {
+            return p;
+        }
+        synchronized (this) {
+            if (panels == null) {
+                panels = unpackChannelTiles(channelTiles);
+            }
+            return panels;
+        }
+    }
+
+    /** Floats of weights this object holds now: the panels, the channel tiles, or (after a rebuild) both. */
+    public long heldFloats() {
+        ChannelTiles t = channelTiles;
+        return (panels == null ? 0 : panelFloats) + (t == null ? 0 : t.data().length);
     }
 
     /**
@@ -179,25 +204,46 @@ public final class PackedWeights {
      * when a multiplication uses it instead, holds the same values padded to tiles instead of panels).
      */
     public long bytes() {
-        return 4L * (panels.length - TAIL_FLOATS);
+        return 4L * (panelFloats - TAIL_FLOATS);
     }
 
-    /** The weights as column tiles of width nr (packed on first call; a second copy of the weights). */
+    /**
+     * The weights as column tiles of width nr, packed on first call, which then drops the panels: the few-columns
+     * path (6x6 maps at batch 1: NIN's conv4-1024, cccp7 and cccp8) reads only the tiles, and holding both kept
+     * those weights twice. A later {@link #data} call rebuilds the panels.
+     */
     public ChannelTiles channelTiles(int nr) {
         ChannelTiles t = channelTiles;
         if (t == null || t.nr() != nr) {
             synchronized (this) {
                 t = channelTiles;
                 if (t == null || t.nr() != nr) {
-                    t = packChannelTiles(nr);
+                    t = packChannelTiles(data(), nr);
                     channelTiles = t;
+                    panels = null;
                 }
             }
         }
         return t;
     }
 
-    private ChannelTiles packChannelTiles(int nr) {
+    /** The panels from column tiles: the inverse of {@link #packChannelTiles}. */
+    private float[] unpackChannelTiles(ChannelTiles t) {
+        float[] out = new float[panelFloats];
+        int nr = t.nr();
+        for (int g = 0; g < groups; g++) {
+            for (int r = 0; r < rows; r++) {
+                int from = (g * t.tilesPerGroup() + r / nr) * depth * nr + r % nr;
+                int to = offset(g, r / MR, 0) + r % MR;
+                for (int k = 0; k < depth; k++) {
+                    out[to + k * MR] = t.data()[from + k * nr];
+                }
+            }
+        }
+        return out;
+    }
+
+    private ChannelTiles packChannelTiles(float[] panels, int nr) {
         int tiles = (rows + nr - 1) / nr;
         float[] data = new float[Math.multiplyExact(Math.multiplyExact(groups * tiles, nr), depth)];
         float[] bias = new float[groups * tiles * nr];

@@ -56,4 +56,22 @@ class PackedWeightsTest {
         assertArrayEquals(PackedWeights.pack(rowMajor, 0, 1, rows, depth, null).data(),
                 PackedWeights.packTransposed(src, 0, rows, depth, null).data());
     }
+
+    @ParameterizedTest
+    @CsvSource({"1, 8, 3, 16", "2, 13, 27, 32", "3, 40, 5, 32", "1, 1, 1, 16"})
+    void channelTilesReplaceThePanelsUntilTheyAreNeededAgain(int groups, int rows, int depth, int nr) {
+        float[] src = random(groups * rows * depth, rows * 13L + depth);
+        float[] bias = random(groups * rows, 5);
+        PackedWeights a = PackedWeights.pack(src, 0, groups, rows, depth, bias);
+        float[] panels = a.data().clone();
+        long panelFloats = a.heldFloats();
+        PackedWeights.ChannelTiles tiles = a.channelTiles(nr);
+        assertEquals(tiles.data().length, a.heldFloats(), "only the tiles are held");
+        assertBitsEqual(panels, a.data());
+        assertEquals(panelFloats + tiles.data().length, a.heldFloats(), "rebuilt panels kept beside the tiles");
+        assertBitsEqual(src, a.unpack());
+        // The tiles are the same after the rebuild: a second call neither repacks nor drops the panels again.
+        assertEquals(tiles, a.channelTiles(nr));
+        assertEquals(panelFloats + tiles.data().length, a.heldFloats());
+    }
 }
