@@ -35,7 +35,7 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
      */
     private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(S, i -> 2 * i);
     /**
-     * Whether stride-2 windows take the permute ({@link #EVEN_LANES}) ({@link CpuProfile#permuteStrideTwo()}): JDK 17
+     * Whether stride-2 windows take the permute, {@link #EVEN_LANES} ({@link CpuProfile#permuteStrideTwo()}). JDK 17
      * compiles the two-vector rearrange to something slower, so there the maxima of all windows, at every column,
      * are computed from plain loads and the even ones moved to the output one by one. That beat JDK 17's gather
      * by 1.1-1.35x (NIN's three pool shapes, one thread, AVX-512 and AVX2); on JDK 25 the permute is 1.1-1.25x
