@@ -427,8 +427,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
          * nine) is done row by row, against all of the task's channel tiles at once ({@link SgemmMicroKernel#rowSums}),
          * instead of as a mostly padded tile. Every M value is still acc = 0, fma over input channels ascending (the
          * bare sums), so it equals the normal path's bit for bit; the output transform then runs with output
-         * channels as its lanes. The weights are read straight from memory: prefetching each channel tile's weights
-         * ahead of its GEMMs (Prefetch.touch) made this path slower on AVX2.
+         * channels as its lanes. The weights are read straight from memory, as in PackedSgemm's few-columns path:
+         * reading each channel tile once ahead of its GEMMs made both slower (bench/HISTORY.md).
          */
         private void multiplyTransposed(int t0, int count) {
             int nr = nr();

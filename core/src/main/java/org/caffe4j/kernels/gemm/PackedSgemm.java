@@ -246,7 +246,6 @@ public final class PackedSgemm {
                 int tileAt = g * tiles + t;
                 int channel0 = t * nr;
                 int channels = Math.min(nr, rows - channel0);
-                Prefetch.touch(weights.data(), tileAt * depth * nr, depth * nr);
                 for (int p = 0; p < panels; p++) {
                     for (int r = 0; r < MR; r++) {
                         System.arraycopy(bias, tileAt * nr, tile, r * nr, nr);
