@@ -12,6 +12,7 @@ import org.caffe4j.ir.InvalidShapeException;
 import org.caffe4j.ir.Shape;
 import org.caffe4j.ir.Value;
 import org.caffe4j.io.BlobDecoder;
+import org.caffe4j.io.CaffemodelSource;
 import org.caffe4j.ops.LayerContext;
 import org.caffe4j.ops.OpDefinition;
 import org.caffe4j.ops.registry.OpRegistry;
@@ -63,7 +64,17 @@ public final class GraphBuilder {
      */
     public Graph build(NetParameter net, NetParameter weights, String source, String weightsSource,
                        Map<String, Shape> inputShapes) {
-        List<Layer> layers = resolve(net, weights, source, weightsSource);
+        return build(net, weights, source, weightsSource, inputShapes, null);
+    }
+
+    /**
+     * As {@link #build(NetParameter, NetParameter, String, String, Map)}, with the caffemodel file the weights were
+     * read from (after the same upgrade), so that each blob taken from it can be read again there
+     * ({@link Blob#readableAgainFrom}); null when they came from a stream.
+     */
+    public Graph build(NetParameter net, NetParameter weights, String source, String weightsSource,
+                       Map<String, Shape> inputShapes, CaffemodelSource weightsFile) {
+        List<Layer> layers = resolve(net, weights, source, weightsSource, weightsFile);
         List<String> warnings = new ArrayList<>();
         if (weights != null) {
             Set<String> names = new java.util.HashSet<>();
@@ -78,11 +89,12 @@ public final class GraphBuilder {
         return infer(net.getName(), source, layers, inputShapes, warnings, weights != null);
     }
 
-    private List<Layer> resolve(NetParameter net, NetParameter weights, String source, String weightsSource) {
-        Map<String, List<LayerParameter>> trained = new HashMap<>();
+    private List<Layer> resolve(NetParameter net, NetParameter weights, String source, String weightsSource,
+                                CaffemodelSource weightsFile) {
+        Map<String, List<Integer>> trained = new HashMap<>();
         if (weights != null) {
-            for (LayerParameter l : weights.getLayerList()) {
-                trained.computeIfAbsent(l.getName(), k -> new ArrayList<>()).add(l);
+            for (int i = 0; i < weights.getLayerCount(); i++) {
+                trained.computeIfAbsent(weights.getLayer(i).getName(), k -> new ArrayList<>()).add(i);
             }
         }
         Map<String, Integer> namesakes = new HashMap<>();
@@ -114,8 +126,9 @@ public final class GraphBuilder {
             }
             List<Blob> blobs = new ArrayList<>();
             int occurrence = seen.merge(l.getName(), 1, Integer::sum) - 1;
-            LayerParameter src = trainedFor(ctx, trained.get(l.getName()), namesakes.get(l.getName()), occurrence,
+            Integer trainedAt = trainedFor(ctx, trained.get(l.getName()), namesakes.get(l.getName()), occurrence,
                     weightsSource);
+            LayerParameter src = trainedAt == null ? null : weights.getLayer(trainedAt);
             String where = weightsSource;
             if (src == null && l.getBlobsCount() > 0) {
                 src = l;
@@ -123,7 +136,11 @@ public final class GraphBuilder {
             }
             if (src != null) {
                 for (int i = 0; i < src.getBlobsCount(); i++) {
-                    blobs.add(BlobDecoder.decode(src.getBlobs(i), where + ": layer '" + l.getName() + "' blobs[" + i + "]"));
+                    Blob blob = BlobDecoder.decode(src.getBlobs(i), where + ": layer '" + l.getName() + "' blobs[" + i + "]");
+                    if (trainedAt != null && weightsFile != null) {
+                        blob.readableAgainFrom(weightsFile.origin(trainedAt, l.getName(), i));
+                    }
+                    blobs.add(blob);
                 }
             }
             out.add(new Layer(ctx, op, params, blobs));
@@ -132,13 +149,13 @@ public final class GraphBuilder {
     }
 
     /**
-     * The caffemodel layer whose blobs layer {@code ctx} takes. A name used once takes the first caffemodel layer of
+     * The position of the caffemodel layer whose blobs layer {@code ctx} takes. A name used once takes the first caffemodel layer of
      * that name, as Caffe does. Several layers of one name (OpenCV's shared_weights test) take the caffemodel's
      * layers of that name in order when there are as many, or all share the one there is, as OpenCV's importer
      * does; Caffe itself would copy them all into the first such layer and leave the others at their fillers.
      */
-    private static LayerParameter trainedFor(LayerContext ctx, List<LayerParameter> entries, int namesakes,
-                                             int occurrence, String weightsSource) {
+    private static Integer trainedFor(LayerContext ctx, List<Integer> entries, int namesakes, int occurrence,
+                                      String weightsSource) {
         if (entries == null) {
             return null;
         }

@@ -1,7 +1,10 @@
 package org.caffe4j.ir;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.zip.CRC32C;
 
 /**
  * A learned parameter blob (weights, bias, BatchNorm statistics...) as float values in C order.
@@ -9,13 +12,16 @@ import java.util.function.Supplier;
  * <p>The values never change, but where they live may: once a kernel holds an exact copy in its own layout (packed
  * GEMM panels), the planner {@linkplain #release releases} the loaded array, so that a model keeps its weights
  * once, and {@link #data()} rebuilds it from the kernel's copy if anything asks again (another plan choosing
- * another kernel, writing the model out).
+ * another kernel, writing the model out). Where a kernel keeps only a transform of them (Winograd's, or weights
+ * folded with a BatchNorm), the values are dropped only if they can be read again from their caffemodel
+ * ({@link #releaseToOrigin}).
  */
 public final class Blob {
     private final Shape shape;
     private final boolean legacy4d;
     private volatile float[] data;
     private Supplier<float[]> restore;
+    private volatile BlobOrigin origin;
 
     /**
      * @param legacy4d true when the file gave Caffe's deprecated num/channels/height/width dims, which Caffe
@@ -64,6 +70,45 @@ public final class Blob {
     public synchronized void release(Supplier<float[]> from) {
         restore = Objects.requireNonNull(from, "from");
         data = null;
+    }
+
+    /** Records where the values can be read again (set by the importer for blobs read from a caffemodel file). */
+    public void readableAgainFrom(BlobOrigin from) {
+        origin = Objects.requireNonNull(from, "from");
+    }
+
+    /**
+     * Drops the loaded values if they can be read again from where they were loaded ({@link #readableAgainFrom});
+     * the first {@link #data()} call after this one reads them again and checks them against the
+     * {@link #checksum} of the values dropped now. For kernels that keep no reference to the values, only a
+     * transform of them.
+     *
+     * @return whether the values were dropped
+     */
+    public synchronized boolean releaseToOrigin() {
+        BlobOrigin from = origin;
+        float[] values = data;
+        if (from == null || values == null) {
+            return false;
+        }
+        long sum = checksum(values);
+        release(() -> from.reload(sum));
+        return true;
+    }
+
+    /** CRC-32C of the values' IEEE 754 bits, little-endian: what {@link BlobOrigin#reload} checks against. */
+    public static long checksum(float[] values) {
+        CRC32C crc = new CRC32C();
+        int chunk = 16 * 1024;
+        ByteBuffer bytes = ByteBuffer.allocate(chunk * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int from = 0; from < values.length; from += chunk) {
+            int n = Math.min(chunk, values.length - from);
+            bytes.clear();
+            bytes.asFloatBuffer().put(values, from, n);
+            bytes.limit(n * Float.BYTES);
+            crc.update(bytes);
+        }
+        return crc.getValue();
     }
 
     /** Bytes of values this blob holds itself: 0 while {@linkplain #release released}. */

@@ -212,6 +212,8 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
         }
         if (kernel.keepsWeightsExactly()) {
             ctx.weightsKeptByKernel(0, kernel::unpackWeights);
+        } else if (kernel.copiesWeights()) {
+            ctx.weightsCopiedByKernel(0);
         }
         int bottoms = ctx.inputShapes().size();
         return LayerKernel.readingWeights(kernel.weightBytes(), (inputs, outputs, par) -> {

@@ -43,4 +43,12 @@ public interface KernelContext {
      */
     default void weightsKeptByKernel(int index, Supplier<float[]> unpack) {
     }
+
+    /**
+     * Tells the planner that the (memoised) kernel holds its own copy of weight blob {@code index}, a transform that
+     * cannot give the loaded values back (Winograd's), and no reference to them: the planner then drops the loaded
+     * values where they can be read again from their caffemodel ({@link Blob#releaseToOrigin}).
+     */
+    default void weightsCopiedByKernel(int index) {
+    }
 }

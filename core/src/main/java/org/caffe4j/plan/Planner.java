@@ -207,7 +207,13 @@ public final class Planner {
             }
             return computed[0].weights();
         };
-        return lower(run, index, slope, memoKey, weights, false);
+        LayerKernel kernel = lower(run, index, slope, memoKey, weights, false);
+        // The kernel holds the folded values, never the stored ones: those are needed again only by a plan that
+        // does not fold (read again from the caffemodel then).
+        for (Blob stored : n.weights()) {
+            stored.releaseToOrigin();
+        }
+        return kernel;
     }
 
     /** {@code n} with the affine maps folded in, as {@link #fuse} checked it can be ({@code foldsAffine}). */
@@ -480,6 +486,13 @@ public final class Planner {
             public void weightsKeptByKernel(int blob, Supplier<float[]> unpack) {
                 if (stored) {
                     n.weights().get(blob).release(unpack);
+                }
+            }
+
+            @Override
+            public void weightsCopiedByKernel(int blob) {
+                if (stored) {
+                    n.weights().get(blob).releaseToOrigin();
                 }
             }
         };

@@ -1,6 +1,7 @@
 package org.caffe4j.runtime;
 
 import org.caffe4j.io.DeployDeriver;
+import org.caffe4j.io.CaffemodelSource;
 import org.caffe4j.io.NetReader;
 import org.caffe4j.io.NetUpgrader;
 import com.google.protobuf.TextFormat;
@@ -152,7 +153,8 @@ public final class ModelFiles {
             throw e;
         }
         return build(net, prototxt.toString(), WeightsRead.await(weights),
-                caffemodel == null ? null : caffemodel.toString(), options, ops, notes);
+                caffemodel == null ? null : caffemodel.toString(),
+                caffemodel == null ? null : new CaffemodelSource(caffemodel, caffemodel.toString()), options, ops, notes);
     }
 
     public static Imported importModel(InputStream prototxt, String prototxtName, InputStream caffemodel,
@@ -169,11 +171,13 @@ public final class ModelFiles {
             WeightsRead.abandon(weights);
             throw e;
         }
-        return build(net, prototxtName, WeightsRead.await(weights), caffemodelName, options, ops, notes);
+        return build(net, prototxtName, WeightsRead.await(weights), caffemodelName, null, options, ops, notes);
     }
 
+    /** @param weightsFile where the weights can be read again (null when they came from a stream) */
     private static Imported build(NetReader.ParsedText text, String netName, Caffe.NetParameter weights,
-                                  String weightsName, LoadOptions options, OpRegistry ops, List<String> notes) {
+                                  String weightsName, CaffemodelSource weightsFile, LoadOptions options,
+                                  OpRegistry ops, List<String> notes) {
         Caffe.NetParameter net = text.net();
         if (NetUpgrader.needsUpgrade(net)) {
             notes.add(netName + ": upgraded from a legacy (V0/V1 or input_dim) definition");
@@ -205,7 +209,8 @@ public final class ModelFiles {
                 }
             }
         }
-        Graph graph = new GraphBuilder(ops, text.customLayerFields()).build(deploy.net(), w, netName, weightsName, shapes);
+        Graph graph = new GraphBuilder(ops, text.customLayerFields()).build(deploy.net(), w, netName, weightsName, shapes,
+                weightsFile);
         notes.addAll(graph.warnings());
         return new Imported(deploy.net(), graph, ops, notes);
     }

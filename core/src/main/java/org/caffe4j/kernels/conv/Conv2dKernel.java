@@ -15,6 +15,14 @@ public interface Conv2dKernel {
         return false;
     }
 
+    /**
+     * Whether this kernel holds only its own copy of the weights it was built from (packed or transformed) and no
+     * reference to the array it was given, so that array can be dropped (depthwise kernels read it directly).
+     */
+    default boolean copiesWeights() {
+        return keepsWeightsExactly();
+    }
+
     /** The OIHW weights this kernel was built from, rebuilt from its own copy (when {@link #keepsWeightsExactly}). */
     default float[] unpackWeights() {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not keep its weights exactly");

@@ -72,6 +72,12 @@ public final class Conv2dSpaceToDepth implements Conv2dKernel {
         return inner.tileSize();
     }
 
+    /** The transformed weights only: the array given to the constructor is not kept. */
+    @Override
+    public boolean copiesWeights() {
+        return true;
+    }
+
     /** The rewritten kernel's transformed weights (the zero taps the rewrite adds included). */
     @Override
     public long weightBytes() {

@@ -228,6 +228,12 @@ public final class Conv2dWinograd implements Conv2dKernel {
         return transform.m();
     }
 
+    /** The transformed weights only: the array given to the constructor is not kept. */
+    @Override
+    public boolean copiesWeights() {
+        return true;
+    }
+
     /** The transformed weights: alpha² matrices of outC x inC, packed (alpha²/r² times the original's bytes). */
     @Override
     public long weightBytes() {
