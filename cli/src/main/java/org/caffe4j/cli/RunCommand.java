@@ -45,7 +45,9 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, Npy.Array> arrays = readArrays(inputs);
-        try (Model model = Model.load(net, weights, withArrayShapes(modelOptions.toLoadOptions(), arrays))) {
+        // One forward pass in a new process: the one-shot kernels answer before the JIT has compiled vector ones.
+        LoadOptions options = withArrayShapes(modelOptions.toLoadOptions(), arrays).withOneShot(true);
+        try (Model model = Model.load(net, weights, options)) {
             modelOptions.reportIgnoredFields(model.notes(), spec.commandLine().getErr());
             Map<String, Tensor> feed = feed(model, arrays);
             Map<String, Tensor> result = allBlobs ? model.runAllBlobs(feed) : model.run(feed);

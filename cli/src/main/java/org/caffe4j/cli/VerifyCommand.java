@@ -87,7 +87,7 @@ final class VerifyCommand implements Callable<Integer> {
         for (Map.Entry<String, Path> e : set.extraInputs().entrySet()) {
             arrays.putIfAbsent(e.getKey(), Npy.read(e.getValue()));
         }
-        LoadOptions options = RunCommand.withArrayShapes(modelOptions.toLoadOptions(), arrays);
+        LoadOptions options = RunCommand.withArrayShapes(modelOptions.toLoadOptions(), arrays).withOneShot(true);
         Comparison c;
         try (Model model = Model.load(net, weights, options)) {
             modelOptions.reportIgnoredFields(model.notes(), spec.commandLine().getErr());

@@ -202,11 +202,11 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
         if (tile > 0) {
             kernel = ctx.memo("winograd F" + tile + " relu=" + slope,
                     () -> new Conv2dWinograd(weights(ctx), bias(p, ctx), p.numOutput(), s.inC(), p.kernelH(), tile,
-                            act, Simd.sgemmKernel(), Simd.winogradTransforms()));
+                            act, ctx.kernels().sgemm(), ctx.kernels().winograd()));
         } else if (strided > 0) {
             kernel = ctx.memo("space-to-depth winograd F" + strided + " relu=" + slope, () -> new Conv2dSpaceToDepth(
                     weights(ctx), bias(p, ctx), p.numOutput(), s.inC(), p.kernelH(), p.strideH(), strided, act,
-                    Simd.sgemmKernel(), Simd.winogradTransforms()));
+                    ctx.kernels().sgemm(), ctx.kernels().winograd()));
         } else {
             kernel = ctx.memo("conv relu=" + slope, () -> prepare(p, s, ctx, act));
         }
@@ -240,14 +240,14 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
         float[] bias = bias(p, ctx);
         if (s.inCPerGroup() == 1 && s.outCPerGroup() < SgemmMicroKernel.MR) {
             return new Conv2dDepthwise(w, bias, p.numOutput(), p.kernelH(), p.kernelW(), p.group(), act,
-                    Simd.depthwiseKernel());
+                    ctx.kernels().depthwise());
         }
         if (s.isPointwise()) {
             return new Conv2dPointwiseGemm(w, bias, p.numOutput(), s.inCPerGroup(), p.group(), act,
-                    Simd.sgemmKernel());
+                    ctx.kernels().sgemm());
         }
         return new Conv2dIm2colGemm(w, bias, p.numOutput(), s.inCPerGroup(), p.kernelH(), p.kernelW(), p.group(),
-                act, Simd.sgemmKernel());
+                act, ctx.kernels().sgemm());
     }
 
     static float[] data(List<Blob> weights, int i) {

@@ -78,7 +78,7 @@ public final class DeconvolutionOp implements OpDefinition<ConvolutionOp.Params>
         float[] w = ctx.weights().get(0).data();
         float[] bias = p.biasTerm() ? ctx.weights().get(1).data() : null;
         // Packing depends on the geometry only through channels and kernel, not on the spatial size.
-        Deconv2dGemmCol2im kernel = ctx.memo("deconv-gemm " + x.dim(1), () -> new Deconv2dGemmCol2im(s, w, bias, Simd.sgemmKernel()));
+        Deconv2dGemmCol2im kernel = ctx.memo("deconv-gemm " + x.dim(1), () -> new Deconv2dGemmCol2im(s, w, bias, ctx.kernels().sgemm()));
         Deconv2dGemmCol2im sized = kernel.forShape(s);
         return LayerKernel.readingWeights(sized.weightBytes(), (inputs, outputs, par) -> {
             for (int n = 0; n < x.dim(0); n++) {

@@ -19,7 +19,7 @@ interface ElementwiseKernelsOp<P> extends OpDefinition<P> {
 
     @Override
     default LayerKernel lower(P params, KernelContext context) {
-        return kernel(params, context, Simd.elementwise());
+        return kernel(params, context, context.kernels().elementwise());
     }
 
     @Override

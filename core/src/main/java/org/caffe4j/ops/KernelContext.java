@@ -3,6 +3,7 @@ package org.caffe4j.ops;
 import org.caffe4j.ir.Blob;
 import org.caffe4j.ir.Shape;
 import org.caffe4j.kernels.CpuProfile;
+import org.caffe4j.kernels.simd.KernelSet;
 import org.caffe4j.kernels.simd.Simd;
 
 import java.util.List;
@@ -30,6 +31,11 @@ public interface KernelContext {
     /** The machine the kernel choices are made for: the host, unless a test names another profile. */
     default CpuProfile cpu() {
         return Simd.profile();
+    }
+
+    /** The inner kernels to build with: the vector ones, or their bit-identical scalar twins for a one-shot model. */
+    default KernelSet kernels() {
+        return Simd.kernels();
     }
 
     /** Returns the value memoised under (layer, key), computing it once per loaded model. */

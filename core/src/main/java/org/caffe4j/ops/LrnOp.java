@@ -69,7 +69,7 @@ public final class LrnOp implements OpDefinition<LrnOp.Params> {
         Shape x = ctx.inputShapes().get(0);
         int c = x.dim(1), plane = x.dim(2) * x.dim(3), image = c * plane;
         int blocks = LrnAcrossChannels.blocks(plane);
-        LrnWindowKernel window = Simd.lrnKernel();
+        LrnWindowKernel window = ctx.kernels().lrn();
         return (inputs, outputs, par) -> par.forEach(x.dim(0) * blocks, task -> {
             int n = task / blocks;
             LrnAcrossChannels.forwardBlock(inputs[0], n * image, outputs[0], n * image, c, plane, task % blocks,

@@ -167,8 +167,8 @@ public final class PoolingOp implements OpDefinition<PoolingOp.Params> {
         Params p = resolve(p0, x.dim(2), x.dim(3));
         int h = x.dim(2), w = x.dim(3), oh = y.dim(2), ow = y.dim(3);
         int planes = x.dim(0) * x.dim(1);
-        MaxPoolKernel maxPool = Simd.maxPoolKernel();
-        AveragePoolKernel averagePool = Simd.averagePoolKernel();
+        MaxPoolKernel maxPool = ctx.kernels().maxPool();
+        AveragePoolKernel averagePool = ctx.kernels().averagePool();
         int perTask = (planes + TASKS - 1) / TASKS;
         int tasks = (planes + perTask - 1) / perTask;
         return (inputs, outputs, par) -> par.forEach(tasks, t -> {

@@ -29,7 +29,7 @@ public final class ReluOp extends ElementwiseUnaryOp<ReluOp.Params> {
     @Override
     public LayerKernel lower(Params p, KernelContext ctx) {
         int n = (int) ctx.inputShapes().get(0).count();
-        ElementwiseKernels k = Simd.elementwise();
+        ElementwiseKernels k = ctx.kernels().elementwise();
         return Elementwise.chunked(n, (in, out, from, len) -> k.relu(in, from, out, from, len, p.negativeSlope()));
     }
 }

@@ -10,6 +10,8 @@ import org.caffe4j.ir.Shape;
 import org.caffe4j.ir.Value;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.ops.ChannelAffine;
+import org.caffe4j.kernels.simd.KernelSet;
+import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.ops.KernelContext;
 import org.caffe4j.ops.LayerKernel;
 import org.caffe4j.ops.OpDefinition;
@@ -35,6 +37,7 @@ public final class Planner {
     /** Memo for prepacked weights, shared by every plan of one model so re-planning does not repack. */
     private final Map<String, Object> memo = new ConcurrentHashMap<>();
     private final boolean reference;
+    private final KernelSet kernels;
     private final OpRegistry ops;
 
     /**
@@ -43,8 +46,19 @@ public final class Planner {
      * @param ops       the registry the graphs were built with (their nodes' ops, by type)
      */
     public Planner(boolean reference, OpRegistry ops) {
+        this(reference, Simd.kernels(), ops);
+    }
+
+    /** @param kernels the inner kernels the layers are built with ({@link Simd#kernels()} or {@link Simd#twins()}) */
+    public Planner(boolean reference, KernelSet kernels, OpRegistry ops) {
         this.reference = reference;
+        this.kernels = kernels;
         this.ops = ops;
+    }
+
+    /** The inner kernels this planner builds layers with. */
+    public KernelSet kernels() {
+        return kernels;
     }
 
     /**
@@ -472,6 +486,11 @@ public final class Planner {
             @Override
             public Float fusedReluSlope() {
                 return slope;
+            }
+
+            @Override
+            public KernelSet kernels() {
+                return kernels;
             }
 
             @Override

@@ -15,9 +15,15 @@ import java.util.Map;
  * @param reference           run every layer with its plain reference kernel (slow; for testing)
  * @param plugins             where to look for layer plug-ins ({@link org.caffe4j.spi.CustomLayer} services), or
  *                            null for the current thread's context class loader
+ * @param oneShot             the model runs only a pass or two (a command-line run of one input): its layers use
+ *                            the scalar twins of the vector kernels, which give the same results bit for bit and
+ *                            are compiled by the JIT within milliseconds, while the vector kernels box every
+ *                            operation until compiled (NIN's first pass 0.4-0.5 s instead of 1.1 s); slower from
+ *                            the tenth pass or so on
  */
 public record LoadOptions(int threads, Integer batch, Integer channels, Map<String, int[]> inputShapes,
-                          boolean ignoreUnknownFields, boolean addSoftmax, boolean reference, ClassLoader plugins) {
+                          boolean ignoreUnknownFields, boolean addSoftmax, boolean reference, ClassLoader plugins,
+                          boolean oneShot) {
     /** The {@link #inputShapes} key that stands for the net's first input, whatever its name. */
     public static final String FIRST_INPUT = "";
     /** More worker threads than this only cost memory and start-up time: thousands took seconds to start. */
@@ -38,36 +44,36 @@ public record LoadOptions(int threads, Integer batch, Integer channels, Map<Stri
 
     public static LoadOptions defaults() {
         return new LoadOptions(Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()), null, null, null,
-                false, false, false, null);
+                false, false, false, null, false);
     }
 
     public LoadOptions withThreads(int n) {
-        return new LoadOptions(n, batch, channels, inputShapes, ignoreUnknownFields, addSoftmax, reference, plugins);
+        return new LoadOptions(n, batch, channels, inputShapes, ignoreUnknownFields, addSoftmax, reference, plugins, oneShot);
     }
 
     public LoadOptions withBatch(Integer n) {
-        return new LoadOptions(threads, n, channels, inputShapes, ignoreUnknownFields, addSoftmax, reference, plugins);
+        return new LoadOptions(threads, n, channels, inputShapes, ignoreUnknownFields, addSoftmax, reference, plugins, oneShot);
     }
 
     public LoadOptions withChannels(Integer n) {
-        return new LoadOptions(threads, batch, n, inputShapes, ignoreUnknownFields, addSoftmax, reference, plugins);
+        return new LoadOptions(threads, batch, n, inputShapes, ignoreUnknownFields, addSoftmax, reference, plugins, oneShot);
     }
 
     public LoadOptions withInputShapes(Map<String, int[]> shapes) {
-        return new LoadOptions(threads, batch, channels, shapes, ignoreUnknownFields, addSoftmax, reference, plugins);
+        return new LoadOptions(threads, batch, channels, shapes, ignoreUnknownFields, addSoftmax, reference, plugins, oneShot);
     }
 
     public LoadOptions withIgnoreUnknownFields(boolean b) {
-        return new LoadOptions(threads, batch, channels, inputShapes, b, addSoftmax, reference, plugins);
+        return new LoadOptions(threads, batch, channels, inputShapes, b, addSoftmax, reference, plugins, oneShot);
     }
 
     public LoadOptions withAddSoftmax(boolean b) {
-        return new LoadOptions(threads, batch, channels, inputShapes, ignoreUnknownFields, b, reference, plugins);
+        return new LoadOptions(threads, batch, channels, inputShapes, ignoreUnknownFields, b, reference, plugins, oneShot);
     }
 
     /** Looks for layer plug-ins through {@code loader} instead of the thread's context class loader. */
     public LoadOptions withPlugins(ClassLoader loader) {
-        return new LoadOptions(threads, batch, channels, inputShapes, ignoreUnknownFields, addSoftmax, reference, loader);
+        return new LoadOptions(threads, batch, channels, inputShapes, ignoreUnknownFields, addSoftmax, reference, loader, oneShot);
     }
 
     /** The class loader plug-ins are looked up through. */
@@ -79,7 +85,12 @@ public record LoadOptions(int threads, Integer batch, Integer channels, Map<Stri
         return context != null ? context : LoadOptions.class.getClassLoader();
     }
 
+    /** See {@link #oneShot}. */
+    public LoadOptions withOneShot(boolean b) {
+        return new LoadOptions(threads, batch, channels, inputShapes, ignoreUnknownFields, addSoftmax, reference, plugins, b);
+    }
+
     public LoadOptions withReference(boolean b) {
-        return new LoadOptions(threads, batch, channels, inputShapes, ignoreUnknownFields, addSoftmax, b, plugins);
+        return new LoadOptions(threads, batch, channels, inputShapes, ignoreUnknownFields, addSoftmax, b, plugins, oneShot);
     }
 }

@@ -10,6 +10,7 @@ import org.caffe4j.ir.Value;
 import org.caffe4j.kernels.ThreadPoolParallel;
 import org.caffe4j.plan.ExecutionPlan;
 import org.caffe4j.ops.registry.OpRegistry;
+import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.plan.Planner;
 import org.caffe4j.plan.Step;
 import org.caffe4j.proto.Caffe;
@@ -55,7 +56,7 @@ public final class Model implements AutoCloseable {
         this.notes = List.copyOf(imported.notes());
         this.parallel = new ThreadPoolParallel(Math.max(1, options.threads()));
         this.ops = imported.ops();
-        this.planner = new Planner(options.reference(), ops);
+        this.planner = new Planner(options.reference(), oneShotTwins(options) ? Simd.twins() : Simd.kernels(), ops);
     }
 
     /** Loading in one chain: {@code Model.builder().files(net, weights).threads(2).batch(8).build()}. */
@@ -86,6 +87,27 @@ public final class Model implements AutoCloseable {
     /** The internal graph, for this package's tests; users see it through {@link #describe()}. */
     Graph graph() {
         return graph;
+    }
+
+    /**
+     * Most multiply-adds per pass for which a one-shot model ({@link LoadOptions#oneShot}) runs the scalar twins:
+     * a pass of one image took less time on them, new process to answer, on every zoo net up to VGG16's 15.5
+     * billion (JDK 25, AVX-512, 2 threads: NIN 1.3-1.4 s against 1.85-1.9, ResNet-50 2.3 against 2.7-3.0, VGG16
+     * 3.1-4.0 against 4.0-5.0). Longer passes give the JIT time to compile the vector kernels within the pass.
+     */
+    static final long ONE_SHOT_MAX_MULTIPLY_ADDS = 20_000_000_000L;
+
+    private boolean oneShotTwins(LoadOptions options) {
+        if (!options.oneShot() || options.reference()) {
+            return false;
+        }
+        long macs = describe().layers().stream().mapToLong(LayerInfo::multiplyAdds).sum();
+        return macs <= ONE_SHOT_MAX_MULTIPLY_ADDS;
+    }
+
+    /** Whether the layers run the scalar twins of the vector kernels (a one-shot model, {@link LoadOptions#oneShot}). */
+    public boolean runsScalarTwins() {
+        return planner.kernels().twins();
     }
 
     /** The net's layers and shapes for its declared inputs, as read-only values (computed once). */

@@ -77,6 +77,15 @@ public final class ModelBuilder {
         return this;
     }
 
+    /**
+     * The model runs only a pass or two (a command-line run of one input): its layers use the scalar twins of the
+     * vector kernels, bit-identical and compiled by the JIT within milliseconds ({@link LoadOptions#oneShot}).
+     */
+    public ModelBuilder oneShot(boolean oneShot) {
+        options = options.withOneShot(oneShot);
+        return this;
+    }
+
     /** Run every layer with its plain reference kernel (slow; for checking the fast ones). */
     public ModelBuilder reference(boolean reference) {
         options = options.withReference(reference);
