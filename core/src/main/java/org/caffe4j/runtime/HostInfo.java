@@ -10,15 +10,18 @@ public final class HostInfo {
     private HostInfo() {
     }
 
-    /** "Vector API kernels, 8x16 GEMM tile" (or scalar ones, when the Vector API is off or missing). */
+    /**
+     * "Vector API kernels, 8x16 GEMM tile" (or scalar ones, when the Vector API is off or missing, or the scalar
+     * twins of the vector ones, when the JVM has no optimizing compiler to compile them).
+     */
     public static String kernels() {
-        return (Simd.enabled() ? "Vector API" : "scalar") + " kernels, " + SgemmMicroKernel.MR + "x"
-                + Simd.sgemmKernel().nr() + " GEMM tile";
+        String which = Simd.kernels().twins() ? "scalar twins of the Vector API" : Simd.enabled() ? "Vector API" : "scalar";
+        return which + " kernels, " + SgemmMicroKernel.MR + "x" + Simd.kernels().sgemm().nr() + " GEMM tile";
     }
 
     /** GFLOP/s of the GEMM micro-kernel on data in cache, on {@code threads} threads, measured for about that long. */
     public static double gemmPeakGflops(int threads, long probeMillis) {
-        return MicroKernelPeak.gflops(Simd.sgemmKernel(), threads, probeMillis);
+        return MicroKernelPeak.gflops(Simd.kernels().sgemm(), threads, probeMillis);
     }
 
     /** GB/s of streaming reads from memory on {@code threads} threads (allocates a 64 MB probe). */

@@ -15,11 +15,11 @@ import java.util.Map;
  * @param reference           run every layer with its plain reference kernel (slow; for testing)
  * @param plugins             where to look for layer plug-ins ({@link org.caffe4j.spi.CustomLayer} services), or
  *                            null for the current thread's context class loader
- * @param oneShot             the model runs only a pass or two (a command-line run of one input): its layers use
- *                            the scalar twins of the vector kernels, which give the same results bit for bit and
- *                            are compiled by the JIT within milliseconds, while the vector kernels box every
- *                            operation until compiled (NIN's first pass 0.4-0.5 s instead of 1.1 s); slower from
- *                            the tenth pass or so on
+ * @param oneShot             the model runs only a pass or two (a command-line run of one input): if a pass takes
+ *                            at most 5 billion multiply-adds, its layers use the scalar twins of the vector kernels,
+ *                            which give the same results bit for bit and are compiled by the JIT within
+ *                            milliseconds, while the vector kernels box every operation until C2 has compiled them
+ *                            (NIN's first pass 0.4-0.5 s instead of 1.1 s); slower from the tenth pass or so on
  */
 public record LoadOptions(int threads, Integer batch, Integer channels, Map<String, int[]> inputShapes,
                           boolean ignoreUnknownFields, boolean addSoftmax, boolean reference, ClassLoader plugins,

@@ -90,16 +90,20 @@ public final class Model implements AutoCloseable {
     }
 
     /**
-     * Most multiply-adds per pass for which a one-shot model ({@link LoadOptions#oneShot}) runs the scalar twins:
-     * a pass of one image took less time on them, new process to answer, on every zoo net up to VGG16's 15.5
-     * billion (JDK 25, AVX-512, 2 threads: NIN 1.3-1.4 s against 1.85-1.9, ResNet-50 2.3 against 2.7-3.0, VGG16
-     * 3.1-4.0 against 4.0-5.0). Longer passes give the JIT time to compile the vector kernels within the pass.
+     * Most multiply-adds per pass for which a one-shot model ({@link LoadOptions#oneShot}) runs the scalar twins. A
+     * new process's pass of one image on the twins against the vector kernels (JDK 25, AVX-512, 2 threads): NIN (1.1
+     * billion) 1.3-1.4 s against 1.85-1.9, SqueezeNet 1.1 (0.35) 1.1 against 1.5-1.8, ResNet-50 (3.9) 2.2-2.3
+     * against 2.4-2.6; FCN-AlexNet at 224x224 (6.2) 2.3 against 2.2, at 400x400 (14.7) 3.6 against 2.5: a long
+     * pass gives the JIT time to compile the vector kernels within it, sooner where single layers are large.
      */
-    static final long ONE_SHOT_MAX_MULTIPLY_ADDS = 20_000_000_000L;
+    static final long ONE_SHOT_MAX_MULTIPLY_ADDS = 5_000_000_000L;
 
     private boolean oneShotTwins(LoadOptions options) {
         if (!options.oneShot() || options.reference()) {
             return false;
+        }
+        if (Simd.kernels().twins()) {
+            return true; // no optimizing compiler in this JVM: the twins run anyway
         }
         long macs = describe().layers().stream().mapToLong(LayerInfo::multiplyAdds).sum();
         return macs <= ONE_SHOT_MAX_MULTIPLY_ADDS;

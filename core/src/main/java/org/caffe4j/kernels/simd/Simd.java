@@ -70,9 +70,23 @@ public final class Simd {
     private Simd() {
     }
 
-    /** The kernels a model runs by default: the vector ones if {@link #enabled()}, else the scalar twins. */
+    /**
+     * Whether this JVM has the optimizing compiler that turns the Vector API into vector instructions: not under
+     * {@code -Xint}, nor with C1 alone ({@code -XX:TieredStopAtLevel=1}, which the launcher uses for a one-image
+     * {@code run}), where every vector operation would stay a boxed Java call (tens of times slower than the twins).
+     */
+    static boolean optimizingJit(String vmInfo) {
+        return !vmInfo.contains("interpreted mode") && !vmInfo.contains("emulated-client");
+    }
+
+    private static final boolean OPTIMIZING_JIT = optimizingJit(System.getProperty("java.vm.info", ""));
+
+    /**
+     * The kernels a model runs by default: the vector ones if {@link #enabled()} and the JIT can compile them
+     * ({@link #optimizingJit}), else the scalar twins.
+     */
     public static KernelSet kernels() {
-        return KERNELS;
+        return OPTIMIZING_JIT ? KERNELS : TWINS;
     }
 
     /**
