@@ -149,10 +149,11 @@ public final class GraphBuilder {
     }
 
     /**
-     * The position of the caffemodel layer whose blobs layer {@code ctx} takes. A name used once takes the first caffemodel layer of
-     * that name, as Caffe does. Several layers of one name (OpenCV's shared_weights test) take the caffemodel's
-     * layers of that name in order when there are as many, or all share the one there is, as OpenCV's importer
-     * does; Caffe itself would copy them all into the first such layer and leave the others at their fillers.
+     * The position of the caffemodel layer whose blobs layer {@code ctx} takes. A name used once takes the first
+     * caffemodel layer of that name, as Caffe does. Several layers of one name (OpenCV's shared_weights test) take
+     * the caffemodel's layers of that name in order when there are as many, or all share the one there is, as
+     * OpenCV's importer does; Caffe itself would copy them all into the first such layer and leave the others at
+     * their fillers.
      */
     private static Integer trainedFor(LayerContext ctx, List<Integer> entries, int namesakes, int occurrence,
                                       String weightsSource) {

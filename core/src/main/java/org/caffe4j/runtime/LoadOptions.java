@@ -42,6 +42,12 @@ public record LoadOptions(int threads, Integer batch, Integer channels, Map<Stri
         }
     }
 
+    /** The options as they were before {@link #oneShot} existed (not one-shot). */
+    public LoadOptions(int threads, Integer batch, Integer channels, Map<String, int[]> inputShapes,
+                       boolean ignoreUnknownFields, boolean addSoftmax, boolean reference, ClassLoader plugins) {
+        this(threads, batch, channels, inputShapes, ignoreUnknownFields, addSoftmax, reference, plugins, false);
+    }
+
     public static LoadOptions defaults() {
         return new LoadOptions(Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()), null, null, null,
                 false, false, false, null, false);

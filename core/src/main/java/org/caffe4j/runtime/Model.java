@@ -110,7 +110,7 @@ public final class Model implements AutoCloseable {
     }
 
     /** Whether the layers run the scalar twins of the vector kernels (a one-shot model, {@link LoadOptions#oneShot}). */
-    public boolean runsScalarTwins() {
+    boolean runsScalarTwins() {
         return planner.kernels().twins();
     }
 

@@ -33,10 +33,11 @@ class SimdWithoutOptimizingJitTest {
     @Test
     @Timeout(60)
     void c1AloneRunsTheTwinsWithTheVectorProfile() throws IOException, InterruptedException {
+        // Both children run the JDK's own launcher on this CPU, whatever flags this test's JVM was given.
         String normal = run(List.of());
-        assertEquals("twins=false nr=" + Simd.sgemmKernel().nr() + " profile=" + Simd.profile(), normal);
-        assertEquals("twins=true nr=" + Simd.sgemmKernel().nr() + " profile=" + Simd.profile(),
-                run(List.of("-XX:TieredStopAtLevel=1")));
+        assertTrue(normal.startsWith("twins=false nr="), normal);
+        assertEquals(normal.replace("twins=false", "twins=true"), run(List.of("-XX:TieredStopAtLevel=1")));
+        assertEquals(normal.replace("twins=false", "twins=true"), run(List.of("-Xint")));
     }
 
     private static String run(List<String> flags) throws IOException, InterruptedException {
