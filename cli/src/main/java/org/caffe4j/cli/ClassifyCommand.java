@@ -124,9 +124,20 @@ final class ClassifyCommand implements Callable<Integer> {
             settings = settings.withMaxPixels(maxPixels);
         }
         List<String> inputs;
-        Classifier classifier;
         if (model != null) {
             inputs = arguments;
+        } else {
+            if (arguments.size() < 3) {
+                throw new IllegalArgumentException("give --model NAME, or NET WEIGHTS followed by images");
+            }
+            inputs = arguments.subList(2, arguments.size());
+        }
+        ImageInputs found = ImageInputs.collect(inputs);
+        // Images for one forward pass, then the process ends: the one-shot kernels answer before the JIT has
+        // compiled vector ones (LoadOptions.oneShot).
+        settings = settings.withOneShot(found.files().size() <= batch);
+        Classifier classifier;
+        if (model != null) {
             ModelSpec m = registryOptions.registry().get(model);
             PreprocessConfig config = hasOverrides() ? overrides(m.preprocess()) : m.preprocess();
             checkBuffersFit(config);
@@ -141,10 +152,6 @@ final class ClassifyCommand implements Callable<Integer> {
             }
             classifier = builder.build();
         } else {
-            if (arguments.size() < 3) {
-                throw new IllegalArgumentException("give --model NAME, or NET WEIGHTS followed by images");
-            }
-            inputs = arguments.subList(2, arguments.size());
             PreprocessConfig config = overrides(PreprocessConfig.builder().build());
             checkBuffersFit(config);
             classifier = builder(settings).files(Path.of(arguments.get(0)), Path.of(arguments.get(1)))
@@ -152,14 +159,14 @@ final class ClassifyCommand implements Callable<Integer> {
                     .build();
         }
         try (Classifier c = classifier) {
-            return classifyAll(c, inputs, out, err);
+            return classifyAll(c, found, out, err);
         }
     }
 
     /** The public loading builder with the command's settings. */
     private static ClassifierBuilder builder(Classifier.Settings settings) {
         return Classifier.builder().threads(settings.threads()).oversample(settings.oversample())
-                .fetchWeights(settings.fetchWeights()).maxPixels(settings.maxPixels());
+                .fetchWeights(settings.fetchWeights()).maxPixels(settings.maxPixels()).oneShot(settings.oneShot());
     }
 
     private boolean hasOverrides() {
@@ -269,8 +276,8 @@ final class ClassifyCommand implements Callable<Integer> {
         }
     }
 
-    private int classifyAll(Classifier c, List<String> inputs, PrintWriter out, PrintWriter err) throws IOException {
-        ImageInputs inputsFound = ImageInputs.collect(inputs);
+    private int classifyAll(Classifier c, ImageInputs inputsFound, PrintWriter out, PrintWriter err)
+            throws IOException {
         List<Path> files = inputsFound.files();
         Map<Path, String> skipped = inputsFound.skipped();
         boolean walkedFolder = inputsFound.walkedFolder();

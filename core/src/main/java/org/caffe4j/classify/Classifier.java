@@ -44,8 +44,10 @@ public final class Classifier implements AutoCloseable {
      * @param fetchWeights download a registered model's weights on first use
      * @param maxPixels    largest width × height an image file may declare; larger ones are refused before
      *                     decoding (default {@link ImageDecoder#defaultMaxPixels()}, sized to the heap)
+     * @param oneShot      the classifier runs only a pass or two (a few images, then the process ends): see
+     *                     {@link LoadOptions#oneShot}
      */
-    public record Settings(int threads, boolean oversample, boolean fetchWeights, long maxPixels) {
+    public record Settings(int threads, boolean oversample, boolean fetchWeights, long maxPixels, boolean oneShot) {
         public Settings {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
@@ -55,25 +57,34 @@ public final class Classifier implements AutoCloseable {
             }
         }
 
+        /** The settings as they were before {@link #oneShot} existed (not one-shot). */
+        public Settings(int threads, boolean oversample, boolean fetchWeights, long maxPixels) {
+            this(threads, oversample, fetchWeights, maxPixels, false);
+        }
+
         public static Settings defaults() {
             return new Settings(Runtime.getRuntime().availableProcessors(), false, true,
-                    ImageDecoder.defaultMaxPixels());
+                    ImageDecoder.defaultMaxPixels(), false);
         }
 
         public Settings withThreads(int n) {
-            return new Settings(n, oversample, fetchWeights, maxPixels);
+            return new Settings(n, oversample, fetchWeights, maxPixels, oneShot);
         }
 
         public Settings withOversample(boolean b) {
-            return new Settings(threads, b, fetchWeights, maxPixels);
+            return new Settings(threads, b, fetchWeights, maxPixels, oneShot);
         }
 
         public Settings withFetchWeights(boolean b) {
-            return new Settings(threads, oversample, b, maxPixels);
+            return new Settings(threads, oversample, b, maxPixels, oneShot);
         }
 
         public Settings withMaxPixels(long n) {
-            return new Settings(threads, oversample, fetchWeights, n);
+            return new Settings(threads, oversample, fetchWeights, n, oneShot);
+        }
+
+        public Settings withOneShot(boolean b) {
+            return new Settings(threads, oversample, fetchWeights, maxPixels, b);
         }
     }
 
@@ -246,7 +257,8 @@ public final class Classifier implements AutoCloseable {
 
     /** Load options for these settings; nets fed by a Data layer get their channel count from the preprocessing. */
     public static LoadOptions loadOptions(Settings settings, PreprocessConfig config) {
-        return LoadOptions.defaults().withThreads(settings.threads()).withChannels(config.channels());
+        return LoadOptions.defaults().withThreads(settings.threads()).withChannels(config.channels())
+                .withOneShot(settings.oneShot());
     }
 
     private static Classifier build(Model model, PreprocessConfig config, List<String> labels, String output,

@@ -2,6 +2,7 @@ package org.caffe4j.classify;
 
 import org.caffe4j.preprocess.PreprocessConfig;
 import org.caffe4j.registry.ModelRegistry;
+import org.caffe4j.runtime.LoadOptions;
 import org.caffe4j.registry.ModelSpec;
 
 import java.io.IOException;
@@ -122,6 +123,12 @@ public final class ClassifierBuilder {
     }
 
     /** Where a download draws its progress bar (default: none). */
+    /** A classifier for a pass or two before the process ends (a few images): see {@link LoadOptions#oneShot}. */
+    public ClassifierBuilder oneShot(boolean oneShot) {
+        settings = settings.withOneShot(oneShot);
+        return this;
+    }
+
     public ClassifierBuilder progress(PrintWriter progress) {
         this.progress = progress;
         return this;

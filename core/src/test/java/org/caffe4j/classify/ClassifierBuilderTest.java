@@ -48,6 +48,18 @@ class ClassifierBuilderTest {
     }
 
     @Test
+    void aOneShotClassifierLoadsAOneShotModelAndGivesTheSameAnswers() throws IOException {
+        Classifier.Settings oneShot = Classifier.Settings.defaults().withThreads(1).withOneShot(true);
+        assertTrue(Classifier.loadOptions(oneShot, MNIST).oneShot());
+        assertTrue(!Classifier.loadOptions(oneShot.withOneShot(false), MNIST).oneShot());
+        assertTrue(!Classifier.loadOptions(Classifier.Settings.defaults(), MNIST).oneShot());
+        try (Classifier quick = Classifier.builder().model("lenet-mnist").oneShot(true).threads(1).build();
+             Classifier usual = Classifier.builder().model("lenet-mnist").threads(1).build()) {
+            assertEquals(usual.classify(DIGIT, 10), quick.classify(DIGIT, 10));
+        }
+    }
+
+    @Test
     void aRegisteredModelWithOtherLabels() throws IOException {
         List<String> words = List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine");
         try (Classifier c = Classifier.builder().model("lenet-mnist").labels(words).threads(1).build()) {
