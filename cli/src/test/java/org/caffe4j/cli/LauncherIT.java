@@ -128,6 +128,14 @@ class LauncherIT {
         assertArrayEquals(answer, Npy.read(dir.resolve("out").resolve("prob.npy")).data());
         assertEquals(archives, files(cds));
 
+        // One image: the launcher keeps C2 out and the model runs the twins; the answer is the usual one.
+        Result classified = launch(jdk, cds, Map.of(), "classify", "--model", "lenet-mnist", "--top", "1",
+                "testdata/mnist/t10k_01_label2.pgm");
+        assertEquals(0, classified.code(), jdk + ": " + classified.err());
+        assertEquals("", classified.err(), jdk.toString());
+        assertTrue(classified.out().lines().skip(1).findFirst().orElse("").strip().endsWith(" 2"),
+                jdk + ": " + classified.out());
+
         Files.write(archives.get(0), new byte[64 * 1024]); // broken: the JVM ignores it, silently
         Result broken = launch(jdk, cds, Map.of(), run);
         assertEquals(0, broken.code(), jdk + ": " + broken.err());
