@@ -108,7 +108,11 @@ final class DetectCommand implements Callable<Integer> {
         if (maxPixels != null) {
             settings = settings.withMaxPixels(maxPixels);
         }
-        List<String> inputs;
+        List<String> inputs = model != null ? arguments
+                : arguments.size() < 3 ? List.of() : arguments.subList(2, arguments.size());
+        ImageInputs found = ImageInputs.collect(inputs);
+        // An image or two, a pass each, then the process ends: the one-shot kernels answer first (LoadOptions.oneShot).
+        settings = settings.withOneShot(found.files().size() <= 2);
         Detector detector;
         if (model != null) {
             if (resize != null || mean != null || scale != null || order != null) {
@@ -119,14 +123,12 @@ final class DetectCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--labels and --output are for NET WEIGHTS; a registered model's "
                         + "come from its manifest");
             }
-            inputs = arguments;
             ModelSpec m = registryOptions.registry().get(model);
             detector = builder(settings).model(m).progress(registryOptions.progress() ? err : null).build();
         } else {
             if (arguments.size() < 3) {
                 throw new IllegalArgumentException("give --model NAME, or NET WEIGHTS followed by images");
             }
-            inputs = arguments.subList(2, arguments.size());
             PreprocessConfig.Builder b = PreprocessConfig.builder();
             if (resize != null) {
                 int[] wh = ModelSpec.parseSize(resize, "--resize");
@@ -146,12 +148,11 @@ final class DetectCommand implements Callable<Integer> {
                     .output(output).build();
         }
         try (Detector d = detector) {
-            return detectAll(d, inputs, out, err);
+            return detectAll(d, found, out, err);
         }
     }
 
-    private int detectAll(Detector d, List<String> inputs, PrintWriter out, PrintWriter err) throws Exception {
-        ImageInputs found = ImageInputs.collect(inputs);
+    private int detectAll(Detector d, ImageInputs found, PrintWriter out, PrintWriter err) throws Exception {
         for (Map.Entry<Path, String> e : found.skipped().entrySet()) {
             err.println("error: " + e.getKey() + ": " + e.getValue());
         }
@@ -240,6 +241,6 @@ final class DetectCommand implements Callable<Integer> {
     /** The public loading builder with the command's settings. */
     private static DetectorBuilder builder(Classifier.Settings settings) {
         return Detector.builder().threads(settings.threads()).fetchWeights(settings.fetchWeights())
-                .maxPixels(settings.maxPixels());
+                .maxPixels(settings.maxPixels()).oneShot(settings.oneShot());
     }
 }

@@ -70,6 +70,15 @@ public final class DetectorBuilder {
         return this;
     }
 
+    /**
+     * A detector for an image or two before the process ends: see {@link org.caffe4j.runtime.LoadOptions#oneShot}
+     * (a pass over 5 billion multiply-adds still runs the vector kernels).
+     */
+    public DetectorBuilder oneShot(boolean oneShot) {
+        settings = settings.withOneShot(oneShot);
+        return this;
+    }
+
     public DetectorBuilder threads(int threads) {
         settings = settings.withThreads(threads);
         return this;
