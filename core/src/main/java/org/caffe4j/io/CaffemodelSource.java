@@ -40,7 +40,8 @@ public final class CaffemodelSource {
         try {
             net = parse();
         } catch (IOException | CaffeModelException e) {
-            throw new CaffeModelException(where + ": cannot read the weights again (" + e.getMessage()
+            String why = e instanceof java.nio.file.NoSuchFileException ? "the file is gone" : e.getMessage();
+            throw new CaffeModelException(where + ": cannot read the weights again (" + why
                     + "); they were dropped once the kernels held their own copy. Load the model again", e);
         }
         float[] values = null;

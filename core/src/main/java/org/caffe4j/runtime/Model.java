@@ -102,9 +102,6 @@ public final class Model implements AutoCloseable {
         if (!options.oneShot() || options.reference()) {
             return false;
         }
-        if (Simd.kernels().twins()) {
-            return true; // no optimizing compiler in this JVM: the twins run anyway
-        }
         long macs = describe().layers().stream().mapToLong(LayerInfo::multiplyAdds).sum();
         return macs <= ONE_SHOT_MAX_MULTIPLY_ADDS;
     }

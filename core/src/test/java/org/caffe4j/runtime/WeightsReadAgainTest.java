@@ -110,7 +110,7 @@ class WeightsReadAgainTest {
             Files.delete(weights);
             CaffeModelException gone = assertThrows(CaffeModelException.class, foldedWeights(deletedUnder)::data);
             assertTrue(gone.getMessage().startsWith(weights + ": layer 'folded' blobs[0]: cannot read the weights "
-                    + "again"), gone.getMessage());
+                    + "again (the file is gone)"), gone.getMessage());
         }
     }
 

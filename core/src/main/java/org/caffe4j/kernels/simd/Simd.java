@@ -63,9 +63,9 @@ public final class Simd {
             maxPoolKernel(), averagePoolKernel(), depthwiseKernel(), lrnKernel(), elementwise(), false);
 
     /** The scalar twins of {@link #KERNELS}, with its tile shapes (the same lanes for Winograd's transforms). */
-    private static final KernelSet TWINS = new KernelSet(SCALAR_SGEMM, SCALAR_GEMV,
-            new WinogradScalarTransforms(winogradTransforms().lanes()), SCALAR_MAX_POOL, SCALAR_AVERAGE_POOL,
-            SCALAR_DEPTHWISE, SCALAR_LRN, ElementwiseKernels.SCALAR, true);
+    private static final KernelSet TWINS = new KernelSet(scalarSgemmKernel(), scalarGemvKernel(),
+            scalarWinogradTransforms(), SCALAR_MAX_POOL, SCALAR_AVERAGE_POOL, scalarDepthwiseKernel(),
+            scalarLrnKernel(), ElementwiseKernels.SCALAR, true);
 
     private Simd() {
     }
@@ -83,10 +83,10 @@ public final class Simd {
 
     /**
      * The kernels a model runs by default: the vector ones if {@link #enabled()} and the JIT can compile them
-     * ({@link #optimizingJit}), else the scalar twins.
+     * ({@link #optimizingJit}), else the scalar twins (which {@link #KERNELS} already are when vectors are off).
      */
     public static KernelSet kernels() {
-        return OPTIMIZING_JIT ? KERNELS : TWINS;
+        return OPTIMIZING_JIT || !enabled() ? KERNELS : TWINS;
     }
 
     /**
