@@ -61,9 +61,10 @@ class ReadmeJavaApiTest {
             System.setOut(out);
         }
         List<String> lines = new ArrayList<>(printed.toString(StandardCharsets.UTF_8).lines().toList());
-        assertEquals(7, lines.size(), String.join("\n", lines));
+        assertEquals(8, lines.size(), String.join("\n", lines));
         assertEquals("1.0000 7", lines.get(0));
         assertEquals("2", lines.get(5));
         assertEquals("2x10, 8 blobs", lines.get(6));
+        assertEquals("2", lines.get(7));
     }
 }
