@@ -320,12 +320,54 @@ public final class ImageDecoder {
             }
             return out;
         }
+        if (component && (dataType == DataBuffer.TYPE_FLOAT || dataType == DataBuffer.TYPE_DOUBLE)) {
+            return rgb8FromFloatSamples(cm, raster, out);
+        }
         // Packed RGB, palettes and other colour spaces: ImageIO's own conversion to sRGB.
         image.getRGB(0, 0, w, h, out, 0, w);
         for (int i = 0; i < out.length; i++) {
             out[i] &= 0xffffff;
         }
         return out;
+    }
+
+    /**
+     * Floating-point samples (TIFF's SampleFormat 3), nominally 0..1: clamped to the colour space's range, NaN as its
+     * minimum. ImageIO's own conversion indexes a lookup table with the unclamped value and throws on any sample far
+     * outside the range. Grey and sRGB are read directly, like their integer forms; other colour spaces convert the
+     * clamped values to sRGB.
+     */
+    private static int[] rgb8FromFloatSamples(ColorModel cm, Raster raster, int[] out) {
+        ColorSpace space = cm.getColorSpace();
+        int bands = cm.getNumColorComponents();
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        boolean direct = (space.getType() == ColorSpace.TYPE_GRAY && bands == 1) || (space.isCS_sRGB() && bands == 3);
+        float[][] rows = new float[bands][w];
+        float[] pixel = new float[bands];
+        for (int y = 0; y < h; y++) {
+            for (int b = 0; b < bands; b++) {
+                raster.getSamples(0, y, w, 1, b, rows[b]);
+            }
+            for (int x = 0; x < w; x++) {
+                for (int b = 0; b < bands; b++) {
+                    float v = rows[b][x];
+                    float min = space.getMinValue(b);
+                    float max = space.getMaxValue(b);
+                    pixel[b] = v >= min ? Math.min(v, max) : min;
+                }
+                float[] rgb = direct ? pixel : space.toRGB(pixel);
+                int r = unitToByte(rgb[0]);
+                int g = direct && bands == 1 ? r : unitToByte(rgb[1]);
+                int bl = direct && bands == 1 ? r : unitToByte(rgb[2]);
+                out[y * w + x] = r << 16 | g << 8 | bl;
+            }
+        }
+        return out;
+    }
+
+    private static int unitToByte(float v) {
+        return v >= 0f ? Math.min(255, (int) (v * 255f + 0.5f)) : 0;
     }
 
     /** The ImageIO plug-ins caffe4j-core declares optional (the command line and the Spark module include them). */

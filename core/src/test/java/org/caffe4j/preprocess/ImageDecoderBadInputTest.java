@@ -92,6 +92,67 @@ class ImageDecoderBadInputTest {
         }
     }
 
+    /** A TIFF with 32-bit float samples in the given colour space, one pixel per value (every band the same). */
+    static byte[] floatTiff(int colourSpace, float... values) throws IOException {
+        java.awt.color.ColorSpace space = java.awt.color.ColorSpace.getInstance(colourSpace);
+        java.awt.image.ComponentColorModel model = new java.awt.image.ComponentColorModel(space, false, false,
+                java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_FLOAT);
+        java.awt.image.WritableRaster raster = model.createCompatibleWritableRaster(values.length, 1);
+        for (int x = 0; x < values.length; x++) {
+            for (int b = 0; b < space.getNumComponents(); b++) {
+                raster.setSample(x, 0, b, values[x]);
+            }
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        assertTrue(javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(model, raster, false, null), "tiff",
+                bytes), "the JDK's TIFF writer");
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void floatSamplesFarOutsideTheirRangeAreClampedNotAnArrayIndexError() throws IOException {
+        // ImageIO's getRGB threw ArrayIndexOutOfBoundsException on the first two (found by ImageFuzzTest).
+        float[] values = {-1e30f, 1e30f, Float.NaN, 0.5f, 0.2f};
+        int[] expected = {0, 255, 0, 128, 51};
+        for (int space : new int[] {java.awt.color.ColorSpace.CS_GRAY, java.awt.color.ColorSpace.CS_sRGB}) {
+            byte[] tiff = floatTiff(space, values);
+            Files.write(dir.resolve("float.tif"), tiff);
+            java.awt.image.BufferedImage image = ImageDecoder.read(dir.resolve("float.tif"));
+            assertEquals(java.awt.image.DataBuffer.TYPE_FLOAT, image.getRaster().getDataBuffer().getDataType());
+            for (int channels : new int[] {1, 3}) {
+                float[] planar = ImageDecoder.toPlanar(image, channels, ChannelOrder.BGR).data();
+                for (int c = 0; c < channels; c++) {
+                    for (int x = 0; x < values.length; x++) {
+                        assertEquals(expected[x], planar[c * values.length + x], 0f,
+                                "space " + space + ", value " + values[x] + ", plane " + c + " of " + channels);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void floatLinearRgbIsConvertedToSrgbAfterClamping() {
+        // Built in memory: the JDK's TIFF reader reads linear RGB back as sRGB.
+        java.awt.color.ColorSpace space = java.awt.color.ColorSpace.getInstance(
+                java.awt.color.ColorSpace.CS_LINEAR_RGB);
+        java.awt.image.ComponentColorModel model = new java.awt.image.ComponentColorModel(space, false, false,
+                java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_FLOAT);
+        java.awt.image.WritableRaster raster = model.createCompatibleWritableRaster(3, 1);
+        float[] values = {-1e30f, 1e30f, 0.5f};
+        for (int x = 0; x < 3; x++) {
+            for (int b = 0; b < 3; b++) {
+                raster.setSample(x, 0, b, values[x]);
+            }
+        }
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(model, raster, false, null);
+        float[] planar = ImageDecoder.toPlanar(image, 3, ChannelOrder.RGB).data();
+        assertEquals(0f, planar[0]);
+        assertEquals(255f, planar[1]);
+        // Linear 0.5 is sRGB ~0.735 (188); the colour management may round it a unit either way.
+        assertEquals(188f, planar[2], 2f);
+    }
+
     @Test
     @Timeout(30)
     void pngDeclaringThirtyThousandSquaredIsRefusedFromItsHeader() throws IOException {
