@@ -152,7 +152,8 @@ public final class PackedSgemm {
     }
 
     /**
-     * C^T = B^T A^T: the B columns (pixels) are packed into MR-wide panels that take A's place in the micro-kernel,
+     * C^T = B^T A^T: the B columns (pixels) are packed into panels of {@link SgemmMicroKernel#transposedRows} columns
+     * (MR, or 12 with AVX-512 once that tile is compiled) that take A's place in the micro-kernel,
      * and the weights, as column tiles of nr output channels ({@link PackedWeights#channelTiles}), take B's. Each
      * output is still acc = 0, fma over k ascending, then acc + bias (the tile starts from a copy of the bias and is
      * run in accumulate mode) and the activation: exactly the float operations of the normal path, so results are
@@ -163,15 +164,16 @@ public final class PackedSgemm {
                                            SgemmMicroKernel kernel) {
         int n = images * pixels;
         int depth = a.depth();
-        int panels = ceilDiv(n, MR);
-        int size = a.groups() * panels * MR * depth;
+        int panelRows = kernel.transposedRows();
+        int panels = ceilDiv(n, panelRows);
+        int size = a.groups() * panels * panelRows * depth;
         float[] columnPanels = SHARED_B.get();
         if (columnPanels.length < size) {
             columnPanels = new float[size];
             SHARED_B.set(columnPanels);
         }
-        FewColumnsCall call = new FewColumnsCall(a, a.channelTiles(kernel.nr()), b, columnPanels, panels, n, pixels,
-                c, cOff, cImageStride, act, kernel);
+        FewColumnsCall call = new FewColumnsCall(a, a.channelTiles(kernel.nr()), b, columnPanels, panelRows, panels,
+                n, pixels, c, cOff, cImageStride, act, kernel);
         par.forEach(a.groups() * panels, call::packPanel);
         par.forEach(call.tasks, call);
     }
@@ -182,6 +184,8 @@ public final class PackedSgemm {
         final PackedWeights.ChannelTiles weights;
         final PanelSource b;
         final float[] columnPanels;
+        /** Columns per panel ({@link SgemmMicroKernel#transposedRows}). */
+        final int panelRows;
         final int panels;
         final int n;
         final int pixels;
@@ -197,12 +201,13 @@ public final class PackedSgemm {
         final int tasks;
 
         FewColumnsCall(PackedWeights a, PackedWeights.ChannelTiles weights, PanelSource b, float[] columnPanels,
-                       int panels, int n, int pixels, float[] c, int cOff, int cImageStride, Activation act,
-                       SgemmMicroKernel kernel) {
+                       int panelRows, int panels, int n, int pixels, float[] c, int cOff, int cImageStride,
+                       Activation act, SgemmMicroKernel kernel) {
             this.a = a;
             this.weights = weights;
             this.b = b;
             this.columnPanels = columnPanels;
+            this.panelRows = panelRows;
             this.panels = panels;
             this.n = n;
             this.pixels = pixels;
@@ -220,12 +225,13 @@ public final class PackedSgemm {
             this.tasks = a.groups() * blocks;
         }
 
-        /** Packs columns p*MR .. p*MR+MR-1 of group g's B as an MR-row panel (the layout A panels have). */
+        /** Packs panelRows columns from p*panelRows of group g's B as a panel (the layout A panels have). */
         void packPanel(int groupPanel) {
             int g = groupPanel / panels;
             int p = groupPanel % panels;
-            int j0 = p * MR;
-            b.pack(g, 0, a.depth(), j0, Math.min(MR, n - j0), MR, columnPanels, groupPanel * MR * a.depth());
+            int j0 = p * panelRows;
+            b.pack(g, 0, a.depth(), j0, Math.min(panelRows, n - j0), panelRows, columnPanels,
+                    groupPanel * panelRows * a.depth());
         }
 
         @Override
@@ -235,8 +241,8 @@ public final class PackedSgemm {
             int t0 = (task % blocks) * tilesPerTask;
             int t1 = Math.min(tiles, t0 + tilesPerTask);
             float[] tile = SCRATCH.get();
-            if (tile.length < MR * nr) {
-                tile = new float[MR * nr];
+            if (tile.length < panelRows * nr) {
+                tile = new float[panelRows * nr];
                 SCRATCH.set(tile);
             }
             int depth = a.depth();
@@ -247,14 +253,14 @@ public final class PackedSgemm {
                 int channel0 = t * nr;
                 int channels = Math.min(nr, rows - channel0);
                 for (int p = 0; p < panels; p++) {
-                    for (int r = 0; r < MR; r++) {
+                    for (int r = 0; r < panelRows; r++) {
                         System.arraycopy(bias, tileAt * nr, tile, r * nr, nr);
                     }
-                    kernel.tile(depth, columnPanels, (g * panels + p) * MR * depth, weights.data(),
-                            tileAt * depth * nr, tile, 0, nr, true, null, 0, relu, slope);
+                    kernel.transposedTile(panelRows, depth, columnPanels, (g * panels + p) * panelRows * depth, weights.data(),
+                            tileAt * depth * nr, tile, 0, nr, relu, slope);
                     // Tile row r is column j0 + r of C: write it down C's column (one output channel per lane).
-                    int j0 = p * MR;
-                    int columns = Math.min(MR, n - j0);
+                    int j0 = p * panelRows;
+                    int columns = Math.min(panelRows, n - j0);
                     for (int r = 0; r < columns; r++) {
                         int image = (j0 + r) / pixels;
                         int at = cOff + image * cImageStride + (g * rows + channel0) * pixels

@@ -50,6 +50,30 @@ public interface SgemmMicroKernel {
         return halfTilesPay && rem != 0 && rem <= nr / 2;
     }
 
+    /**
+     * Columns per panel in {@link PackedSgemm}'s transposed few-columns path, where a panel of output columns takes
+     * A's place and a tile of nr output channels B's ({@link #transposedTile}). MR unless the kernel has a taller tile
+     * for it: wider panels read each weight tile fewer times.
+     */
+    default int transposedRows() {
+        return MR;
+    }
+
+    /**
+     * The transposed path's tile: {@code rows} columns of a column panel (its k-th row {@code rows} floats after the
+     * previous) times nr weight columns, {@code c = act(sums + c)} where C (from {@code cOff}, rows {@code ldc}
+     * apart) holds the bias: per output the float operations of {@link #tile} in accumulate mode, so the same bits.
+     *
+     * @param rows MR or what {@link #transposedRows()} answered for this product (it may change between products)
+     */
+    default void transposedTile(int rows, int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                                int ldc, boolean relu, float slope) {
+        if (rows != MR) {
+            throw new IllegalArgumentException("this kernel's transposed tile has " + MR + " rows, not " + rows);
+        }
+        tile(kc, a, aOff, b, bOff, c, cOff, ldc, true, null, 0, relu, slope);
+    }
+
     /** Same as {@link #tile} for an MR x nr()/2 tile (the column remainder of a row of tiles). */
     void halfTile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
                   boolean accumulate, float[] bias, int biasOff, boolean relu, float slope);

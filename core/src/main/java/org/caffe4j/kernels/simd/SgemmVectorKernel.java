@@ -1,5 +1,6 @@
 package org.caffe4j.kernels.simd;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -130,6 +131,85 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
             SgemmVectorTiles.sumFourRows(kc, a, aOff + 4, b, bOff, c, cOff + 4 * ldc, ldc);
         }
         finish(c, cOff, ldc, 2 * LANES, accumulate, bias, biasOff, relu, slope);
+    }
+
+    /**
+     * AVX-512: 12 columns a panel, 24 accumulators of the 32 registers. The transposed path reads each weight tile
+     * once per panel: NIN's 36 columns are 3 panels instead of 5 of 8 (40 columns, padded). In NIN (JDK 25, Zen 5, 2
+     * threads) conv4-1024 took 0.87-0.90 of its time with 8-row panels, cccp7/cccp8 0.84-0.85. AVX2's 16 registers
+     * hold no such tile.
+     *
+     * <p>Until the JIT has compiled the 12-row tile every call of it runs the Vector API's allocating fallback: used
+     * from the first pass it made NIN's first pass 0.6 s slower (1.2-1.35 against 1.85-1.95 s). So the first call
+     * here starts {@link #warmTransposedTile} on a daemon thread and answers MR (the 8-row tile, compiled early
+     * because every GEMM runs it) until that thread has run the 12-row tile enough times to have it compiled; the
+     * results are the same bits either way.
+     */
+    @Override
+    public int transposedRows() {
+        if (fourRowPasses) {
+            return MR;
+        }
+        if (!tallTileWarm && tallTileWarmUpStarted.compareAndSet(false, true)) {
+            Thread warmUp = new Thread(this::warmTransposedTile, "caffe4j-tile-warm-up");
+            warmUp.setDaemon(true);
+            warmUp.setPriority(Thread.MIN_PRIORITY);
+            warmUp.start();
+        }
+        return tallTileWarm ? SgemmVectorTiles.TRANSPOSED_ROWS : MR;
+    }
+
+    /** Whether {@link #warmTransposedTile} has seen the 12-row tile compiled, so {@link #transposedRows} says 12. */
+    private volatile boolean tallTileWarm;
+    private final AtomicBoolean tallTileWarmUpStarted = new AtomicBoolean();
+    /**
+     * The warm-up's calls: many short ones, because the JIT compiles a method after some thousands of invocations
+     * while each call's loop runs allocating until then. A batch of {@link #WARM_UP_BATCH} calls of K = {@link
+     * #WARM_UP_DEPTH} takes about 0.1 ms compiled and several ms in the fallback.
+     */
+    private static final int WARM_UP_DEPTH = 8;
+    private static final int WARM_UP_BATCH = 1000;
+    private static final long COMPILED_BATCH_NANOS = 1_000_000;
+    /** Gives up (keeping 8-row panels) after this many batches, e.g. in a JVM whose JIT never compiles the tile. */
+    private static final int WARM_UP_MAX_BATCHES = 1000;
+
+    /**
+     * Runs the 12-row tile on zeros until a batch of calls runs at compiled speed, then lets {@link
+     * #transposedRows} answer 12. Package-private so that tests can run it synchronously.
+     *
+     * @return whether the tile was seen compiled
+     */
+    boolean warmTransposedTile() {
+        float[] a = new float[SgemmVectorTiles.TRANSPOSED_ROWS * WARM_UP_DEPTH];
+        float[] b = new float[WARM_UP_DEPTH * nr()];
+        float[] c = new float[SgemmVectorTiles.TRANSPOSED_ROWS * nr()];
+        for (int batch = 0; batch < WARM_UP_MAX_BATCHES; batch++) {
+            long start = System.nanoTime();
+            for (int i = 0; i < WARM_UP_BATCH; i++) {
+                SgemmVectorTiles.transposedTwelveRows(WARM_UP_DEPTH, a, 0, b, 0, c, 0, nr(), NO_FLOOR);
+            }
+            if (System.nanoTime() - start < COMPILED_BATCH_NANOS) {
+                tallTileWarm = true;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void transposedTile(int rows, int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                               int ldc, boolean relu, float slope) {
+        if (rows == MR) {
+            tile(kc, a, aOff, b, bOff, c, cOff, ldc, true, null, 0, relu, slope);
+            return;
+        }
+        if (rows != SgemmVectorTiles.TRANSPOSED_ROWS || fourRowPasses) {
+            throw new IllegalArgumentException("no transposed tile of " + rows + " rows in this layout");
+        }
+        SgemmVectorTiles.transposedTwelveRows(kc, a, aOff, b, bOff, c, cOff, ldc, floor(relu, slope));
+        if (relu && slope != 0f) {
+            SgemmVectorTiles.leakyRelu(c, cOff, ldc, SgemmVectorTiles.TRANSPOSED_ROWS, 2 * LANES, slope);
+        }
     }
 
     /** On AVX2 the bare sums without {@link #finish}'s sweep over the tile (AVX-512 fuses it at no cost). */

@@ -15,6 +15,8 @@ final class SgemmVectorTiles {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = S.length();
     private static final int MR = SgemmMicroKernel.MR;
+    /** Columns per panel of the transposed few-columns path on AVX-512 ({@link #transposedTwelveRows}). */
+    static final int TRANSPOSED_ROWS = 12;
 
     private SgemmVectorTiles() {
     }
@@ -365,6 +367,86 @@ final class SgemmVectorTiles {
         c50.intoArray(c, cOff + 5 * ldc);
         c60.intoArray(c, cOff + 6 * ldc);
         c70.intoArray(c, cOff + 7 * ldc);
+    }
+
+    /** {@link #TRANSPOSED_ROWS} columns of a column panel (its rows, that many floats apart) x 2 vectors of output channels: 24 accumulators, for the 32 registers of AVX-512 ({@link SgemmVectorKernel#transposedTile}). */
+    static void transposedTwelveRows(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, float floor) {
+        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S); FloatVector c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S); FloatVector c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S); FloatVector c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S); FloatVector c71 = FloatVector.zero(S);
+        FloatVector c80 = FloatVector.zero(S); FloatVector c81 = FloatVector.zero(S);
+        FloatVector c90 = FloatVector.zero(S); FloatVector c91 = FloatVector.zero(S);
+        FloatVector c100 = FloatVector.zero(S); FloatVector c101 = FloatVector.zero(S);
+        FloatVector c110 = FloatVector.zero(S); FloatVector c111 = FloatVector.zero(S);
+        for (int k = 0, ak = aOff, bk = bOff; k < kc; k++, ak += TRANSPOSED_ROWS, bk += 2 * LANES) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bk);
+            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * LANES);
+            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            FloatVector a8 = FloatVector.broadcast(S, a[ak + 8]);
+            c80 = a8.fma(b0, c80);
+            c81 = a8.fma(b1, c81);
+            FloatVector a9 = FloatVector.broadcast(S, a[ak + 9]);
+            c90 = a9.fma(b0, c90);
+            c91 = a9.fma(b1, c91);
+            FloatVector a10 = FloatVector.broadcast(S, a[ak + 10]);
+            c100 = a10.fma(b0, c100);
+            c101 = a10.fma(b1, c101);
+            FloatVector a11 = FloatVector.broadcast(S, a[ak + 11]);
+            c110 = a11.fma(b0, c110);
+            c111 = a11.fma(b1, c111);
+        }
+        c00.add(FloatVector.fromArray(S, c, cOff + 0 * ldc)).max(floor).intoArray(c, cOff + 0 * ldc);
+        c01.add(FloatVector.fromArray(S, c, cOff + 0 * ldc + 1 * LANES)).max(floor).intoArray(c, cOff + 0 * ldc + 1 * LANES);
+        c10.add(FloatVector.fromArray(S, c, cOff + 1 * ldc)).max(floor).intoArray(c, cOff + 1 * ldc);
+        c11.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * LANES)).max(floor).intoArray(c, cOff + 1 * ldc + 1 * LANES);
+        c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).max(floor).intoArray(c, cOff + 2 * ldc);
+        c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * LANES)).max(floor).intoArray(c, cOff + 2 * ldc + 1 * LANES);
+        c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).max(floor).intoArray(c, cOff + 3 * ldc);
+        c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * LANES)).max(floor).intoArray(c, cOff + 3 * ldc + 1 * LANES);
+        c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).max(floor).intoArray(c, cOff + 4 * ldc);
+        c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * LANES)).max(floor).intoArray(c, cOff + 4 * ldc + 1 * LANES);
+        c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).max(floor).intoArray(c, cOff + 5 * ldc);
+        c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * LANES)).max(floor).intoArray(c, cOff + 5 * ldc + 1 * LANES);
+        c60.add(FloatVector.fromArray(S, c, cOff + 6 * ldc)).max(floor).intoArray(c, cOff + 6 * ldc);
+        c61.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * LANES)).max(floor).intoArray(c, cOff + 6 * ldc + 1 * LANES);
+        c70.add(FloatVector.fromArray(S, c, cOff + 7 * ldc)).max(floor).intoArray(c, cOff + 7 * ldc);
+        c71.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * LANES)).max(floor).intoArray(c, cOff + 7 * ldc + 1 * LANES);
+        c80.add(FloatVector.fromArray(S, c, cOff + 8 * ldc)).max(floor).intoArray(c, cOff + 8 * ldc);
+        c81.add(FloatVector.fromArray(S, c, cOff + 8 * ldc + 1 * LANES)).max(floor).intoArray(c, cOff + 8 * ldc + 1 * LANES);
+        c90.add(FloatVector.fromArray(S, c, cOff + 9 * ldc)).max(floor).intoArray(c, cOff + 9 * ldc);
+        c91.add(FloatVector.fromArray(S, c, cOff + 9 * ldc + 1 * LANES)).max(floor).intoArray(c, cOff + 9 * ldc + 1 * LANES);
+        c100.add(FloatVector.fromArray(S, c, cOff + 10 * ldc)).max(floor).intoArray(c, cOff + 10 * ldc);
+        c101.add(FloatVector.fromArray(S, c, cOff + 10 * ldc + 1 * LANES)).max(floor).intoArray(c, cOff + 10 * ldc + 1 * LANES);
+        c110.add(FloatVector.fromArray(S, c, cOff + 11 * ldc)).max(floor).intoArray(c, cOff + 11 * ldc);
+        c111.add(FloatVector.fromArray(S, c, cOff + 11 * ldc + 1 * LANES)).max(floor).intoArray(c, cOff + 11 * ldc + 1 * LANES);
     }
 
     /** One A row against four B tiles (each 2 vectors wide, {@code bStride} apart): one broadcast feeds eight FMAs into eight independent sums, enough to cover the FMA latency ({@link SgemmVectorKernel#rowSums}). */

@@ -135,6 +135,9 @@ class PackedSgemmTest {
         // sizes one image at a time and three together compare the two paths bit for bit.
         assertTrue(PackedSgemm.usesFewColumnsPath(w, 36, nr, true, false));
         assertTrue(PackedSgemm.usesFewColumnsPath(w, 5, nr, true, false));       // 8 against a half tile of 16
+        for (int n : new int[] {17, 22, 24, 33, 37, 40}) {  // SgemmVectorKernelTest's 12-column panel shapes
+            assertTrue(PackedSgemm.usesFewColumnsPath(w, n, 32, true, false), "n = " + n);
+        }
         assertFalse(PackedSgemm.usesFewColumnsPath(w, 49, nr, true, false));     // 7 panels: too many
         assertFalse(PackedSgemm.usesFewColumnsPath(w, 196, nr, true, false));    // ResNet-50's 14x14: 200 vs 208
         assertFalse(PackedSgemm.usesFewColumnsPath(w, 3 * 36, nr, true, false)); // 112 either way

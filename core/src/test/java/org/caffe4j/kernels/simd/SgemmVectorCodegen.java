@@ -28,7 +28,9 @@ public final class SgemmVectorCodegen {
         /** C = max(sums + bias, floor): JDK 25's fused 4-row pass. */
         BIAS_FLOOR,
         /** C = max(sums + (C or start), floor): the AVX-512 tiles, no branch. */
-        BLEND
+        BLEND,
+        /** C = max(sums + C, floor): the transposed tile, whose C starts as the bias. */
+        ONTO_FLOOR
     }
 
     public static void main(String[] args) throws IOException {
@@ -51,6 +53,10 @@ public final class SgemmVectorCodegen {
                 Epilogue.BLEND);
         tile(s, "MR x 1 vector in one pass with the output pass fused (AVX-512).", "halfTileFused", 8, 1,
                 Epilogue.BLEND);
+        tile(s, "{@link #TRANSPOSED_ROWS} columns of a column panel (its rows, that many floats apart) x 2 vectors "
+                + "of output channels: 24 accumulators, for the 32 registers of AVX-512 ({@link "
+                + "SgemmVectorKernel#transposedTile}).", "transposedTwelveRows", 12, 2, Epilogue.ONTO_FLOOR,
+                "TRANSPOSED_ROWS");
         rowTiles(s, "One A row against four B tiles (each 2 vectors wide, {@code bStride} apart): one broadcast feeds "
                 + "eight FMAs into eight independent sums, enough to cover the FMA latency ({@link "
                 + "SgemmVectorKernel#rowSums}).", "rowFourTiles", 4);
@@ -96,12 +102,19 @@ public final class SgemmVectorCodegen {
     }
 
     private static void tile(StringBuilder s, String doc, String name, int rows, int vectors, Epilogue e) {
+        tile(s, doc, name, rows, vectors, e, "MR");
+    }
+
+    /** @param aStride the floats between one k and the next in the A panel (the panel's row count) */
+    private static void tile(StringBuilder s, String doc, String name, int rows, int vectors, Epilogue e,
+                             String aStride) {
         s.append("\n    /** ").append(doc).append(" */\n");
         s.append("    static void ").append(name).append("(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, ")
                 .append("int cOff, int ldc");
         switch (e) {
             case BIAS_FLOOR -> s.append(",\n            float[] bias, int biasOff, float floor");
             case BLEND -> s.append(",\n            float keep, float[] start, int startOff, float floor");
+            case ONTO_FLOOR -> s.append(", float floor");
             default -> { }
         }
         s.append(") {\n");
@@ -112,7 +125,8 @@ public final class SgemmVectorCodegen {
             }
             s.append('\n');
         }
-        s.append("        for (int k = 0, ak = aOff, bk = bOff; k < kc; k++, ak += MR, bk += ").append(vectors)
+        s.append("        for (int k = 0, ak = aOff, bk = bOff; k < kc; k++, ak += ").append(aStride).append(", bk += ")
+                .append(vectors)
                 .append(" * LANES) {\n");
         for (int j = 0; j < vectors; j++) {
             s.append("            FloatVector b").append(j).append(" = FloatVector.fromArray(S, b, bk")
@@ -140,6 +154,14 @@ public final class SgemmVectorCodegen {
                     for (int j = 0; j < vectors; j++) {
                         s.append("        ").append(acc(r, j)).append(".add(FloatVector.fromArray(S, c, ").append(at(r, j))
                                 .append(")).intoArray(c, ").append(at(r, j)).append(");\n");
+                    }
+                }
+            }
+            case ONTO_FLOOR -> {
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < vectors; j++) {
+                        s.append("        ").append(acc(r, j)).append(".add(FloatVector.fromArray(S, c, ").append(at(r, j))
+                                .append(")).max(floor).intoArray(c, ").append(at(r, j)).append(");\n");
                     }
                 }
             }
@@ -208,6 +230,8 @@ public final class SgemmVectorCodegen {
                 private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
                 private static final int LANES = S.length();
                 private static final int MR = SgemmMicroKernel.MR;
+                /** Columns per panel of the transposed few-columns path on AVX-512 ({@link #transposedTwelveRows}). */
+                static final int TRANSPOSED_ROWS = 12;
 
                 private SgemmVectorTiles() {
                 }

@@ -150,6 +150,112 @@ class SgemmVectorKernelTest {
         }
     }
 
+    /**
+     * The transposed path's tile (12 panel rows on the AVX-512 layout, the 8-row tile on AVX2's) computes, per output,
+     * the scalar twin's float operations: sum = fma over k from 0, then sum + C (C holds the bias), then ReLU or leaky
+     * ReLU. Checked bit for bit against the scalar twin's own tile run on each row, on both layouts whatever this
+     * machine is, for odd K, a row stride wider than the tile, and values past it untouched.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void transposedTileEqualsTheScalarTwinsTileRowByRow(boolean fourRowPasses) {
+        SgemmVectorKernel vector = new SgemmVectorKernel(fourRowPasses);
+        SgemmScalarKernel scalar = new SgemmScalarKernel(vector.nr());
+        if (!fourRowPasses) {
+            assertEquals(true, vector.warmTransposedTile(), "the 12-row tile compiled");
+        }
+        int rows = vector.transposedRows();
+        assertEquals(fourRowPasses ? MR : 12, rows);
+        int nr = vector.nr();
+        int ldc = nr + 3;
+        long seed = fourRowPasses ? 40 : 50;
+        for (int kc : new int[] {1, 3, 17, 64}) {
+            float[] a = RandomWeights.input(seed++, 2 + kc * rows);
+            float[] b = RandomWeights.input(seed++, 1 + kc * nr);
+            float[] start = RandomWeights.input(seed++, 4 + rows * ldc);
+            for (int mode = 0; mode < 3; mode++) {
+                boolean relu = mode > 0;
+                float slope = mode == 2 ? 0.25f : 0f;
+                float[] cv = start.clone();
+                vector.transposedTile(rows, kc, a, 2, b, 1, cv, 4, ldc, relu, slope);
+                for (int r = 0; r < rows; r++) {
+                    // Row r alone as the first row of an MR-row panel, through the twin's tile in accumulate mode.
+                    float[] panel = new float[kc * MR];
+                    for (int k = 0; k < kc; k++) {
+                        panel[k * MR] = a[2 + k * rows + r];
+                    }
+                    float[] cs = new float[MR * nr];
+                    System.arraycopy(start, 4 + r * ldc, cs, 0, nr);
+                    scalar.tile(kc, panel, 0, b, 1, cs, 0, nr, true, null, 0, relu, slope);
+                    for (int j = 0; j < nr; j++) {
+                        assertEquals(Float.floatToRawIntBits(cs[j]), Float.floatToRawIntBits(cv[4 + r * ldc + j]),
+                                "kc=" + kc + " mode=" + mode + " row " + r + " column " + j);
+                    }
+                    for (int j = nr; j < ldc && 4 + r * ldc + j < cv.length; j++) {
+                        assertEquals(start[4 + r * ldc + j], cv[4 + r * ldc + j], "past the tile, row " + r);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Whole products through {@link PackedSgemm}'s transposed path with the AVX-512 layout's 12-column panels equal
+     * the scalar twin's (8-column panels) bit for bit, whatever this machine is: column counts that fill panels
+     * exactly (24, 36) or leave partial ones (5, 17, 22, 33, 37, 40; PackedSgemmTest checks that each of these takes
+     * the transposed path with 32-wide tiles), with and without bias, ReLU and leaky ReLU, on one thread and on three.
+     */
+    @ParameterizedTest
+    @CsvSource({"5, 70, 90", "17, 64, 33", "22, 100, 40", "24, 200, 17", "33, 96, 64", "36, 1000, 300",
+            "36, 130, 384", "37, 64, 70", "40, 96, 64"})
+    void transposedProductsWithTwelveColumnPanelsEqualTheScalarTwin(int n, int m, int k) {
+        SgemmVectorKernel vector = new SgemmVectorKernel(false);
+        assertEquals(true, vector.warmTransposedTile(), "the 12-row tile compiled");
+        assertEquals(12, vector.transposedRows());
+        SgemmScalarKernel scalar = new SgemmScalarKernel(vector.nr());
+        try (org.caffe4j.kernels.ThreadPoolParallel pool = new org.caffe4j.kernels.ThreadPoolParallel(3)) {
+            for (int variant = 0; variant < 3; variant++) {
+                float[] weights = RandomWeights.input(60 + variant, m * k);
+                float[] bias = variant == 1 ? null : RandomWeights.input(70 + variant, m);
+                org.caffe4j.kernels.gemm.PackedWeights packed =
+                        org.caffe4j.kernels.gemm.PackedWeights.pack(weights, 0, 1, m, k, bias);
+                float[] input = RandomWeights.input(80 + variant, k * n);
+                org.caffe4j.kernels.Activation act = variant == 0 ? org.caffe4j.kernels.Activation.RELU
+                        : variant == 1 ? org.caffe4j.kernels.Activation.NONE : org.caffe4j.kernels.Activation.relu(0.1f);
+                float[] expected = new float[m * n + 2];
+                org.caffe4j.kernels.gemm.PackedSgemm.multiply(packed,
+                        new org.caffe4j.kernels.gemm.RowMajorPanels(input, 0, n, k * n), n, expected, 1, act,
+                        org.caffe4j.kernels.Parallel.SERIAL, scalar);
+                for (org.caffe4j.kernels.Parallel par : new org.caffe4j.kernels.Parallel[] {
+                        org.caffe4j.kernels.Parallel.SERIAL, pool}) {
+                    float[] actual = new float[m * n + 2];
+                    org.caffe4j.kernels.gemm.PackedSgemm.multiply(packed,
+                            new org.caffe4j.kernels.gemm.RowMajorPanels(input, 0, n, k * n), n, actual, 1, act, par,
+                            vector);
+                    assertArrayEquals(bits(expected), bits(actual), "n=" + n + " variant " + variant);
+                }
+            }
+        }
+    }
+
+    /**
+     * A fresh AVX-512-layout kernel starts its 12-row tile's warm-up on its first {@link
+     * SgemmVectorKernel#transposedRows} call, answers 8 or 12 meanwhile, and 12 once the warm-up thread is done; the
+     * AVX2 layout always answers 8.
+     */
+    @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.Timeout(120)
+    void transposedRowsTurnTwelveOnceTheWarmUpThreadHasRun() throws InterruptedException {
+        assertEquals(MR, new SgemmVectorKernel(true).transposedRows());
+        SgemmVectorKernel vector = new SgemmVectorKernel(false);
+        int rows = vector.transposedRows();
+        while (rows != 12) {
+            assertEquals(MR, rows);
+            Thread.sleep(5);
+            rows = vector.transposedRows();
+        }
+    }
+
     private static int[] bits(float[] x) {
         int[] out = new int[x.length];
         for (int i = 0; i < x.length; i++) {
