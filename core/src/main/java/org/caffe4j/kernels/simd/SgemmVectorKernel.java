@@ -136,8 +136,8 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     /**
      * AVX-512: 12 columns a panel, 24 accumulators of the 32 registers. The transposed path reads each weight tile
      * once per panel: NIN's 36 columns are 3 panels instead of 5 of 8 (40 columns, padded). In NIN (JDK 25, Zen 5, 2
-     * threads) conv4-1024 took 0.87-0.90 of its time with 8-row panels, cccp7/cccp8 0.84-0.85. AVX2's 16 registers
-     * hold no such tile.
+     * threads) conv4-1024 took 0.86-0.91 of the time it took with 8-row panels, cccp7/cccp8 0.82-0.87. AVX2's 16
+     * registers hold no such tile.
      *
      * <p>Until the JIT has compiled the 12-row tile every call of it runs the Vector API's allocating fallback: used
      * from the first pass it made NIN's first pass 0.6 s slower (1.2-1.35 against 1.85-1.95 s). So the first call
