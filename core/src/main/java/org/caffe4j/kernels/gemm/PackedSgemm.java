@@ -256,8 +256,8 @@ public final class PackedSgemm {
                     for (int r = 0; r < panelRows; r++) {
                         System.arraycopy(bias, tileAt * nr, tile, r * nr, nr);
                     }
-                    kernel.transposedTile(panelRows, depth, columnPanels, (g * panels + p) * panelRows * depth, weights.data(),
-                            tileAt * depth * nr, tile, 0, nr, relu, slope);
+                    kernel.transposedTile(panelRows, depth, columnPanels, (g * panels + p) * panelRows * depth,
+                            weights.data(), tileAt * depth * nr, tile, 0, nr, relu, slope);
                     // Tile row r is column j0 + r of C: write it down C's column (one output channel per lane).
                     int j0 = p * panelRows;
                     int columns = Math.min(panelRows, n - j0);
