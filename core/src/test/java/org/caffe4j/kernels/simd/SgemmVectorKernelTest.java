@@ -3,8 +3,16 @@ package org.caffe4j.kernels.simd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.caffe4j.kernels.Activation;
+import org.caffe4j.kernels.Parallel;
+import org.caffe4j.kernels.ThreadPoolParallel;
+import org.caffe4j.kernels.gemm.PackedSgemm;
+import org.caffe4j.kernels.gemm.PackedWeights;
+import org.caffe4j.kernels.gemm.RowMajorPanels;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 import org.caffe4j.testing.RandomWeights;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -213,25 +221,18 @@ class SgemmVectorKernelTest {
         assertEquals(true, vector.warmTransposedTile(), "the 12-row tile compiled");
         assertEquals(12, vector.transposedRows());
         SgemmScalarKernel scalar = new SgemmScalarKernel(vector.nr());
-        try (org.caffe4j.kernels.ThreadPoolParallel pool = new org.caffe4j.kernels.ThreadPoolParallel(3)) {
+        try (ThreadPoolParallel pool = new ThreadPoolParallel(3)) {
             for (int variant = 0; variant < 3; variant++) {
                 float[] weights = RandomWeights.input(60 + variant, m * k);
                 float[] bias = variant == 1 ? null : RandomWeights.input(70 + variant, m);
-                org.caffe4j.kernels.gemm.PackedWeights packed =
-                        org.caffe4j.kernels.gemm.PackedWeights.pack(weights, 0, 1, m, k, bias);
-                float[] input = RandomWeights.input(80 + variant, k * n);
-                org.caffe4j.kernels.Activation act = variant == 0 ? org.caffe4j.kernels.Activation.RELU
-                        : variant == 1 ? org.caffe4j.kernels.Activation.NONE : org.caffe4j.kernels.Activation.relu(0.1f);
+                PackedWeights packed = PackedWeights.pack(weights, 0, 1, m, k, bias);
+                RowMajorPanels input = new RowMajorPanels(RandomWeights.input(80 + variant, k * n), 0, n, k * n);
+                Activation act = variant == 0 ? Activation.RELU : variant == 1 ? Activation.NONE : Activation.relu(0.1f);
                 float[] expected = new float[m * n + 2];
-                org.caffe4j.kernels.gemm.PackedSgemm.multiply(packed,
-                        new org.caffe4j.kernels.gemm.RowMajorPanels(input, 0, n, k * n), n, expected, 1, act,
-                        org.caffe4j.kernels.Parallel.SERIAL, scalar);
-                for (org.caffe4j.kernels.Parallel par : new org.caffe4j.kernels.Parallel[] {
-                        org.caffe4j.kernels.Parallel.SERIAL, pool}) {
+                PackedSgemm.multiply(packed, input, n, expected, 1, act, Parallel.SERIAL, scalar);
+                for (Parallel par : new Parallel[] {Parallel.SERIAL, pool}) {
                     float[] actual = new float[m * n + 2];
-                    org.caffe4j.kernels.gemm.PackedSgemm.multiply(packed,
-                            new org.caffe4j.kernels.gemm.RowMajorPanels(input, 0, n, k * n), n, actual, 1, act, par,
-                            vector);
+                    PackedSgemm.multiply(packed, input, n, actual, 1, act, par, vector);
                     assertArrayEquals(bits(expected), bits(actual), "n=" + n + " variant " + variant);
                 }
             }
@@ -243,8 +244,8 @@ class SgemmVectorKernelTest {
      * SgemmVectorKernel#transposedRows} call, answers 8 or 12 meanwhile, and 12 once the warm-up thread is done; the
      * AVX2 layout always answers 8.
      */
-    @org.junit.jupiter.api.Test
-    @org.junit.jupiter.api.Timeout(120)
+    @Test
+    @Timeout(120)
     void transposedRowsTurnTwelveOnceTheWarmUpThreadHasRun() throws InterruptedException {
         assertEquals(MR, new SgemmVectorKernel(true).transposedRows());
         SgemmVectorKernel vector = new SgemmVectorKernel(false);
