@@ -1,5 +1,6 @@
 package org.caffe4j.cli;
 
+import org.caffe4j.MemoryBudget;
 import org.caffe4j.runtime.Footprint;
 import org.caffe4j.runtime.HostInfo;
 import org.caffe4j.runtime.StepInfo;
@@ -245,11 +246,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Heap still reachable after a full collection: what the loaded model (and its packed weights) keeps. */
     private static double retainedHeapMb() {
-        Runtime rt = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return (rt.totalMemory() - rt.freeMemory()) / 1e6;
+        return MemoryBudget.liveHeapBytesAfterFullCollection() / 1e6;
     }
 
     private static double peakHeapMb() {
