@@ -1,5 +1,6 @@
 package org.caffe4j.kernels.simd;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -151,7 +152,7 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
             return MR;
         }
         if (!tallTileWarm && tallTileWarmUpStarted.compareAndSet(false, true)) {
-            Thread warmUp = new Thread(this::warmTransposedTile, "caffe4j-tile-warm-up");
+            Thread warmUp = new Thread(() -> tallTileWarmUp.complete(warmTransposedTile()), "caffe4j-tile-warm-up");
             warmUp.setDaemon(true);
             warmUp.setPriority(Thread.MIN_PRIORITY);
             warmUp.start();
@@ -162,12 +163,16 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     /** Whether {@link #warmTransposedTile} has seen the 12-row tile compiled, so {@link #transposedRows} says 12. */
     private volatile boolean tallTileWarm;
     private final AtomicBoolean tallTileWarmUpStarted = new AtomicBoolean();
+    /** The warm-up thread's outcome, for tests: whether it saw the tile compiled. */
+    final CompletableFuture<Boolean> tallTileWarmUp = new CompletableFuture<>();
     /**
      * The warm-up's calls: many short ones, because the JIT compiles a method after some thousands of invocations
-     * while each call's loop runs allocating until then. A batch of {@link #WARM_UP_BATCH} calls of K = {@link
-     * #WARM_UP_DEPTH} takes about 0.1 ms compiled and several ms in the fallback.
+     * while each call's loop runs allocating until then: the boxes grow with K, the calls the JIT needs do not
+     * (K = 2 took a quarter less time and garbage than K = 8; bench/HISTORY.md). Not K = 1, so that the loop's back
+     * edge is taken in the profile C2 compiles from. A batch of {@link #WARM_UP_BATCH} calls takes some 50 us
+     * compiled and tens of ms in the fallback.
      */
-    private static final int WARM_UP_DEPTH = 8;
+    private static final int WARM_UP_DEPTH = 2;
     private static final int WARM_UP_BATCH = 1000;
     private static final long COMPILED_BATCH_NANOS = 1_000_000;
     /** Gives up (keeping 8-row panels) after this many batches, e.g. in a JVM whose JIT never compiles the tile. */
