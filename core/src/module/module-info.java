@@ -9,6 +9,7 @@
 module org.caffe4j {
     requires java.desktop; // ImageIO and BufferedImage for image inputs
     requires java.logging; // the relocated protobuf runtime logs through java.util.logging
+    requires java.management; // MemoryBudget reads the heap pools as a full collection left them
     requires jdk.unsupported; // and reads sun.misc.Unsafe for its fast paths
     requires static jdk.incubator.vector;
 

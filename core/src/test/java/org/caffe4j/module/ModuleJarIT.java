@@ -85,6 +85,7 @@ class ModuleJarIT {
         }
         Path app = dir.resolve("ClassifyOnTheModulePath.java");
         Files.writeString(app, """
+                import org.caffe4j.MemoryBudget;
                 import org.caffe4j.classify.Classifier;
                 import org.caffe4j.classify.Prediction;
                 import java.nio.file.Path;
@@ -99,6 +100,10 @@ class ModuleJarIT {
                             for (String image : args) {
                                 Prediction p = c.classify(Path.of(image), 1).get(0);
                                 System.out.println(p.label() + " " + Float.floatToIntBits(p.probability()));
+                            }
+                            // Reads the JVM's memory pools: the module must declare java.management.
+                            if (MemoryBudget.liveHeapBytesAfterFullCollection() <= 0) {
+                                throw new AssertionError("no live heap measured");
                             }
                         }
                     }
