@@ -152,7 +152,14 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
             return MR;
         }
         if (!tallTileWarm && tallTileWarmUpStarted.compareAndSet(false, true)) {
-            Thread warmUp = new Thread(() -> tallTileWarmUp.complete(warmTransposedTile()), "caffe4j-tile-warm-up");
+            Thread warmUp = new Thread(() -> {
+                try {
+                    tallTileWarmUp.complete(warmTransposedTile());
+                } catch (RuntimeException | Error e) {
+                    tallTileWarmUp.completeExceptionally(e); // so that nothing waits for it
+                    throw e;
+                }
+            }, "caffe4j-tile-warm-up");
             warmUp.setDaemon(true);
             warmUp.setPriority(Thread.MIN_PRIORITY);
             warmUp.start();
