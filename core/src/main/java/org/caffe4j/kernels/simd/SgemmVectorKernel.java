@@ -182,8 +182,19 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     private static final int WARM_UP_DEPTH = 2;
     private static final int WARM_UP_BATCH = 1000;
     private static final long COMPILED_BATCH_NANOS = 1_000_000;
-    /** Gives up (keeping 8-row panels) after this many batches, e.g. in a JVM whose JIT never compiles the tile. */
-    private static final int WARM_UP_MAX_BATCHES = 1000;
+    /**
+     * Full batches before the warm-up only waits: about three times the calls after which the JIT has queued the
+     * tile for compilation (10-12 batches on Zen 5, JDK 17 and 25).
+     */
+    private static final int WARM_UP_FULL_BATCHES = 30;
+    /**
+     * Then, while the compilation waits its turn, a probe of a tenth of a batch every {@link #PROBE_PAUSE_MILLIS}:
+     * the calls past the threshold only make garbage. Gives up (keeping 8-row panels) after this many probes, e.g.
+     * in a JVM whose JIT never compiles the tile: about 18 s and 1 GB of short-lived vector boxes at most, where 1000
+     * full batches would take some 50 s and 17 GB.
+     */
+    private static final int WARM_UP_PROBES = 300;
+    private static final long PROBE_PAUSE_MILLIS = 50;
 
     /**
      * Runs the 12-row tile on zeros until a batch of calls runs at compiled speed, then lets {@link
@@ -192,15 +203,30 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
      * @return whether the tile was seen compiled
      */
     boolean warmTransposedTile() {
+        return warmTransposedTile(WARM_UP_FULL_BATCHES, WARM_UP_PROBES, PROBE_PAUSE_MILLIS);
+    }
+
+    /** {@link #warmTransposedTile()} with its limits given, for tests. */
+    boolean warmTransposedTile(int fullBatches, int probes, long pauseMillis) {
         float[] a = new float[SgemmVectorTiles.TRANSPOSED_ROWS * WARM_UP_DEPTH];
         float[] b = new float[WARM_UP_DEPTH * nr()];
         float[] c = new float[SgemmVectorTiles.TRANSPOSED_ROWS * nr()];
-        for (int batch = 0; batch < WARM_UP_MAX_BATCHES; batch++) {
+        for (int batch = 0; batch < fullBatches + probes; batch++) {
+            boolean probe = batch >= fullBatches;
+            if (probe) {
+                try {
+                    Thread.sleep(pauseMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            int calls = probe ? WARM_UP_BATCH / 10 : WARM_UP_BATCH;
             long start = System.nanoTime();
-            for (int i = 0; i < WARM_UP_BATCH; i++) {
+            for (int i = 0; i < calls; i++) {
                 SgemmVectorTiles.transposedTwelveRows(WARM_UP_DEPTH, a, 0, b, 0, c, 0, nr(), NO_FLOOR);
             }
-            if (System.nanoTime() - start < COMPILED_BATCH_NANOS) {
+            if ((System.nanoTime() - start) * WARM_UP_BATCH < COMPILED_BATCH_NANOS * calls) {
                 tallTileWarm = true;
                 return true;
             }

@@ -255,6 +255,10 @@ class SgemmVectorKernelTest {
         // Ends: the thread gives up after 1000 batches, and then this fails instead of waiting for ever.
         assertTrue(vector.tallTileWarmUp.get(), "the warm-up never saw the 12-row tile compiled");
         assertEquals(12, vector.transposedRows());
+        // The tile is compiled now: the short probes that follow the full batches see it too.
+        SgemmVectorKernel probed = new SgemmVectorKernel(false);
+        assertTrue(probed.warmTransposedTile(0, 3, 1));
+        assertEquals(12, probed.transposedRows());
     }
 
     private static int[] bits(float[] x) {
