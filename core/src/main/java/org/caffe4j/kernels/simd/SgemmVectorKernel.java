@@ -176,12 +176,16 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
      * The warm-up's calls: many short ones, because the JIT compiles a method after some thousands of invocations
      * while each call's loop runs allocating until then: the boxes grow with K, the calls the JIT needs do not
      * (K = 2 took a quarter less time and garbage than K = 8; bench/HISTORY.md). Not K = 1, so that the loop's back
-     * edge is taken in the profile C2 compiles from. A batch of {@link #WARM_UP_BATCH} calls takes some 50 us
-     * compiled and tens of ms in the fallback.
+     * edge is taken in the profile C2 compiles from.
      */
     private static final int WARM_UP_DEPTH = 2;
     private static final int WARM_UP_BATCH = 1000;
-    private static final long COMPILED_BATCH_NANOS = 1_000_000;
+    /**
+     * A call at compiled speed takes 0.2-0.5 us (up to 0.5 us right after a probe's pause, caches cold), one in the
+     * fallback 40-100 us: the limit sits about ten times from both. (1 ms per 1000 calls left a probe of 100 calls
+     * only 2-5 times from it.)
+     */
+    private static final long COMPILED_CALL_NANOS = 4_000;
     /**
      * Full batches before the warm-up only waits: about three times the calls after which the JIT has queued the
      * tile for compilation (10-12 batches on Zen 5, JDK 17 and 25).
@@ -226,7 +230,7 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
             for (int i = 0; i < calls; i++) {
                 SgemmVectorTiles.transposedTwelveRows(WARM_UP_DEPTH, a, 0, b, 0, c, 0, nr(), NO_FLOOR);
             }
-            if ((System.nanoTime() - start) * WARM_UP_BATCH < COMPILED_BATCH_NANOS * calls) {
+            if (System.nanoTime() - start < COMPILED_CALL_NANOS * calls) {
                 tallTileWarm = true;
                 return true;
             }
