@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -47,6 +48,42 @@ class ThreadPoolParallelTest {
             });
             assertEquals(2, threads.size());
             assertTrue(threads.contains(Thread.currentThread()));
+        }
+    }
+
+    @Test
+    void theCallerRunsTheFirstTasksAndTheWorkerTheLastOnes() throws Exception {
+        try (ThreadPoolParallel pool = new ThreadPoolParallel(2)) {
+            int tasks = 64;
+            AtomicReferenceArray<Thread> ranBy = new AtomicReferenceArray<>(tasks);
+            Set<Thread> started = ConcurrentHashMap.newKeySet();
+            CountDownLatch bothIn = new CountDownLatch(2);
+            pool.forEach(tasks, i -> {
+                if (started.add(Thread.currentThread())) {
+                    // Each thread's first task waits for the other's, so that both take part from the start.
+                    bothIn.countDown();
+                    try {
+                        assertTrue(bothIn.await(30, TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                ranBy.set(i, Thread.currentThread());
+                long until = System.nanoTime() + 20_000;
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+            });
+            Thread caller = Thread.currentThread();
+            int firstOfWorker = 0;
+            while (firstOfWorker < tasks && ranBy.get(firstOfWorker) == caller) {
+                firstOfWorker++;
+            }
+            assertTrue(firstOfWorker > 0 && firstOfWorker < tasks, "the caller ran " + firstOfWorker + " tasks");
+            for (int i = firstOfWorker; i < tasks; i++) {
+                assertTrue(ranBy.get(i) != caller, "task " + i + " ran on the caller after the worker's task "
+                        + firstOfWorker);
+            }
         }
     }
 
