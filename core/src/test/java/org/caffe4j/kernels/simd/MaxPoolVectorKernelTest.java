@@ -1,5 +1,7 @@
 package org.caffe4j.kernels.simd;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.Arrays;
 import java.util.Random;
 import org.caffe4j.kernels.pool.Pool2dReference;
@@ -30,15 +32,33 @@ class MaxPoolVectorKernelTest {
     }
 
     /**
-     * Random shapes against the reference, bit for bit, with guard values on both sides of the call's output: a
-     * last block stored whole must never reach past the call's planes.
+     * Rows so wide that a plane's column maxima take several batches ({@link MaxPoolVectorKernel#BATCH_FLOATS}): the
+     * rows of each batch are all computed before their windows are read, and the next batch reuses the buffer.
      */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3})
+    void planesOfSeveralRowBatchesMatchTheReference(int strideW) {
+        checkAgainstReference(new MaxPoolVectorKernel(), new Random(10 + strideW), strideW, 12, 30, 40, 700, 2400);
+        if (strideW == 2) {
+            checkAgainstReference(new MaxPoolVectorKernel(false), new Random(20), 2, 12, 30, 40, 700, 2400);
+        }
+    }
+
     private static void checkAgainstReference(MaxPoolVectorKernel kernel, Random rnd, int sw) {
+        checkAgainstReference(kernel, rnd, sw, 150, 1, 30, 1, 60);
+    }
+
+    /**
+     * Random shapes (heights minH-maxH, widths minW-maxW) against the reference, bit for bit, with guard values on
+     * both sides of the call's output: a last block stored whole must never reach past the call's planes.
+     */
+    private static void checkAgainstReference(MaxPoolVectorKernel kernel, Random rnd, int sw, int trials, int minH,
+                                              int maxH, int minW, int maxW) {
         float[] special = {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f, -0f};
-        for (int trial = 0; trial < 150; trial++) {
+        for (int trial = 0; trial < trials; trial++) {
             int planes = 1 + rnd.nextInt(4);
-            int h = 1 + rnd.nextInt(30);
-            int w = 1 + rnd.nextInt(60);
+            int h = minH + rnd.nextInt(maxH - minH + 1);
+            int w = minW + rnd.nextInt(maxW - minW + 1);
             int kh = 1 + rnd.nextInt(Math.min(5, h));
             int kw = 1 + rnd.nextInt(Math.min(5, w));
             int ph = rnd.nextInt(kh);
@@ -59,6 +79,10 @@ class MaxPoolVectorKernelTest {
             Arrays.fill(actual, 42f);
             Pool2dReference.max(in, 1, expected, 2, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
             kernel.max(in, 1, actual, 2, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
+            if (minH > 1) {
+                // What this case is for: more output rows than a batch holds (a row's buffer is over pw + w floats).
+                assertTrue(oh > MaxPoolVectorKernel.BATCH_FLOATS / (pw + w), "trial " + trial + " fits one batch");
+            }
             Tolerance.EXACT.assertClose("trial " + trial + ": " + planes + "x" + h + "x" + w + " k" + kh + "x" + kw
                     + " s" + sh + "x" + sw + " p" + ph + "x" + pw + (ceil ? " ceil" : " floor"), expected, actual);
         }
