@@ -1,6 +1,7 @@
 package org.caffe4j.kernels.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -11,9 +12,9 @@ import org.caffe4j.kernels.pool.Pool2dDirect;
 /**
  * Vector API MAX pooling, separable like {@link org.caffe4j.kernels.pool.Pool2dDirect#max}: for each output row a
  * vertical pass takes the column maxima of the window's rows, then a horizontal pass takes each window's maximum
- * over those columns, a vector of outputs at a time (stride-2 windows read two vectors and keep the even lanes,
- * or, where that permute compiles slowly, take every window's maximum and keep the even ones by scalar moves;
- * other strides one gather per kernel column).
+ * over those columns, a vector of outputs at a time (stride-2 windows read two vectors and keep their even lanes,
+ * through one two-vector permute, or where that compiles slowly two one-vector permutes and a blend; other strides
+ * one gather per kernel column).
  *
  * <p>Caffe's semantics without special cases: every max is "take v if v > m" (compare + blend), starting from
  * -FLT_MAX, exactly the reference's rule, so a NaN or -inf never wins and no plane has to be redone. The column
@@ -22,8 +23,8 @@ import org.caffe4j.kernels.pool.Pool2dDirect;
  * {@link org.caffe4j.kernels.pool.Pool2dReference#max} (a zero maximum may differ in sign, as with the scalar kernel).
  *
  * <p>Loaded only through {@link Simd}. Scratch: one buffer of column maxima for a batch of output rows (at most
- * {@link #BATCH_FLOATS}, computed before any of their windows), one row of window maxima and one gather index map
- * per thread.
+ * {@link #BATCH_FLOATS}, computed before any of their windows), one vector of output and one gather index map per
+ * thread.
  */
 final class MaxPoolVectorKernel implements MaxPoolKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -35,12 +36,18 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
      * AVX2 (JFR).
      */
     private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(S, i -> 2 * i);
+    /** The even lanes of one vector into the lower half of the result (the upper half is overwritten). */
+    private static final VectorShuffle<Float> EVEN_LANES_LOW = VectorShuffle.fromOp(S, i -> i < LANES / 2 ? 2 * i : 0);
+    /** The even lanes of one vector into the upper half of the result. */
+    private static final VectorShuffle<Float> EVEN_LANES_HIGH =
+            VectorShuffle.fromOp(S, i -> i < LANES / 2 ? 0 : 2 * i - LANES);
+    private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, (-1L << (LANES / 2)) & ((1L << LANES) - 1));
     /**
-     * Whether stride-2 windows take the permute, {@link #EVEN_LANES} ({@link CpuProfile#permuteStrideTwo()}). JDK 17
-     * compiles the two-vector rearrange to something slower, so there the maxima of all windows, at every column,
-     * are computed from plain loads and the even ones moved to the output one by one. That beat JDK 17's gather
-     * by 1.1-1.35x (NIN's three pool shapes, one thread, AVX-512 and AVX2); on JDK 25 the permute is 1.1-1.25x
-     * faster than it.
+     * Whether stride-2 windows take the two-vector permute, {@link #EVEN_LANES}
+     * ({@link CpuProfile#permuteStrideTwo()}); else the same lanes through {@link #EVEN_LANES_LOW},
+     * {@link #EVEN_LANES_HIGH} and a blend. JDK 17 compiles the two-vector rearrange to something slower; the split
+     * form took NIN's three pool shapes 1.2-1.9x less time there than keeping the even windows by scalar moves (the
+     * way before; one thread, AVX-512 and AVX2), and on JDK 25 it is as fast as the two-vector permute.
      */
     static final boolean PERMUTE_STRIDE_TWO = CpuProfile.thisJvm(S.vectorBitSize()).permuteStrideTwo();
 
@@ -55,12 +62,9 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
         this.permuteStrideTwo = permuteStrideTwo;
     }
 
-    /**
-     * Per thread: [0] padded column maxima, [1] one vector's worth of output for a short last block, [2] the
-     * maxima of the windows starting at every column (stride 2 without the permute).
-     */
+    /** Per thread: [0] padded column maxima, [1] one vector's worth of output for a short last block. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{
-            new float[0], new float[LANES], new float[0]});
+            new float[0], new float[LANES]});
     /** Per thread: gather offsets 0, sw, 2sw, ... for the stride of the current call. */
     private static final ThreadLocal<int[]> INDEX = ThreadLocal.withInitial(() -> new int[LANES]);
 
@@ -90,12 +94,6 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
         }
         java.util.Arrays.fill(columns, 0, needed * batchRows, LOWEST);
         float[] lastBlock = scratch[1];
-        boolean compact = sw == 2 && !permuteStrideTwo;
-        float[] windows = scratch[2];
-        if (compact && windows.length < 2 * ow - 1 + LANES) {
-            windows = new float[2 * ow - 1 + LANES];
-            scratch[2] = windows;
-        }
         int[] index = INDEX.get();
         for (int i = 0; i < LANES; i++) {
             index[i] = i * sw;
@@ -120,12 +118,8 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
                     }
                 }
                 for (int oy = oy0; oy < oy1; oy++) {
-                    int row = (oy - oy0) * needed;
-                    if (compact) {
-                        everyOtherWindow(columns, row, kw, ow, windows, out, op + oy * ow);
-                    } else {
-                        horizontalPass(columns, row, kw, sw, ow, index, out, op + oy * ow, outEnd, lastBlock);
-                    }
+                    horizontalPass(columns, (oy - oy0) * needed, kw, sw, permuteStrideTwo, ow, index, out,
+                            op + oy * ow, outEnd, lastBlock);
                 }
             }
         }
@@ -195,30 +189,11 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
     }
 
     /**
-     * Stride 2 without the permute: windows[x] = max over kx of columns[row0 + x + kx] for x in [0, 2*ow - 1), then
-     * out[row + ox] = windows[2*ox]. The loads reach columns[2*ow - 2 + kw - 1 + LANES - 1] at most, inside the
-     * column buffer (sized for whole blocks of stride-2 outputs plus a vector).
-     */
-    private static void everyOtherWindow(float[] columns, int row0, int kw, int ow, float[] windows, float[] out, int row) {
-        for (int x = 0; x < 2 * ow - 1; x += LANES) {
-            FloatVector m = FloatVector.broadcast(S, LOWEST);
-            for (int kx = 0; kx < kw; kx++) {
-                FloatVector v = FloatVector.fromArray(S, columns, row0 + x + kx);
-                m = m.blend(v, v.compare(VectorOperators.GT, m));
-            }
-            m.intoArray(windows, x);
-        }
-        for (int ox = 0; ox < ow; ox++) {
-            out[row + ox] = windows[2 * ox];
-        }
-    }
-
-    /**
      * out[row + ox] = max over kx of columns[row0 + ox*sw + kx], for ox in [0, ow); the lanes of a last block past
      * ow may be written too where they end before outEnd.
      */
-    private static void horizontalPass(float[] columns, int row0, int kw, int sw, int ow, int[] index, float[] out, int row,
-                                       int outEnd, float[] lastBlock) {
+    private static void horizontalPass(float[] columns, int row0, int kw, int sw, boolean twoVectorPermute, int ow,
+                                       int[] index, float[] out, int row, int outEnd, float[] lastBlock) {
         for (int ox = 0; ox < ow; ox += LANES) {
             FloatVector m = FloatVector.broadcast(S, LOWEST);
             int x0 = row0 + ox * sw;
@@ -226,9 +201,13 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
                 FloatVector v;
                 if (sw == 1) {
                     v = FloatVector.fromArray(S, columns, x0 + kx);
-                } else if (sw == 2) {
+                } else if (sw == 2 && twoVectorPermute) {
                     v = FloatVector.fromArray(S, columns, x0 + kx)
                             .rearrange(EVEN_LANES, FloatVector.fromArray(S, columns, x0 + kx + LANES));
+                } else if (sw == 2) {
+                    v = FloatVector.fromArray(S, columns, x0 + kx).rearrange(EVEN_LANES_LOW)
+                            .blend(FloatVector.fromArray(S, columns, x0 + kx + LANES).rearrange(EVEN_LANES_HIGH),
+                                    UPPER_HALF);
                 } else {
                     v = FloatVector.fromArray(S, columns, x0 + kx, index, 0);
                 }

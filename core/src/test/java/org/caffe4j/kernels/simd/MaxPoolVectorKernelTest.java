@@ -10,9 +10,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Both ways the vector MAX pooling reads stride-2 windows (permute of two vectors, or every window's maximum
- * thinned out by scalar moves; the JDK decides which
- * runs, see {@link MaxPoolVectorKernel#PERMUTE_STRIDE_TWO}) against the reference, on any JDK, and strides 1 and 3:
+ * Both ways the vector MAX pooling reads stride-2 windows (one two-vector permute, or two one-vector permutes and a
+ * blend; the JDK decides which runs, see {@link MaxPoolVectorKernel#PERMUTE_STRIDE_TWO}) against the reference, on
+ * any JDK, and strides 1 and 3:
  * window sizes 1-5, padding, widths around and below the vector length, NaN and infinities. Rows narrower than a
  * vector are read as whole vectors that run into the next row, or past the input into whatever the array holds
  * next: half the trials put +inf and NaN there, which must never win a window.
