@@ -22,10 +22,9 @@ final class DepthwiseVectorKernel implements DepthwiseRowKernel {
     private static final int LANES = S.length();
     private static final DepthwiseRowKernel TAIL = new DepthwiseScalarKernel();
 
-    /** Stride-2 planes split with permutes where they compile well (see {@link EvenOddSplitVector}). */
-    private static final EvenOddSplit SPLIT = CpuProfile.thisJvm(S.vectorBitSize()).permuteStrideTwo()
-            ? new EvenOddSplitVector()
-            : EvenOddSplit.SCALAR;
+    /** Stride-2 planes split with permutes, in the form this JDK compiles well (see {@link EvenOddSplitVector}). */
+    private static final EvenOddSplit SPLIT =
+            new EvenOddSplitVector(CpuProfile.thisJvm(S.vectorBitSize()).permuteStrideTwo());
 
     @Override
     public int width() {
