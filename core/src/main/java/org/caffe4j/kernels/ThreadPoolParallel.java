@@ -112,7 +112,7 @@ public final class ThreadPoolParallel implements Parallel, AutoCloseable {
         }
     }
 
-    /** Claims and runs indices of the given generation from the front (caller) or the back (workers) until they meet. */
+    /** Claims and runs the given generation's indices from the front (caller) or the back (workers) until they meet. */
     private void runFromOneEnd(long generation, boolean front) {
         while (true) {
             long s = state.get();

@@ -23,10 +23,12 @@ final class EvenOddSplitVector implements EvenOddSplit {
     private static final VectorShuffle<Float> EVEN_LOW = VectorShuffle.fromOp(S, i -> i < LANES / 2 ? 2 * i : 0);
     private static final VectorShuffle<Float> ODD_LOW = VectorShuffle.fromOp(S, i -> i < LANES / 2 ? 2 * i + 1 : 0);
     /** Lane i >= LANES/2 takes element 2i - LANES (odd: 2i + 1 - LANES) of one vector. */
-    private static final VectorShuffle<Float> EVEN_HIGH = VectorShuffle.fromOp(S, i -> i < LANES / 2 ? 0 : 2 * i - LANES);
+    private static final VectorShuffle<Float> EVEN_HIGH =
+            VectorShuffle.fromOp(S, i -> i < LANES / 2 ? 0 : 2 * i - LANES);
     private static final VectorShuffle<Float> ODD_HIGH =
             VectorShuffle.fromOp(S, i -> i < LANES / 2 ? 0 : 2 * i + 1 - LANES);
-    private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, (-1L << (LANES / 2)) & ((1L << LANES) - 1));
+    private static final VectorMask<Float> UPPER_HALF =
+            VectorMask.fromLong(S, (-1L << (LANES / 2)) & ((1L << LANES) - 1));
 
     private final boolean twoVectorPermute;
 

@@ -17,8 +17,8 @@ import org.caffe4j.kernels.pool.Pool2dDirect;
  * one gather per kernel column).
  *
  * <p>Caffe's semantics without special cases: every max is "take v if v > m" (compare + blend), starting from
- * -FLT_MAX, exactly the reference's rule, so a NaN or -inf never wins and no plane has to be redone. The column
- * maxima of a row sit in a buffer with pw cells of -FLT_MAX on the left and enough on the right for a whole vector, so
+ * -FLT_MAX, exactly the reference's rule, so a NaN or -inf never wins and no plane has to be redone. A row's column
+ * maxima sit in a buffer with pw cells of -FLT_MAX on the left and enough on the right for a whole vector, so
  * windows clipped at either edge need no clipping code: padding cells can never be taken. Results equal
  * {@link org.caffe4j.kernels.pool.Pool2dReference#max} (a zero maximum may differ in sign, as with the scalar kernel).
  *
@@ -41,7 +41,8 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
     /** The even lanes of one vector into the upper half of the result. */
     private static final VectorShuffle<Float> EVEN_LANES_HIGH =
             VectorShuffle.fromOp(S, i -> i < LANES / 2 ? 0 : 2 * i - LANES);
-    private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, (-1L << (LANES / 2)) & ((1L << LANES) - 1));
+    private static final VectorMask<Float> UPPER_HALF =
+            VectorMask.fromLong(S, (-1L << (LANES / 2)) & ((1L << LANES) - 1));
     /**
      * Whether stride-2 windows take the two-vector permute, {@link #EVEN_LANES}
      * ({@link CpuProfile#permuteStrideTwo()}); else the same lanes through {@link #EVEN_LANES_LOW},
