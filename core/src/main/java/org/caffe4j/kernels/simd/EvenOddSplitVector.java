@@ -37,19 +37,24 @@ final class EvenOddSplitVector implements EvenOddSplit {
         this.twoVectorPermute = twoVectorPermute;
     }
 
+    /** Lanes 0, 2, 4, ... of a and then of b (of the 2 * LANES values a, b side by side), in either form. */
+    static FloatVector evenLanes(FloatVector a, FloatVector b, boolean twoVectorPermute) {
+        return twoVectorPermute ? a.rearrange(EVEN, b) : a.rearrange(EVEN_LOW).blend(b.rearrange(EVEN_HIGH), UPPER_HALF);
+    }
+
+    /** Lanes 1, 3, 5, ... of a and then of b, in either form. */
+    static FloatVector oddLanes(FloatVector a, FloatVector b, boolean twoVectorPermute) {
+        return twoVectorPermute ? a.rearrange(ODD, b) : a.rearrange(ODD_LOW).blend(b.rearrange(ODD_HIGH), UPPER_HALF);
+    }
+
     @Override
     public void split(float[] src, int from, int pairs, float[] dst, int even, int odd) {
         int i = 0;
         for (int s = from; i <= pairs - LANES; i += LANES, s += 2 * LANES) {
             FloatVector a = FloatVector.fromArray(S, src, s);
             FloatVector b = FloatVector.fromArray(S, src, s + LANES);
-            if (twoVectorPermute) {
-                a.rearrange(EVEN, b).intoArray(dst, even + i);
-                a.rearrange(ODD, b).intoArray(dst, odd + i);
-            } else {
-                a.rearrange(EVEN_LOW).blend(b.rearrange(EVEN_HIGH), UPPER_HALF).intoArray(dst, even + i);
-                a.rearrange(ODD_LOW).blend(b.rearrange(ODD_HIGH), UPPER_HALF).intoArray(dst, odd + i);
-            }
+            evenLanes(a, b, twoVectorPermute).intoArray(dst, even + i);
+            oddLanes(a, b, twoVectorPermute).intoArray(dst, odd + i);
         }
         for (int s = from + 2 * i; i < pairs; i++, s += 2) {
             dst[even + i] = src[s];

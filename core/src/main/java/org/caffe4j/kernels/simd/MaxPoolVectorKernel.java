@@ -1,9 +1,7 @@
 package org.caffe4j.kernels.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.caffe4j.kernels.CpuProfile;
 import org.caffe4j.kernels.pool.MaxPoolKernel;
@@ -31,24 +29,12 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
     private static final int LANES = S.length();
     private static final float LOWEST = -Float.MAX_VALUE;
     /**
-     * The even lanes of two consecutive vectors (indexes past the first select from the second), for stride-2
-     * windows: a permute per vector pair instead of a gather, which was half of a 3x3 stride-2 pool's time on
-     * AVX2 (JFR).
-     */
-    private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(S, i -> 2 * i);
-    /** The even lanes of one vector into the lower half of the result (the upper half is overwritten). */
-    private static final VectorShuffle<Float> EVEN_LANES_LOW = VectorShuffle.fromOp(S, i -> i < LANES / 2 ? 2 * i : 0);
-    /** The even lanes of one vector into the upper half of the result. */
-    private static final VectorShuffle<Float> EVEN_LANES_HIGH =
-            VectorShuffle.fromOp(S, i -> i < LANES / 2 ? 0 : 2 * i - LANES);
-    private static final VectorMask<Float> UPPER_HALF =
-            VectorMask.fromLong(S, (-1L << (LANES / 2)) & ((1L << LANES) - 1));
-    /**
-     * Whether stride-2 windows take the two-vector permute, {@link #EVEN_LANES}
-     * ({@link CpuProfile#permuteStrideTwo()}); else the same lanes through {@link #EVEN_LANES_LOW},
-     * {@link #EVEN_LANES_HIGH} and a blend. JDK 17 compiles the two-vector rearrange to something slower; the split
-     * form took NIN's three pool shapes 1.2-1.9x less time there than keeping the even windows by scalar moves (the
-     * way before; one thread, AVX-512 and AVX2), and on JDK 25 it is as fast as the two-vector permute.
+     * Whether stride-2 windows take their even lanes ({@link EvenOddSplitVector#evenLanes}: permutes per vector pair
+     * instead of a gather, which was half of a 3x3 stride-2 pool's time on AVX2, JFR) with one two-vector permute
+     * ({@link CpuProfile#permuteStrideTwo()}), else with two one-vector permutes and a blend. JDK 17 compiles the
+     * two-vector rearrange to something slower; the split form took NIN's three pool shapes 1.2-1.9x less time there
+     * than keeping the even windows by scalar moves (the way before; one thread, AVX-512 and AVX2), and on JDK 25 it
+     * is as fast as the two-vector permute.
      */
     static final boolean PERMUTE_STRIDE_TWO = CpuProfile.thisJvm(S.vectorBitSize()).permuteStrideTwo();
 
@@ -202,13 +188,9 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
                 FloatVector v;
                 if (sw == 1) {
                     v = FloatVector.fromArray(S, columns, x0 + kx);
-                } else if (sw == 2 && twoVectorPermute) {
-                    v = FloatVector.fromArray(S, columns, x0 + kx)
-                            .rearrange(EVEN_LANES, FloatVector.fromArray(S, columns, x0 + kx + LANES));
                 } else if (sw == 2) {
-                    v = FloatVector.fromArray(S, columns, x0 + kx).rearrange(EVEN_LANES_LOW)
-                            .blend(FloatVector.fromArray(S, columns, x0 + kx + LANES).rearrange(EVEN_LANES_HIGH),
-                                    UPPER_HALF);
+                    v = EvenOddSplitVector.evenLanes(FloatVector.fromArray(S, columns, x0 + kx),
+                            FloatVector.fromArray(S, columns, x0 + kx + LANES), twoVectorPermute);
                 } else {
                     v = FloatVector.fromArray(S, columns, x0 + kx, index, 0);
                 }

@@ -252,7 +252,8 @@ class SgemmVectorKernelTest {
         SgemmVectorKernel vector = new SgemmVectorKernel(false);
         int rows = vector.transposedRows();
         assertTrue(rows == MR || rows == 12, "rows " + rows);
-        // Ends: the thread gives up after 1000 batches, and then this fails instead of waiting for ever.
+        // Ends: the thread gives up after 30 full batches and 300 probes (~18 s), and then this fails instead of
+        // waiting for ever.
         assertTrue(vector.tallTileWarmUp.get(), "the warm-up never saw the 12-row tile compiled");
         assertEquals(12, vector.transposedRows());
         // The tile is compiled now: the short probes that follow the full batches see it too.
