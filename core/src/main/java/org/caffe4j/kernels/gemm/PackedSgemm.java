@@ -58,6 +58,8 @@ public final class PackedSgemm {
      * (25 panels, 200 against 208) 1.27-1.43x.
      */
     static final int FEW_COLUMNS_MAX_PANELS = 5;
+    /** Fewest K rows a packing task of the transposed path takes (a task's start costs about as much). */
+    static final int MIN_PACK_ROWS = 128;
     /** Do not split A blocks below this many panels: each A block repacks its B block. */
     static final int MIN_PANELS_PER_TASK = 4;
 
@@ -174,7 +176,7 @@ public final class PackedSgemm {
         }
         FewColumnsCall call = new FewColumnsCall(a, a.channelTiles(kernel.nr()), b, columnPanels, panelRows, panels,
                 n, pixels, c, cOff, cImageStride, act, kernel);
-        par.forEach(a.groups() * panels, call::packPanel);
+        par.forEach(a.groups() * panels * call.packParts, call::packPanelPart);
         par.forEach(call.tasks, call);
     }
 
@@ -199,6 +201,9 @@ public final class PackedSgemm {
         final int tilesPerTask;
         final int blocks;
         final int tasks;
+        /** K rows per packing task, and packing tasks per panel. */
+        final int packRowsPerPart;
+        final int packParts;
 
         FewColumnsCall(PackedWeights a, PackedWeights.ChannelTiles weights, PanelSource b, float[] columnPanels,
                        int panelRows, int panels, int n, int pixels, float[] c, int cOff, int cImageStride,
@@ -223,15 +228,30 @@ public final class PackedSgemm {
             this.tilesPerTask = ceilDiv(tiles, wanted);
             this.blocks = ceilDiv(tiles, tilesPerTask);
             this.tasks = a.groups() * blocks;
+            // A batch-1 map has 3 panels (NIN's 36 columns): split each panel's rows too, so that every thread
+            // packs a share (whole panels, one each, left one thread packing two while the other waited).
+            int wantedParts = ceilDiv(TARGET_TASKS, a.groups() * panels);
+            this.packRowsPerPart = ceilDiv(a.depth(), Math.max(1, Math.min(wantedParts, a.depth() / MIN_PACK_ROWS)));
+            this.packParts = ceilDiv(a.depth(), packRowsPerPart);
         }
 
-        /** Packs panelRows columns from p*panelRows of group g's B as a panel (the layout A panels have). */
-        void packPanel(int groupPanel) {
+        /**
+         * Packs one run of K rows ({@link #packParts} per panel) of the panelRows columns from p*panelRows of group
+         * g's B as a panel (the layout A panels have).
+         */
+        void packPanelPart(int task) {
+            int groupPanel = task / packParts;
+            int part = task % packParts;
             int g = groupPanel / panels;
             int p = groupPanel % panels;
             int j0 = p * panelRows;
-            b.pack(g, 0, a.depth(), j0, Math.min(panelRows, n - j0), panelRows, columnPanels,
-                    groupPanel * panelRows * a.depth());
+            int depth = a.depth();
+            int k0 = part * packRowsPerPart;
+            int k1 = Math.min(depth, k0 + packRowsPerPart);
+            if (k0 < k1) {
+                b.pack(g, k0, k1 - k0, j0, Math.min(panelRows, n - j0), panelRows, columnPanels,
+                        (groupPanel * depth + k0) * panelRows);
+            }
         }
 
         @Override

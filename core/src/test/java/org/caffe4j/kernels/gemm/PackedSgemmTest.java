@@ -45,6 +45,8 @@ class PackedSgemmTest {
                 Arguments.of(1, 70, 4200, 20, true, Activation.RELU),          // K sliced, split over A
                 Arguments.of(2, 70, 90, 5, false, Activation.NONE),            // few columns (transposed), n < MR
                 Arguments.of(1, 1000, 300, 36, true, Activation.RELU),         // few columns, NIN cccp8-like
+                Arguments.of(1, 300, 515, 20, true, Activation.RELU),          // few columns, panels packed in parts
+                Arguments.of(2, 300, 515, 36, false, Activation.RELU),         // the same, two groups
                 Arguments.of(1, 100, 40, 20, true, Activation.relu(0.1f)),     // few columns: 24 instead of 32
                 Arguments.of(1, 300, 700, 49, false, Activation.RELU));        // 7 panels: tiles, no bias
     }
