@@ -2,16 +2,18 @@
 # Compares caffe4j with OpenCV 4.10's Caffe runtime on NIN ImageNet (the original V1 train_val plus the test
 # caffemodel built from the 22 real weight blobs), alternating runs in one JVM.
 #   bench/opencv/run.sh [--batch N] [--threads T] [--rounds R] [--iterations K] [--warmup-seconds S] [--jdk JAVA_HOME]
-#                       [--onnxruntime]
+#                       [--onnxruntime [--per-layer N]]
 # --onnxruntime adds ONNX Runtime 1.20 as a third peer in the same rounds, on the same model converted to ONNX by
 # caffe_to_onnx.py (needs Debian's python3-onnx and protobuf-compiler: apt-get install -y python3-onnx protobuf-compiler).
+# --per-layer N then also prints a per-layer table: caffe4j's steps timed one by one and ONNX Runtime's profiler,
+# N passes each (after N untimed ones), the nodes matched to the Caffe layers by name.
 # BENCH_JAVA_OPTS adds JVM options to the comparison's JVM (e.g. -XX:+UseTransparentHugePages); they apply to both
 # runtimes' Java side, and OpenCV's native allocations are unaffected.
 # Needs Maven Central (OpenCV's natives come as a jar). Writes nothing outside target/ folders.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-batch=1 threads=2 rounds=12 iterations=8 warmup_seconds=8 jdk="" onnxruntime=""
+batch=1 threads=2 rounds=12 iterations=8 warmup_seconds=8 jdk="" onnxruntime="" per_layer=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --batch) batch="$2"; shift 2 ;;
@@ -21,9 +23,14 @@ while [ $# -gt 0 ]; do
     --warmup-seconds) warmup_seconds="$2"; shift 2 ;;
     --jdk) jdk="$2"; shift 2 ;;
     --onnxruntime) onnxruntime=1; shift ;;
+    --per-layer) per_layer="$2"; shift 2 ;;
     *) echo "error: unknown option $1" >&2; exit 2 ;;
   esac
 done
+if [ "$per_layer" != 0 ] && [ -z "$onnxruntime" ]; then
+  echo "error: --per-layer needs --onnxruntime" >&2
+  exit 2
+fi
 # shellcheck source=jvm.sh
 . "$here/jvm.sh"
 jdk="${jdk:-$(bench_default_jdk)}"
@@ -40,7 +47,7 @@ onnx_args=()
 if [ -n "$onnxruntime" ]; then
   /usr/bin/python3 "$here/caffe_to_onnx.py" "$root/proto/caffe.proto" "$work/deploy-b$batch/deploy.prototxt" \
     "$work/deploy-b$batch/nin_test_v2.caffemodel" "$work/deploy-b$batch/nin_test.onnx"
-  onnx_args=(--onnx "$work/deploy-b$batch/nin_test.onnx")
+  onnx_args=(--onnx "$work/deploy-b$batch/nin_test.onnx" --per-layer "$per_layer")
 fi
 (cd "$here" && mvn -q -B -ntp package)
 cp="$here/target/classes:$(cat "$here/target/classes.txt" 2>/dev/null || cat "$here/target/classpath.txt")"

@@ -106,6 +106,8 @@ public final class OpenCvComparison {
             int peers = passes.size();
             List<List<Double>> all = new ArrayList<>();
             double[][] roundMedians = new double[peers][rounds];
+            // [peer][position in the round][round]: whether the first passes after another runtime's are slower.
+            double[][][] byPosition = new double[peers][iterations][rounds];
             for (int p = 0; p < peers; p++) {
                 all.add(new ArrayList<>());
             }
@@ -119,6 +121,7 @@ public final class OpenCvComparison {
                         long t0 = System.nanoTime();
                         passes.get(p).run();
                         ms[i] = (System.nanoTime() - t0) / 1e6;
+                        byPosition[p][i][r] = ms[i];
                     }
                     for (double d : ms) {
                         all.get(p).add(d);
@@ -134,6 +137,12 @@ public final class OpenCvComparison {
             double[] m = new double[peers];
             for (int p = 0; p < peers; p++) {
                 m[p] = median(all.get(p).stream().mapToDouble(Double::doubleValue).toArray());
+                StringBuilder line = new StringBuilder(names.get(p) + ", pass 1.." + iterations
+                        + " of a round (medians over the rounds, ms):");
+                for (int i = 0; i < iterations; i++) {
+                    line.append(String.format(" %.2f", median(byPosition[p][i])));
+                }
+                System.out.println(line);
             }
             System.out.printf("java %s, OpenCV %s, batch %d, %d thread(s)%n", System.getProperty("java.version"),
                     opencv_core.getVersionString().getString(), batch, threads);
@@ -145,8 +154,106 @@ public final class OpenCvComparison {
                         env.getVersion(), m[2], m[2] / batch, m[0] / m[2]);
                 printRoundRatios("ONNX Runtime", roundMedians[0], roundMedians[2]);
                 ort.close();
+                int layerPasses = Integer.parseInt(a.getOrDefault("per-layer", "0"));
+                if (layerPasses > 0) {
+                    perLayer(model, input, env, onnx, ortInput, threads, layerPasses);
+                }
             }
         }
+    }
+
+    /**
+     * Per-layer times of caffe4j ({@link Model#runTimed}) and ONNX Runtime (its own profiler, in a second session
+     * with the same options), {@code passes} passes each after as many untimed ones, one runtime after the other:
+     * medians per layer, with ONNX Runtime's nodes matched to caffe4j's steps by the Caffe layer names the converter
+     * keeps (a step's folded layers and fused ReLU included). Only layers' shares are comparable across the two
+     * tables' totals: per-step timing and profiling each add a little to every layer.
+     */
+    private static void perLayer(Model model, Tensor input, OrtEnvironment env, String onnx, OnnxTensor ortInput,
+                                 int threads, int passes) throws Exception {
+        List<org.caffe4j.runtime.StepInfo> steps = model.steps(Map.of());
+        double[][] ours = new double[steps.size()][passes];
+        for (int i = 0; i < passes; i++) {
+            model.run(input);
+        }
+        settle();
+        for (int i = 0; i < passes; i++) {
+            int pass = i;
+            model.runTimed(Map.of(model.inputNames().get(0), input), (step, nanos) -> ours[step][pass] = nanos / 1e6);
+        }
+        Path profile;
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        so.setIntraOpNumThreads(threads);
+        so.setInterOpNumThreads(1);
+        so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        Path dir = java.nio.file.Files.createTempDirectory("ort-profile");
+        so.enableProfiling(dir.resolve("ort").toString());
+        try (OrtSession session = env.createSession(onnx, so)) {
+            for (int i = 0; i < 2 * passes; i++) {
+                forwardOrt(session, ortInput);
+            }
+            profile = Path.of(session.endProfiling());
+        }
+        // Chrome trace events: {"cat" : "Node", ..., "dur" : 87, ..., "name" : "conv1_kernel_time", ...}.
+        String json = java.nio.file.Files.readString(profile);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "\\{\"cat\"\\s*:\\s*\"Node\"[^{}]*?\"dur\"\\s*:\\s*(\\d+)[^{}]*?\"name\"\\s*:\\s*\"([^\"]+)_kernel_time\"")
+                .matcher(json);
+        Map<String, List<Double>> nodeTimes = new java.util.LinkedHashMap<>();
+        while (m.find()) {
+            nodeTimes.computeIfAbsent(m.group(2), k -> new ArrayList<>()).add(Integer.parseInt(m.group(1)) / 1e3);
+        }
+        java.nio.file.Files.deleteIfExists(profile);
+        java.nio.file.Files.deleteIfExists(dir);
+        // The last `passes` runs of each node (the first half warmed the session up).
+        Map<String, Double> theirs = new java.util.LinkedHashMap<>();
+        nodeTimes.forEach((node, t) -> {
+            int runs = t.size() / 2;
+            theirs.put(node, median(t.subList(t.size() - runs, t.size()).stream().mapToDouble(Double::doubleValue)
+                    .toArray()));
+        });
+        System.out.printf("%nper layer, median of %d passes each (ms): caffe4j step, then the ONNX Runtime nodes "
+                + "named after its layers%n", passes);
+        System.out.printf("%-26s %9s %9s  %s%n", "layer", "caffe4j", "ORT", "ORT nodes");
+        double oursTotal = 0, theirsTotal = 0;
+        java.util.Set<String> matched = new java.util.HashSet<>();
+        for (org.caffe4j.runtime.StepInfo step : steps) {
+            double t = median(ours[step.index()]);
+            oursTotal += t;
+            List<String> layers = new ArrayList<>();
+            layers.add(step.layer());
+            layers.addAll(step.folded());
+            if (step.fusedRelu() != null) {
+                layers.add(step.fusedRelu());
+            }
+            double peer = 0;
+            List<String> nodes = new ArrayList<>();
+            for (Map.Entry<String, Double> e : theirs.entrySet()) {
+                if (!matched.contains(e.getKey()) && layers.stream().anyMatch(l -> belongsTo(e.getKey(), l))) {
+                    peer += e.getValue();
+                    nodes.add(e.getKey());
+                    matched.add(e.getKey());
+                }
+            }
+            theirsTotal += peer;
+            System.out.printf("%-26s %9.3f %9s  %s%n", step.label(), t, nodes.isEmpty() ? "" : String.format("%.3f",
+                    peer), String.join(" ", nodes));
+        }
+        for (Map.Entry<String, Double> e : theirs.entrySet()) {
+            if (!matched.contains(e.getKey())) {
+                theirsTotal += e.getValue();
+                System.out.printf("%-26s %9s %9.3f  %s%n", "(ONNX Runtime only)", "", e.getValue(), e.getKey());
+            }
+        }
+        System.out.printf("%-26s %9.3f %9.3f%n", "sum", oursTotal, theirsTotal);
+    }
+
+    /**
+     * Whether ONNX Runtime node {@code node} comes from Caffe layer {@code layer}: the converter names a node after its
+     * layer, ONNX Runtime's fusions join the names with "__" ("conv1__relu0") and its NCHWc pass appends "_nchwc".
+     */
+    static boolean belongsTo(String node, String layer) {
+        return Arrays.asList(node.replaceFirst("_nchwc$", "").split("__")).contains(layer);
     }
 
     /** One timed forward pass of a runtime. */
