@@ -157,6 +157,8 @@ final class BenchCommand implements Callable<Integer> {
             o.put("activation_bytes", footprint.activationBytes());
             o.put("resident_bytes", footprint.residentBytes());
             o.put("peak_heap_mb", peakHeapMb());
+            int imageByImage = model.imageByImageSteps(Map.of());
+            o.put("image_by_image_steps", imageByImage);
             List<Map<String, Object>> layers = new java.util.ArrayList<>();
             for (StepInfo s : steps) {
                 double m = median(perStep[s.index()]);
@@ -196,6 +198,10 @@ final class BenchCommand implements Callable<Integer> {
                             + "pass); peak heap incl. garbage %.0f MB%n", modelHeapMb, runningHeapMb,
                     (Double) o.get("activation_mb"), (Double) o.get("peak_heap_mb"));
             out.println("resident: " + footprint.describe());
+            if (imageByImage > 0) {
+                out.printf("batch %d: the first %d step(s) run one image at a time (few weights, large activations), "
+                        + "the rest on the whole batch%n", batch, imageByImage);
+            }
             out.printf("forward: median %.2f ms (min %.2f, max %.2f) over %d passes; %.2f ms/image; %.1f GFLOP/s%n",
                     median, o.get("min_ms"), o.get("max_ms"), iterations, median / batch, gflops);
             out.printf("peak: the GEMM micro-kernel in cache on %d thread(s) runs %.1f GFLOP/s here; the pass reaches "

@@ -46,8 +46,29 @@ public final class Model implements AutoCloseable {
     private record PlanKey(List<Shape> inputShapes, Set<String> keep) {
     }
 
+    /**
+     * Whether batch runs take an image-by-image prefix ({@link ImageByImagePrefix}); -Dcaffe4j.imageByImage=false
+     * when the model is loaded turns it off, to compare.
+     */
+    private final boolean imageByImage = Boolean.parseBoolean(System.getProperty("caffe4j.imageByImage", "true"));
+    /** Per batch plan (run with no blobs kept): its image-by-image prefix, or empty when it has none. */
+    private final Map<PlanKey, java.util.Optional<ImageByImagePrefix>> prefixes = new ConcurrentHashMap<>();
+
     /** A plan plus its pool of reusable buffer sets. */
-    private record PlanState(ExecutionPlan plan, ConcurrentLinkedQueue<float[][]> arenas) {
+    record PlanState(ExecutionPlan plan, ConcurrentLinkedQueue<float[][]> arenas) {
+        float[][] borrowBuffers(String source) {
+            float[][] buffers = arenas.poll();
+            if (buffers == null) {
+                // Each concurrent run takes its own buffer set: check this one too, not only the first at planning.
+                MemoryBudget.require(MemoryBudget.floatBytes(plan.activationFloats()),
+                        source + ": the activation buffers for one more concurrent run");
+                buffers = new float[plan.slotSizes().length][];
+                for (int i = 0; i < buffers.length; i++) {
+                    buffers[i] = new float[plan.slotSizes()[i]];
+                }
+            }
+            return buffers;
+        }
     }
 
     private Model(ModelFiles.Imported imported, LoadOptions options) {
@@ -198,6 +219,22 @@ public final class Model implements AutoCloseable {
         return planFor(shapes, null).plan();
     }
 
+    /**
+     * How many leading steps of {@link #steps} a run at these input shapes (missing inputs: the declared shapes) takes
+     * one image at a time before running the rest on the whole batch: layers with few weights and large activations,
+     * whose batch would otherwise go through memory between layers. 0 at batch 1, for small batches, and for runs that
+     * keep intermediate blobs. The results are the same bits either way.
+     */
+    public int imageByImageSteps(Map<String, int[]> inputShapes) {
+        List<Shape> shapes = new ArrayList<>();
+        for (Value v : graph.inputs()) {
+            int[] s = inputShapes.get(v.blob());
+            shapes.add(s == null ? v.shape() : userShape(s, "input shape of '" + v.blob() + "'"));
+        }
+        ImageByImagePrefix prefix = prefixFor(shapes, planFor(shapes, null).plan());
+        return prefix == null ? 0 : prefix.steps();
+    }
+
     /** What the model keeps in memory when run at these input shapes (missing inputs: the declared shapes). */
     public Footprint footprint(Map<String, int[]> inputShapes) {
         ExecutionPlan plan = plan(inputShapes);
@@ -208,7 +245,17 @@ public final class Model implements AutoCloseable {
             }
         }
         long kernels = plan.steps().stream().mapToLong(s -> s.kernel().weightBytes()).sum();
-        return new Footprint(loaded, kernels, 4 * plan.activationFloats());
+        long activations = plan.activationFloats();
+        if (imageByImageSteps(inputShapes) > 0) {
+            // The batch-1 plan's buffers, which the image-by-image prefix runs in, come on top.
+            List<Shape> one = new ArrayList<>();
+            for (Value v : graph.inputs()) {
+                int[] s = inputShapes.get(v.blob());
+                one.add((s == null ? v.shape() : userShape(s, "input shape of '" + v.blob() + "'")).withDim(0, 1));
+            }
+            activations += planFor(one, null).plan().activationFloats();
+        }
+        return new Footprint(loaded, kernels, 4 * activations);
     }
 
     private Map<String, Tensor> execute(Map<String, Tensor> inputs, Set<String> keep, StepListener listener) {
@@ -227,35 +274,23 @@ public final class Model implements AutoCloseable {
         }
         PlanState state = planFor(shapes, keep);
         ExecutionPlan plan = state.plan();
-        float[][] buffers = state.arenas().poll();
-        if (buffers == null) {
-            // Each concurrent run takes its own buffer set: check this one too, not only the first at planning.
-            MemoryBudget.require(MemoryBudget.floatBytes(plan.activationFloats()),
-                    graph.source() + ": the activation buffers for one more concurrent run");
-            buffers = new float[plan.slotSizes().length][];
-            for (int i = 0; i < buffers.length; i++) {
-                buffers[i] = new float[plan.slotSizes()[i]];
-            }
-        }
+        ImageByImagePrefix prefix = keep == null ? prefixFor(shapes, plan) : null;
+        float[][] buffers = state.borrowBuffers(graph.source());
         try {
-            for (Value v : graph.inputs()) {
-                float[] data = inputs.get(v.blob()).data();
-                System.arraycopy(data, 0, buffers[plan.inputSlots().get(v.blob())], 0, data.length);
+            int first = 0;
+            if (prefix != null) {
+                runPrefix(prefix, inputs.get(graph.inputs().get(0).blob()).data(), buffers, listener);
+                first = prefix.steps();
+            } else {
+                for (Value v : graph.inputs()) {
+                    float[] data = inputs.get(v.blob()).data();
+                    System.arraycopy(data, 0, buffers[plan.inputSlots().get(v.blob())], 0, data.length);
+                }
             }
-            for (int index = 0; index < plan.steps().size(); index++) {
-                Step step = plan.steps().get(index);
-                float[][] in = new float[step.inputSlots().length][];
-                float[][] out = new float[step.outputSlots().length][];
-                for (int i = 0; i < in.length; i++) {
-                    in[i] = buffers[step.inputSlots()[i]];
-                }
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = buffers[step.outputSlots()[i]];
-                }
-                long t0 = listener == null ? 0 : System.nanoTime();
-                step.kernel().run(in, out, parallel);
+            for (int index = first; index < plan.steps().size(); index++) {
+                long nanos = runStep(plan.steps().get(index), buffers, listener != null);
                 if (listener != null) {
-                    listener.stepDone(index, System.nanoTime() - t0);
+                    listener.stepDone(index, nanos);
                 }
             }
             Map<String, Tensor> result = new LinkedHashMap<>();
@@ -267,6 +302,74 @@ public final class Model implements AutoCloseable {
             return result;
         } finally {
             state.arenas().offer(buffers);
+        }
+    }
+
+    /** Runs one step on a buffer set; its time in ns when timed, else 0. */
+    private long runStep(Step step, float[][] buffers, boolean timed) {
+        float[][] in = new float[step.inputSlots().length][];
+        float[][] out = new float[step.outputSlots().length][];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = buffers[step.inputSlots()[i]];
+        }
+        for (int i = 0; i < out.length; i++) {
+            out[i] = buffers[step.outputSlots()[i]];
+        }
+        long t0 = timed ? System.nanoTime() : 0;
+        step.kernel().run(in, out, parallel);
+        return timed ? System.nanoTime() - t0 : 0;
+    }
+
+    /**
+     * The image-by-image prefix of a batch plan run with no blobs kept ({@link ImageByImagePrefix}), found once per
+     * input shapes; null when it has none.
+     */
+    private ImageByImagePrefix prefixFor(List<Shape> shapes, ExecutionPlan plan) {
+        PlanKey key = new PlanKey(shapes, null);
+        java.util.Optional<ImageByImagePrefix> known = prefixes.get(key);
+        if (known == null) {
+            ImageByImagePrefix found = null;
+            int images = shapes.size() == 1 && shapes.get(0).rank() > 0 ? shapes.get(0).dims()[0] : 1;
+            if (images > 1 && imageByImage && ImageByImagePrefix.possible(plan)) {
+                try {
+                    found = ImageByImagePrefix.find(plan, planFor(List.of(shapes.get(0).withDim(0, 1)), null), images);
+                } catch (ShapeException e) {
+                    found = null; // a net whose shapes need the batch (a slice or reshape of axis 0): run it whole
+                }
+            }
+            known = java.util.Optional.ofNullable(found);
+            prefixes.putIfAbsent(key, known);
+        }
+        return known.orElse(null);
+    }
+
+    /**
+     * Runs the prefix's steps image by image on the batch-1 plan's buffers and copies each image's prefix output
+     * into the batch buffer the rest of the net reads; a listener hears each prefix step once, with its time summed
+     * over the images.
+     */
+    private void runPrefix(ImageByImagePrefix prefix, float[] input, float[][] batchBuffers, StepListener listener) {
+        ExecutionPlan one = prefix.perImage().plan();
+        float[][] buffers = prefix.perImage().borrowBuffers(graph.source());
+        try {
+            int inputSlot = one.inputSlots().values().iterator().next();
+            int images = input.length / prefix.inputFloats();
+            long[] nanos = new long[prefix.steps()];
+            for (int image = 0; image < images; image++) {
+                System.arraycopy(input, image * prefix.inputFloats(), buffers[inputSlot], 0, prefix.inputFloats());
+                for (int index = 0; index < prefix.steps(); index++) {
+                    nanos[index] += runStep(one.steps().get(index), buffers, listener != null);
+                }
+                System.arraycopy(buffers[prefix.boundarySlotOne()], 0, batchBuffers[prefix.boundarySlotBatch()],
+                        image * prefix.boundaryFloats(), prefix.boundaryFloats());
+            }
+            if (listener != null) {
+                for (int index = 0; index < nanos.length; index++) {
+                    listener.stepDone(index, nanos[index]);
+                }
+            }
+        } finally {
+            prefix.perImage().arenas().offer(buffers);
         }
     }
 

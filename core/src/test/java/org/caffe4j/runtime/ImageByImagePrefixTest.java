@@ -1,0 +1,125 @@
+package org.caffe4j.runtime;
+
+import org.caffe4j.testing.SeededCaffemodel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A large batch runs its leading layers with few weights one image at a time, then the rest on the whole batch: the
+ * outputs must be the bits each image gives alone, and the prefix must stop where a later layer reads an earlier value.
+ */
+class ImageByImagePrefixTest {
+    @TempDir
+    Path dir;
+
+    /** conv1 (16 x 62 x 62 per image) and the pool are cheap; the residual sum reads the pool's output again. */
+    private static final String RESIDUAL = """
+            name: "residual"
+            input: "data" input_shape { dim: 1 dim: 3 dim: 64 dim: 64 }
+            layer { name: "conv1" type: "Convolution" bottom: "data" top: "conv1"
+                    convolution_param { num_output: 16 kernel_size: 3 } }
+            layer { name: "relu1" type: "ReLU" bottom: "conv1" top: "conv1" }
+            layer { name: "pool1" type: "Pooling" bottom: "conv1" top: "pool1" pooling_param { pool: MAX kernel_size: 2 stride: 2 } }
+            layer { name: "conv2" type: "Convolution" bottom: "pool1" top: "conv2"
+                    convolution_param { num_output: 16 kernel_size: 3 pad: 1 } }
+            layer { name: "sum" type: "Eltwise" bottom: "pool1" bottom: "conv2" top: "sum" }
+            layer { name: "fc" type: "InnerProduct" bottom: "sum" top: "fc" inner_product_param { num_output: 40 } }
+            """;
+
+    /** Every layer per image and cheap: the whole net runs image by image. */
+    private static final String PLAIN = """
+            name: "plain"
+            input: "data" input_shape { dim: 1 dim: 3 dim: 64 dim: 64 }
+            layer { name: "conv1" type: "Convolution" bottom: "data" top: "conv1"
+                    convolution_param { num_output: 16 kernel_size: 3 } }
+            layer { name: "relu1" type: "ReLU" bottom: "conv1" top: "conv1" }
+            layer { name: "pool1" type: "Pooling" bottom: "conv1" top: "pool1" pooling_param { pool: AVE kernel_size: 2 stride: 2 } }
+            """;
+
+    private static final int IMAGE = 3 * 64 * 64;
+
+    @Test
+    void aLargeBatchRunsTheCheapLayersBeforeTheResidualSumImageByImage() throws Exception {
+        try (Model model = load("residual", RESIDUAL)) {
+            int[] shape = {20, 3, 64, 64};
+            assertEquals(2, model.imageByImageSteps(Map.of("data", shape)), "conv1+relu1 and pool1; conv2 would leave"
+                    + " the sum reading pool1 from before the cut");
+            assertEquals(List.of("conv1", "pool1"), model.steps(Map.of("data", shape)).subList(0, 2).stream()
+                    .map(StepInfo::layer).toList());
+            assertBatchEqualsImagesAlone(model, 20, "fc");
+        }
+    }
+
+    @Test
+    void aNetOfPerImageLayersRunsWhollyImageByImage() throws Exception {
+        try (Model model = load("plain", PLAIN)) {
+            assertEquals(model.steps(Map.of()).size(), model.imageByImageSteps(Map.of("data", new int[]{20, 3, 64, 64})));
+            assertBatchEqualsImagesAlone(model, 20, "pool1");
+        }
+    }
+
+    @Test
+    void batchOneAndSmallBatchesRunWhole() throws Exception {
+        try (Model model = load("residual", RESIDUAL)) {
+            assertEquals(0, model.imageByImageSteps(Map.of()));
+            // 4 x 61,504 floats of conv1 output stay in the cache batched.
+            assertEquals(0, model.imageByImageSteps(Map.of("data", new int[]{4, 3, 64, 64})));
+            assertBatchEqualsImagesAlone(model, 4, "fc");
+        }
+    }
+
+    @Test
+    void keptBlobsOfALargeBatchAreEveryImagesOwn() throws Exception {
+        try (Model model = load("residual", RESIDUAL)) {
+            int images = 20;
+            float[] x = input(images);
+            Map<String, Tensor> batch = model.run(Map.of("data", new Tensor(new int[]{images, 3, 64, 64}, x)),
+                    Set.of("pool1", "fc"));
+            for (String blob : List.of("pool1", "fc")) {
+                float[] all = batch.get(blob).data();
+                int per = all.length / images;
+                for (int i = 0; i < images; i++) {
+                    float[] alone = model.run(Map.of("data", new Tensor(new int[]{1, 3, 64, 64},
+                            Arrays.copyOfRange(x, i * IMAGE, (i + 1) * IMAGE))), Set.of(blob)).get(blob).data();
+                    assertArrayEquals(alone, Arrays.copyOfRange(all, i * per, (i + 1) * per), blob + ", image " + i);
+                }
+            }
+        }
+    }
+
+    private Model load(String name, String prototxt) throws Exception {
+        Path net = Files.writeString(dir.resolve(name + ".prototxt"), prototxt);
+        Path weights = SeededCaffemodel.write(net, LoadOptions.defaults(), 5, dir.resolve(name + ".caffemodel"));
+        return Model.builder().files(net, weights).threads(2).build();
+    }
+
+    private static float[] input(int images) {
+        float[] x = new float[images * IMAGE];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = ((i * 37) % 101) / 101f - 0.45f;
+        }
+        return x;
+    }
+
+    /** The batch's output is, image by image, exactly what each image gives alone. */
+    private static void assertBatchEqualsImagesAlone(Model model, int images, String output) {
+        float[] x = input(images);
+        float[] all = model.run(new Tensor(new int[]{images, 3, 64, 64}, x)).data();
+        int per = all.length / images;
+        for (int i = 0; i < images; i++) {
+            float[] alone = model.run(new Tensor(new int[]{1, 3, 64, 64},
+                    Arrays.copyOfRange(x, i * IMAGE, (i + 1) * IMAGE))).data();
+            assertArrayEquals(alone, Arrays.copyOfRange(all, i * per, (i + 1) * per), output + ", image " + i);
+        }
+    }
+}
