@@ -211,12 +211,17 @@ public final class Model implements AutoCloseable {
 
     /** The plan used for these input shapes; users see it through {@link #steps} and {@link #footprint}. */
     ExecutionPlan plan(Map<String, int[]> inputShapes) {
+        return planFor(shapesOf(inputShapes), null).plan();
+    }
+
+    /** The inputs' shapes, in the graph's input order: the given ones, else the declared ones. */
+    private List<Shape> shapesOf(Map<String, int[]> inputShapes) {
         List<Shape> shapes = new ArrayList<>();
         for (Value v : graph.inputs()) {
             int[] s = inputShapes.get(v.blob());
             shapes.add(s == null ? v.shape() : userShape(s, "input shape of '" + v.blob() + "'"));
         }
-        return planFor(shapes, null).plan();
+        return shapes;
     }
 
     /**
@@ -226,13 +231,13 @@ public final class Model implements AutoCloseable {
      * keep intermediate blobs. The results are the same bits either way.
      */
     public int imageByImageSteps(Map<String, int[]> inputShapes) {
-        List<Shape> shapes = new ArrayList<>();
-        for (Value v : graph.inputs()) {
-            int[] s = inputShapes.get(v.blob());
-            shapes.add(s == null ? v.shape() : userShape(s, "input shape of '" + v.blob() + "'"));
-        }
-        ImageByImagePrefix prefix = prefixFor(shapes, planFor(shapes, null).plan());
+        ImageByImagePrefix prefix = prefixFor(inputShapes);
         return prefix == null ? 0 : prefix.steps();
+    }
+
+    private ImageByImagePrefix prefixFor(Map<String, int[]> inputShapes) {
+        List<Shape> shapes = shapesOf(inputShapes);
+        return prefixFor(shapes, planFor(shapes, null).plan());
     }
 
     /** What the model keeps in memory when run at these input shapes (missing inputs: the declared shapes). */
@@ -246,14 +251,9 @@ public final class Model implements AutoCloseable {
         }
         long kernels = plan.steps().stream().mapToLong(s -> s.kernel().weightBytes()).sum();
         long activations = plan.activationFloats();
-        if (imageByImageSteps(inputShapes) > 0) {
-            // The batch-1 plan's buffers, which the image-by-image prefix runs in, come on top.
-            List<Shape> one = new ArrayList<>();
-            for (Value v : graph.inputs()) {
-                int[] s = inputShapes.get(v.blob());
-                one.add((s == null ? v.shape() : userShape(s, "input shape of '" + v.blob() + "'")).withDim(0, 1));
-            }
-            activations += planFor(one, null).plan().activationFloats();
+        ImageByImagePrefix prefix = prefixFor(inputShapes);
+        if (prefix != null) {
+            activations += prefix.perImage().plan().activationFloats(); // the buffers the prefix runs in
         }
         return new Footprint(loaded, kernels, 4 * activations);
     }
@@ -388,6 +388,7 @@ public final class Model implements AutoCloseable {
     private PlanState planFor(List<Shape> inputShapes, Set<String> keep) {
         if (plans.size() >= MAX_PLANS && !plans.containsKey(new PlanKey(inputShapes, keep))) {
             plans.clear();
+            prefixes.clear(); // each holds a batch-1 plan and its buffers
         }
         return plans.computeIfAbsent(new PlanKey(inputShapes, keep), k -> {
             Graph shaped = graph;

@@ -57,6 +57,13 @@ class ImageByImagePrefixTest {
             assertEquals(List.of("conv1", "pool1"), model.steps(Map.of("data", shape)).subList(0, 2).stream()
                     .map(StepInfo::layer).toList());
             assertBatchEqualsImagesAlone(model, 20, "fc");
+            // The footprint counts the batch-1 buffers the prefix runs in, on top of the batch plan's.
+            Map<String, int[]> batch = Map.of("data", shape);
+            Map<String, int[]> one = Map.of("data", new int[]{1, 3, 64, 64});
+            assertEquals(4 * (model.plan(batch).activationFloats() + model.plan(one).activationFloats()),
+                    model.footprint(batch).activationBytes());
+            Map<String, int[]> small = Map.of("data", new int[]{4, 3, 64, 64});
+            assertEquals(4 * model.plan(small).activationFloats(), model.footprint(small).activationBytes());
         }
     }
 
