@@ -22,13 +22,16 @@ class ImageByImagePrefixTest {
     @TempDir
     Path dir;
 
-    /** conv1 (16 x 62 x 62 per image) and the pool are cheap; the residual sum reads the pool's output again. */
-    private static final String RESIDUAL = """
-            name: "residual"
+    /** Both nets' first layers: conv1 is cheap and large (16 x 62 x 62 per image). */
+    private static final String STEM = """
             input: "data" input_shape { dim: 1 dim: 3 dim: 64 dim: 64 }
             layer { name: "conv1" type: "Convolution" bottom: "data" top: "conv1"
                     convolution_param { num_output: 16 kernel_size: 3 } }
             layer { name: "relu1" type: "ReLU" bottom: "conv1" top: "conv1" }
+            """;
+
+    /** The pool is cheap too; the residual sum reads the pool's output again. */
+    private static final String RESIDUAL = STEM + """
             layer { name: "pool1" type: "Pooling" bottom: "conv1" top: "pool1" pooling_param { pool: MAX kernel_size: 2 stride: 2 } }
             layer { name: "conv2" type: "Convolution" bottom: "pool1" top: "conv2"
                     convolution_param { num_output: 16 kernel_size: 3 pad: 1 } }
@@ -37,12 +40,7 @@ class ImageByImagePrefixTest {
             """;
 
     /** Every layer per image and cheap: the whole net runs image by image. */
-    private static final String PLAIN = """
-            name: "plain"
-            input: "data" input_shape { dim: 1 dim: 3 dim: 64 dim: 64 }
-            layer { name: "conv1" type: "Convolution" bottom: "data" top: "conv1"
-                    convolution_param { num_output: 16 kernel_size: 3 } }
-            layer { name: "relu1" type: "ReLU" bottom: "conv1" top: "conv1" }
+    private static final String PLAIN = STEM + """
             layer { name: "pool1" type: "Pooling" bottom: "conv1" top: "pool1" pooling_param { pool: AVE kernel_size: 2 stride: 2 } }
             """;
 
