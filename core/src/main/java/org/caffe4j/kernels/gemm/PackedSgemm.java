@@ -247,11 +247,9 @@ public final class PackedSgemm {
             int j0 = p * panelRows;
             int depth = a.depth();
             int k0 = part * packRowsPerPart;
-            int k1 = Math.min(depth, k0 + packRowsPerPart);
-            if (k0 < k1) {
-                b.pack(g, k0, k1 - k0, j0, Math.min(panelRows, n - j0), panelRows, columnPanels,
-                        (groupPanel * depth + k0) * panelRows);
-            }
+            int rows = Math.min(packRowsPerPart, depth - k0); // never 0: packParts counts whole parts
+            b.pack(g, k0, rows, j0, Math.min(panelRows, n - j0), panelRows, columnPanels,
+                    (groupPanel * depth + k0) * panelRows);
         }
 
         @Override
