@@ -34,7 +34,10 @@ final class WeightsRead {
         return read;
     }
 
-    /** The weights (null for no read), or what the read threw. */
+    /**
+     * The weights (null for no read), or what the read threw, once the reading thread has ended: its result is set a
+     * moment before the thread finishes, and the import must not return while a thread of it still runs.
+     */
     static Caffe.NetParameter await(WeightsRead read) throws IOException {
         if (read == null) {
             return null;
@@ -61,6 +64,7 @@ final class WeightsRead {
             }
             throw new IOException(cause);
         } finally {
+            joinThread(read);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -77,6 +81,11 @@ final class WeightsRead {
             return;
         }
         read.task.cancel(true);
+        joinThread(read);
+    }
+
+    /** Waits until the read's thread has ended, keeping (not swallowing) an interrupt that comes meanwhile. */
+    private static void joinThread(WeightsRead read) {
         boolean interrupted = false;
         while (read.thread.isAlive()) {
             try {
