@@ -4,11 +4,14 @@ caffemodel to ONNX, so that the speed comparison can run ONNX Runtime on the sam
 
     caffe_to_onnx.py CAFFE_PROTO DEPLOY.prototxt WEIGHTS.caffemodel OUT.onnx
 
-CAFFE_PROTO is the repository's proto/caffe.proto (compiled here with protoc). Covers the layers of NIN-style
-classification nets: Input, Convolution, ReLU, Pooling (MAX, AVE without padding), Dropout, InnerProduct,
-Softmax. Anything else, or a parameter whose Caffe meaning ONNX does not have (e.g. AVE pooling over padded
-borders, whose divisor differs), stops the conversion with an error: a silently different model would make the
-comparison meaningless. Needs Debian's python3-onnx and protobuf-compiler.
+CAFFE_PROTO is the repository's proto/caffe.proto (compiled here with protoc). Covers the layers of the zoo's
+classification nets: Input, Convolution (grouped too), ReLU, Pooling (MAX; AVE without padding; global),
+Dropout, InnerProduct, Softmax, LRN (across channels), Concat, Eltwise (SUM without coefficients, PROD, MAX),
+BatchNorm with stored statistics, Scale. Anything else, or a parameter whose Caffe meaning ONNX does not have (e.g.
+AVE pooling over padded borders, whose divisor differs), stops the conversion with an error: a silently different
+model would make the comparison meaningless. (Padded MAX pooling is converted with ceil_mode; where Caffe drops a
+last window that would start in the padding, the output shapes differ, and the comparison's output check stops.)
+Needs Debian's python3-onnx and protobuf-compiler.
 """
 import importlib
 import os
@@ -125,7 +128,7 @@ def main(proto, net_path, weights_path, out_path):
                           p.stride_w if p.HasField("stride_w") else None, 1)
             pad = pair([], p.pad, p.pad_h if p.HasField("pad_h") else None,
                        p.pad_w if p.HasField("pad_w") else None, 0)
-            if pad != [0, 0]:
+            if pad != [0, 0] and p.pool != 0:
                 # Caffe clips the last window of a padded, ceil-rounded output and (AVE) divides by the window
                 # clipped to the padded input; ONNX's ceil_mode and count_include_pad differ from that.
                 fail(layer, "padded pooling has no exact ONNX equivalent here")
@@ -134,7 +137,7 @@ def main(proto, net_path, weights_path, out_path):
                 fail(layer, "pool method %d" % p.pool)
             # Caffe rounds the output size up; without padding ONNX's ceil_mode gives the same windows.
             nodes.append(helper.make_node(op, [x], [out], name=layer.name, kernel_shape=kernel, strides=stride,
-                                          ceil_mode=1))
+                                          pads=pad + pad, ceil_mode=1))
         elif t == "Dropout":
             current[layer.top[0]] = x  # identity at inference
         elif t == "InnerProduct":
@@ -152,6 +155,51 @@ def main(proto, net_path, weights_path, out_path):
         elif t == "Softmax":
             nodes.append(helper.make_node("Softmax", [x], [fresh(layer.top[0], layer)], name=layer.name,
                                           axis=layer.softmax_param.axis))
+        elif t == "LRN":
+            p = layer.lrn_param
+            if p.norm_region != 0:
+                fail(layer, "only ACROSS_CHANNELS")
+            # Both divide by (k + alpha / size * sum of squares) ^ beta over size channels.
+            nodes.append(helper.make_node("LRN", [x], [fresh(layer.top[0], layer)], name=layer.name,
+                                          size=p.local_size, alpha=p.alpha, beta=p.beta, bias=p.k))
+        elif t == "Concat":
+            p = layer.concat_param
+            axis = p.axis if p.HasField("axis") or not p.HasField("concat_dim") else p.concat_dim
+            nodes.append(helper.make_node("Concat", [value(b) for b in layer.bottom], [fresh(layer.top[0], layer)],
+                                          name=layer.name, axis=axis))
+        elif t == "Eltwise":
+            p = layer.eltwise_param
+            if any(c != 1 for c in p.coeff):
+                fail(layer, "coefficients")
+            op = {0: "Mul", 1: "Sum", 2: "Max"}[p.operation]
+            ins = [value(b) for b in layer.bottom]
+            if op == "Mul" and len(ins) != 2:
+                fail(layer, "PROD of %d inputs" % len(ins))
+            nodes.append(helper.make_node(op, ins, [fresh(layer.top[0], layer)], name=layer.name))
+        elif t == "BatchNorm":
+            mean, var, factor = blobs[layer.name][:3]
+            f = factor.reshape(-1)[0]
+            f = 0 if f == 0 else 1 / f  # Caffe's moving-average factor: the stored sums over it
+            channels = mean.size
+            names = [x] + [layer.name + suffix for suffix in ("_one", "_zero", "_mean", "_var")]
+            for name, v in zip(names[1:], (np.ones(channels), np.zeros(channels), mean.reshape(-1) * f,
+                                           var.reshape(-1) * f)):
+                inits.append(numpy_helper.from_array(v.astype(np.float32), name))
+            nodes.append(helper.make_node("BatchNormalization", names, [fresh(layer.top[0], layer)],
+                                          name=layer.name, epsilon=layer.batch_norm_param.eps))
+        elif t == "Scale":
+            p = layer.scale_param
+            if len(layer.bottom) != 1 or p.axis != 1:
+                fail(layer, "only a learned per-channel scale")
+            gamma = blobs[layer.name][0].reshape(-1, 1, 1).astype(np.float32)
+            inits.append(numpy_helper.from_array(gamma, layer.name + "_w"))
+            scaled = layer.name + "_mul" if p.bias_term else fresh(layer.top[0], layer)
+            nodes.append(helper.make_node("Mul", [x, layer.name + "_w"], [scaled], name=layer.name))
+            if p.bias_term:
+                inits.append(numpy_helper.from_array(blobs[layer.name][1].reshape(-1, 1, 1).astype(np.float32),
+                                                     layer.name + "_b"))
+                nodes.append(helper.make_node("Add", [scaled, layer.name + "_b"], [fresh(layer.top[0], layer)],
+                                              name=layer.name + "__bias"))
         else:
             fail(layer, "not supported by this converter")
         last = layer.top[0]

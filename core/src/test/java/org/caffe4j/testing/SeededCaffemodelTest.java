@@ -59,12 +59,14 @@ class SeededCaffemodelTest {
         assertFalse(Arrays.equals(Files.readAllBytes(w), Files.readAllBytes(other)));
     }
 
-    /** The nets bench/zoo/compare.py measures import with their published output shapes (the copies are intact). */
+    /** The zoo nets the benchmarks (bench/zoo, bench/opencv --net) measure import with their published output shapes. */
     @Test
     void zooNetsOfTheOpenCvComparisonImport() throws Exception {
         assertEquals("prob 1x1000x1x1", output("mobilenet_v1"));
         assertEquals("prob 1x1000x1x1", output("mobilenet_v2"));
         assertEquals("score 1x21x224x224", output("fcn_alexnet"));
+        assertEquals("prob 10x1000", output("alexnet"));
+        assertEquals("prob 10x1000", output("googlenet"));
     }
 
     private static String output(String net) throws Exception {
