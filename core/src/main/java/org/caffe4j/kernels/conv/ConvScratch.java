@@ -10,6 +10,7 @@ final class ConvScratch {
 
     private float[] padded = new float[0];
     private int[] columns = new int[0];
+    private int[] rowOffsets = new int[0];
     private float[] transformed = new float[0];
     private float[] rearranged = new float[0];
 
@@ -38,6 +39,14 @@ final class ConvScratch {
             rearranged = new float[size];
         }
         return rearranged;
+    }
+
+    /** Where each im2col row (input channel x kernel tap) of a group starts in the padded image. */
+    int[] rowOffsets(int size) {
+        if (rowOffsets.length < size) {
+            rowOffsets = new int[size];
+        }
+        return rowOffsets;
     }
 
     int[] columns(int size) {

@@ -113,7 +113,7 @@ abstract class GemmConvolution implements Conv2dKernel {
             float[] grid = Conv2dIm2colGemm.subsample(shape, images, in, from, scratch, par);
             return new RowMajorPanels(grid, 0, pixels, inCPerGroup * pixels, pixels, shape.inC() * pixels);
         }
-        return new Conv2dIm2colGemm.Im2colPanels(shape, images, in, from, scratch, par);
+        return new Conv2dIm2colGemm.Im2colPanels(shape, images, in, from, scratch, par, microKernel);
     }
 
     void checkShape(ConvShape s, float[] in, int inOff, float[] out, int outOff) {

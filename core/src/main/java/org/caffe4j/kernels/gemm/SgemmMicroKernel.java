@@ -163,6 +163,29 @@ public interface SgemmMicroKernel {
     }
 
     /**
+     * The im2col copy of one packed block: for each of {@code rows} rows kk, the {@code runCount} runs of source
+     * floats (run r starts at {@code src[srcBase + rowOffsets[row0 + kk] + runs[2r]]} and is {@code runs[2r + 1]}
+     * long) go one after another to {@code dst[dstOff + kk*width ..]}, {@code valid} floats in all, and zeros fill
+     * the row up to {@code width}. Writes nothing outside {@code dst[dstOff .. dstOff + rows*width)}. A plain copy,
+     * so every kernel gives the same bits; the vector kernel moves each run as whole vectors, which for runs this
+     * short (13 floats on a 13x13 map) beats System.arraycopy's stub call per run.
+     */
+    default void gatherRows(float[] src, int srcBase, int[] rowOffsets, int row0, int rows, int[] runs, int runCount,
+                            float[] dst, int dstOff, int width, int valid) {
+        for (int kk = 0; kk < rows; kk++, dstOff += width) {
+            int base = srcBase + rowOffsets[row0 + kk];
+            for (int r = 0, q = dstOff; r < runCount; r++) {
+                int len = runs[2 * r + 1];
+                System.arraycopy(src, base + runs[2 * r], dst, q, len);
+                q += len;
+            }
+            if (valid < width) {
+                java.util.Arrays.fill(dst, dstOff + valid, dstOff + width, 0f);
+            }
+        }
+    }
+
+    /**
      * The bare sums of one row of an A panel ({@code a[aOff + k*MR]}) against {@code tiles} B tiles of nr() columns
      * (tile t at {@code b[bOff + t*bTileStride + k*nr()]}), into {@code c[cOff + t*cTileStride + j]}: acc = 0, fma
      * over k ascending — per output the float operations of {@link #sums}, so a panel may be split into rows

@@ -119,6 +119,73 @@ class SgemmVectorKernelTest {
     }
 
     /**
+     * The im2col copy moves each run as whole vectors that reach past it: the result must still equal the plain copy
+     * of the scalar twin exactly, with nothing written outside the block (the guard values before and after it) even
+     * when the last rows' vectors would pass the block's end or the source's (the runs are then copied plainly):
+     * runs of 1 to 2 vectors' worth and longer (the plain path), one run or several, padded rows (valid < width),
+     * sources that end right after the last run or go on (so only the block's end stops the vectors).
+     */
+    @Test
+    void gatherRowsEqualsThePlainCopyAndStaysInsideItsBlock() {
+        SgemmVectorKernel vector = new SgemmVectorKernel(false);
+        SgemmScalarKernel scalar = new SgemmScalarKernel(vector.nr());
+        int lanes = vector.nr() / 2;
+        int[][] runLengths = {{13, 13, 6}, {5}, {lanes}, {lanes + 1, 3}, {2 * lanes, 1}, {2 * lanes + 1, 7},
+            {1, 1, 1, 1, 1}, {6, 6, 6, 6, 6, 2}, {27, 5}, {3}};
+        for (int[] lengths : runLengths) {
+            int valid = java.util.Arrays.stream(lengths).sum();
+            for (int width : new int[] {valid, valid + 3}) {
+                for (int rows : new int[] {1, 2, 7}) {
+                  for (int slack : new int[] {0, 64}) {
+                    int gap = 15; // source floats between runs: a row of a padded image
+                    int[] runs = new int[2 * lengths.length];
+                    int at = 0;
+                    for (int r = 0; r < lengths.length; r++) {
+                        runs[2 * r] = at;
+                        runs[2 * r + 1] = lengths[r];
+                        at += Math.max(gap, lengths[r]);
+                    }
+                    int lastRunEnd = runs[2 * lengths.length - 2] + lengths[lengths.length - 1];
+                    int[] rowOffsets = new int[rows + 2];
+                    for (int k = 0; k < rowOffsets.length; k++) {
+                        rowOffsets[k] = (k * 7) % 11; // rows read overlapping, unordered parts of the source
+                    }
+                    int srcBase = 3;
+                    // The source ends right after the farthest run any row reads, or slack floats later.
+                    float[] src = RandomWeights.input(valid * 31L + rows, srcBase + 10 + lastRunEnd + slack);
+                    int dstOff = 5;
+                    float[] guard = RandomWeights.input(width + rows, dstOff + rows * width + 40);
+                    float[] got = guard.clone();
+                    float[] want = guard.clone();
+                    vector.gatherRows(src, srcBase, rowOffsets, 1, rows, runs, lengths.length, got, dstOff, width,
+                            valid);
+                    scalar.gatherRows(src, srcBase, rowOffsets, 1, rows, runs, lengths.length, want, dstOff, width,
+                            valid);
+                    String what = java.util.Arrays.toString(lengths) + " width=" + width + " rows=" + rows + " slack="
+                            + slack;
+                    assertArrayEquals(bits(want), bits(got), what);
+                    for (int kk = 0; kk < rows; kk++) {
+                        int q = dstOff + kk * width;
+                        for (int r = 0; r < lengths.length; r++) {
+                            for (int i = 0; i < lengths[r]; i++, q++) {
+                                assertEquals(src[srcBase + rowOffsets[1 + kk] + runs[2 * r] + i], got[q], what);
+                            }
+                        }
+                        for (; q < dstOff + (kk + 1) * width; q++) {
+                            assertEquals(0f, got[q], what + " padding");
+                        }
+                    }
+                    assertEquals(guard[dstOff - 1], got[dstOff - 1], what + " before the block");
+                    for (int q = dstOff + rows * width; q < got.length; q++) {
+                        assertEquals(guard[q], got[q], what + " after the block");
+                    }
+                  }
+                }
+            }
+        }
+    }
+
+    /**
      * Single rows against several B tiles (the transposed Winograd path's last panel) equal the scalar twin and the
      * matching rows of full tiles, bit for bit: 1 to 6 tiles (the four-tile kernel and its remainder), odd K, B
      * tiles and outputs at strides wider than a tile, values past them untouched.
