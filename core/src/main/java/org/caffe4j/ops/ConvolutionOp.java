@@ -9,6 +9,7 @@ import org.caffe4j.kernels.conv.Conv2dIm2colGemm;
 import org.caffe4j.kernels.conv.Conv2dKernel;
 import org.caffe4j.kernels.conv.Conv2dPointwiseGemm;
 import org.caffe4j.kernels.conv.Conv2dReference;
+import org.caffe4j.kernels.conv.Conv2dGroupedWinograd;
 import org.caffe4j.kernels.conv.Conv2dSpaceToDepth;
 import org.caffe4j.kernels.conv.Conv2dWinograd;
 import org.caffe4j.kernels.conv.ConvShape;
@@ -179,7 +180,8 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
      * The fast kernels. Stride-1 square 3x3 and 5x5 layers with enough channels run Winograd's F(m x m, r x r)
      * ({@link Conv2dWinograd}; m from a cost model on the image shape alone, so a batch equals its images run one
      * by one), and strided square ones whose stride-1 rewrite qualifies run it through {@link Conv2dSpaceToDepth}
-     * (NIN's and AlexNet's 11x11 stride-4 conv1). The rest use the packed-GEMM kernels: 1x1 stride-1 unpadded
+     * (NIN's and AlexNet's 11x11 stride-4 conv1), and grouped ones whose groups qualify one such kernel per group
+     * ({@link Conv2dGroupedWinograd}: AlexNet's 27x27 conv2, not its 13x13 layers). The rest use the packed-GEMM kernels: 1x1 stride-1 unpadded
      * layers multiply the image directly, the others gather im2col tiles on the fly; small maps (13x13, 6x6) of a
      * batch are multiplied together so each weight is loaded once per batch. Depthwise layers (one input channel
      * per group, fewer output channels per group than the GEMM micro-tile has rows) take the direct
@@ -198,8 +200,13 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
         int tile = Conv2dWinograd.chooseTileSize(s, ctx.cpu());
         int strided = Conv2dSpaceToDepth.supports(s)
                 ? Conv2dWinograd.chooseTileSize(Conv2dSpaceToDepth.rewritten(s), s, ctx.cpu()) : 0;
+        int grouped = Conv2dGroupedWinograd.chooseTileSize(s, ctx.cpu());
         Conv2dKernel kernel;
-        if (tile > 0) {
+        if (grouped > 0) {
+            kernel = ctx.memo("grouped winograd F" + grouped + " relu=" + slope, () -> new Conv2dGroupedWinograd(
+                    weights(ctx), bias(p, ctx), p.numOutput(), s.inC(), p.group(), p.kernelH(), grouped, act,
+                    ctx.kernels().sgemm(), ctx.kernels().winograd()));
+        } else if (tile > 0) {
             kernel = ctx.memo("winograd F" + tile + " relu=" + slope,
                     () -> new Conv2dWinograd(weights(ctx), bias(p, ctx), p.numOutput(), s.inC(), p.kernelH(), tile,
                             act, ctx.kernels().sgemm(), ctx.kernels().winograd()));

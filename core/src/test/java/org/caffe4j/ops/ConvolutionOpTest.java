@@ -17,6 +17,7 @@ import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.ThreadPoolParallel;
 import org.caffe4j.kernels.conv.Conv2dDepthwise;
 import org.caffe4j.kernels.conv.Conv2dIm2colGemm;
+import org.caffe4j.kernels.conv.Conv2dGroupedWinograd;
 import org.caffe4j.kernels.conv.Conv2dSpaceToDepth;
 import org.caffe4j.kernels.conv.Conv2dWinograd;
 import org.caffe4j.kernels.simd.Simd;
@@ -59,13 +60,17 @@ class ConvolutionOpTest {
                 // 3x3, 5x5, and 11x11 stride 4 rewritten to space-to-depth.
                 Stream.of(Arguments.of(WINOGRAD_3X3, Shape.of(2, 128, 13, 13), 0f, CpuProfile.AVX2_JDK25),
                         Arguments.of(WINOGRAD_5X5, Shape.of(2, 64, 27, 27), null, CpuProfile.AVX2_JDK25),
-                        Arguments.of(SPACE_TO_DEPTH_11X11, Shape.of(2, 3, 67, 67), 0f, CpuProfile.AVX2_JDK25)));
+                        Arguments.of(SPACE_TO_DEPTH_11X11, Shape.of(2, 3, 67, 67), 0f, CpuProfile.AVX2_JDK25),
+                        Arguments.of(GROUPED_5X5, Shape.of(2, 96, 27, 27), 0f, CpuProfile.AVX2_JDK25)));
     }
 
     private static final ConvolutionOp.Params WINOGRAD_3X3 =
             new ConvolutionOp.Params(192, 3, 3, 1, 1, 1, 1, 1, 1, 1, true);
     private static final ConvolutionOp.Params WINOGRAD_5X5 =
             new ConvolutionOp.Params(128, 5, 5, 1, 1, 2, 2, 1, 1, 1, false);
+    /** AlexNet's conv2 at half the output channels: two groups of 48 -> 64. */
+    private static final ConvolutionOp.Params GROUPED_5X5 =
+            new ConvolutionOp.Params(128, 5, 5, 1, 1, 2, 2, 1, 1, 2, true);
     private static final ConvolutionOp.Params SPACE_TO_DEPTH_11X11 =
             new ConvolutionOp.Params(48, 11, 11, 4, 4, 0, 0, 1, 1, 1, true);
 
@@ -81,7 +86,8 @@ class ConvolutionOpTest {
         float[] pooled = run(op.lower(p, ctx), input, outCount, POOL);
         // Winograd rounds relative to the layer's scale, not to each output (see Tolerance.SCALED).
         Object prepared = ctx.memo.values().iterator().next();
-        boolean winograd = prepared instanceof Conv2dWinograd || prepared instanceof Conv2dSpaceToDepth;
+        boolean winograd = prepared instanceof Conv2dWinograd || prepared instanceof Conv2dSpaceToDepth
+                || prepared instanceof Conv2dGroupedWinograd;
         (winograd ? Tolerance.SCALED : Tolerance.APPROX).assertClose("lowered vs reference", expected, serial);
         Tolerance.EXACT.assertClose("2 threads vs 1", serial, pooled);
     }
@@ -106,6 +112,8 @@ class ConvolutionOpTest {
         var conv3 = new ConvolutionOp.Params(384, 3, 3, 1, 1, 1, 1, 1, 1, 1, true);
         var conv4 = new ConvolutionOp.Params(1024, 3, 3, 1, 1, 1, 1, 1, 1, 1, true);
         var tiny = new ConvolutionOp.Params(4, 3, 3, 1, 1, 1, 1, 1, 1, 1, true);
+        var alexConv2 = new ConvolutionOp.Params(256, 5, 5, 1, 1, 2, 2, 1, 1, 2, true);
+        var alexConv4 = new ConvolutionOp.Params(384, 3, 3, 1, 1, 1, 1, 1, 1, 2, true);
         // Expected kernels in profile order AVX2/JDK 17, AVX2/JDK 25, AVX-512/JDK 17, AVX-512/JDK 25, scalar.
         // - AVX-512 with JDK 17: F(6,3) and the transforms' vector moves are slow, so the space-to-depth rewrite
         //   (F(6,3)) is out and on small maps the transforms cost more than they save; F(4,5) pays off there.
@@ -124,6 +132,11 @@ class ConvolutionOpTest {
                 Arguments.of("3x3, 128 channels", WINOGRAD_3X3, Shape.of(2, 128, 13, 13), List.of("F4", "F4", "im2col", "F3", "F3")),
                 Arguments.of("5x5, 64 channels", WINOGRAD_5X5, Shape.of(2, 64, 27, 27), List.of("F4", "F4", "F4", "F4", "F4")),
                 Arguments.of("11x11 stride 4, 67x67", SPACE_TO_DEPTH_11X11, Shape.of(2, 3, 67, 67), List.of("s2d F4", "s2d F4", "im2col", "s2d F4", "s2d F4")),
+                // AlexNet's grouped layers: each group is a Winograd convolution of its own where that gives enough
+                // tiles per image (conv2's 27x27), not on the 13x13 maps (conv4), where the groups' one-after-another
+                // calls cost more than the transforms save.
+                Arguments.of("AlexNet conv2, 2 groups", alexConv2, Shape.of(1, 96, 27, 27), List.of("grouped F4", "grouped F4", "grouped F4", "grouped F4", "grouped F4")),
+                Arguments.of("AlexNet conv4, 2 groups", alexConv4, Shape.of(1, 384, 13, 13), List.of("im2col", "im2col", "im2col", "im2col", "im2col")),
                 Arguments.of("few channels", tiny, Shape.of(1, 2, 9, 9), List.of("im2col", "im2col", "im2col", "im2col", "im2col")));
     }
 
@@ -144,6 +157,9 @@ class ConvolutionOpTest {
         }
         if (kernel instanceof Conv2dSpaceToDepth s) {
             return "s2d F" + s.tileSize();
+        }
+        if (kernel instanceof Conv2dGroupedWinograd g) {
+            return "grouped F" + g.tileSize();
         }
         assertEquals(Conv2dIm2colGemm.class, kernel.getClass());
         return "im2col";
