@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.caffe4j.kernels.Activation;
+import org.caffe4j.kernels.CpuProfile;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.ThreadPoolParallel;
 import org.caffe4j.kernels.simd.Simd;
@@ -91,19 +93,24 @@ class Conv2dGroupedWinogradTest {
         assertFalse(Conv2dGroupedWinograd.supports(new ConvShape(96, 27, 27, 256, 5, 5, 2, 2, 2, 2, 1, 1, 2)));
         assertFalse(Conv2dGroupedWinograd.supports(new ConvShape(96, 27, 27, 256, 1, 1, 1, 1, 0, 0, 1, 1, 2)));
         // Groups run one after another: a tile size that gives each too few tiles keeps the layer on im2col.
-        org.caffe4j.kernels.CpuProfile cpu = org.caffe4j.kernels.CpuProfile.thisJvm(512);
-        ConvShape conv2 = new ConvShape(96, 27, 27, 256, 5, 5, 1, 1, 2, 2, 1, 1, 2);
-        int m = Conv2dGroupedWinograd.chooseTileSize(conv2, cpu);
-        int single = Conv2dWinograd.chooseTileSize(Conv2dGroupedWinograd.groupShape(conv2), cpu);
-        assertEquals(single, m);
-        if (m > 0) {
-            int tiles = ((27 + m - 1) / m) * ((27 + m - 1) / m);
-            assertTrue(tiles >= Conv2dGroupedWinograd.MIN_TILES, "F" + m + ": " + tiles + " tiles");
+        // Checked on every named machine profile, whatever this host is.
+        ConvShape conv2 = new ConvShape(96, 27, 27, 256, 5, 5, 1, 1, 2, 2, 1, 1, 2);   // AlexNet's: 27x27 maps
+        ConvShape conv4 = new ConvShape(384, 13, 13, 384, 3, 3, 1, 1, 1, 1, 1, 1, 2);  // AlexNet's: 13x13 maps
+        ConvShape tiny = new ConvShape(384, 5, 5, 384, 3, 3, 1, 1, 1, 1, 1, 1, 2);     // at most 9 tiles
+        for (CpuProfile cpu : List.of(CpuProfile.AVX2_JDK17, CpuProfile.AVX2_JDK25, CpuProfile.AVX512_JDK17,
+                CpuProfile.AVX512_JDK25, CpuProfile.SCALAR_JDK17)) {
+            int m = Conv2dGroupedWinograd.chooseTileSize(conv2, cpu);
+            assertEquals(Conv2dWinograd.chooseTileSize(Conv2dGroupedWinograd.groupShape(conv2), cpu), m, "" + cpu);
+            assertTrue(m > 0 && ((27 + m - 1) / m) * ((27 + m - 1) / m) >= Conv2dGroupedWinograd.MIN_TILES,
+                    cpu + ": F" + m);
+            int perGroup = Conv2dWinograd.chooseTileSize(Conv2dGroupedWinograd.groupShape(conv4), cpu);
+            int tiles = perGroup == 0 ? 0 : ((13 + perGroup - 1) / perGroup) * ((13 + perGroup - 1) / perGroup);
+            assertEquals(tiles >= Conv2dGroupedWinograd.MIN_TILES ? perGroup : 0,
+                    Conv2dGroupedWinograd.chooseTileSize(conv4, cpu), cpu + ": a group's F" + perGroup);
+            assertEquals(0, Conv2dGroupedWinograd.chooseTileSize(tiny, cpu), "" + cpu);
+            assertEquals(0, Conv2dGroupedWinograd.chooseTileSize(new ConvShape(96, 27, 27, 256, 5, 5, 1, 1, 2, 2, 1,
+                    1, 1), cpu), "ungrouped, " + cpu);
         }
-        ConvShape tiny = new ConvShape(384, 5, 5, 384, 3, 3, 1, 1, 1, 1, 1, 1, 2); // at most 9 tiles of F(2,3)
-        assertEquals(0, Conv2dGroupedWinograd.chooseTileSize(tiny, cpu));
-        assertEquals(0, Conv2dGroupedWinograd.chooseTileSize(new ConvShape(96, 27, 27, 256, 5, 5, 1, 1, 2, 2, 1, 1,
-                1), cpu));
         Conv2dGroupedWinograd kernel = new Conv2dGroupedWinograd(new float[16 * 8 * 9], null, 16, 16, 2, 3, 2,
                 Activation.NONE, Simd.sgemmKernel(), Simd.winogradTransforms());
         assertEquals(2, kernel.tileSize());
