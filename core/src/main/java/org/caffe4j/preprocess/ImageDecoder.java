@@ -280,7 +280,9 @@ public final class ImageDecoder {
     /**
      * Packed 0xRRGGBB per pixel, row-major. Grey and sRGB component images are read from the raster directly:
      * {@link BufferedImage#getRGB} would push grey through a linear-to-sRGB conversion and change its values.
-     * 16-bit samples keep their high byte, as OpenCV's imread does for 8-bit colour output.
+     * 16-bit samples keep their high byte, as OpenCV's imread does for 8-bit colour output. Signed samples (TIFF's
+     * SampleFormat 2) keep the high byte of their bit pattern, as OpenCV does through libtiff (-513 reads as 253);
+     * {@link BufferedImage#getRGB} throws on them.
      */
     private static int[] rgb8(BufferedImage image) {
         int h = image.getHeight();
@@ -292,7 +294,8 @@ public final class ImageDecoder {
         boolean component = cm instanceof ComponentColorModel;
         int type = cm.getColorSpace().getType();
         int dataType = raster.getDataBuffer().getDataType();
-        boolean integerSamples = dataType == DataBuffer.TYPE_BYTE || dataType == DataBuffer.TYPE_USHORT;
+        boolean integerSamples = dataType == DataBuffer.TYPE_BYTE || dataType == DataBuffer.TYPE_USHORT
+                || dataType == DataBuffer.TYPE_SHORT || dataType == DataBuffer.TYPE_INT;
         if (component && integerSamples && type == ColorSpace.TYPE_GRAY && colourBands == 1) {
             int shift = Math.max(0, cm.getComponentSize(0) - 8);
             int[] row = new int[w];
@@ -322,6 +325,9 @@ public final class ImageDecoder {
         }
         if (component && (dataType == DataBuffer.TYPE_FLOAT || dataType == DataBuffer.TYPE_DOUBLE)) {
             return rgb8FromFloatSamples(cm, raster, out);
+        }
+        if (component && (dataType == DataBuffer.TYPE_SHORT || dataType == DataBuffer.TYPE_INT)) {
+            return rgb8FromSignedSamples(cm, raster, out);
         }
         // Packed RGB, palettes and other colour spaces: ImageIO's own conversion to sRGB.
         image.getRGB(0, 0, w, h, out, 0, w);
@@ -361,6 +367,34 @@ public final class ImageDecoder {
                 int g = direct && bands == 1 ? r : unitToByte(rgb[1]);
                 int bl = direct && bands == 1 ? r : unitToByte(rgb[2]);
                 out[y * w + x] = r << 16 | g << 8 | bl;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Signed integer samples in a colour space other than grey or sRGB (CMYK, Lab, ...): the high byte of each
+     * sample's bit pattern, as for grey and sRGB, spread over the space's range and converted to sRGB.
+     */
+    private static int[] rgb8FromSignedSamples(ColorModel cm, Raster raster, int[] out) {
+        ColorSpace space = cm.getColorSpace();
+        int bands = cm.getNumColorComponents();
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        int[][] rows = new int[bands][w];
+        float[] pixel = new float[bands];
+        for (int y = 0; y < h; y++) {
+            for (int b = 0; b < bands; b++) {
+                raster.getSamples(0, y, w, 1, b, rows[b]);
+            }
+            for (int x = 0; x < w; x++) {
+                for (int b = 0; b < bands; b++) {
+                    int shift = Math.max(0, cm.getComponentSize(b) - 8);
+                    float unit = (rows[b][x] >>> shift & 0xff) / 255f;
+                    pixel[b] = space.getMinValue(b) + unit * (space.getMaxValue(b) - space.getMinValue(b));
+                }
+                float[] rgb = space.toRGB(pixel);
+                out[y * w + x] = unitToByte(rgb[0]) << 16 | unitToByte(rgb[1]) << 8 | unitToByte(rgb[2]);
             }
         }
         return out;

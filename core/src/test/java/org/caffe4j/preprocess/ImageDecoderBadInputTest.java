@@ -132,6 +132,57 @@ class ImageDecoderBadInputTest {
     }
 
     @Test
+    void signedSamplesKeepTheHighByteOfTheirBitPatternAsOpenCvDoes() throws IOException {
+        // ImageIO's getRGB threw "Unknown data buffer type: 2" on signed 16-bit grey (found by ImageFuzzTest).
+        // OpenCV 4.6's imread of this file (the JDK's TIFF writer, SampleFormat 2) gives 253 128 0 1 255 127.
+        short[] values = {-513, -32768, 0, 256, -1, 32767};
+        int[] expected = {253, 128, 0, 1, 255, 127};
+        java.awt.image.ComponentColorModel model = new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY), false, false,
+                java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_SHORT);
+        java.awt.image.WritableRaster raster = model.createCompatibleWritableRaster(values.length, 1);
+        for (int x = 0; x < values.length; x++) {
+            raster.setSample(x, 0, 0, values[x]);
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        assertTrue(javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(model, raster, false, null), "tiff",
+                bytes), "the JDK's TIFF writer");
+        Path file = Files.write(dir.resolve("signed.tif"), bytes.toByteArray());
+        java.awt.image.BufferedImage image = ImageDecoder.read(file);
+        assertEquals(java.awt.image.DataBuffer.TYPE_SHORT, image.getRaster().getDataBuffer().getDataType());
+        for (int channels : new int[] {1, 3}) {
+            float[] planar = ImageDecoder.toPlanar(image, channels, ChannelOrder.BGR).data();
+            for (int c = 0; c < channels; c++) {
+                for (int x = 0; x < values.length; x++) {
+                    assertEquals(expected[x], planar[c * values.length + x], 0f,
+                            "value " + values[x] + ", plane " + c + " of " + channels);
+                }
+            }
+        }
+    }
+
+    @Test
+    void signedSamplesInAnotherColourSpaceAreConvertedToSrgb() {
+        // Built in memory: linear RGB with signed 16-bit samples; the high bytes 0, 255 and 64 are 0, 1 and 0.251 in
+        // linear light, which sRGB encodes as 0, 255 and ~137.
+        java.awt.image.ComponentColorModel model = new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB), false, false,
+                java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_SHORT);
+        java.awt.image.WritableRaster raster = model.createCompatibleWritableRaster(3, 1);
+        short[] values = {0, -1, 0x4000};
+        for (int x = 0; x < 3; x++) {
+            for (int b = 0; b < 3; b++) {
+                raster.setSample(x, 0, b, values[x]);
+            }
+        }
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(model, raster, false, null);
+        float[] planar = ImageDecoder.toPlanar(image, 3, ChannelOrder.RGB).data();
+        assertEquals(0f, planar[0]);
+        assertEquals(255f, planar[1]);
+        assertEquals(137f, planar[2], 2f);
+    }
+
+    @Test
     void floatLinearRgbIsConvertedToSrgbAfterClamping() {
         // Built in memory: the JDK's TIFF reader reads linear RGB back as sRGB.
         java.awt.color.ColorSpace space = java.awt.color.ColorSpace.getInstance(
