@@ -305,6 +305,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
         final int[] valid;
         /** Per group of {@code lanes} tile columns: whether all are whole m x m tiles inside the output. */
         final boolean[] complete;
+        /** Per image of the chunk: the first padded row its tiles read, and one past the last. */
+        final int[] bandStart;
+        final int[] bandEnd;
         final int xiStride;
         /**
          * Whether the chunk's GEMMs run transposed, with output channels across the vector lanes
@@ -345,7 +348,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
             int m = geo.m;
             for (int j = 0; j < slots; j++) {
                 if (j >= columns) {
-                    inputBase[j] = 0; // read (and discarded) like a real tile, so every lane stays in bounds
+                    // Read (and discarded) like a real tile, so every lane stays in bounds: the chunk's first tile,
+                    // whose rows this chunk pads.
+                    inputBase[j] = inputBase[0];
                     valid[j] = 0;
                     continue;
                 }
@@ -357,6 +362,15 @@ public final class Conv2dWinograd implements Conv2dKernel {
                 inputBase[j] = (image - firstImage) * inC * geo.paddedPlane() + ty * m * geo.paddedW + tx * m;
                 outputBase[j] = image * s.outSize() + ty * m * s.outW() + tx * m;
                 valid[j] = Math.min(m, s.outH() - ty * m) * 16 + Math.min(m, s.outW() - tx * m);
+            }
+            this.bandStart = new int[images];
+            this.bandEnd = new int[images];
+            for (int i = 0; i < images; i++) {
+                int image = firstImage + i;
+                int firstTile = Math.max(first, image * geo.tiles) - image * geo.tiles;
+                int lastTile = Math.min(first + columns, (image + 1) * geo.tiles) - 1 - image * geo.tiles;
+                bandStart[i] = firstTile / geo.tilesW * m;
+                bandEnd[i] = (lastTile / geo.tilesW + 1) * m + s.kH() - 1;
             }
             int lanes = tileKernel.lanes();
             this.complete = new boolean[slots / lanes];
@@ -504,17 +518,30 @@ public final class Conv2dWinograd implements Conv2dKernel {
             }
         }
 
-        /** Zero-padded copy of one channel of one image: pixel (y, x) at (y + padH, x + padW). */
+        /**
+         * Zero-padded copy of one channel of one image, pixel (y, x) at (y + padH, x + padW), but only the padded
+         * rows this chunk's tiles of that image read ({@link #bandStart}, {@link #bandEnd}): a large map is cut into
+         * several chunks, and each padding the whole plane wrote every plane once per chunk. Each padded value is
+         * written once (zero or copied), not zeroed first.
+         */
         private void padPlane(int task) {
             ConvShape s = geo.shape;
             int image = task / inC;
             int channel = task - image * inC;
             int dst = task * geo.paddedPlane();
-            java.util.Arrays.fill(padded, dst, dst + geo.paddedPlane(), 0f);
+            int pw = geo.paddedW;
             int src = inOff + (firstImage + image) * s.inSize() + channel * s.inH() * s.inW();
-            for (int y = 0; y < s.inH(); y++) {
-                System.arraycopy(in, src + y * s.inW(), padded, dst + (y + s.padH()) * geo.paddedW + s.padW(),
-                        s.inW());
+            int right = s.padW() + s.inW();
+            for (int py = bandStart[image]; py < bandEnd[image]; py++) {
+                int row = dst + py * pw;
+                int y = py - s.padH();
+                if (y < 0 || y >= s.inH()) {
+                    java.util.Arrays.fill(padded, row, row + pw, 0f);
+                    continue;
+                }
+                java.util.Arrays.fill(padded, row, row + s.padW(), 0f);
+                System.arraycopy(in, src + y * s.inW(), padded, row + s.padW(), s.inW());
+                java.util.Arrays.fill(padded, row + right, row + pw, 0f);
             }
         }
 

@@ -154,16 +154,27 @@ class Conv2dWinogradTest {
         Conv2dGemmTest.assertBatchEqualsSingleImages(kernel, s, in, batch, POOL);
     }
 
-    @Test
-    void severalChunksGiveTheSameResultAsTheReference() {
-        // 64 channels, F(2,3): at most 448 tile columns per chunk; 2 images of 60x60 have 1800, so 5 chunks, some
-        // spanning both images.
-        ConvShape s = new ConvShape(64, 60, 60, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1);
-        int batch = 2;
+    /**
+     * (channels, map, m, batch): a chunk holds at most 4 MB of transformed input, so F(2,3) with 64 channels
+     * takes 1024 tile columns and 2 images of 60x60 (1800 tiles) are 2 chunks, the first spanning both images;
+     * F(6,3) with 64 channels takes 256, and 3 images of 10x10 tiles are 2 chunks; F(4,3) with 128 channels 224,
+     * and one 72x72 image (18x18 tiles) is 2 chunks that meet inside it.
+     */
+    static Stream<Arguments> chunkedShapes() {
+        return Stream.of(Arguments.of(64, 60, 2, 2), Arguments.of(64, 60, 6, 3), Arguments.of(128, 72, 4, 1));
+    }
+
+    @ParameterizedTest
+    @MethodSource("chunkedShapes")
+    void severalChunksGiveTheSameResultAsTheReference(int channels, int map, int m, int batch) {
+        ConvShape s = new ConvShape(channels, map, map, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1);
         Random rnd = new Random(11);
         float[] in = random(rnd, batch * s.inSize());
         float[] w = random(rnd, s.weightSize());
-        Conv2dKernel kernel = new Conv2dWinograd(w, null, s.outC(), s.inC(), 3, 2, Activation.NONE, Simd.sgemmKernel(), Simd.winogradTransforms());
+        Conv2dKernel kernel = new Conv2dWinograd(w, null, s.outC(), s.inC(), 3, m, Activation.NONE, Simd.sgemmKernel(), Simd.winogradTransforms());
+        // Each chunk pads only the rows its tiles read: poison the calling thread's padded buffer, so that a tile
+        // reading a row its chunk did not write shows as NaN instead of as the previous chunk's (correct) values.
+        java.util.Arrays.fill(ConvScratch.forCurrentThread().padded(batch * channels * (map + 8) * (map + 8)), Float.NaN);
         float[] out = new float[batch * s.outSize()];
         kernel.forward(s, batch, in, 0, out, 0, POOL);
         for (int i = 0; i < batch; i++) {
