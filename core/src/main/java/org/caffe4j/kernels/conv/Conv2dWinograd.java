@@ -262,12 +262,24 @@ public final class Conv2dWinograd implements Conv2dKernel {
         long total = (long) batch * geo.tiles;
         int xis = transform.alpha() * transform.alpha();
         int nr = microKernel.nr();
-        int maxColumns = Math.max(nr, CHUNK_FLOATS / (xis * inC) / nr * nr);
+        int maxColumns = chunkColumns(total, xis, inC, nr);
         ConvScratch scratch = ConvScratch.forCurrentThread();
         for (long first = 0; first < total; first += maxColumns) {
             int columns = (int) Math.min(maxColumns, total - first);
             new Chunk(geo, (int) first, columns, in, inOff, out, outOff, scratch).run(par);
         }
+    }
+
+    /**
+     * Tile columns per chunk for {@code total} columns: as few chunks as keep the transformed input within
+     * {@link #CHUNK_FLOATS}, of equal width rounded up to half tiles (at least one tile). Cutting whole tiles off
+     * the front instead left VGG16's 49 tiles of 512 channels (F(4,3) on 28x28) a second chunk of 17 columns that
+     * cost as much as the first 32.
+     */
+    static int chunkColumns(long total, int xis, int inC, int nr) {
+        long fit = Math.max(1, CHUNK_FLOATS / ((long) xis * inC));
+        long chunks = (total + fit - 1) / fit;
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(nr, roundUp((total + chunks - 1) / chunks, nr / 2)));
     }
 
     /** Tile grid and padded-image geometry of one shape. */

@@ -155,10 +155,10 @@ class Conv2dWinogradTest {
     }
 
     /**
-     * (channels, map, m, batch): a chunk holds at most 4 MB of transformed input, so F(2,3) with 64 channels
-     * takes 1024 tile columns and 2 images of 60x60 (1800 tiles) are 2 chunks, the first spanning both images;
-     * F(6,3) with 64 channels takes 256, and 3 images of 10x10 tiles are 2 chunks; F(4,3) with 128 channels 224,
-     * and one 72x72 image (18x18 tiles) is 2 chunks that meet inside it.
+     * (channels, map, m, batch), cut into chunks as {@link #chunksAreAsFewAsFitAndOfEqualWidth} shows: F(2,3)
+     * with 64 channels, 2 images of 60x60 (1800 tiles) in chunks of 912 and 888 columns, the first spanning both
+     * images; F(6,3) with 64 channels, 3 images of 10x10 tiles in 160 and 140 columns; F(4,3) with 128
+     * channels, one 72x72 image (18x18 tiles) in 176 and 148 columns that meet inside it.
      */
     static Stream<Arguments> chunkedShapes() {
         return Stream.of(Arguments.of(64, 60, 2, 2), Arguments.of(64, 60, 6, 3), Arguments.of(128, 72, 4, 1));
@@ -182,6 +182,18 @@ class Conv2dWinogradTest {
             Conv2dReference.forward(s, in, i * s.inSize(), w, null, expected, 0);
             Tolerance.SCALED.assertClose("image " + i, expected, 0, out, i * s.outSize(), s.outSize());
         }
+    }
+
+    @Test
+    void chunksAreAsFewAsFitAndOfEqualWidth() {
+        // At most 1M floats of transformed input (xis x inC per column), widths in half tiles of nr = 32 or 16.
+        assertEquals(912, Conv2dWinograd.chunkColumns(1800, 16, 64, 32), "F(2,3), 64 channels: fit 1024, 2 chunks");
+        assertEquals(160, Conv2dWinograd.chunkColumns(300, 64, 64, 32), "F(6,3), 64 channels: fit 256");
+        assertEquals(176, Conv2dWinograd.chunkColumns(324, 36, 128, 32), "F(4,3), 128 channels: fit 227");
+        assertEquals(64, Conv2dWinograd.chunkColumns(49, 36, 512, 32), "VGG16's 28x28 layers: all 49 in one chunk");
+        assertEquals(56, Conv2dWinograd.chunkColumns(49, 36, 512, 16), "the same with AVX2's tiles");
+        assertEquals(32, Conv2dWinograd.chunkColumns(100, 64, 4096, 32), "fewer than one tile fit: a whole tile");
+        assertEquals(112, Conv2dWinograd.chunkColumns(196, 36, 256, 32), "F(4,3) on 56x56, 256 channels: 2 chunks");
     }
 
     @Test
