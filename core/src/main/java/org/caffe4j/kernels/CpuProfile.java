@@ -100,12 +100,16 @@ public record CpuProfile(int jdkFeature, int vectorBits) {
     }
 
     /**
-     * About how long one lane group's gather or scatter of one Winograd tile position takes, in ns: longer on JDK 17
-     * with AVX-512, where SqueezeNet 1.1's small-channel 3x3 layers ran slower as Winograd than as im2col (fire2
-     * expand3x3, batch 10: 4.1-4.8 ms with F(4,3) against 3.3-3.6; session 17).
+     * About how long one lane group's gather or scatter of one Winograd tile position takes, in ns, as the
+     * convolution cost model charges it: 25 with AVX-512, where the transforms of small-channel layers cost more than
+     * the estimate with 10. SqueezeNet 1.1's 3x3 layers of 16-48 input channels ran slower as Winograd than as im2col
+     * on JDK 17 (fire2 expand3x3, batch 10: 4.1-4.8 ms with F(4,3) against 3.3-3.6; Zen 4, session 17) and on JDK
+     * 25 (Zen 5, session 26: in the net at batch 1, fire2-5 0.21-0.25 ms against 0.33-0.43); with 25 the whole net
+     * took 0.90 of the time, GoogLeNet 0.98 and AlexNet 0.97 (one JVM alternating both models, JDK 25), and
+     * ResNet-50, VGG16 and NIN keep every choice. AVX2 keeps the 10 it was fitted with.
      */
     public double winogradVectorMoveNanos() {
-        return f63Fast() ? 10 : 25;
+        return scatter() ? 25 : 10;
     }
 
     @Override

@@ -24,7 +24,9 @@ class CpuProfileTest {
         assertTrue(CpuProfile.AVX512_JDK25.winogradTileFast(6, 3));
         assertTrue(CpuProfile.AVX2_JDK17.winogradTileFast(6, 3));
         assertEquals(25, CpuProfile.AVX512_JDK17.winogradVectorMoveNanos());
+        assertEquals(25, CpuProfile.AVX512_JDK25.winogradVectorMoveNanos());
         assertEquals(10, CpuProfile.AVX2_JDK17.winogradVectorMoveNanos());
+        assertEquals(10, CpuProfile.AVX2_JDK25.winogradVectorMoveNanos());
         // JDK 17 on AVX2: padded full tiles beat half tiles, and the 4-row passes keep a separate output sweep.
         assertFalse(CpuProfile.AVX2_JDK17.halfTilePays());
         assertTrue(CpuProfile.AVX2_JDK25.halfTilePays());
