@@ -324,10 +324,10 @@ public final class ImageDecoder {
             return out;
         }
         if (component && (dataType == DataBuffer.TYPE_FLOAT || dataType == DataBuffer.TYPE_DOUBLE)) {
-            return rgb8FromFloatSamples(cm, raster, out);
+            return rgb8ViaColourSpace(cm, raster, out, true);
         }
         if (component && (dataType == DataBuffer.TYPE_SHORT || dataType == DataBuffer.TYPE_INT)) {
-            return rgb8FromSignedSamples(cm, raster, out);
+            return rgb8ViaColourSpace(cm, raster, out, false);
         }
         // Packed RGB, palettes and other colour spaces: ImageIO's own conversion to sRGB.
         image.getRGB(0, 0, w, h, out, 0, w);
@@ -338,22 +338,34 @@ public final class ImageDecoder {
     }
 
     /**
-     * Floating-point samples (TIFF's SampleFormat 3), nominally 0..1: clamped to the colour space's range, NaN as its
-     * minimum. ImageIO's own conversion indexes a lookup table with the unclamped value and throws on any sample far
-     * outside the range. Grey and sRGB are read directly, like their integer forms; other colour spaces convert the
-     * clamped values to sRGB.
+     * Floating-point samples (TIFF's SampleFormat 3), nominally 0..1, clamped to the colour space's range, NaN as its
+     * minimum: ImageIO's own conversion indexes a lookup table with the unclamped value and throws on any sample far
+     * outside the range. Signed integer samples in a colour space other than grey or sRGB (CMYK, Lab, ...; ImageIO's
+     * conversion throws on them): the high byte of each sample's bit pattern, as for grey and sRGB, spread over the
+     * space's range. Grey and sRGB are read directly, like their integer forms; other colour spaces convert to sRGB.
      */
-    private static int[] rgb8FromFloatSamples(ColorModel cm, Raster raster, int[] out) {
+    private static int[] rgb8ViaColourSpace(ColorModel cm, Raster raster, int[] out, boolean floatSamples) {
         ColorSpace space = cm.getColorSpace();
         int bands = cm.getNumColorComponents();
         int w = raster.getWidth();
         int h = raster.getHeight();
         boolean direct = (space.getType() == ColorSpace.TYPE_GRAY && bands == 1) || (space.isCS_sRGB() && bands == 3);
         float[][] rows = new float[bands][w];
+        int[] samples = floatSamples ? null : new int[w];
         float[] pixel = new float[bands];
         for (int y = 0; y < h; y++) {
             for (int b = 0; b < bands; b++) {
-                raster.getSamples(0, y, w, 1, b, rows[b]);
+                if (floatSamples) {
+                    raster.getSamples(0, y, w, 1, b, rows[b]);
+                    continue;
+                }
+                raster.getSamples(0, y, w, 1, b, samples);
+                int shift = Math.max(0, cm.getComponentSize(b) - 8);
+                float min = space.getMinValue(b);
+                float range = space.getMaxValue(b) - min;
+                for (int x = 0; x < w; x++) {
+                    rows[b][x] = min + (samples[x] >>> shift & 0xff) / 255f * range;
+                }
             }
             for (int x = 0; x < w; x++) {
                 for (int b = 0; b < bands; b++) {
@@ -367,34 +379,6 @@ public final class ImageDecoder {
                 int g = direct && bands == 1 ? r : unitToByte(rgb[1]);
                 int bl = direct && bands == 1 ? r : unitToByte(rgb[2]);
                 out[y * w + x] = r << 16 | g << 8 | bl;
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Signed integer samples in a colour space other than grey or sRGB (CMYK, Lab, ...): the high byte of each
-     * sample's bit pattern, as for grey and sRGB, spread over the space's range and converted to sRGB.
-     */
-    private static int[] rgb8FromSignedSamples(ColorModel cm, Raster raster, int[] out) {
-        ColorSpace space = cm.getColorSpace();
-        int bands = cm.getNumColorComponents();
-        int w = raster.getWidth();
-        int h = raster.getHeight();
-        int[][] rows = new int[bands][w];
-        float[] pixel = new float[bands];
-        for (int y = 0; y < h; y++) {
-            for (int b = 0; b < bands; b++) {
-                raster.getSamples(0, y, w, 1, b, rows[b]);
-            }
-            for (int x = 0; x < w; x++) {
-                for (int b = 0; b < bands; b++) {
-                    int shift = Math.max(0, cm.getComponentSize(b) - 8);
-                    float unit = (rows[b][x] >>> shift & 0xff) / 255f;
-                    pixel[b] = space.getMinValue(b) + unit * (space.getMaxValue(b) - space.getMinValue(b));
-                }
-                float[] rgb = space.toRGB(pixel);
-                out[y * w + x] = unitToByte(rgb[0]) << 16 | unitToByte(rgb[1]) << 8 | unitToByte(rgb[2]);
             }
         }
         return out;

@@ -119,13 +119,18 @@ class ImageDecoderBadInputTest {
             Files.write(dir.resolve("float.tif"), tiff);
             java.awt.image.BufferedImage image = ImageDecoder.read(dir.resolve("float.tif"));
             assertEquals(java.awt.image.DataBuffer.TYPE_FLOAT, image.getRaster().getDataBuffer().getDataType());
-            for (int channels : new int[] {1, 3}) {
-                float[] planar = ImageDecoder.toPlanar(image, channels, ChannelOrder.BGR).data();
-                for (int c = 0; c < channels; c++) {
-                    for (int x = 0; x < values.length; x++) {
-                        assertEquals(expected[x], planar[c * values.length + x], 0f,
-                                "space " + space + ", value " + values[x] + ", plane " + c + " of " + channels);
-                    }
+            assertEveryPlaneHolds(expected, image, "space " + space);
+        }
+    }
+
+    /** A one-row image read as grey and as colour gives {@code expected} in every plane. */
+    private static void assertEveryPlaneHolds(int[] expected, java.awt.image.BufferedImage image, String what) {
+        for (int channels : new int[] {1, 3}) {
+            float[] planar = ImageDecoder.toPlanar(image, channels, ChannelOrder.BGR).data();
+            for (int c = 0; c < channels; c++) {
+                for (int x = 0; x < expected.length; x++) {
+                    assertEquals(expected[x], planar[c * expected.length + x], 0f,
+                            what + ", pixel " + x + ", plane " + c + " of " + channels);
                 }
             }
         }
@@ -150,53 +155,38 @@ class ImageDecoderBadInputTest {
         Path file = Files.write(dir.resolve("signed.tif"), bytes.toByteArray());
         java.awt.image.BufferedImage image = ImageDecoder.read(file);
         assertEquals(java.awt.image.DataBuffer.TYPE_SHORT, image.getRaster().getDataBuffer().getDataType());
-        for (int channels : new int[] {1, 3}) {
-            float[] planar = ImageDecoder.toPlanar(image, channels, ChannelOrder.BGR).data();
-            for (int c = 0; c < channels; c++) {
-                for (int x = 0; x < values.length; x++) {
-                    assertEquals(expected[x], planar[c * values.length + x], 0f,
-                            "value " + values[x] + ", plane " + c + " of " + channels);
-                }
-            }
-        }
+        assertEveryPlaneHolds(expected, image, "signed 16-bit grey");
     }
 
     @Test
     void signedSamplesInAnotherColourSpaceAreConvertedToSrgb() {
         // Built in memory: linear RGB with signed 16-bit samples; the high bytes 0, 255 and 64 are 0, 1 and 0.251 in
         // linear light, which sRGB encodes as 0, 255 and ~137.
-        java.awt.image.ComponentColorModel model = new java.awt.image.ComponentColorModel(
-                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB), false, false,
-                java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_SHORT);
-        java.awt.image.WritableRaster raster = model.createCompatibleWritableRaster(3, 1);
-        short[] values = {0, -1, 0x4000};
-        for (int x = 0; x < 3; x++) {
-            for (int b = 0; b < 3; b++) {
-                raster.setSample(x, 0, b, values[x]);
-            }
-        }
-        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(model, raster, false, null);
+        java.awt.image.BufferedImage image = linearRgbRow(java.awt.image.DataBuffer.TYPE_SHORT, 0, -1, 0x4000);
         float[] planar = ImageDecoder.toPlanar(image, 3, ChannelOrder.RGB).data();
         assertEquals(0f, planar[0]);
         assertEquals(255f, planar[1]);
         assertEquals(137f, planar[2], 2f);
     }
 
-    @Test
-    void floatLinearRgbIsConvertedToSrgbAfterClamping() {
-        // Built in memory: the JDK's TIFF reader reads linear RGB back as sRGB.
-        java.awt.color.ColorSpace space = java.awt.color.ColorSpace.getInstance(
-                java.awt.color.ColorSpace.CS_LINEAR_RGB);
-        java.awt.image.ComponentColorModel model = new java.awt.image.ComponentColorModel(space, false, false,
-                java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_FLOAT);
-        java.awt.image.WritableRaster raster = model.createCompatibleWritableRaster(3, 1);
-        float[] values = {-1e30f, 1e30f, 0.5f};
-        for (int x = 0; x < 3; x++) {
+    /** A one-row linear-RGB image with samples of {@code dataType}, every band of pixel x set to values[x]. */
+    private static java.awt.image.BufferedImage linearRgbRow(int dataType, double... values) {
+        java.awt.image.ComponentColorModel model = new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB), false, false,
+                java.awt.Transparency.OPAQUE, dataType);
+        java.awt.image.WritableRaster raster = model.createCompatibleWritableRaster(values.length, 1);
+        for (int x = 0; x < values.length; x++) {
             for (int b = 0; b < 3; b++) {
                 raster.setSample(x, 0, b, values[x]);
             }
         }
-        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(model, raster, false, null);
+        return new java.awt.image.BufferedImage(model, raster, false, null);
+    }
+
+    @Test
+    void floatLinearRgbIsConvertedToSrgbAfterClamping() {
+        // Built in memory: the JDK's TIFF reader reads linear RGB back as sRGB.
+        java.awt.image.BufferedImage image = linearRgbRow(java.awt.image.DataBuffer.TYPE_FLOAT, -1e30, 1e30, 0.5);
         float[] planar = ImageDecoder.toPlanar(image, 3, ChannelOrder.RGB).data();
         assertEquals(0f, planar[0]);
         assertEquals(255f, planar[1]);
