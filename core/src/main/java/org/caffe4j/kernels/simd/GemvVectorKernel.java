@@ -84,30 +84,17 @@ final class GemvVectorKernel implements GemvMicroKernel {
         }
     }
 
-    /** The start vector of 8 outputs (low lanes): what out holds (accumulating), else the bias or zero. */
-    private static FloatVector start(float[] out, int outAt, boolean accumulate, float[] bias, int biasAt) {
-        if (!accumulate && bias == null) {
-            return FloatVector.zero(S);
+    /**
+     * out[outAt + j] = sum[j] + the start value (what out holds when accumulating, else the bias or zero) for the MR
+     * outputs, the sums' low lanes having been stored to {@code sum}: the same float additions as a vector add, in
+     * a helper that neither takes nor returns a vector, which JDK 17's C2 boxed on every call when it did not inline
+     * the helper (AlexNet's fc layers: ~36 MB/s of garbage in steady state).
+     */
+    private static void finish(float[] sum, float[] out, int outAt, boolean accumulate, float[] bias, int biasAt) {
+        for (int j = 0; j < MR; j++) {
+            float start = accumulate ? out[outAt + j] : bias == null ? 0f : bias[biasAt + j];
+            out[outAt + j] = sum[j] + start;
         }
-        float[] src = accumulate ? out : bias;
-        int at = accumulate ? outAt : biasAt;
-        if (LANES == MR) {
-            return FloatVector.fromArray(S, src, at);
-        }
-        float[] lanes = LANE_SCRATCH.get();
-        System.arraycopy(src, at, lanes, 0, MR);
-        return FloatVector.fromArray(S, lanes, 0);
-    }
-
-    /** The low MR lanes of v to out[at ..]. */
-    private static void store(FloatVector v, float[] out, int at) {
-        if (LANES == MR) {
-            v.intoArray(out, at);
-            return;
-        }
-        float[] lanes = LANE_SCRATCH.get();
-        v.intoArray(lanes, 0);
-        System.arraycopy(lanes, 0, out, at, MR);
     }
 
     /** One panel, one row whose value k is at x[xOff + k*xStride]. */
@@ -117,7 +104,9 @@ final class GemvVectorKernel implements GemvMicroKernel {
         for (int k = 0, ak = aOff, xk = xOff; k < kc; k++, ak += MR, xk += xStride) {
             s = FloatVector.fromArray(S, a, ak).fma(FloatVector.broadcast(S, x[xk]), s);
         }
-        store(s.add(start(out, outOff, accumulate, bias, biasOff)), out, outOff);
+        float[] lanes = LANE_SCRATCH.get();
+        s.intoArray(lanes, 0);
+        finish(lanes, out, outOff, accumulate, bias, biasOff);
     }
 
     /** Four panels of one row: four independent chains, each panel read sequentially. */
@@ -132,10 +121,15 @@ final class GemvVectorKernel implements GemvMicroKernel {
             s2 = FloatVector.fromArray(S, a, ak + 2 * stride).fma(xv, s2);
             s3 = FloatVector.fromArray(S, a, ak + 3 * stride).fma(xv, s3);
         }
-        store(s0.add(start(out, outOff, accumulate, bias, biasOff)), out, outOff);
-        store(s1.add(start(out, outOff + MR, accumulate, bias, biasOff + MR)), out, outOff + MR);
-        store(s2.add(start(out, outOff + 2 * MR, accumulate, bias, biasOff + 2 * MR)), out, outOff + 2 * MR);
-        store(s3.add(start(out, outOff + 3 * MR, accumulate, bias, biasOff + 3 * MR)), out, outOff + 3 * MR);
+        float[] lanes = LANE_SCRATCH.get();
+        s0.intoArray(lanes, 0);
+        finish(lanes, out, outOff, accumulate, bias, biasOff);
+        s1.intoArray(lanes, 0);
+        finish(lanes, out, outOff + MR, accumulate, bias, biasOff + MR);
+        s2.intoArray(lanes, 0);
+        finish(lanes, out, outOff + 2 * MR, accumulate, bias, biasOff + 2 * MR);
+        s3.intoArray(lanes, 0);
+        finish(lanes, out, outOff + 3 * MR, accumulate, bias, biasOff + 3 * MR);
     }
 
     /** Two panels of two interleaved rows: four chains. */
@@ -154,10 +148,15 @@ final class GemvVectorKernel implements GemvMicroKernel {
             s11 = w1.fma(x1, s11);
         }
         int o1 = outOff + ldo;
-        store(s00.add(start(out, outOff, accumulate, bias, biasOff)), out, outOff);
-        store(s01.add(start(out, outOff + MR, accumulate, bias, biasOff + MR)), out, outOff + MR);
-        store(s10.add(start(out, o1, accumulate, bias, biasOff)), out, o1);
-        store(s11.add(start(out, o1 + MR, accumulate, bias, biasOff + MR)), out, o1 + MR);
+        float[] lanes = LANE_SCRATCH.get();
+        s00.intoArray(lanes, 0);
+        finish(lanes, out, outOff, accumulate, bias, biasOff);
+        s01.intoArray(lanes, 0);
+        finish(lanes, out, outOff + MR, accumulate, bias, biasOff + MR);
+        s10.intoArray(lanes, 0);
+        finish(lanes, out, o1, accumulate, bias, biasOff);
+        s11.intoArray(lanes, 0);
+        finish(lanes, out, o1 + MR, accumulate, bias, biasOff + MR);
     }
 
     /** Two panels of three interleaved rows: six chains. */
@@ -180,12 +179,19 @@ final class GemvVectorKernel implements GemvMicroKernel {
             s21 = w1.fma(x2, s21);
         }
         int o1 = outOff + ldo, o2 = outOff + 2 * ldo;
-        store(s00.add(start(out, outOff, accumulate, bias, biasOff)), out, outOff);
-        store(s01.add(start(out, outOff + MR, accumulate, bias, biasOff + MR)), out, outOff + MR);
-        store(s10.add(start(out, o1, accumulate, bias, biasOff)), out, o1);
-        store(s11.add(start(out, o1 + MR, accumulate, bias, biasOff + MR)), out, o1 + MR);
-        store(s20.add(start(out, o2, accumulate, bias, biasOff)), out, o2);
-        store(s21.add(start(out, o2 + MR, accumulate, bias, biasOff + MR)), out, o2 + MR);
+        float[] lanes = LANE_SCRATCH.get();
+        s00.intoArray(lanes, 0);
+        finish(lanes, out, outOff, accumulate, bias, biasOff);
+        s01.intoArray(lanes, 0);
+        finish(lanes, out, outOff + MR, accumulate, bias, biasOff + MR);
+        s10.intoArray(lanes, 0);
+        finish(lanes, out, o1, accumulate, bias, biasOff);
+        s11.intoArray(lanes, 0);
+        finish(lanes, out, o1 + MR, accumulate, bias, biasOff + MR);
+        s20.intoArray(lanes, 0);
+        finish(lanes, out, o2, accumulate, bias, biasOff);
+        s21.intoArray(lanes, 0);
+        finish(lanes, out, o2 + MR, accumulate, bias, biasOff + MR);
     }
 
     /** Two panels of four interleaved rows: eight chains. */
@@ -212,14 +218,23 @@ final class GemvVectorKernel implements GemvMicroKernel {
             s31 = w1.fma(x3, s31);
         }
         int o1 = outOff + ldo, o2 = outOff + 2 * ldo, o3 = outOff + 3 * ldo;
-        store(s00.add(start(out, outOff, accumulate, bias, biasOff)), out, outOff);
-        store(s01.add(start(out, outOff + MR, accumulate, bias, biasOff + MR)), out, outOff + MR);
-        store(s10.add(start(out, o1, accumulate, bias, biasOff)), out, o1);
-        store(s11.add(start(out, o1 + MR, accumulate, bias, biasOff + MR)), out, o1 + MR);
-        store(s20.add(start(out, o2, accumulate, bias, biasOff)), out, o2);
-        store(s21.add(start(out, o2 + MR, accumulate, bias, biasOff + MR)), out, o2 + MR);
-        store(s30.add(start(out, o3, accumulate, bias, biasOff)), out, o3);
-        store(s31.add(start(out, o3 + MR, accumulate, bias, biasOff + MR)), out, o3 + MR);
+        float[] lanes = LANE_SCRATCH.get();
+        s00.intoArray(lanes, 0);
+        finish(lanes, out, outOff, accumulate, bias, biasOff);
+        s01.intoArray(lanes, 0);
+        finish(lanes, out, outOff + MR, accumulate, bias, biasOff + MR);
+        s10.intoArray(lanes, 0);
+        finish(lanes, out, o1, accumulate, bias, biasOff);
+        s11.intoArray(lanes, 0);
+        finish(lanes, out, o1 + MR, accumulate, bias, biasOff + MR);
+        s20.intoArray(lanes, 0);
+        finish(lanes, out, o2, accumulate, bias, biasOff);
+        s21.intoArray(lanes, 0);
+        finish(lanes, out, o2 + MR, accumulate, bias, biasOff + MR);
+        s30.intoArray(lanes, 0);
+        finish(lanes, out, o3, accumulate, bias, biasOff);
+        s31.intoArray(lanes, 0);
+        finish(lanes, out, o3 + MR, accumulate, bias, biasOff + MR);
     }
 
     /** One panel of three interleaved rows. */
@@ -232,9 +247,13 @@ final class GemvVectorKernel implements GemvMicroKernel {
             s1 = w.fma(FloatVector.broadcast(S, x[xk + 1]), s1);
             s2 = w.fma(FloatVector.broadcast(S, x[xk + 2]), s2);
         }
-        store(s0.add(start(out, outOff, accumulate, bias, biasOff)), out, outOff);
-        store(s1.add(start(out, outOff + ldo, accumulate, bias, biasOff)), out, outOff + ldo);
-        store(s2.add(start(out, outOff + 2 * ldo, accumulate, bias, biasOff)), out, outOff + 2 * ldo);
+        float[] lanes = LANE_SCRATCH.get();
+        s0.intoArray(lanes, 0);
+        finish(lanes, out, outOff, accumulate, bias, biasOff);
+        s1.intoArray(lanes, 0);
+        finish(lanes, out, outOff + ldo, accumulate, bias, biasOff);
+        s2.intoArray(lanes, 0);
+        finish(lanes, out, outOff + 2 * ldo, accumulate, bias, biasOff);
     }
 
     /** One panel of four interleaved rows, each weight vector loaded once for all of them. */
@@ -249,9 +268,14 @@ final class GemvVectorKernel implements GemvMicroKernel {
             s2 = w.fma(FloatVector.broadcast(S, x[xk + 2]), s2);
             s3 = w.fma(FloatVector.broadcast(S, x[xk + 3]), s3);
         }
-        store(s0.add(start(out, outOff, accumulate, bias, biasOff)), out, outOff);
-        store(s1.add(start(out, outOff + ldo, accumulate, bias, biasOff)), out, outOff + ldo);
-        store(s2.add(start(out, outOff + 2 * ldo, accumulate, bias, biasOff)), out, outOff + 2 * ldo);
-        store(s3.add(start(out, outOff + 3 * ldo, accumulate, bias, biasOff)), out, outOff + 3 * ldo);
+        float[] lanes = LANE_SCRATCH.get();
+        s0.intoArray(lanes, 0);
+        finish(lanes, out, outOff, accumulate, bias, biasOff);
+        s1.intoArray(lanes, 0);
+        finish(lanes, out, outOff + ldo, accumulate, bias, biasOff);
+        s2.intoArray(lanes, 0);
+        finish(lanes, out, outOff + 2 * ldo, accumulate, bias, biasOff);
+        s3.intoArray(lanes, 0);
+        finish(lanes, out, outOff + 3 * ldo, accumulate, bias, biasOff);
     }
 }
