@@ -30,8 +30,10 @@ final class GemvVectorKernel implements GemvMicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = S.length();
     private static final int MR = SgemmMicroKernel.MR;
-    /** Per thread: MR start values, or a sum's lanes, on their way between a vector and MR outputs. */
-    private static final ThreadLocal<float[]> LANE_SCRATCH = ThreadLocal.withInitial(() -> new float[LANES]);
+    /** Most accumulators a method keeps: four rows of two panels. */
+    private static final int MAX_SUMS = 8;
+    /** Per thread: the accumulators' lanes on their way to the outputs ({@link #finish}). */
+    private static final ThreadLocal<float[]> LANE_SCRATCH = ThreadLocal.withInitial(() -> new float[MAX_SUMS * LANES]);
 
     GemvVectorKernel() {
         if (LANES < MR || LANES - MR > PackedWeights.TAIL_FLOATS) {
@@ -85,15 +87,23 @@ final class GemvVectorKernel implements GemvMicroKernel {
     }
 
     /**
-     * out[outAt + j] = sum[j] + the start value (what out holds when accumulating, else the bias or zero) for the MR
-     * outputs, the sums' low lanes having been stored to {@code sum}: the same float additions as a vector add, in
-     * a helper that neither takes nor returns a vector, which JDK 17's C2 boxed on every call when it did not inline
-     * the helper (AlexNet's fc layers: ~36 MB/s of garbage in steady state).
+     * The outputs of a rows x panels tile, each accumulator's low MR lanes having been stored to {@code sums} (row r,
+     * panel p at (r * panels + p) * LANES): out = sum + the start value (what out holds when accumulating, else the
+     * bias or zero), the same float additions as a vector add. A helper that takes or returns a vector was left out
+     * of line by JDK 17's C2 behind long K loops and boxed it on every call (AlexNet's fc layers: ~36 MB/s of
+     * garbage in steady state).
      */
-    private static void finish(float[] sum, float[] out, int outAt, boolean accumulate, float[] bias, int biasAt) {
-        for (int j = 0; j < MR; j++) {
-            float start = accumulate ? out[outAt + j] : bias == null ? 0f : bias[biasAt + j];
-            out[outAt + j] = sum[j] + start;
+    private static void finish(float[] sums, int rows, int panels, float[] out, int outOff, int ldo,
+                               boolean accumulate, float[] bias, int biasOff) {
+        for (int r = 0; r < rows; r++) {
+            for (int p = 0; p < panels; p++) {
+                int sum = (r * panels + p) * LANES;
+                int at = outOff + r * ldo + p * MR;
+                for (int j = 0; j < MR; j++) {
+                    float start = accumulate ? out[at + j] : bias == null ? 0f : bias[biasOff + p * MR + j];
+                    out[at + j] = sums[sum + j] + start;
+                }
+            }
         }
     }
 
@@ -104,9 +114,9 @@ final class GemvVectorKernel implements GemvMicroKernel {
         for (int k = 0, ak = aOff, xk = xOff; k < kc; k++, ak += MR, xk += xStride) {
             s = FloatVector.fromArray(S, a, ak).fma(FloatVector.broadcast(S, x[xk]), s);
         }
-        float[] lanes = LANE_SCRATCH.get();
-        s.intoArray(lanes, 0);
-        finish(lanes, out, outOff, accumulate, bias, biasOff);
+        float[] sums = LANE_SCRATCH.get();
+        s.intoArray(sums, 0);
+        finish(sums, 1, 1, out, outOff, 0, accumulate, bias, biasOff);
     }
 
     /** Four panels of one row: four independent chains, each panel read sequentially. */
@@ -121,15 +131,12 @@ final class GemvVectorKernel implements GemvMicroKernel {
             s2 = FloatVector.fromArray(S, a, ak + 2 * stride).fma(xv, s2);
             s3 = FloatVector.fromArray(S, a, ak + 3 * stride).fma(xv, s3);
         }
-        float[] lanes = LANE_SCRATCH.get();
-        s0.intoArray(lanes, 0);
-        finish(lanes, out, outOff, accumulate, bias, biasOff);
-        s1.intoArray(lanes, 0);
-        finish(lanes, out, outOff + MR, accumulate, bias, biasOff + MR);
-        s2.intoArray(lanes, 0);
-        finish(lanes, out, outOff + 2 * MR, accumulate, bias, biasOff + 2 * MR);
-        s3.intoArray(lanes, 0);
-        finish(lanes, out, outOff + 3 * MR, accumulate, bias, biasOff + 3 * MR);
+        float[] sums = LANE_SCRATCH.get();
+        s0.intoArray(sums, 0);
+        s1.intoArray(sums, 1 * LANES);
+        s2.intoArray(sums, 2 * LANES);
+        s3.intoArray(sums, 3 * LANES);
+        finish(sums, 1, 4, out, outOff, 0, accumulate, bias, biasOff);
     }
 
     /** Two panels of two interleaved rows: four chains. */
@@ -147,16 +154,12 @@ final class GemvVectorKernel implements GemvMicroKernel {
             s10 = w0.fma(x1, s10);
             s11 = w1.fma(x1, s11);
         }
-        int o1 = outOff + ldo;
-        float[] lanes = LANE_SCRATCH.get();
-        s00.intoArray(lanes, 0);
-        finish(lanes, out, outOff, accumulate, bias, biasOff);
-        s01.intoArray(lanes, 0);
-        finish(lanes, out, outOff + MR, accumulate, bias, biasOff + MR);
-        s10.intoArray(lanes, 0);
-        finish(lanes, out, o1, accumulate, bias, biasOff);
-        s11.intoArray(lanes, 0);
-        finish(lanes, out, o1 + MR, accumulate, bias, biasOff + MR);
+        float[] sums = LANE_SCRATCH.get();
+        s00.intoArray(sums, 0);
+        s01.intoArray(sums, 1 * LANES);
+        s10.intoArray(sums, 2 * LANES);
+        s11.intoArray(sums, 3 * LANES);
+        finish(sums, 2, 2, out, outOff, ldo, accumulate, bias, biasOff);
     }
 
     /** Two panels of three interleaved rows: six chains. */
@@ -178,20 +181,14 @@ final class GemvVectorKernel implements GemvMicroKernel {
             s20 = w0.fma(x2, s20);
             s21 = w1.fma(x2, s21);
         }
-        int o1 = outOff + ldo, o2 = outOff + 2 * ldo;
-        float[] lanes = LANE_SCRATCH.get();
-        s00.intoArray(lanes, 0);
-        finish(lanes, out, outOff, accumulate, bias, biasOff);
-        s01.intoArray(lanes, 0);
-        finish(lanes, out, outOff + MR, accumulate, bias, biasOff + MR);
-        s10.intoArray(lanes, 0);
-        finish(lanes, out, o1, accumulate, bias, biasOff);
-        s11.intoArray(lanes, 0);
-        finish(lanes, out, o1 + MR, accumulate, bias, biasOff + MR);
-        s20.intoArray(lanes, 0);
-        finish(lanes, out, o2, accumulate, bias, biasOff);
-        s21.intoArray(lanes, 0);
-        finish(lanes, out, o2 + MR, accumulate, bias, biasOff + MR);
+        float[] sums = LANE_SCRATCH.get();
+        s00.intoArray(sums, 0);
+        s01.intoArray(sums, 1 * LANES);
+        s10.intoArray(sums, 2 * LANES);
+        s11.intoArray(sums, 3 * LANES);
+        s20.intoArray(sums, 4 * LANES);
+        s21.intoArray(sums, 5 * LANES);
+        finish(sums, 3, 2, out, outOff, ldo, accumulate, bias, biasOff);
     }
 
     /** Two panels of four interleaved rows: eight chains. */
@@ -217,24 +214,16 @@ final class GemvVectorKernel implements GemvMicroKernel {
             s30 = w0.fma(x3, s30);
             s31 = w1.fma(x3, s31);
         }
-        int o1 = outOff + ldo, o2 = outOff + 2 * ldo, o3 = outOff + 3 * ldo;
-        float[] lanes = LANE_SCRATCH.get();
-        s00.intoArray(lanes, 0);
-        finish(lanes, out, outOff, accumulate, bias, biasOff);
-        s01.intoArray(lanes, 0);
-        finish(lanes, out, outOff + MR, accumulate, bias, biasOff + MR);
-        s10.intoArray(lanes, 0);
-        finish(lanes, out, o1, accumulate, bias, biasOff);
-        s11.intoArray(lanes, 0);
-        finish(lanes, out, o1 + MR, accumulate, bias, biasOff + MR);
-        s20.intoArray(lanes, 0);
-        finish(lanes, out, o2, accumulate, bias, biasOff);
-        s21.intoArray(lanes, 0);
-        finish(lanes, out, o2 + MR, accumulate, bias, biasOff + MR);
-        s30.intoArray(lanes, 0);
-        finish(lanes, out, o3, accumulate, bias, biasOff);
-        s31.intoArray(lanes, 0);
-        finish(lanes, out, o3 + MR, accumulate, bias, biasOff + MR);
+        float[] sums = LANE_SCRATCH.get();
+        s00.intoArray(sums, 0);
+        s01.intoArray(sums, 1 * LANES);
+        s10.intoArray(sums, 2 * LANES);
+        s11.intoArray(sums, 3 * LANES);
+        s20.intoArray(sums, 4 * LANES);
+        s21.intoArray(sums, 5 * LANES);
+        s30.intoArray(sums, 6 * LANES);
+        s31.intoArray(sums, 7 * LANES);
+        finish(sums, 4, 2, out, outOff, ldo, accumulate, bias, biasOff);
     }
 
     /** One panel of three interleaved rows. */
@@ -247,13 +236,11 @@ final class GemvVectorKernel implements GemvMicroKernel {
             s1 = w.fma(FloatVector.broadcast(S, x[xk + 1]), s1);
             s2 = w.fma(FloatVector.broadcast(S, x[xk + 2]), s2);
         }
-        float[] lanes = LANE_SCRATCH.get();
-        s0.intoArray(lanes, 0);
-        finish(lanes, out, outOff, accumulate, bias, biasOff);
-        s1.intoArray(lanes, 0);
-        finish(lanes, out, outOff + ldo, accumulate, bias, biasOff);
-        s2.intoArray(lanes, 0);
-        finish(lanes, out, outOff + 2 * ldo, accumulate, bias, biasOff);
+        float[] sums = LANE_SCRATCH.get();
+        s0.intoArray(sums, 0);
+        s1.intoArray(sums, 1 * LANES);
+        s2.intoArray(sums, 2 * LANES);
+        finish(sums, 3, 1, out, outOff, ldo, accumulate, bias, biasOff);
     }
 
     /** One panel of four interleaved rows, each weight vector loaded once for all of them. */
@@ -268,14 +255,11 @@ final class GemvVectorKernel implements GemvMicroKernel {
             s2 = w.fma(FloatVector.broadcast(S, x[xk + 2]), s2);
             s3 = w.fma(FloatVector.broadcast(S, x[xk + 3]), s3);
         }
-        float[] lanes = LANE_SCRATCH.get();
-        s0.intoArray(lanes, 0);
-        finish(lanes, out, outOff, accumulate, bias, biasOff);
-        s1.intoArray(lanes, 0);
-        finish(lanes, out, outOff + ldo, accumulate, bias, biasOff);
-        s2.intoArray(lanes, 0);
-        finish(lanes, out, outOff + 2 * ldo, accumulate, bias, biasOff);
-        s3.intoArray(lanes, 0);
-        finish(lanes, out, outOff + 3 * ldo, accumulate, bias, biasOff);
+        float[] sums = LANE_SCRATCH.get();
+        s0.intoArray(sums, 0);
+        s1.intoArray(sums, 1 * LANES);
+        s2.intoArray(sums, 2 * LANES);
+        s3.intoArray(sums, 3 * LANES);
+        finish(sums, 4, 1, out, outOff, ldo, accumulate, bias, biasOff);
     }
 }
