@@ -158,7 +158,8 @@ class Conv2dWinogradTest {
      * (channels, map, m, batch), cut into chunks as {@link #chunksAreAsFewAsFitAndOfEqualWidth} shows: F(2,3)
      * with 64 channels, 2 images of 60x60 (1800 tiles) in chunks of 912 and 888 columns, the first spanning both
      * images; F(6,3) with 64 channels, 3 images of 10x10 tiles in 160 and 140 columns; F(4,3) with 128
-     * channels, one 72x72 image (18x18 tiles) in 176 and 148 columns that meet inside it.
+     * channels, one 72x72 image (18x18 tiles) in 176 and 148 columns that meet inside it. Those widths are for
+     * AVX-512's 32-column tiles; AVX2's 16-column ones give 904/896, 152/148 and 168/156, the same spans.
      */
     static Stream<Arguments> chunkedShapes() {
         return Stream.of(Arguments.of(64, 60, 2, 2), Arguments.of(64, 60, 6, 3), Arguments.of(128, 72, 4, 1));
