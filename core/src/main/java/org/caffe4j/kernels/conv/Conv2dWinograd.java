@@ -37,6 +37,14 @@ public final class Conv2dWinograd implements Conv2dKernel {
 
     private static final int MR = SgemmMicroKernel.MR;
     /**
+     * Floats between one xi's transformed input and the next beyond its own size, and between rows of M: one cache
+     * line, so that the input transform's alpha² store streams (one per xi) and the micro-kernel's MR rows of M do
+     * not fall into the same cache sets. Without it V_xi sat a multiple of 4 KB (often 64 KB) apart whenever inC was
+     * a multiple of 32, and F(6,3)'s rows of M 8 KB apart: VGG16's conv1_2 alone took 0.92 of the time with the
+     * padded V and 0.86 of that with padded M rows (2 threads, Zen 5; other VGG16 and ResNet-50 layers 0.89-0.98).
+     */
+    static final int XI_PAD = 16;
+    /**
      * In the transposed path a last panel with at most this many valid rows runs row by row
      * ({@link SgemmMicroKernel#rowSums}, about 0.44 of a full tile's speed on AVX2), and a chunk of one full tile
      * goes transposed when its columns leave such a panel: 9 or 10 tile columns (6x6 maps at batch 1 with F(2,3))
@@ -346,7 +354,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
             this.lastTileHalf = microKernel.endsInHalfTile(columns);
             this.colTiles = ceilDiv(columns, nr);
             this.padded = scratch.padded(Math.multiplyExact(images, inC * geo.paddedPlane()));
-            this.xiStride = colTiles * inC * nr;
+            this.xiStride = colTiles * inC * nr + XI_PAD;
             int xis = transform.alpha() * transform.alpha();
             this.transposed = colTiles == 1 && outC >= nr
                     && (lastTileHalf || (columns % MR > 0 && columns % MR <= ROW_SUMS_MAX));
@@ -471,8 +479,10 @@ public final class Conv2dWinograd implements Conv2dKernel {
             int t1 = Math.min(ceilDiv(outC, nr), t0 + count);
             PackedWeights.ChannelTiles uc = weights.channelTiles(nr);
             int uTile = inC * nr;
-            // M of one channel tile: tile column j, xi, nr output channels at (j*xis + xi)*nr.
-            int mTile = panels * MR * xis * nr;
+            // M of one channel tile: tile column j, xi, nr output channels at j*mRow + xi*nr (rows a cache line
+            // apart beyond their size, as in multiplyAndStore).
+            int mRow = xis * nr + XI_PAD;
+            int mTile = panels * MR * mRow;
             float[] tile = work((t1 - t0) * mTile);
             OutputScratch scratch = OUTPUT_SCRATCH.get().fit(m * m * lanes, tileKernel.scratchFloats(transform), lanes);
             float[] y = scratch.y;
@@ -496,12 +506,12 @@ public final class Conv2dWinograd implements Conv2dKernel {
                         for (int t = t0; t < t1; t++) {
                             // Row r of this micro-tile is tile column p*MR + r; its xi values sit nr floats apart.
                             microKernel.sums(inC, transformed, aOff, uc.data(), uOff + (t - t0) * uTile, tile,
-                                    (t - t0) * mTile + (p * MR * xis + xi) * nr, xis * nr);
+                                    (t - t0) * mTile + p * MR * mRow + xi * nr, mRow);
                         }
                     } else {
                         for (int r = 0; r < rows; r++) {
                             microKernel.rowSums(inC, transformed, aOff + r, uc.data(), uOff, uTile, t1 - t0, tile,
-                                    ((p * MR + r) * xis + xi) * nr, mTile);
+                                    (p * MR + r) * mRow + xi * nr, mTile);
                         }
                     }
                 }
@@ -513,7 +523,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
                         if (oc0 >= outC) {
                             break;
                         }
-                        tileKernel.output(transform, tile, (t - t0) * mTile + j * xis * nr + g * lanes, nr, y, tmp);
+                        tileKernel.output(transform, tile, (t - t0) * mTile + j * mRow + g * lanes, nr, y, tmp);
                         int v = valid[j];
                         if (v == full && oc0 + lanes <= outC) {
                             tileKernel.store(transform, y, bias, oc0, 1, activation, out,
@@ -582,7 +592,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
             int p1 = Math.min(weights.panelsPerGroup(), p0 + panelsPerBlock);
             int blockRows = (p1 - p0) * MR;
             int t1 = Math.min(colTiles, t0 + count);
-            int mSize = xis * blockRows * nr;
+            // M row of one output channel: its xi values nr floats apart, rows a cache line more than that apart.
+            int mRow = xis * nr + XI_PAD;
+            int mSize = blockRows * mRow;
             int tScratch = tileKernel.scratchFloats(transform);
             float[] tile = work((t1 - t0) * mSize);
             OutputScratch scratch = OUTPUT_SCRATCH.get().fit(m * m * lanes, tScratch, lanes);
@@ -601,12 +613,12 @@ public final class Conv2dWinograd implements Conv2dKernel {
                 for (int p = p0; p < p1; p++) {
                     int uOff = weights.offset(xi, p, 0);
                     for (int ct = t0; ct < t1; ct++) {
-                        int vOff = (xi * colTiles + ct) * inC * nr;
-                        int mOff = (ct - t0) * mSize + (p - p0) * MR * xis * nr + xi * nr;
+                        int vOff = xi * xiStride + ct * inC * nr;
+                        int mOff = (ct - t0) * mSize + (p - p0) * MR * mRow + xi * nr;
                         if (tileWidth(ct) == nr) {
-                            microKernel.sums(inC, u, uOff, transformed, vOff, tile, mOff, xis * nr);
+                            microKernel.sums(inC, u, uOff, transformed, vOff, tile, mOff, mRow);
                         } else {
-                            microKernel.halfSums(inC, u, uOff, transformed, vOff, tile, mOff, xis * nr);
+                            microKernel.halfSums(inC, u, uOff, transformed, vOff, tile, mOff, mRow);
                         }
                     }
                 }
@@ -619,7 +631,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
                     int local = row - p0 * MR;
                     for (int g = 0; g < width / lanes; g++) {
                         int j0 = ct * nr + g * lanes;
-                        tileKernel.output(transform, tile, mBase + local * xis * nr + g * lanes, nr, y, tmp);
+                        tileKernel.output(transform, tile, mBase + local * mRow + g * lanes, nr, y, tmp);
                         if (complete[j0 / lanes]) {
                             tileKernel.store(transform, y, bias, row, 0, activation, out, outOff + row * outPlane,
                                     outW, outputBase, j0);
