@@ -60,6 +60,21 @@ public final class ConcatOp implements OpDefinition<ConcatOp.Params> {
         return List.of(Shape.checked(out, ctx.label()));
     }
 
+    /** With only size-1 axes before the concat axis, each input is one run of the output, in order. */
+    @Override
+    public long[] inputsLaidEndToEnd(Params p, List<Shape> in, List<Shape> out) {
+        Shape y = out.get(0);
+        int axis = Axes.canonical(y, p.axis(), p.legacyDim(), "", null);
+        if (y.count(0, axis) != 1) {
+            return null;
+        }
+        long[] offsets = new long[in.size()];
+        for (int i = 1; i < offsets.length; i++) {
+            offsets[i] = offsets[i - 1] + in.get(i - 1).count();
+        }
+        return offsets;
+    }
+
     @Override
     public LayerKernel reference(Params p, KernelContext ctx) {
         List<Shape> in = ctx.inputShapes();

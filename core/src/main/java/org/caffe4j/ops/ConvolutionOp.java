@@ -129,6 +129,12 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
         return true;
     }
 
+    /** Every convolution kernel takes an output offset and writes only its own values (ConvOutputOffsetTest). */
+    @Override
+    public boolean writesOutputAtOffset() {
+        return true;
+    }
+
     @Override
     public boolean foldsAffine(Params p, List<Blob> weights, ChannelAffine affine) {
         return affine.channels() == p.numOutput() && !weights.isEmpty();
@@ -223,9 +229,9 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
             ctx.weightsCopiedByKernel(0);
         }
         int bottoms = ctx.inputShapes().size();
-        return LayerKernel.readingWeights(kernel.weightBytes(), (inputs, outputs, par) -> {
+        return LayerKernel.writingAtOffset(kernel.weightBytes(), (inputs, outputs, offset, par) -> {
             for (int b = 0; b < bottoms; b++) {
-                kernel.forward(s, batch, inputs[b], 0, outputs[b], 0, par);
+                kernel.forward(s, batch, inputs[b], 0, outputs[b], b == 0 ? offset : 0, par);
             }
         });
     }

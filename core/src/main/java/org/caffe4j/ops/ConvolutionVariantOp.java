@@ -42,6 +42,11 @@ abstract class ConvolutionVariantOp<P> implements OpDefinition<P> {
     }
 
     @Override
+    public final boolean writesOutputAtOffset() {
+        return CONVOLUTION.writesOutputAtOffset();
+    }
+
+    @Override
     public final LayerKernel reference(P p, KernelContext ctx) {
         return CONVOLUTION.reference(convolution(p, ctx.inputShapes()), ctx);
     }

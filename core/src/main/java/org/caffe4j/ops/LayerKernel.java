@@ -12,12 +12,50 @@ public interface LayerKernel {
     void run(float[][] inputs, float[][] outputs, Parallel parallel);
 
     /**
+     * Runs with output 0 starting {@code outputOffset} floats into {@code outputs[0]}, writing nothing outside its
+     * own values: the planner places the tops a Concat joins straight into the concat's buffer
+     * ({@link OpDefinition#writesOutputAtOffset}). Kernels of other ops are only ever run at offset 0.
+     */
+    default void run(float[][] inputs, float[][] outputs, int outputOffset, Parallel parallel) {
+        if (outputOffset != 0) {
+            throw new IllegalStateException("this kernel writes its output from index 0 only");
+        }
+        run(inputs, outputs, parallel);
+    }
+
+    /** A kernel body that writes output 0 at an offset ({@link #run(float[][], float[][], int, Parallel)}). */
+    @FunctionalInterface
+    interface AtOffset {
+        void run(float[][] inputs, float[][] outputs, int outputOffset, Parallel parallel);
+    }
+
+    /**
      * Bytes of weights one run reads (each at least once), as the kernel stores them; 0 for layers without weights
      * worth counting. A layer whose weights come from memory on every run (they outgrow the caches within a pass)
      * cannot be faster than this over the machine's streaming bandwidth, which is what `bench` compares it with.
      */
     default long weightBytes() {
         return 0;
+    }
+
+    /** {@code body}, which writes output 0 at any offset, reporting {@code weightBytes} of weights read per run. */
+    static LayerKernel writingAtOffset(long weightBytes, AtOffset body) {
+        return new LayerKernel() {
+            @Override
+            public void run(float[][] inputs, float[][] outputs, Parallel parallel) {
+                body.run(inputs, outputs, 0, parallel);
+            }
+
+            @Override
+            public void run(float[][] inputs, float[][] outputs, int outputOffset, Parallel parallel) {
+                body.run(inputs, outputs, outputOffset, parallel);
+            }
+
+            @Override
+            public long weightBytes() {
+                return weightBytes;
+            }
+        };
     }
 
     /** {@code body}, reporting {@code weightBytes} of weights read per run. */

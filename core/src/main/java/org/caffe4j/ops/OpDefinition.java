@@ -61,6 +61,24 @@ public interface OpDefinition<P> {
         return false;
     }
 
+    /**
+     * True when the kernel {@link #lower} builds for a layer of one bottom and one top can write that top at an offset
+     * into a larger buffer ({@link LayerKernel#run(float[][], float[][], int, Parallel)}), so that a Concat of such
+     * tops needs no copy: the planner then gives each producer its slice of the concat's buffer, as OpenCV does.
+     */
+    default boolean writesOutputAtOffset() {
+        return false;
+    }
+
+    /**
+     * Where each input starts in output 0 when that output is nothing but the inputs laid end to end (a Concat whose
+     * axis has nothing but size-1 axes before it: batch 1 on channels); null (the default) otherwise. The planner
+     * then lets producers that {@link #writesOutputAtOffset} write there, and the layer has no step of its own.
+     */
+    default long[] inputsLaidEndToEnd(P params, List<Shape> inputs, List<Shape> outputs) {
+        return null;
+    }
+
     /** True when {@link #lower} honours {@link KernelContext#fusedReluSlope()} (bias and ReLU in one pass). */
     default boolean fusesRelu() {
         return false;

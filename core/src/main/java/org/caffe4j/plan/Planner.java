@@ -83,7 +83,8 @@ public final class Planner {
         List<Node> nodes = graph.nodes();
         Fusion fusion = reference ? Fusion.NONE : fuse(nodes, readers(nodes), keepIds);
         Liveness liveness = liveness(nodes, fusion, keepIds);
-        ExecutionPlan plan = allocateAndLower(graph, fusion, liveness, keptValues, par);
+        Placement placement = reference ? Placement.NONE : placeConcatInputs(nodes, fusion, liveness.pinned());
+        ExecutionPlan plan = allocateAndLower(graph, fusion, liveness, placement, keptValues, par);
         checkMemory(graph, plan, keptValues.values());
         return plan;
     }
@@ -202,6 +203,76 @@ public final class Planner {
     }
 
     /**
+     * Concats that need no copy: each top they join is written by its producer straight into the concat's buffer.
+     *
+     * @param concatOf canonical id of such a top -> the index of the Concat that joins it
+     * @param offset   canonical id of such a top -> where it starts in the concat's buffer
+     * @param joined   the indices of those Concats (no step of their own)
+     */
+    private record Placement(Map<String, Integer> concatOf, Map<String, Integer> offset, Set<Integer> joined) {
+        static final Placement NONE = new Placement(Map.of(), Map.of(), Set.of());
+    }
+
+    /**
+     * The Concats whose output is their inputs laid end to end ({@link OpDefinition#inputsLaidEndToEnd}: batch 1 on
+     * channels) and every one of whose inputs is the one top of a one-bottom step that can write at an offset
+     * ({@link OpDefinition#writesOutputAtOffset}), read by nothing but the concat and kept by no caller: those
+     * producers write into the concat's buffer, as OpenCV's importer arranges it, and the copy is gone (SqueezeNet's
+     * eight fire concats and GoogLeNet's nine inception ones). The values are the same bits: a kernel computes the
+     * same floats wherever it writes them.
+     */
+    private Placement placeConcatInputs(List<Node> nodes, Fusion fusion, Set<String> pinned) {
+        Map<String, Integer> producer = new HashMap<>();
+        Map<String, List<Integer>> stepReaders = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (fusion.skipped(i)) {
+                continue;
+            }
+            for (Value v : nodes.get(i).outputs()) {
+                producer.put(v.id(), i);
+            }
+            for (Value v : nodes.get(i).inputs()) {
+                stepReaders.computeIfAbsent(fusion.canonical(v.id()), k -> new ArrayList<>()).add(i);
+            }
+        }
+        Map<String, Integer> concatOf = new HashMap<>();
+        Map<String, Integer> offset = new HashMap<>();
+        Set<Integer> joined = new java.util.HashSet<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            if (fusion.skipped(i) || n.outputs().size() != 1 || n.inputs().isEmpty()) {
+                continue;
+            }
+            long[] starts = ops.opOf(n).inputsLaidEndToEnd(n.params(), shapes(n.inputs()), shapes(n.outputs()));
+            if (starts == null) {
+                continue;
+            }
+            List<String> tops = new ArrayList<>();
+            for (Value v : n.inputs()) {
+                String id = fusion.canonical(v.id());
+                Integer p = producer.get(id);
+                Node made = p == null ? null : nodes.get(p);
+                if (made == null || made.inputs().size() != 1 || made.outputs().size() != 1
+                        || !ops.opOf(made).writesOutputAtOffset() || pinned.contains(id) || tops.contains(id)
+                        || !List.of(i).equals(stepReaders.get(id))) {
+                    tops = null;
+                    break;
+                }
+                tops.add(id);
+            }
+            if (tops == null) {
+                continue;
+            }
+            for (int k = 0; k < tops.size(); k++) {
+                concatOf.put(tops.get(k), i);
+                offset.put(tops.get(k), Math.toIntExact(starts[k]));
+            }
+            joined.add(i);
+        }
+        return new Placement(concatOf, offset, joined);
+    }
+
+    /**
      * Lowers {@code n} with the affine maps folded into it. The folded parameters are remembered per model; the
      * folded weights are computed only when the op asks for them (its memo of prepacked weights misses), so a plan
      * for another input shape does not fold, and copy, the layer's weights again.
@@ -277,7 +348,7 @@ public final class Planner {
      * Buffers in node order: an output takes a dying input's buffer when its op works in place, else the best
      * free buffer; inputs are freed after their last reader, unread outputs at once. Each step gets its kernel.
      */
-    private ExecutionPlan allocateAndLower(Graph graph, Fusion fusion, Liveness liveness,
+    private ExecutionPlan allocateAndLower(Graph graph, Fusion fusion, Liveness liveness, Placement placement,
                                            Map<String, Value> keptValues, Parallel par) {
         List<Node> nodes = graph.nodes();
         Map<String, Integer> lastUse = liveness.lastUse();
@@ -286,9 +357,21 @@ public final class Planner {
         Map<String, Integer> slotOf = new HashMap<>();
         Map<String, Integer> inputSlots = new LinkedHashMap<>();
         List<PendingStep> pending = new ArrayList<>();
+        // A joined Concat's buffer, taken when the first of its inputs is produced.
+        Map<Integer, Integer> concatSlot = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
             if (fusion.skipped(i)) {
+                continue;
+            }
+            if (placement.joined().contains(i)) {
+                // Its producers wrote its output already; the buffer is freed by its output's last reader.
+                String id = n.outputs().get(0).id();
+                int slot = concatSlot.get(i);
+                slotOf.put(id, slot);
+                if (!lastUse.containsKey(id) && !pinned.contains(id)) {
+                    slots.free(slot);
+                }
                 continue;
             }
             int[] in = new int[n.inputs().size()];
@@ -296,9 +379,20 @@ public final class Planner {
                 in[k] = slotOf.get(fusion.canonical(n.inputs().get(k).id()));
             }
             int[] out = new int[n.outputs().size()];
+            int outputOffset = 0;
+            Integer joinedBy = placement.concatOf().get(n.outputs().isEmpty() ? "" : n.outputs().get(0).id());
             for (int k = 0; k < out.length; k++) {
                 Value v = n.outputs().get(k);
                 int size = toInt(v.shape().count(), n);
+                if (k == 0 && joinedBy != null) {
+                    Node concat = nodes.get(joinedBy);
+                    int slot = concatSlot.computeIfAbsent(joinedBy,
+                            c -> slots.take(toInt(concat.outputs().get(0).shape().count(), concat)));
+                    slotOf.put(v.id(), slot);
+                    out[k] = slot;
+                    outputOffset = placement.offset().get(v.id());
+                    continue;
+                }
                 int slot;
                 boolean reuseInput = ops.opOf(n).inPlaceCapable() && k < n.inputs().size() && !reference
                         && dies(fusion.canonical(n.inputs().get(k).id()), i, lastUse, pinned)
@@ -342,8 +436,10 @@ public final class Planner {
                 kernel = () -> lowerFolded(n, index, affines, slope, memoKey);
             }
             long macs = ops.opOf(n).multiplyAdds(n.params(), shapes(n.inputs()), shapes(n.outputs()));
-            pending.add(new PendingStep(n, kernel, in, out, fusion.foldedNames().getOrDefault(i, List.of()),
-                    fused == null ? null : nodes.get(fused).name(), macs));
+            pending.add(new PendingStep(n, kernel, in, out, outputOffset,
+                    joinedBy == null ? null : nodes.get(joinedBy).name(),
+                    fusion.foldedNames().getOrDefault(i, List.of()), fused == null ? null : nodes.get(fused).name(),
+                    macs));
         }
         List<Step> steps = lowerAll(pending, par);
         Map<String, Integer> kept = new LinkedHashMap<>();
@@ -352,8 +448,8 @@ public final class Planner {
     }
 
     /** A step whose kernel is still to be built. */
-    private record PendingStep(Node node, Supplier<LayerKernel> kernel, int[] in, int[] out, List<String> folded,
-                               String fusedRelu, long macs) {
+    private record PendingStep(Node node, Supplier<LayerKernel> kernel, int[] in, int[] out, int outputOffset,
+                               String concat, List<String> folded, String fusedRelu, long macs) {
     }
 
     /**
@@ -380,7 +476,8 @@ public final class Planner {
             }
             PendingStep p = pending.get(t);
             // The step names the layer as the graph has it: the folded weights live on only in the kernel's copy.
-            steps.add(new Step(p.node(), kernels[t], p.in(), p.out(), p.folded(), p.fusedRelu(), p.macs()));
+            steps.add(new Step(p.node(), kernels[t], p.in(), p.out(), p.outputOffset(), p.concat(), p.folded(),
+                    p.fusedRelu(), p.macs()));
         }
         return steps;
     }

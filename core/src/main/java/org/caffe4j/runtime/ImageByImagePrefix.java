@@ -47,27 +47,26 @@ record ImageByImagePrefix(Model.PlanState perImage, int steps, int inputFloats, 
 
     /**
      * The prefix for a batch plan and the batch-1 plan of the same net, or null when none pays or is safe: the two
-     * plans must have the same steps, and the longest prefix is taken after which the batch plan reads only the
+     * plans must have the same steps up to its end, and the longest prefix is taken after which the batch plan reads only the
      * prefix's one output (a branch that reads an earlier value, such as a residual connection, shortens it).
      */
     static ImageByImagePrefix find(ExecutionPlan batch, Model.PlanState one, int images) {
         ExecutionPlan single = one.plan();
         List<Step> steps = batch.steps();
-        if (images <= 1 || batch.inputSlots().size() != 1 || single.steps().size() != steps.size()) {
+        if (images <= 1 || batch.inputSlots().size() != 1) {
             return null;
         }
-        for (int i = 0; i < steps.size(); i++) {
-            if (!steps.get(i).node().name().equals(single.steps().get(i).node().name())) {
-                return null;
-            }
-        }
+        // The plans agree step for step over the prefix (later they may not: at batch 1 a Concat's inputs are
+        // written into its buffer and it has no step), and no prefix step writes into such a buffer.
         long weights = 0;
         int longest = 0;
-        while (longest < steps.size()) {
+        while (longest < steps.size() && longest < single.steps().size()) {
             Step s = steps.get(longest);
+            Step alone = single.steps().get(longest);
             weights += s.kernel().weightBytes();
-            if (!PER_IMAGE_TYPES.contains(s.node().type()) || s.outputSlots().length != 1
-                    || single.steps().get(longest).outputSlots().length != 1 || weights > MAX_WEIGHT_BYTES) {
+            if (!s.node().name().equals(alone.node().name()) || !PER_IMAGE_TYPES.contains(s.node().type())
+                    || s.outputSlots().length != 1 || alone.outputSlots().length != 1 || alone.outputOffset() != 0
+                    || weights > MAX_WEIGHT_BYTES) {
                 break;
             }
             longest++;

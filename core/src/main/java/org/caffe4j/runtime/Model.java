@@ -203,8 +203,8 @@ public final class Model implements AutoCloseable {
         List<StepInfo> out = new ArrayList<>(steps.size());
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
-            out.add(new StepInfo(i, s.node().name(), s.node().type(), s.folded(), s.fusedRelu(), s.multiplyAdds(),
-                    s.kernel().weightBytes()));
+            out.add(new StepInfo(i, s.node().name(), s.node().type(), s.folded(), s.fusedRelu(), s.concat(),
+                    s.multiplyAdds(), s.kernel().weightBytes()));
         }
         return List.copyOf(out);
     }
@@ -316,7 +316,7 @@ public final class Model implements AutoCloseable {
             out[i] = buffers[step.outputSlots()[i]];
         }
         long t0 = timed ? System.nanoTime() : 0;
-        step.kernel().run(in, out, parallel);
+        step.kernel().run(in, out, step.outputOffset(), parallel);
         return timed ? System.nanoTime() - t0 : 0;
     }
 
