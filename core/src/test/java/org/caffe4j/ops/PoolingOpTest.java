@@ -11,6 +11,7 @@ import org.caffe4j.kernels.ThreadPoolParallel;
 import org.caffe4j.kernels.pool.Pool2dReference;
 import org.caffe4j.testing.Tolerance;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -91,5 +92,20 @@ class PoolingOpTest {
             op.lower(p0, ctx).run(new float[][] {input}, new float[][] {actual}, par);
             Tolerance.EXACT.assertClose(p0 + " on " + in, expected, actual);
         }
+    }
+
+    @Test
+    void tasksTakeWholeVectorsOfPlanesAndCoverThemAll() {
+        for (int planes : new int[] {1, 3, 15, 16, 17, 64, 96, 255, 1000, 1024, 4096, 100_000}) {
+            int perTask = PoolingOp.planesPerTask(planes);
+            int tasks = (planes + perTask - 1) / perTask;
+            org.junit.jupiter.api.Assertions.assertTrue(tasks <= PoolingOp.TASKS && tasks * perTask >= planes,
+                    planes + " planes: " + tasks + " tasks of " + perTask);
+            if (planes >= PoolingOp.PLANE_MULTIPLE) {
+                org.junit.jupiter.api.Assertions.assertEquals(0, perTask % PoolingOp.PLANE_MULTIPLE,
+                        planes + " planes: runs of " + perTask);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(64, PoolingOp.planesPerTask(1000), "SqueezeNet's pool10");
     }
 }
