@@ -12,6 +12,7 @@ import org.caffe4j.kernels.gemm.PackedWeights;
 import org.caffe4j.kernels.gemm.RowMajorPanels;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 import org.caffe4j.testing.RandomWeights;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -313,6 +314,7 @@ class SgemmVectorKernelTest {
      * AVX2 layout always answers 8.
      */
     @Test
+    @Tag("own-jvm") // it waits for C2 to compile the tile: not behind the whole suite's compile queue
     @Timeout(120)
     void transposedRowsTurnTwelveOnceTheWarmUpThreadHasRun() throws Exception {
         assertEquals(MR, new SgemmVectorKernel(true).transposedRows());
