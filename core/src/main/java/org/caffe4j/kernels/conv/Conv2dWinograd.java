@@ -445,11 +445,16 @@ public final class Conv2dWinograd implements Conv2dKernel {
                 int xis = transform.alpha() * transform.alpha();
                 int width = tileWidth(0);
                 int panels = width / MR;
+                // Eight floats at a time in a plain loop, panel by panel: a System.arraycopy call per eight floats
+                // took 10% of the samples of VGG16's conv5 layers (F(3,3) on 14x14), this loop 6.6%.
                 for (int xi = 0; xi < xis; xi++) {
-                    for (int c = c0; c < c1; c++) {
-                        for (int p = 0; p < panels; p++) {
-                            System.arraycopy(transformed, xi * xiStride + c * width + p * MR, transformed,
-                                    panelBase + ((xi * panels + p) * inC + c) * MR, MR);
+                    for (int p = 0; p < panels; p++) {
+                        int from = xi * xiStride + c0 * width + p * MR;
+                        int to = panelBase + ((xi * panels + p) * inC + c0) * MR;
+                        for (int c = c0; c < c1; c++, from += width, to += MR) {
+                            for (int k = 0; k < MR; k++) {
+                                transformed[to + k] = transformed[from + k];
+                            }
                         }
                     }
                 }
