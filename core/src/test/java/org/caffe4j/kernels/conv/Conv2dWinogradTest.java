@@ -188,13 +188,17 @@ class Conv2dWinogradTest {
     @Test
     void chunksAreAsFewAsFitAndOfEqualWidth() {
         // At most 1M floats of transformed input (xis x inC per column), widths in half tiles of nr = 32 or 16.
-        assertEquals(912, Conv2dWinograd.chunkColumns(1800, 16, 64, 32), "F(2,3), 64 channels: fit 1024, 2 chunks");
-        assertEquals(160, Conv2dWinograd.chunkColumns(300, 64, 64, 32), "F(6,3), 64 channels: fit 256");
-        assertEquals(176, Conv2dWinograd.chunkColumns(324, 36, 128, 32), "F(4,3), 128 channels: fit 227");
-        assertEquals(64, Conv2dWinograd.chunkColumns(49, 36, 512, 32), "VGG16's 28x28 layers: all 49 in one chunk");
-        assertEquals(56, Conv2dWinograd.chunkColumns(49, 36, 512, 16), "the same with AVX2's tiles");
-        assertEquals(32, Conv2dWinograd.chunkColumns(100, 64, 4096, 32), "fewer than one tile fit: a whole tile");
-        assertEquals(112, Conv2dWinograd.chunkColumns(196, 36, 256, 32), "F(4,3) on 56x56, 256 channels: 2 chunks");
+        assertEquals(912, Conv2dWinograd.chunkColumns(1800, 16, 64, 512, 32), "F(2,3), 64 channels: fit 1024, 2 chunks");
+        assertEquals(160, Conv2dWinograd.chunkColumns(300, 64, 64, 128, 32), "F(6,3), 64 channels: fit 256");
+        assertEquals(176, Conv2dWinograd.chunkColumns(324, 36, 128, 128, 32), "F(4,3), 128 channels: fit 227");
+        assertEquals(64, Conv2dWinograd.chunkColumns(49, 36, 512, 512, 32), "VGG16's 28x28 layers: all 49 in one chunk");
+        assertEquals(56, Conv2dWinograd.chunkColumns(49, 36, 512, 512, 16), "the same with AVX2's tiles");
+        assertEquals(32, Conv2dWinograd.chunkColumns(100, 64, 4096, 64, 32), "fewer than one tile fit: a whole tile");
+        assertEquals(112, Conv2dWinograd.chunkColumns(196, 36, 256, 256, 32), "F(4,3) on 56x56, 256 channels: 2 chunks");
+        // Weights that fit in L2 (at most 256K floats transformed): half the input per chunk.
+        assertEquals(256, Conv2dWinograd.chunkColumns(1444, 64, 64, 128, 32), "VGG16's conv2_1 shape, 524K weights");
+        assertEquals(128, Conv2dWinograd.chunkColumns(1444, 64, 64, 64, 32), "VGG16's conv1_2: 262K weights, fit 128");
+        assertEquals(112, Conv2dWinograd.chunkColumns(100, 64, 64, 64, 32), "one chunk when all fit even so");
     }
 
     @Test
