@@ -187,7 +187,8 @@ class Conv2dWinogradTest {
 
     @Test
     void chunksAreAsFewAsFitAndOfEqualWidth() {
-        // At most 1M floats of transformed input (xis x inC per column), widths in half tiles of nr = 32 or 16.
+        // At most 1M floats of transformed input (xis x inC per column) where the transformed weights (xis x inC x
+        // outC) exceed L2, widths in half tiles of nr = 32 or 16.
         assertEquals(912, Conv2dWinograd.chunkColumns(1800, 16, 64, 512, 32), "F(2,3), 64 channels: fit 1024, 2 chunks");
         assertEquals(160, Conv2dWinograd.chunkColumns(300, 64, 64, 128, 32), "F(6,3), 64 channels: fit 256");
         assertEquals(176, Conv2dWinograd.chunkColumns(324, 36, 128, 128, 32), "F(4,3), 128 channels: fit 227");
