@@ -14,6 +14,8 @@ import java.util.Arrays;
  */
 public final class WinogradMatrices {
     private static final double[] POINTS = {0, 1, -1, 2, -2, 0.5, -0.5};
+    /** Bᵀ's entries are rounded to multiples of 1/INPUT_GRID (see {@link #onInputGrid}). */
+    private static final double INPUT_GRID = 1 << 16;
 
     private final int m;
     private final int r;
@@ -92,7 +94,7 @@ public final class WinogradMatrices {
         for (int i = 0; i < alpha; i++) {
             double scale = i < n ? f[i] : 1;
             for (int k = 0; k < alpha; k++) {
-                bt[i * alpha + k] = (float) (vInv[k][i] * scale); // Bᵀ = V⁻ᵀ
+                bt[i * alpha + k] = (float) onInputGrid(vInv[k][i] * scale); // Bᵀ = V⁻ᵀ
             }
         }
         double[] g = new double[alpha * r];
@@ -108,6 +110,15 @@ public final class WinogradMatrices {
             }
         }
         return new WinogradMatrices(m, r, at, bt, g);
+    }
+
+    /**
+     * Bᵀ's entries are multiples of 1/64 for these points, but the inversion leaves rounding noise in double: F(3,3)
+     * had -1.7e-16 where its row 3 has a 0, which the transforms then applied as one more FMA per value. Rounding to
+     * a grid of 2^-16 restores every entry exactly.
+     */
+    private static double onInputGrid(double x) {
+        return Math.rint(x * INPUT_GRID) / INPUT_GRID + 0.0; // + 0.0: a zero is +0
     }
 
     /** Gauss–Jordan with partial pivoting; the matrices here are at most 8 x 8 and well conditioned enough. */

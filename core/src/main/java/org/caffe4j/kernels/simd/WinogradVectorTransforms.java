@@ -257,7 +257,7 @@ final class WinogradVectorTransforms implements WinogradTransformKernel {
             d2.fma(FloatVector.broadcast(S, -2.0f), d0.mul(2.0f).sub(d1)).add(d3).intoArray(t, (0 + x) * LANES);
             d1.mul(2.0f).add(d2).sub(d3).intoArray(t, (5 + x) * LANES);
             d2.fma(FloatVector.broadcast(S, 3.0f), d1.mul(-2.0f)).sub(d3).intoArray(t, (10 + x) * LANES);
-            d2.fma(FloatVector.broadcast(S, -1.6653345E-16f), d1.neg()).add(d3).intoArray(t, (15 + x) * LANES);
+            d1.neg().add(d3).intoArray(t, (15 + x) * LANES);
             d3.fma(FloatVector.broadcast(S, -2.0f), d1.mul(2.0f).sub(d2)).add(d4).intoArray(t, (20 + x) * LANES);
         }
     }
@@ -273,7 +273,7 @@ final class WinogradVectorTransforms implements WinogradTransformKernel {
             t2.fma(FloatVector.broadcast(S, -2.0f), t0.mul(2.0f).sub(t1)).add(t3).intoArray(dst, row);
             t1.mul(2.0f).add(t2).sub(t3).intoArray(dst, row + xiStride);
             t2.fma(FloatVector.broadcast(S, 3.0f), t1.mul(-2.0f)).sub(t3).intoArray(dst, row + 2 * xiStride);
-            t2.fma(FloatVector.broadcast(S, -1.6653345E-16f), t1.neg()).add(t3).intoArray(dst, row + 3 * xiStride);
+            t1.neg().add(t3).intoArray(dst, row + 3 * xiStride);
             t3.fma(FloatVector.broadcast(S, -2.0f), t1.mul(2.0f).sub(t2)).add(t4).intoArray(dst, row + 4 * xiStride);
         }
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.caffe4j.kernels.Activation;
@@ -75,6 +76,23 @@ class Conv2dWinogradTest {
                 assertEquals(direct, y, 1e-5, "F(" + m + "," + r + ") output " + i + "," + j);
             }
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2, 3", "4, 3", "2, 5", "3, 3", "6, 3", "4, 5", "2, 7"})
+    void inputMatrixHoldsExactMultiplesOfOneSixtyFourth(int m, int r) {
+        float[] bt = WinogradMatrices.of(m, r).inputMatrix();
+        for (int i = 0; i < bt.length; i++) {
+            float scaled = bt[i] * 64;
+            assertEquals(Math.rint(scaled), scaled, 0.0, "F(" + m + "," + r + ") Bt entry " + i + " = " + bt[i]);
+        }
+    }
+
+    @Test
+    void f33InputRowThreeIsMinusRowOnePlusRowThree() {
+        // The inversion left -1.7e-16 in column 2 of this row before Bᵀ was rounded to its grid.
+        float[] bt = WinogradMatrices.of(3, 3).inputMatrix();
+        assertArrayEquals(new float[] {0, -1, 0, 1, 0}, Arrays.copyOfRange(bt, 15, 20));
     }
 
     @Test
