@@ -89,7 +89,7 @@ class Conv2dWinogradTest {
     }
 
     @Test
-    void f33InputRowThreeIsMinusRowOnePlusRowThree() {
+    void f33InputRowThreeIsExactlyMinusD1PlusD3() {
         // The inversion left -1.7e-16 in column 2 of this row before Bᵀ was rounded to its grid.
         float[] bt = WinogradMatrices.of(3, 3).inputMatrix();
         assertArrayEquals(new float[] {0, -1, 0, 1, 0}, Arrays.copyOfRange(bt, 15, 20));
