@@ -297,6 +297,23 @@ public final class Conv2dWinograd implements Conv2dKernel {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(nr, roundUp((total + chunks - 1) / chunks, nr / 2)));
     }
 
+    /**
+     * Whether a chunk of {@code columns} tile columns ({@code colTiles} tiles of nr, the last a half tile or not)
+     * runs its GEMMs transposed ({@code Chunk.multiplyTransposed}): output channels across the vector lanes, the
+     * columns in micro-panels of MR, so that the padding of the last column tile is not computed. Only where that
+     * padding is large: the columns leave a half tile (which leaves the micro-kernel bound by its broadcasts on
+     * AVX-512) or a last panel of at most {@link #ROW_SUMS_MAX} rows, and they fill one tile, or two when there are
+     * at least {@link #TARGET_TASKS} tiles of output channels, which the transposed path's tasks are. Two tiles:
+     * VGG16's 28x28 layers (49 columns of F(4,3), so 64 with the padding; 2 threads, Zen 5, JDK 25, alone)
+     * 256 -> 512 0.89-0.93 of the time, 512 -> 512 0.94-0.97 (JDK 17 0.94-0.95); with AVX2's 16-column tiles
+     * 256 -> 256 and 512 -> 512 on 14x14 (25 columns of F(3,3)) 0.92-0.95 and 0.86-0.88. With fewer tiles of
+     * output channels it lost (128 -> 128 on 28x28: 4 tasks, 1.09-1.10; 96 -> 128 1.07-1.09).
+     */
+    static boolean runsTransposed(int columns, int colTiles, boolean lastTileHalf, int outC, int nr) {
+        boolean fewTiles = colTiles == 1 || (colTiles == 2 && ceilDiv(outC, nr) >= TARGET_TASKS);
+        return fewTiles && outC >= nr && (lastTileHalf || (columns % MR > 0 && columns % MR <= ROW_SUMS_MAX));
+    }
+
     /** Tile grid and padded-image geometry of one shape. */
     private record Geometry(ConvShape shape, int m, int nr, int tilesW, int tiles, int paddedH, int paddedW) {
         Geometry(ConvShape shape, int m, int nr) {
@@ -338,9 +355,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
         final int xiStride;
         /**
          * Whether the chunk's GEMMs run transposed, with output channels across the vector lanes
-         * ({@link #multiplyTransposed}): one tile of columns or less (small maps, batch 1) that is a half tile (a
-         * half tile leaves the micro-kernel bound by its broadcasts on AVX-512) or leaves a last panel of at most
-         * {@link #ROW_SUMS_MAX} rows.
+         * ({@link #multiplyTransposed}); see {@link #runsTransposed}.
          */
         final boolean transposed;
         /** Where the transposed path's tile panels start in {@link #transformed}. */
@@ -363,10 +378,10 @@ public final class Conv2dWinograd implements Conv2dKernel {
             this.padded = scratch.padded(Math.multiplyExact(images, inC * geo.paddedPlane()));
             this.xiStride = colTiles * inC * nr + XI_PAD;
             int xis = transform.alpha() * transform.alpha();
-            this.transposed = colTiles == 1 && outC >= nr
-                    && (lastTileHalf || (columns % MR > 0 && columns % MR <= ROW_SUMS_MAX));
+            this.transposed = runsTransposed(columns, colTiles, lastTileHalf, outC, nr);
             this.panelBase = xis * xiStride;
-            this.transformed = scratch.transformed(Math.multiplyExact(xis, xiStride + (transposed ? inC * nr : 0)));
+            this.transformed = scratch.transformed(Math.multiplyExact(xis,
+                    xiStride + (transposed ? colTiles * inC * nr : 0)));
             int slots = colTiles * nr;
             this.inputBase = new int[slots];
             this.outputBase = new int[slots];
@@ -450,13 +465,15 @@ public final class Conv2dWinograd implements Conv2dKernel {
             if (transposed) {
                 // The tile's columns as panels of MR, the layout the micro-kernel's A operand has.
                 int xis = transform.alpha() * transform.alpha();
-                int width = tileWidth(0);
-                int panels = width / MR;
+                int panels = transposedPanels();
                 // Eight floats at a time in a plain loop, panel by panel: a System.arraycopy call per eight floats
                 // took 10% of the samples of VGG16's conv5 layers (F(3,3) on 14x14), this loop 6.6%.
                 for (int xi = 0; xi < xis; xi++) {
                     for (int p = 0; p < panels; p++) {
-                        int from = xi * xiStride + c0 * width + p * MR;
+                        // Panel p holds tile columns p*MR.. of column tile ct (every tile before the last is whole).
+                        int ct = p * MR / nr();
+                        int width = tileWidth(ct);
+                        int from = xi * xiStride + ct * inC * nr() + c0 * width + (p * MR - ct * nr());
                         int to = panelBase + ((xi * panels + p) * inC + c0) * MR;
                         for (int c = c0; c < c1; c++, from += width, to += MR) {
                             for (int k = 0; k < MR; k++) {
@@ -470,6 +487,11 @@ public final class Conv2dWinograd implements Conv2dKernel {
 
         private int nr() {
             return geo.nr;
+        }
+
+        /** The transposed path's micro-panels of MR tile columns: every column tile's, in column order. */
+        private int transposedPanels() {
+            return (colTiles - 1) * (nr() / MR) + tileWidth(colTiles - 1) / MR;
         }
 
         /**
@@ -487,7 +509,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
             int m = geo.m;
             int lanes = tileKernel.lanes();
             int xis = transform.alpha() * transform.alpha();
-            int panels = tileWidth(0) / MR;
+            int panels = transposedPanels();
             int t1 = Math.min(ceilDiv(outC, nr), t0 + count);
             PackedWeights.ChannelTiles uc = weights.channelTiles(nr);
             int uTile = inC * nr;

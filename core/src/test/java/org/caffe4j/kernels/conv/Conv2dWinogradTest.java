@@ -122,6 +122,10 @@ class Conv2dWinogradTest {
                 Arguments.of(new ConvShape(20, 2, 4, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2),
                 Arguments.of(new ConvShape(20, 4, 10, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2),
                 Arguments.of(new ConvShape(24, 6, 6, 520, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2),
+                // Transposed over two column tiles with 264 channels (a partial channel tile): 49 tiles with
+                // 32-column tiles, 25 with 16-column ones (the other width takes the normal path or one tile).
+                Arguments.of(new ConvShape(24, 14, 14, 264, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2),
+                Arguments.of(new ConvShape(24, 10, 10, 264, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2),
                 Arguments.of(new ConvShape(3, 11, 7, 5, 3, 3, 1, 1, 0, 2, 1, 1, 1), 4),      // rectangular, pads differ
                 Arguments.of(new ConvShape(5, 3, 4, 6, 5, 5, 1, 1, 2, 2, 1, 1, 1), 2),       // kernel wider than input
                 Arguments.of(new ConvShape(7, 40, 37, 9, 3, 3, 1, 1, 0, 0, 1, 1, 1), 4),     // many tiles, no pad
@@ -170,6 +174,38 @@ class Conv2dWinogradTest {
         float[] bias = random(rnd, s.outC());
         Conv2dKernel kernel = new Conv2dWinograd(w, bias, s.outC(), s.inC(), s.kH(), m, Activation.RELU, Simd.sgemmKernel(), Simd.winogradTransforms());
         Conv2dGemmTest.assertBatchEqualsSingleImages(kernel, s, in, batch, POOL);
+    }
+
+    @Test
+    void transposedOverTwoColumnTilesOnlyWithATaskPerChannelTile() {
+        // 49 columns: 32 + 17, a last panel of one row; 48: 32 + a half tile; 40: whole panels (no padding).
+        assertTrue(Conv2dWinograd.runsTransposed(49, 2, false, 512, 32));
+        assertTrue(Conv2dWinograd.runsTransposed(48, 2, true, 256, 32));
+        assertTrue(Conv2dWinograd.runsTransposed(25, 2, false, 128, 16));
+        assertFalse(Conv2dWinograd.runsTransposed(49, 2, false, 224, 32), "7 channel tiles, fewer than the tasks");
+        assertFalse(Conv2dWinograd.runsTransposed(40, 2, false, 512, 32), "no padded panel");
+        assertFalse(Conv2dWinograd.runsTransposed(73, 3, false, 512, 32), "three column tiles");
+        assertTrue(Conv2dWinograd.runsTransposed(9, 1, false, 40, 32));
+        assertFalse(Conv2dWinograd.runsTransposed(9, 1, false, 24, 32), "fewer channels than a tile");
+    }
+
+    /**
+     * The transposed GEMM over two column tiles, for both tile widths whatever this machine's: one image (49 or 25
+     * tiles, transposed) against a batch of three (the normal path), bit for bit, and against the reference.
+     */
+    @ParameterizedTest
+    @CsvSource({"32, 14", "16, 10"})
+    void twoTileTransposedPathEqualsTheNormalPath(int nr, int map) {
+        ConvShape s = new ConvShape(24, map, map, 264, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        int tiles = (map / 2) * (map / 2);
+        assertTrue(Conv2dWinograd.runsTransposed(tiles, 2, false, s.outC(), nr), "one image goes transposed");
+        assertFalse(Conv2dWinograd.runsTransposed(3 * tiles, (3 * tiles + nr - 1) / nr, false, s.outC(), nr));
+        SgemmMicroKernel tile = new SgemmScalarKernel(nr, true);
+        Conv2dGemmTest.Case c = new Conv2dGemmTest.Case(s, 7);
+        Conv2dKernel kernel = new Conv2dWinograd(c.w, c.bias, s.outC(), s.inC(), 3, 2, Activation.RELU, tile,
+                new WinogradScalarTransforms(nr / 2));
+        c.check(kernel, Activation.RELU, POOL, Tolerance.SCALED);
+        Conv2dGemmTest.assertBatchEqualsSingleImages(kernel, s, random(new Random(3), 3 * s.inSize()), 3, POOL);
     }
 
     /**
