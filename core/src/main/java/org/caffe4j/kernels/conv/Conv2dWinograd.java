@@ -53,7 +53,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
     /**
      * In the transposed path a last panel with at most this many valid rows runs row by row
      * ({@link SgemmMicroKernel#rowSums}, about 0.44 of a full tile's speed on AVX2), and a chunk of one full tile
-     * goes transposed when its columns leave such a panel: 9 or 10 tile columns (6x6 maps at batch 1 with F(2,3))
+     * (or two, see {@link #runsTransposed}) goes transposed when its columns leave such a panel: 9 or 10 tile columns (6x6 maps at batch 1 with F(2,3))
      * then cost one panel and a row or two instead of a 16-wide tile (conv4-1024: 0.82–0.86 of the time); with 3
      * rows (11 columns) the rows cost more than the tile saved (1.15–1.24).
      */
@@ -303,11 +303,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
      * columns in micro-panels of MR, so that the padding of the last column tile is not computed. Only where that
      * padding is large: the columns leave a half tile (which leaves the micro-kernel bound by its broadcasts on
      * AVX-512) or a last panel of at most {@link #ROW_SUMS_MAX} rows, and they fill one tile, or two when there are
-     * at least {@link #TARGET_TASKS} tiles of output channels, which the transposed path's tasks are. Two tiles:
-     * VGG16's 28x28 layers (49 columns of F(4,3), so 64 with the padding; 2 threads, Zen 5, JDK 25, alone)
-     * 256 -> 512 0.89-0.93 of the time, 512 -> 512 0.94-0.97 (JDK 17 0.94-0.95); with AVX2's 16-column tiles
-     * 256 -> 256 and 512 -> 512 on 14x14 (25 columns of F(3,3)) 0.92-0.95 and 0.86-0.88. With fewer tiles of
-     * output channels it lost (128 -> 128 on 28x28: 4 tasks, 1.09-1.10; 96 -> 128 1.07-1.09).
+     * at least {@link #TARGET_TASKS} tiles of output channels: the transposed path's tasks are channel tiles, and
+     * with fewer of them it lost to the padded second tile (VGG16's 49-column 28x28 layers gain, 128-channel ones
+     * lose; bench/HISTORY.md, session 30).
      */
     static boolean runsTransposed(int columns, int colTiles, boolean lastTileHalf, int outC, int nr) {
         boolean fewTiles = colTiles == 1 || (colTiles == 2 && ceilDiv(outC, nr) >= TARGET_TASKS);
