@@ -34,6 +34,10 @@ public final class Conv2dWinograd implements Conv2dKernel {
      * 64 -> 128 and wider layers that stream their weights took 1.02-1.16 with half-size chunks).
      */
     static final int CHUNK_FLOATS = 1 << 20;
+    /** Fewest column tiles of one image for the fused chunks ({@link #runsFused}). */
+    static final int FUSED_MIN_COLUMN_TILES = 16;
+    /** Most floats of transformed input per fused chunk (16 MB): its tasks each read only their own tile's part. */
+    static final int FUSED_CHUNK_FLOATS = 1 << 22;
     /** Most floats of transformed weights one task multiplies with (1 MB), so they stay in its core's L2. */
     static final int WEIGHT_BLOCK_FLOATS = 256 * 1024;
     /** Most floats of M (GEMM results before the output transform) one task keeps (1 MB, in L2). */
@@ -276,12 +280,39 @@ public final class Conv2dWinograd implements Conv2dKernel {
         long total = (long) batch * geo.tiles;
         int xis = transform.alpha() * transform.alpha();
         int nr = microKernel.nr();
-        int maxColumns = chunkColumns(total, xis, inC, outC, nr);
+        boolean fused = runsFused(geo.tiles, xis, inC, outC, nr);
+        int maxColumns = fused ? fusedChunkColumns(total, xis, inC, nr) : chunkColumns(total, xis, inC, outC, nr);
         ConvScratch scratch = ConvScratch.forCurrentThread();
         for (long first = 0; first < total; first += maxColumns) {
             int columns = (int) Math.min(maxColumns, total - first);
-            new Chunk(geo, (int) first, columns, in, inOff, out, outOff, scratch).run(par);
+            Chunk chunk = new Chunk(geo, (int) first, columns, in, inOff, out, outOff, scratch);
+            if (fused) {
+                chunk.runFused(par);
+            } else {
+                chunk.run(par);
+            }
         }
+    }
+
+    /**
+     * Whether a layer runs its chunks fused ({@code Chunk.runFused}): each task transforms one column tile's input
+     * and multiplies it with all the transformed weights at once, so the chunk needs no barrier between the two and
+     * each tile's V stays in the cache of the core that wrote it. Only where those weights fit in L2 (each task
+     * reads all of them) and a single image has at least {@link #FUSED_MIN_COLUMN_TILES} column tiles, which keeps
+     * the tasks many: VGG16's conv1_2 (64 -> 64 on 224x224, F(6,3), 46 column tiles). Smaller maps lost (64 -> 64 on
+     * 56x56, batch 8; bench/HISTORY.md, session 30).
+     */
+    static boolean runsFused(int tilesPerImage, int xis, int inC, int outC, int nr) {
+        long minColumns = (long) FUSED_MIN_COLUMN_TILES * nr;
+        return (long) xis * inC * outC <= L2_RESIDENT_FLOATS && tilesPerImage >= minColumns
+                && FUSED_CHUNK_FLOATS / ((long) xis * inC) >= minColumns;
+    }
+
+    /** Tile columns per fused chunk: as few chunks as keep V within {@link #FUSED_CHUNK_FLOATS}, in whole tiles. */
+    static int fusedChunkColumns(long total, int xis, int inC, int nr) {
+        long fit = FUSED_CHUNK_FLOATS / ((long) xis * inC);
+        long chunks = (total + fit - 1) / fit;
+        return (int) Math.min(Integer.MAX_VALUE, roundUp((total + chunks - 1) / chunks, nr));
     }
 
     /**
@@ -447,6 +478,29 @@ public final class Conv2dWinograd implements Conv2dKernel {
             int tileBlockCount = ceilDiv(colTiles, tilesPerBlock);
             par.forEach(channelBlocks * tileBlockCount, task -> multiplyAndStore(task / tileBlockCount,
                     (task % tileBlockCount) * tilesPerBlock, tilesPerBlock));
+        }
+
+        /**
+         * The chunk fused ({@link #runsFused}): every channel padded, then one task per column tile transforms that
+         * tile's input and runs all of the tile's GEMMs and output transforms; the same operations per output as
+         * {@link #run}, so the same bits.
+         */
+        void runFused(Parallel par) {
+            int channelsPerBlock = ceilDiv(inC, Math.min(inC, 2 * TARGET_TASKS));
+            par.forEach(ceilDiv(inC, channelsPerBlock), task -> {
+                int c1 = Math.min(inC, (task + 1) * channelsPerBlock);
+                for (int image = 0; image < images; image++) {
+                    for (int c = task * channelsPerBlock; c < c1; c++) {
+                        padPlane(image * inC + c);
+                    }
+                }
+            });
+            par.forEach(colTiles, ct -> {
+                transformInput(ct, 0, inC, work(tileKernel.scratchFloats(transform)));
+                for (int block = 0; block < channelBlocks; block++) {
+                    multiplyAndStore(block, ct, 1);
+                }
+            });
         }
 
         private void padAndTransform(int c0, int count) {

@@ -126,6 +126,8 @@ class Conv2dWinogradTest {
                 // 32-column tiles, 25 with 16-column ones (the other width takes the normal path or one tile).
                 Arguments.of(new ConvShape(24, 14, 14, 264, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2),
                 Arguments.of(new ConvShape(24, 10, 10, 264, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2),
+                // Fused (32x32 tiles of F(2,3) per image, small weights), partial tiles at the edges.
+                Arguments.of(new ConvShape(4, 63, 63, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2),
                 Arguments.of(new ConvShape(3, 11, 7, 5, 3, 3, 1, 1, 0, 2, 1, 1, 1), 4),      // rectangular, pads differ
                 Arguments.of(new ConvShape(5, 3, 4, 6, 5, 5, 1, 1, 2, 2, 1, 1, 1), 2),       // kernel wider than input
                 Arguments.of(new ConvShape(7, 40, 37, 9, 3, 3, 1, 1, 0, 0, 1, 1, 1), 4),     // many tiles, no pad
@@ -209,14 +211,17 @@ class Conv2dWinogradTest {
     }
 
     /**
-     * (channels, map, m, batch), cut into chunks as {@link #chunksAreAsFewAsFitAndOfEqualWidth} shows: F(2,3)
-     * with 64 channels, 2 images of 60x60 (1800 tiles) in chunks of 912 and 888 columns, the first spanning both
-     * images; F(6,3) with 64 channels, 3 images of 10x10 tiles in 160 and 140 columns; F(4,3) with 128
-     * channels, one 72x72 image (18x18 tiles) in 176 and 148 columns that meet inside it. Those widths are for
-     * AVX-512's 32-column tiles; AVX2's 16-column ones give 904/896, 152/148 and 168/156, the same spans.
+     * (channels, map, m, batch), cut into chunks as {@link #chunksAreAsFewAsFitAndOfEqualWidth} and
+     * {@link #fusedOnlyWhereTheWeightsFitInL2AndOneImageHasManyColumnTiles} show: F(6,3) with 64 channels, 3 images
+     * of 10x10 tiles in 160 and 140 columns; F(4,3) with 128 channels, one 72x72 image (18x18 tiles) in 176 and 148
+     * columns that meet inside it; fused, F(2,3) with 64 channels, 2 images of 60x60 (1800 tiles) in one chunk
+     * spanning both, and F(2,3) with 512 channels, 2 images of 46x46 (1058 tiles) in chunks of 384, 384 and 290
+     * columns. Those widths are for AVX-512's 32-column tiles; AVX2's 16-column ones give 152/148, 168/156, one chunk
+     * and 368/368/322, the same spans.
      */
     static Stream<Arguments> chunkedShapes() {
-        return Stream.of(Arguments.of(64, 60, 2, 2), Arguments.of(64, 60, 6, 3), Arguments.of(128, 72, 4, 1));
+        return Stream.of(Arguments.of(64, 60, 2, 2), Arguments.of(64, 60, 6, 3), Arguments.of(128, 72, 4, 1),
+                Arguments.of(512, 46, 2, 2));
     }
 
     @ParameterizedTest
@@ -240,6 +245,25 @@ class Conv2dWinogradTest {
     }
 
     @Test
+    void fusedOnlyWhereTheWeightsFitInL2AndOneImageHasManyColumnTiles() {
+        // VGG16's conv1_2: 64 -> 64, F(6,3) (64 xis), 38x38 tiles, 262K transformed weights; two chunks of whole
+        // tiles within 4M floats of V (16 MB).
+        assertTrue(Conv2dWinograd.runsFused(1444, 64, 64, 64, 32));
+        assertTrue(Conv2dWinograd.runsFused(1444, 64, 64, 64, 16));
+        assertEquals(736, Conv2dWinograd.fusedChunkColumns(1444, 64, 64, 32));
+        assertEquals(992, Conv2dWinograd.fusedChunkColumns(11552, 64, 64, 32), "batch 8: 12 chunks");
+        assertEquals(976, Conv2dWinograd.fusedChunkColumns(11552, 64, 64, 16), "batch 8, AVX2's tiles");
+        assertFalse(Conv2dWinograd.runsFused(1444, 64, 64, 128, 32), "conv2_1's weights exceed L2");
+        assertFalse(Conv2dWinograd.runsFused(361, 64, 64, 64, 32), "19x19 tiles: 12 column tiles");
+        assertFalse(Conv2dWinograd.runsFused(100, 64, 64, 64, 16), "ResNet-50's 56x56 layer, even at batch 8");
+        assertFalse(Conv2dWinograd.runsFused(4096, 16, 2048, 8, 32), "V of one chunk holds too few columns");
+        // The chunked shapes below: 512 channels of F(2,3), 1058 columns in three chunks.
+        assertTrue(Conv2dWinograd.runsFused(529, 16, 512, 16, 32));
+        assertEquals(384, Conv2dWinograd.fusedChunkColumns(1058, 16, 512, 32));
+        assertEquals(368, Conv2dWinograd.fusedChunkColumns(1058, 16, 512, 16));
+    }
+
+    @Test
     void chunksAreAsFewAsFitAndOfEqualWidth() {
         // At most 1M floats of transformed input (xis x inC per column) where the transformed weights (xis x inC x
         // outC) exceed L2, widths in half tiles of nr = 32 or 16.
@@ -252,7 +276,7 @@ class Conv2dWinogradTest {
         assertEquals(112, Conv2dWinograd.chunkColumns(196, 36, 256, 256, 32), "F(4,3) on 56x56, 256 channels: 2 chunks");
         // Weights that fit in L2 (at most 256K floats transformed): half the input per chunk.
         assertEquals(256, Conv2dWinograd.chunkColumns(1444, 64, 64, 128, 32), "VGG16's conv2_1 shape, 524K weights");
-        assertEquals(128, Conv2dWinograd.chunkColumns(1444, 64, 64, 64, 32), "VGG16's conv1_2: 262K weights, fit 128");
+        assertEquals(128, Conv2dWinograd.chunkColumns(1444, 64, 64, 64, 32), "conv1_2's shape unfused: fit 128");
         assertEquals(112, Conv2dWinograd.chunkColumns(100, 64, 64, 64, 32), "one chunk when all fit even so");
     }
 
