@@ -487,14 +487,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
          */
         void runFused(Parallel par) {
             int channelsPerBlock = ceilDiv(inC, Math.min(inC, 2 * TARGET_TASKS));
-            par.forEach(ceilDiv(inC, channelsPerBlock), task -> {
-                int c1 = Math.min(inC, (task + 1) * channelsPerBlock);
-                for (int image = 0; image < images; image++) {
-                    for (int c = task * channelsPerBlock; c < c1; c++) {
-                        padPlane(image * inC + c);
-                    }
-                }
-            });
+            par.forEach(ceilDiv(inC, channelsPerBlock), task -> padChannels(task * channelsPerBlock,
+                    Math.min(inC, (task + 1) * channelsPerBlock)));
             par.forEach(colTiles, ct -> {
                 transformInput(ct, 0, inC, work(tileKernel.scratchFloats(transform)));
                 for (int block = 0; block < channelBlocks; block++) {
@@ -503,13 +497,18 @@ public final class Conv2dWinograd implements Conv2dKernel {
             });
         }
 
-        private void padAndTransform(int c0, int count) {
-            int c1 = Math.min(inC, c0 + count);
+        /** The padded copies of channels [c0, c1) of every image of the chunk ({@link #padPlane}). */
+        private void padChannels(int c0, int c1) {
             for (int image = 0; image < images; image++) {
                 for (int c = c0; c < c1; c++) {
                     padPlane(image * inC + c);
                 }
             }
+        }
+
+        private void padAndTransform(int c0, int count) {
+            int c1 = Math.min(inC, c0 + count);
+            padChannels(c0, c1);
             float[] work = work(tileKernel.scratchFloats(transform));
             for (int ct = 0; ct < colTiles; ct++) {
                 transformInput(ct, c0, c1, work);
