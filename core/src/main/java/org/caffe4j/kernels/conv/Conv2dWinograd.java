@@ -18,7 +18,10 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
  * alpha² B operands V_xi (inC x tiles, in the micro-kernel's packed tile layout); (2) per task (block of output
  * channels x block of column tiles), run the SGEMM micro-kernel for every xi into a per-thread buffer M_xi and
  * transform each output tile back, adding the bias and applying the fused ReLU as it is stored. A task's
- * transformed weights (at most {@link #WEIGHT_BLOCK_FLOATS}) stay in L2 across its column tiles.
+ * transformed weights (at most {@link #WEIGHT_BLOCK_FLOATS}) stay in L2 across its column tiles. Large maps whose
+ * transformed weights fit in L2 run each chunk fused instead: one task per column tile does both phases for that
+ * tile ({@link #runsFused}). A chunk of one or two tiles of columns may run its GEMMs transposed
+ * ({@link #runsTransposed}).
  *
  * <p>Every output is computed by the same float operations whatever the chunking, task split, thread count or
  * batch size (tile columns are independent lanes everywhere), so results are bit-identical across them. They
