@@ -60,8 +60,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
     /**
      * In the transposed path a last panel with at most this many valid rows runs row by row
      * ({@link SgemmMicroKernel#rowSums}, about 0.44 of a full tile's speed on AVX2), and a chunk of one full tile
-     * (or two, see {@link #runsTransposed}) goes transposed when its columns leave such a panel: 9 or 10 tile columns (6x6 maps at batch 1 with F(2,3))
-     * then cost one panel and a row or two instead of a 16-wide tile (conv4-1024: 0.82–0.86 of the time); with 3
+     * (or two, see {@link #runsTransposed}) goes transposed when its columns leave such a panel: 9 or 10 tile
+     * columns (6x6 maps at batch 1 with F(2,3)) then cost one panel and a row or two instead of a 16-wide tile (conv4-1024: 0.82–0.86 of the time); with 3
      * rows (11 columns) the rows cost more than the tile saved (1.15–1.24).
      */
     static final int ROW_SUMS_MAX = 2;
@@ -313,9 +313,13 @@ public final class Conv2dWinograd implements Conv2dKernel {
 
     /** Tile columns per fused chunk: as few chunks as keep V within {@link #FUSED_CHUNK_FLOATS}, in whole tiles. */
     static int fusedChunkColumns(long total, int xis, int inC, int nr) {
-        long fit = FUSED_CHUNK_FLOATS / ((long) xis * inC);
+        return equalChunkWidth(total, FUSED_CHUNK_FLOATS / ((long) xis * inC), nr);
+    }
+
+    /** The width of as few chunks of equal width, rounded up to {@code multiple}, as hold {@code fit} columns each. */
+    private static int equalChunkWidth(long total, long fit, int multiple) {
         long chunks = (total + fit - 1) / fit;
-        return (int) Math.min(Integer.MAX_VALUE, roundUp((total + chunks - 1) / chunks, nr));
+        return (int) Math.min(Integer.MAX_VALUE, roundUp((total + chunks - 1) / chunks, multiple));
     }
 
     /**
@@ -327,8 +331,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
     static int chunkColumns(long total, int xis, int inC, int outC, int nr) {
         boolean weightsInL2 = (long) xis * inC * outC <= L2_RESIDENT_FLOATS;
         long fit = Math.max(1, (weightsInL2 ? CHUNK_FLOATS / 2 : CHUNK_FLOATS) / ((long) xis * inC));
-        long chunks = (total + fit - 1) / fit;
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(nr, roundUp((total + chunks - 1) / chunks, nr / 2)));
+        return Math.max(nr, equalChunkWidth(total, fit, nr / 2));
     }
 
     /**
