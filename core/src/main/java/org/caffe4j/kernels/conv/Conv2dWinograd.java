@@ -61,8 +61,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
      * In the transposed path a last panel with at most this many valid rows runs row by row
      * ({@link SgemmMicroKernel#rowSums}, about 0.44 of a full tile's speed on AVX2), and a chunk of one full tile
      * (or two, see {@link #runsTransposed}) goes transposed when its columns leave such a panel: 9 or 10 tile
-     * columns (6x6 maps at batch 1 with F(2,3)) then cost one panel and a row or two instead of a 16-wide tile (conv4-1024: 0.82–0.86 of the time); with 3
-     * rows (11 columns) the rows cost more than the tile saved (1.15–1.24).
+     * columns (6x6 maps at batch 1 with F(2,3)) then cost one panel and a row or two instead of a 16-wide tile
+     * (conv4-1024: 0.82–0.86 of the time); with 3 rows (11 columns) the rows cost more than the tile saved
+     * (1.15–1.24).
      */
     static final int ROW_SUMS_MAX = 2;
     private static final ThreadLocal<float[]> WORK = ThreadLocal.withInitial(() -> new float[0]);
