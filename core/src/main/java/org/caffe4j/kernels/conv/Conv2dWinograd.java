@@ -37,9 +37,12 @@ public final class Conv2dWinograd implements Conv2dKernel {
      * 64 -> 128 and wider layers that stream their weights took 1.02-1.16 with half-size chunks).
      */
     static final int CHUNK_FLOATS = 1 << 20;
-    /** Fewest column tiles of one image for the fused chunks ({@link #runsFused}). */
-    static final int FUSED_MIN_COLUMN_TILES = 16;
-    /** Most floats of transformed input per fused chunk (16 MB): its tasks each read only their own tile's part. */
+    /** Fewest column tiles per chunk for the fused chunks ({@link #runsFused}). */
+    static final int FUSED_MIN_COLUMN_TILES = 4;
+    /**
+     * Most floats of padded input per fused chunk (16 MB), at least one image: its tasks keep their tile's
+     * transformed input in a per-thread buffer ({@link #FUSED_V}), so the padded copy is the chunk's only scratch.
+     */
     static final int FUSED_CHUNK_FLOATS = 1 << 22;
     /** Most floats of transformed weights one task multiplies with (1 MB), so they stay in its core's L2. */
     static final int WEIGHT_BLOCK_FLOATS = 256 * 1024;
@@ -67,6 +70,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
      */
     static final int ROW_SUMS_MAX = 2;
     private static final ThreadLocal<float[]> WORK = ThreadLocal.withInitial(() -> new float[0]);
+    /** A fused task's transformed input of one column tile ({@code Chunk.runFused}), kept per thread. */
+    private static final ThreadLocal<float[]> FUSED_V = ThreadLocal.withInitial(() -> new float[0]);
     /** The output pass's per-task buffers, kept per thread: a pass runs thousands of tasks on small maps. */
     private static final ThreadLocal<OutputScratch> OUTPUT_SCRATCH = ThreadLocal.withInitial(OutputScratch::new);
 
@@ -284,12 +289,13 @@ public final class Conv2dWinograd implements Conv2dKernel {
         long total = (long) batch * geo.tiles;
         int xis = transform.alpha() * transform.alpha();
         int nr = microKernel.nr();
-        boolean fused = runsFused(geo.tiles, xis, inC, outC, nr);
-        int maxColumns = fused ? fusedChunkColumns(total, xis, inC, nr) : chunkColumns(total, xis, inC, outC, nr);
+        int fusedColumns = fusedChunkColumns(total, geo.tiles, (long) inC * geo.paddedPlane(), nr);
+        boolean fused = runsFused(ceilDiv((int) Math.min(total, fusedColumns), nr), xis, inC, outC, nr);
+        int maxColumns = fused ? fusedColumns : chunkColumns(total, xis, inC, outC, nr);
         ConvScratch scratch = ConvScratch.forCurrentThread();
         for (long first = 0; first < total; first += maxColumns) {
             int columns = (int) Math.min(maxColumns, total - first);
-            Chunk chunk = new Chunk(geo, (int) first, columns, in, inOff, out, outOff, scratch);
+            Chunk chunk = new Chunk(geo, (int) first, columns, in, inOff, out, outOff, scratch, fused);
             if (fused) {
                 chunk.runFused(par);
             } else {
@@ -299,22 +305,30 @@ public final class Conv2dWinograd implements Conv2dKernel {
     }
 
     /**
-     * Whether a layer runs its chunks fused ({@code Chunk.runFused}): each task transforms one column tile's input
-     * and multiplies it with all the transformed weights at once, so the chunk needs no barrier between the two and
-     * each tile's V stays in the cache of the core that wrote it. Only where those weights fit in L2 (each task
-     * reads all of them) and a single image has at least {@link #FUSED_MIN_COLUMN_TILES} column tiles, which keeps
-     * the tasks many: VGG16's conv1_2 (64 -> 64 on 224x224, F(6,3), 46 column tiles). Smaller maps lost (64 -> 64 on
-     * 56x56, batch 8; bench/HISTORY.md, session 30).
+     * Whether a layer runs its chunks fused ({@code Chunk.runFused}) when each has {@code colTiles} column tiles: a
+     * task transforms one column tile's input into its thread's buffer and multiplies it with all the transformed
+     * weights, so the chunk needs no barrier between the two and V never leaves the core that wrote it. Only where
+     * that V fits in L2, with at least {@link #FUSED_MIN_COLUMN_TILES} tasks (2 tasks: 0.98), and where the weights
+     * every task reads are at most 4 MB, more than 2 MB only with {@link #TARGET_TASKS} tasks or more. Fused
+     * against two phases, alone (2 threads, AVX-512): VGG16's conv1_2, conv2_1, conv2_2 0.85, 0.74, 0.74 (AVX2:
+     * conv2_2 0.83); ResNet-50's 64 -> 64 on 56x56 0.74 (batch 8: 0.87); 128 -> 128 on 56x56, 7 tasks, 2.4 MB:
+     * 0.99; 4.7 MB, 128 -> 256 on 56x56: 7 tasks 1.07, 13 tasks 0.83 (AVX2: 0.97); 9.4 MB, 256 -> 256: 1.03-1.05
+     * (AVX2, V in L2: 1.09). bench/HISTORY.md, session 31.
      */
-    static boolean runsFused(int tilesPerImage, int xis, int inC, int outC, int nr) {
-        long minColumns = (long) FUSED_MIN_COLUMN_TILES * nr;
-        return (long) xis * inC * outC <= L2_RESIDENT_FLOATS && tilesPerImage >= minColumns
-                && FUSED_CHUNK_FLOATS / ((long) xis * inC) >= minColumns;
+    static boolean runsFused(int colTiles, int xis, int inC, int outC, int nr) {
+        long weights = (long) xis * inC * outC;
+        return (long) xis * inC * nr <= L2_RESIDENT_FLOATS && colTiles >= FUSED_MIN_COLUMN_TILES
+                && weights <= 4 * L2_RESIDENT_FLOATS && (weights <= 2 * L2_RESIDENT_FLOATS || colTiles >= TARGET_TASKS);
     }
 
-    /** Tile columns per fused chunk: as few chunks as keep V within {@link #FUSED_CHUNK_FLOATS}, in whole tiles. */
-    static int fusedChunkColumns(long total, int xis, int inC, int nr) {
-        return equalChunkWidth(total, FUSED_CHUNK_FLOATS / ((long) xis * inC), nr);
+    /**
+     * Tile columns per fused chunk: as few chunks of whole tiles as keep the padded input within
+     * {@link #FUSED_CHUNK_FLOATS} when each holds whole images ({@code imageFloats} padded floats each), and at least
+     * one image per chunk. A chunk that starts inside an image pads only the rows its tiles read.
+     */
+    static int fusedChunkColumns(long total, int tilesPerImage, long imageFloats, int nr) {
+        long fit = Math.max(1, FUSED_CHUNK_FLOATS / imageFloats) * tilesPerImage;
+        return equalChunkWidth(total, fit, nr);
     }
 
     /** The width of as few chunks of equal width, rounded up to {@code multiple}, as hold {@code fit} columns each. */
@@ -398,7 +412,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
         final int panelBase;
 
         Chunk(Geometry geo, int first, int columns, float[] in, int inOff, float[] out, int outOff,
-              ConvScratch scratch) {
+              ConvScratch scratch, boolean fused) {
             this.geo = geo;
             this.first = first;
             this.columns = columns;
@@ -416,7 +430,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
             int xis = transform.alpha() * transform.alpha();
             this.transposed = runsTransposed(columns, colTiles, lastTileHalf, outC, nr);
             this.panelBase = xis * xiStride;
-            this.transformed = scratch.transformed(Math.multiplyExact(xis,
+            // Fused chunks keep each tile's V in a per-thread buffer instead.
+            this.transformed = fused ? null : scratch.transformed(Math.multiplyExact(xis,
                     xiStride + (transposed ? colTiles * inC * nr : 0)));
             int slots = colTiles * nr;
             this.inputBase = new int[slots];
@@ -489,17 +504,24 @@ public final class Conv2dWinograd implements Conv2dKernel {
 
         /**
          * The chunk fused ({@link #runsFused}): every channel padded, then one task per column tile transforms that
-         * tile's input and runs all of the tile's GEMMs and output transforms; the same operations per output as
-         * {@link #run}, so the same bits.
+         * tile's input into its thread's buffer and runs all of the tile's GEMMs and output transforms; the same
+         * operations per output as {@link #run}, so the same bits.
          */
         void runFused(Parallel par) {
             int channelsPerBlock = ceilDiv(inC, Math.min(inC, 2 * TARGET_TASKS));
             par.forEach(ceilDiv(inC, channelsPerBlock), task -> padChannels(task * channelsPerBlock,
                     Math.min(inC, (task + 1) * channelsPerBlock)));
+            int xis = transform.alpha() * transform.alpha();
+            int tileXiStride = inC * nr() + XI_PAD;
             par.forEach(colTiles, ct -> {
-                transformInput(ct, 0, inC, work(tileKernel.scratchFloats(transform)));
+                float[] v = FUSED_V.get();
+                if (v.length < xis * tileXiStride) {
+                    v = new float[xis * tileXiStride];
+                    FUSED_V.set(v);
+                }
+                transformInput(ct, 0, inC, work(tileKernel.scratchFloats(transform)), v, 0, tileXiStride);
                 for (int block = 0; block < channelBlocks; block++) {
-                    multiplyAndStore(block, ct, 1);
+                    multiplyAndStore(block, ct, 1, v, 0, tileXiStride);
                 }
             });
         }
@@ -518,7 +540,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
             padChannels(c0, c1);
             float[] work = work(tileKernel.scratchFloats(transform));
             for (int ct = 0; ct < colTiles; ct++) {
-                transformInput(ct, c0, c1, work);
+                transformInput(ct, c0, c1, work, transformed, ct * inC * nr(), xiStride);
             }
             if (transposed) {
                 // The tile's columns as panels of MR, the layout the micro-kernel's A operand has.
@@ -663,19 +685,26 @@ public final class Conv2dWinograd implements Conv2dKernel {
             return ct == colTiles - 1 && lastTileHalf ? geo.nr / 2 : geo.nr;
         }
 
-        /** V_xi of column tile ct, channels [c0, c1). */
-        private void transformInput(int ct, int c0, int c1, float[] work) {
+        /** V_xi of column tile ct, channels [c0, c1), into v: the tile's xi = 0 at {@code tileOff}. */
+        private void transformInput(int ct, int c0, int c1, float[] work, float[] v, int tileOff, int vXiStride) {
             int width = tileWidth(ct);
             int lanes = tileKernel.lanes();
             int plane = geo.paddedPlane();
             for (int g = 0; g < width / lanes; g++) {
                 tileKernel.input(transform, padded, c0 * plane, plane, geo.paddedW, inputBase, ct * geo.nr + g * lanes,
-                        c1 - c0, transformed, ct * inC * geo.nr + c0 * width + g * lanes, xiStride, width, work);
+                        c1 - c0, v, tileOff + c0 * width + g * lanes, vXiStride, width, work);
             }
         }
 
-        /** GEMMs of one block of output-channel panels with column tiles [t0, t0 + count), then the output pass. */
         private void multiplyAndStore(int block, int t0, int count) {
+            multiplyAndStore(block, t0, count, transformed, t0 * inC * geo.nr, xiStride);
+        }
+
+        /**
+         * GEMMs of one block of output-channel panels with column tiles [t0, t0 + count), then the output pass. Their
+         * V is in v: tile t0's xi = 0 at {@code vOff}, the next tile inC x nr floats on, xi values vXiStride apart.
+         */
+        private void multiplyAndStore(int block, int t0, int count, float[] v, int vOff, int vXiStride) {
             int nr = geo.nr;
             int m = geo.m;
             int lanes = tileKernel.lanes();
@@ -705,12 +734,12 @@ public final class Conv2dWinograd implements Conv2dKernel {
                 for (int p = p0; p < p1; p++) {
                     int uOff = weights.offset(xi, p, 0);
                     for (int ct = t0; ct < t1; ct++) {
-                        int vOff = xi * xiStride + ct * inC * nr;
+                        int vAt = vOff + xi * vXiStride + (ct - t0) * inC * nr;
                         int mOff = (ct - t0) * mSize + (p - p0) * MR * mRow + xi * nr;
                         if (tileWidth(ct) == nr) {
-                            microKernel.sums(inC, u, uOff, transformed, vOff, tile, mOff, mRow);
+                            microKernel.sums(inC, u, uOff, v, vAt, tile, mOff, mRow);
                         } else {
-                            microKernel.halfSums(inC, u, uOff, transformed, vOff, tile, mOff, mRow);
+                            microKernel.halfSums(inC, u, uOff, v, vAt, tile, mOff, mRow);
                         }
                     }
                 }

@@ -211,17 +211,35 @@ class Conv2dWinogradTest {
     }
 
     /**
-     * (channels, map, m, batch), cut into chunks as {@link #chunksAreAsFewAsFitAndOfEqualWidth} and
-     * {@link #fusedOnlyWhereTheWeightsFitInL2AndOneImageHasManyColumnTiles} show: F(6,3) with 64 channels, 3 images
-     * of 10x10 tiles in 160 and 140 columns; F(4,3) with 128 channels, one 72x72 image (18x18 tiles) in 176 and 148
-     * columns that meet inside it; fused, F(2,3) with 64 channels, 2 images of 60x60 (1800 tiles) in one chunk
-     * spanning both, and F(2,3) with 512 channels, 2 images of 46x46 (1058 tiles) in chunks of 384, 384 and 290
-     * columns. Those widths are for AVX-512's 32-column tiles; AVX2's 16-column ones give 152/148, 168/156, one chunk
-     * and 368/368/322, the same spans.
+     * Fused chunks against the two-phase path, for both tile widths whatever this machine's: one image of 2 or 3
+     * column tiles (two phases) against a batch of three (fused), bit for bit, and against the reference.
+     */
+    @ParameterizedTest
+    @CsvSource({"32, 16", "16, 12"})
+    void fusedChunksEqualTheTwoPhasePath(int nr, int map) {
+        ConvShape s = new ConvShape(24, map, map, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        int tiles = (map / 2) * (map / 2);
+        assertFalse(Conv2dWinograd.runsFused((tiles + nr - 1) / nr, 16, s.inC(), s.outC(), nr), "one image: two phases");
+        assertTrue(Conv2dWinograd.runsFused((3 * tiles + nr - 1) / nr, 16, s.inC(), s.outC(), nr), "three: fused");
+        Conv2dGemmTest.Case c = new Conv2dGemmTest.Case(s, 8);
+        Conv2dKernel kernel = new Conv2dWinograd(c.w, c.bias, s.outC(), s.inC(), 3, 2, Activation.RELU,
+                new SgemmScalarKernel(nr, true), new WinogradScalarTransforms(nr / 2));
+        c.check(kernel, Activation.RELU, POOL, Tolerance.SCALED);
+        Conv2dGemmTest.assertBatchEqualsSingleImages(kernel, s, random(new Random(4), 3 * s.inSize()), 3, POOL);
+    }
+
+    /**
+     * (channels, map, m, batch) with 16 output channels, cut into chunks as {@link #chunksAreAsFewAsFitAndOfEqualWidth}
+     * and {@link #fusedWhereOneTilesInputFitsInL2WithEnoughTasks} show, for AVX-512's 32-column tiles and AVX2's
+     * 16-column ones alike. Two phases: F(6,3) with 288 channels, 2 images of 6x6 tiles in chunks of 48 and 24 columns
+     * (AVX2: 40 and 32); F(4,3) with 480 channels, one 40x40 image (10x10 tiles) in 64 and 36 columns (AVX2: 56 and
+     * 44), chunks that meet inside an image. Fused: F(2,3) with 64 channels, 2 images of 60x60 (1800 tiles) in one
+     * chunk; F(4,3) with 128 channels, one 72x72 image (18x18 tiles); F(2,3) with 128 channels, 2 images of 130x130
+     * (65x65 tiles, one image's padded input per chunk) in chunks of 4256 and 4194 columns (AVX2: 4240 and 4210).
      */
     static Stream<Arguments> chunkedShapes() {
-        return Stream.of(Arguments.of(64, 60, 2, 2), Arguments.of(64, 60, 6, 3), Arguments.of(128, 72, 4, 1),
-                Arguments.of(512, 46, 2, 2));
+        return Stream.of(Arguments.of(288, 36, 6, 2), Arguments.of(480, 40, 4, 1), Arguments.of(64, 60, 2, 2),
+                Arguments.of(128, 72, 4, 1), Arguments.of(128, 130, 2, 2));
     }
 
     @ParameterizedTest
@@ -245,22 +263,33 @@ class Conv2dWinogradTest {
     }
 
     @Test
-    void fusedOnlyWhereTheWeightsFitInL2AndOneImageHasManyColumnTiles() {
-        // VGG16's conv1_2: 64 -> 64, F(6,3) (64 xis), 38x38 tiles, 262K transformed weights; two chunks of whole
-        // tiles within 4M floats of V (16 MB).
-        assertTrue(Conv2dWinograd.runsFused(1444, 64, 64, 64, 32));
-        assertTrue(Conv2dWinograd.runsFused(1444, 64, 64, 64, 16));
-        assertEquals(736, Conv2dWinograd.fusedChunkColumns(1444, 64, 64, 32));
-        assertEquals(992, Conv2dWinograd.fusedChunkColumns(11552, 64, 64, 32), "batch 8: 12 chunks");
-        assertEquals(976, Conv2dWinograd.fusedChunkColumns(11552, 64, 64, 16), "batch 8, AVX2's tiles");
-        assertFalse(Conv2dWinograd.runsFused(1444, 64, 64, 128, 32), "conv2_1's weights exceed L2");
-        assertFalse(Conv2dWinograd.runsFused(361, 64, 64, 64, 32), "19x19 tiles: 12 column tiles");
-        assertFalse(Conv2dWinograd.runsFused(100, 64, 64, 64, 16), "ResNet-50's 56x56 layer, even at batch 8");
-        assertFalse(Conv2dWinograd.runsFused(4096, 16, 2048, 8, 32), "V of one chunk holds too few columns");
-        // The chunked shapes below: 512 channels of F(2,3), 1058 columns in three chunks.
-        assertTrue(Conv2dWinograd.runsFused(529, 16, 512, 16, 32));
-        assertEquals(384, Conv2dWinograd.fusedChunkColumns(1058, 16, 512, 32));
-        assertEquals(368, Conv2dWinograd.fusedChunkColumns(1058, 16, 512, 16));
+    void fusedWhereOneTilesInputFitsInL2WithEnoughTasks() {
+        // VGG16's conv1_2 (64 -> 64, F(6,3), 64 xis, 38x38 tiles, 46 column tiles) and conv2_2 (128 -> 128, F(4,3),
+        // 36 xis, 25 column tiles, 2.4 MB of transformed weights).
+        assertTrue(Conv2dWinograd.runsFused(46, 64, 64, 64, 32));
+        assertTrue(Conv2dWinograd.runsFused(91, 64, 64, 64, 16));
+        assertTrue(Conv2dWinograd.runsFused(25, 36, 128, 128, 32));
+        assertFalse(Conv2dWinograd.runsFused(3, 36, 64, 64, 32), "3 tasks");
+        assertTrue(Conv2dWinograd.runsFused(4, 36, 64, 64, 32));
+        assertFalse(Conv2dWinograd.runsFused(7, 36, 128, 128, 32), "2.4 MB of weights and 7 tasks");
+        assertTrue(Conv2dWinograd.runsFused(8, 36, 128, 128, 32));
+        assertFalse(Conv2dWinograd.runsFused(49, 36, 128, 256, 32), "4.7 MB of weights");
+        assertFalse(Conv2dWinograd.runsFused(25, 36, 256, 64, 32), "V of one tile exceeds L2");
+        assertTrue(Conv2dWinograd.runsFused(25, 36, 256, 64, 16), "AVX2's tiles: half the V");
+        // conv1_2's image: 64 channels of 230x230 padded (3.4M floats) per chunk; at batch 8 eight chunks of 1444
+        // columns rounded up to whole tiles.
+        assertEquals(1472, Conv2dWinograd.fusedChunkColumns(1444, 1444, 64L * 230 * 230, 32));
+        assertEquals(1472, Conv2dWinograd.fusedChunkColumns(11552, 1444, 64L * 230 * 230, 32));
+        assertEquals(1456, Conv2dWinograd.fusedChunkColumns(11552, 1444, 64L * 230 * 230, 16));
+        // Small images: as many whole images as fit in 4M floats (ResNet-50's 56x56 layer, 196 tiles, 58x58 padded:
+        // 19 images), so batch 8 is one chunk.
+        assertEquals(1568, Conv2dWinograd.fusedChunkColumns(1568, 196, 64L * 58 * 58, 32));
+        assertEquals(3744, Conv2dWinograd.fusedChunkColumns(7448, 196, 64L * 58 * 58, 32), "38 images: 2 chunks");
+        // The chunked shapes below: 128 channels of F(2,3) on 130x130 (132x132 padded), one image per chunk.
+        assertEquals(4256, Conv2dWinograd.fusedChunkColumns(8450, 4225, 128L * 132 * 132, 32));
+        assertEquals(4240, Conv2dWinograd.fusedChunkColumns(8450, 4225, 128L * 132 * 132, 16));
+        assertFalse(Conv2dWinograd.runsFused(5, 64, 288, 16, 16), "two phases for the F(6,3) chunked shape");
+        assertFalse(Conv2dWinograd.runsFused(7, 36, 480, 16, 16), "and for the F(4,3) one");
     }
 
     @Test
