@@ -30,13 +30,19 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
  */
 public final class Conv2dWinograd implements Conv2dKernel {
     /**
-     * Most floats of transformed input per chunk (4 MB), so V stays in the shared cache while tasks sweep it; half
-     * that when the transformed weights fit in L2 ({@link #L2_RESIDENT_FLOATS}): each chunk reads them again, which
-     * costs little from L2, while a smaller V gets more of its writes and reads served by the cores' own caches
-     * (VGG16's conv1_2, 64 -> 64 on 224x224, F(6,3), 2 threads: 0.91 of the time alone, ~0.96 in the net; the
-     * 64 -> 128 and wider layers that stream their weights took 1.02-1.16 with half-size chunks).
+     * Most floats of transformed input per chunk (8 MB) when the transformed weights stream from beyond L2: every
+     * chunk reads them again, so fewer chunks read fewer bytes. VGG16's conv3_2/conv3_3 (256 -> 256 on 56x56) in one
+     * chunk instead of two: 0.90 of the time alone (F(6,3)), 5.9-6.6 ms instead of 6.5-7.4 in the net (bench/HISTORY.md,
+     * session 31); at batch 8 128 -> 128 on 28x28 0.99, NIN's conv2 1.01, VGG16's conv4 at batch 4 0.92.
      */
-    static final int CHUNK_FLOATS = 1 << 20;
+    static final int CHUNK_FLOATS = 1 << 21;
+    /**
+     * Most floats of transformed input per chunk (2 MB) when the transformed weights fit in L2
+     * ({@link #L2_RESIDENT_FLOATS}): each chunk reads them again, which costs little from L2, while a smaller V gets
+     * more of its writes and reads served by the cores' own caches (VGG16's conv1_2 before it ran fused: 0.91 of the
+     * time alone against 4 MB chunks).
+     */
+    static final int L2_WEIGHTS_CHUNK_FLOATS = 1 << 19;
     /** Fewest column tiles per chunk for the fused chunks ({@link #runsFused}). */
     static final int FUSED_MIN_COLUMN_TILES = 4;
     /**
@@ -339,13 +345,13 @@ public final class Conv2dWinograd implements Conv2dKernel {
 
     /**
      * Tile columns per chunk for {@code total} columns: as few chunks as keep the transformed input within
-     * {@link #CHUNK_FLOATS} (half of it when the xis x inC x outC transformed weights fit in L2), of equal width
+     * {@link #CHUNK_FLOATS} ({@link #L2_WEIGHTS_CHUNK_FLOATS} when the xis x inC x outC transformed weights fit in L2), of equal width
      * rounded up to half tiles (at least one tile). Cutting whole tiles off the front instead left VGG16's 49 tiles
      * of 512 channels (F(4,3) on 28x28) a second chunk of 17 columns that cost as much as the first 32.
      */
     static int chunkColumns(long total, int xis, int inC, int outC, int nr) {
         boolean weightsInL2 = (long) xis * inC * outC <= L2_RESIDENT_FLOATS;
-        long fit = Math.max(1, (weightsInL2 ? CHUNK_FLOATS / 2 : CHUNK_FLOATS) / ((long) xis * inC));
+        long fit = Math.max(1, (weightsInL2 ? L2_WEIGHTS_CHUNK_FLOATS : CHUNK_FLOATS) / ((long) xis * inC));
         return Math.max(nr, equalChunkWidth(total, fit, nr / 2));
     }
 

@@ -231,14 +231,14 @@ class Conv2dWinogradTest {
     /**
      * (channels, map, m, batch) with 16 output channels, cut into chunks as {@link #chunksAreAsFewAsFitAndOfEqualWidth}
      * and {@link #fusedWhereOneTilesInputFitsInL2WithEnoughTasks} show, for AVX-512's 32-column tiles and AVX2's
-     * 16-column ones alike. Two phases: F(6,3) with 288 channels, 2 images of 6x6 tiles in chunks of 48 and 24 columns
-     * (AVX2: 40 and 32); F(4,3) with 480 channels, one 40x40 image (10x10 tiles) in 64 and 36 columns (AVX2: 56 and
-     * 44), chunks that meet inside an image. Fused: F(2,3) with 64 channels, 2 images of 60x60 (1800 tiles) in one
+     * 16-column ones alike. Two phases: F(6,3) with 288 channels, 2 images of 10x10 tiles in chunks of 112 and 88
+     * columns (AVX2: 104 and 96); F(4,3) with 480 channels, one 60x60 image (15x15 tiles) in 128 and 97 columns (AVX2:
+     * 120 and 105), chunks that meet inside an image. Fused: F(2,3) with 64 channels, 2 images of 60x60 (1800 tiles) in one
      * chunk; F(4,3) with 128 channels, one 72x72 image (18x18 tiles); F(2,3) with 128 channels, 2 images of 130x130
      * (65x65 tiles, one image's padded input per chunk) in chunks of 4256 and 4194 columns (AVX2: 4240 and 4210).
      */
     static Stream<Arguments> chunkedShapes() {
-        return Stream.of(Arguments.of(288, 36, 6, 2), Arguments.of(480, 40, 4, 1), Arguments.of(64, 60, 2, 2),
+        return Stream.of(Arguments.of(288, 60, 6, 2), Arguments.of(480, 60, 4, 1), Arguments.of(64, 60, 2, 2),
                 Arguments.of(128, 72, 4, 1), Arguments.of(128, 130, 2, 2));
     }
 
@@ -288,23 +288,27 @@ class Conv2dWinogradTest {
         // The chunked shapes below: 128 channels of F(2,3) on 130x130 (132x132 padded), one image per chunk.
         assertEquals(4256, Conv2dWinograd.fusedChunkColumns(8450, 4225, 128L * 132 * 132, 32));
         assertEquals(4240, Conv2dWinograd.fusedChunkColumns(8450, 4225, 128L * 132 * 132, 16));
-        assertFalse(Conv2dWinograd.runsFused(5, 64, 288, 16, 16), "two phases for the F(6,3) chunked shape");
-        assertFalse(Conv2dWinograd.runsFused(7, 36, 480, 16, 16), "and for the F(4,3) one");
+        assertFalse(Conv2dWinograd.runsFused(13, 64, 288, 16, 16), "two phases for the F(6,3) chunked shape");
+        assertFalse(Conv2dWinograd.runsFused(15, 36, 480, 16, 16), "and for the F(4,3) one");
     }
 
     @Test
     void chunksAreAsFewAsFitAndOfEqualWidth() {
-        // At most 1M floats of transformed input (xis x inC per column) where the transformed weights (xis x inC x
+        // At most 2M floats of transformed input (xis x inC per column) where the transformed weights (xis x inC x
         // outC) exceed L2, widths in half tiles of nr = 32 or 16.
-        assertEquals(912, Conv2dWinograd.chunkColumns(1800, 16, 64, 512, 32), "F(2,3), 64 channels: fit 1024, 2 chunks");
-        assertEquals(160, Conv2dWinograd.chunkColumns(300, 64, 64, 128, 32), "F(6,3), 64 channels: fit 256");
-        assertEquals(176, Conv2dWinograd.chunkColumns(324, 36, 128, 128, 32), "F(4,3), 128 channels: fit 227");
+        assertEquals(1808, Conv2dWinograd.chunkColumns(1800, 16, 64, 512, 32), "F(2,3), 64 channels: fit 2048");
+        assertEquals(1472, Conv2dWinograd.chunkColumns(4400, 16, 64, 512, 32), "4400 columns: 3 chunks");
+        assertEquals(208, Conv2dWinograd.chunkColumns(196, 36, 256, 256, 32), "VGG16's conv3_2 as F(4,3): fit 227");
+        assertEquals(112, Conv2dWinograd.chunkColumns(100, 64, 256, 256, 32), "and as F(6,3): fit 128");
         assertEquals(64, Conv2dWinograd.chunkColumns(49, 36, 512, 512, 32), "VGG16's 28x28 layers: all 49 in one chunk");
         assertEquals(56, Conv2dWinograd.chunkColumns(49, 36, 512, 512, 16), "the same with AVX2's tiles");
         assertEquals(32, Conv2dWinograd.chunkColumns(100, 64, 4096, 64, 32), "fewer than one tile fit: a whole tile");
-        assertEquals(112, Conv2dWinograd.chunkColumns(196, 36, 256, 256, 32), "F(4,3) on 56x56, 256 channels: 2 chunks");
-        // Weights that fit in L2 (at most 256K floats transformed): half the input per chunk.
-        assertEquals(256, Conv2dWinograd.chunkColumns(1444, 64, 64, 128, 32), "VGG16's conv2_1 shape, 524K weights");
+        assertEquals(496, Conv2dWinograd.chunkColumns(1444, 64, 64, 128, 32), "524K weights: fit 512, 3 chunks");
+        assertEquals(128, Conv2dWinograd.chunkColumns(225, 36, 480, 16, 32), "the chunked F(4,3) shape: fit 121");
+        assertEquals(120, Conv2dWinograd.chunkColumns(225, 36, 480, 16, 16), "and with AVX2's tiles");
+        assertEquals(112, Conv2dWinograd.chunkColumns(200, 64, 288, 16, 32), "the chunked F(6,3) shape: fit 113");
+        assertEquals(104, Conv2dWinograd.chunkColumns(200, 64, 288, 16, 16), "and with AVX2's tiles");
+        // Weights that fit in L2 (at most 256K floats transformed): chunks of at most 512K floats.
         assertEquals(128, Conv2dWinograd.chunkColumns(1444, 64, 64, 64, 32), "conv1_2's shape unfused: fit 128");
         assertEquals(112, Conv2dWinograd.chunkColumns(100, 64, 64, 64, 32), "one chunk when all fit even so");
     }
