@@ -18,10 +18,10 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
  * alpha² B operands V_xi (inC x tiles, in the micro-kernel's packed tile layout); (2) per task (block of output
  * channels x block of column tiles), run the SGEMM micro-kernel for every xi into a per-thread buffer M_xi and
  * transform each output tile back, adding the bias and applying the fused ReLU as it is stored. A task's
- * transformed weights (at most {@link #WEIGHT_BLOCK_FLOATS}) stay in L2 across its column tiles. Large maps whose
- * transformed weights fit in L2 run each chunk fused instead: one task per column tile does both phases for that
- * tile ({@link #runsFused}). A chunk of one or two tiles of columns may run its GEMMs transposed
- * ({@link #runsTransposed}).
+ * transformed weights (at most {@link #WEIGHT_BLOCK_FLOATS}) stay in L2 across its column tiles. Layers with enough
+ * column tiles and at most a few MB of transformed weights run each chunk fused instead: one task per column tile
+ * does both phases for that tile, its V in a per-thread buffer ({@link #runsFused}). A chunk of one or two tiles
+ * of columns may run its GEMMs transposed ({@link #runsTransposed}).
  *
  * <p>Every output is computed by the same float operations whatever the chunking, task split, thread count or
  * batch size (tile columns are independent lanes everywhere), so results are bit-identical across them. They
@@ -32,8 +32,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
     /**
      * Most floats of transformed input per chunk (8 MB) when the transformed weights stream from beyond L2: every
      * chunk reads them again, so fewer chunks read fewer bytes. VGG16's conv3_2/conv3_3 (256 -> 256 on 56x56) in one
-     * chunk instead of two: 0.90 of the time alone (F(6,3)), 5.9-6.6 ms instead of 6.5-7.4 in the net (bench/HISTORY.md,
-     * session 31); at batch 8 128 -> 128 on 28x28 0.99, NIN's conv2 1.01, VGG16's conv4 at batch 4 0.92.
+     * chunk instead of two: 0.90 of the time alone (F(6,3)), 5.9-6.6 ms instead of 6.5-7.4 in the net
+     * (bench/HISTORY.md, session 31); at batch 8 128 -> 128 on 28x28 0.99, NIN's conv2 1.01, VGG16's conv4 at batch 4
+     * 0.92.
      */
     static final int CHUNK_FLOATS = 1 << 21;
     /**
@@ -345,9 +346,10 @@ public final class Conv2dWinograd implements Conv2dKernel {
 
     /**
      * Tile columns per chunk for {@code total} columns: as few chunks as keep the transformed input within
-     * {@link #CHUNK_FLOATS} ({@link #L2_WEIGHTS_CHUNK_FLOATS} when the xis x inC x outC transformed weights fit in L2), of equal width
-     * rounded up to half tiles (at least one tile). Cutting whole tiles off the front instead left VGG16's 49 tiles
-     * of 512 channels (F(4,3) on 28x28) a second chunk of 17 columns that cost as much as the first 32.
+     * {@link #CHUNK_FLOATS} ({@link #L2_WEIGHTS_CHUNK_FLOATS} when the xis x inC x outC transformed weights fit in
+     * L2), of equal width rounded up to half tiles (at least one tile). Cutting whole tiles off the front instead
+     * left VGG16's 49 tiles of 512 channels (F(4,3) on 28x28) a second chunk of 17 columns that cost as much as the
+     * first 32.
      */
     static int chunkColumns(long total, int xis, int inC, int outC, int nr) {
         boolean weightsInL2 = (long) xis * inC * outC <= L2_RESIDENT_FLOATS;

@@ -219,7 +219,7 @@ class Conv2dWinogradTest {
     void fusedChunksEqualTheTwoPhasePath(int nr, int map) {
         ConvShape s = new ConvShape(24, map, map, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1);
         int tiles = (map / 2) * (map / 2);
-        assertFalse(Conv2dWinograd.runsFused((tiles + nr - 1) / nr, 16, s.inC(), s.outC(), nr), "one image: two phases");
+        assertFalse(Conv2dWinograd.runsFused((tiles + nr - 1) / nr, 16, s.inC(), s.outC(), nr), "one image");
         assertTrue(Conv2dWinograd.runsFused((3 * tiles + nr - 1) / nr, 16, s.inC(), s.outC(), nr), "three: fused");
         Conv2dGemmTest.Case c = new Conv2dGemmTest.Case(s, 8);
         Conv2dKernel kernel = new Conv2dWinograd(c.w, c.bias, s.outC(), s.inC(), 3, 2, Activation.RELU,
@@ -229,13 +229,14 @@ class Conv2dWinogradTest {
     }
 
     /**
-     * (channels, map, m, batch) with 16 output channels, cut into chunks as {@link #chunksAreAsFewAsFitAndOfEqualWidth}
-     * and {@link #fusedWhereOneTilesInputFitsInL2WithEnoughTasks} show, for AVX-512's 32-column tiles and AVX2's
-     * 16-column ones alike. Two phases: F(6,3) with 288 channels, 2 images of 10x10 tiles in chunks of 112 and 88
-     * columns (AVX2: 104 and 96); F(4,3) with 480 channels, one 60x60 image (15x15 tiles) in 128 and 97 columns (AVX2:
-     * 120 and 105), chunks that meet inside an image. Fused: F(2,3) with 64 channels, 2 images of 60x60 (1800 tiles) in one
-     * chunk; F(4,3) with 128 channels, one 72x72 image (18x18 tiles); F(2,3) with 128 channels, 2 images of 130x130
-     * (65x65 tiles, one image's padded input per chunk) in chunks of 4256 and 4194 columns (AVX2: 4240 and 4210).
+     * (channels, map, m, batch) with 16 output channels, cut into chunks as
+     * {@link #chunksAreAsFewAsFitAndOfEqualWidth} and {@link #fusedWhereOneTilesInputFitsInL2WithEnoughTasks} show,
+     * for AVX-512's 32-column tiles and AVX2's 16-column ones alike. Two phases: F(6,3) with 288 channels, 2 images of
+     * 10x10 tiles in chunks of 112 and 88 columns (AVX2: 104 and 96); F(4,3) with 480 channels, one 60x60 image (15x15
+     * tiles) in 128 and 97 columns (AVX2: 120 and 105), chunks that meet inside an image. Fused: F(2,3) with 64
+     * channels, 2 images of 60x60 (1800 tiles) in one chunk; F(4,3) with 128 channels, one 72x72 image (18x18 tiles);
+     * F(2,3) with 128 channels, 2 images of 130x130 (65x65 tiles, one image's padded input per chunk) in chunks of
+     * 4256 and 4194 columns (AVX2: 4240 and 4210).
      */
     static Stream<Arguments> chunkedShapes() {
         return Stream.of(Arguments.of(288, 60, 6, 2), Arguments.of(480, 60, 4, 1), Arguments.of(64, 60, 2, 2),
