@@ -48,7 +48,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
     static final int FUSED_MIN_COLUMN_TILES = 4;
     /**
      * Most floats of padded input per fused chunk (16 MB), at least one image: its tasks keep their tile's
-     * transformed input in a per-thread buffer ({@link #FUSED_V}), so the padded copy is the chunk's only scratch.
+     * transformed input in a per-thread buffer, so the padded copy is the chunk's only scratch (and there is none where
+     * the tasks pad their own tiles, {@link #padsPerTask}).
      */
     static final int FUSED_CHUNK_FLOATS = 1 << 22;
     /** Most floats of transformed weights one task multiplies with (1 MB), so they stay in its core's L2. */
@@ -77,8 +78,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
      */
     static final int ROW_SUMS_MAX = 2;
     private static final ThreadLocal<float[]> WORK = ThreadLocal.withInitial(() -> new float[0]);
-    /** A fused task's transformed input of one column tile ({@code Chunk.runFused}), kept per thread. */
-    private static final ThreadLocal<float[]> FUSED_V = ThreadLocal.withInitial(() -> new float[0]);
+    /** A fused task's buffers ({@code Chunk.runFused}), kept per thread. */
+    private static final ThreadLocal<FusedScratch> FUSED_SCRATCH = ThreadLocal.withInitial(FusedScratch::new);
     /** The output pass's per-task buffers, kept per thread: a pass runs thousands of tasks on small maps. */
     private static final ThreadLocal<OutputScratch> OUTPUT_SCRATCH = ThreadLocal.withInitial(OutputScratch::new);
 
@@ -372,6 +373,18 @@ public final class Conv2dWinograd implements Conv2dKernel {
         return fewTiles && outC >= nr && (lastTileHalf || (columns % MR > 0 && columns % MR <= ROW_SUMS_MAX));
     }
 
+    /**
+     * Whether fused chunks pad the input per task ({@code Chunk.padTileRows}: each task copies just the rows and
+     * columns its column tile reads into its thread's buffer, where its input transforms then find them, instead of
+     * all tasks reading one padded copy of the chunk from the shared cache). With 32-column tiles (AVX-512), alone:
+     * VGG16's conv1_2 0.96 (JDK 17 0.97), conv2_2 0.96, ResNet-50's 64 -> 64 on 56x56 0.83 (batch 8 0.78); with
+     * 16-column tiles (AVX2) conv2_2 took 1.08, its rows copied alpha/m times over for half the columns per task
+     * (bench/HISTORY.md, session 31).
+     */
+    static boolean padsPerTask(int nr) {
+        return nr >= 32;
+    }
+
     /** Tile grid and padded-image geometry of one shape. */
     private record Geometry(ConvShape shape, int m, int nr, int tilesW, int tiles, int paddedH, int paddedW) {
         Geometry(ConvShape shape, int m, int nr) {
@@ -433,7 +446,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
             this.images = (first + columns - 1) / geo.tiles - firstImage + 1;
             this.lastTileHalf = microKernel.endsInHalfTile(columns);
             this.colTiles = ceilDiv(columns, nr);
-            this.padded = scratch.padded(Math.multiplyExact(images, inC * geo.paddedPlane()));
+            // Fused chunks of 32-column tiles pad per task instead ({@link #padsPerTask}).
+            this.padded = fused && padsPerTask(nr) ? null
+                    : scratch.padded(Math.multiplyExact(images, inC * geo.paddedPlane()));
             this.xiStride = colTiles * inC * nr + XI_PAD;
             int xis = transform.alpha() * transform.alpha();
             this.transposed = runsTransposed(columns, colTiles, lastTileHalf, outC, nr);
@@ -511,27 +526,110 @@ public final class Conv2dWinograd implements Conv2dKernel {
         }
 
         /**
-         * The chunk fused ({@link #runsFused}): every channel padded, then one task per column tile transforms that
-         * tile's input into its thread's buffer and runs all of the tile's GEMMs and output transforms; the same
+         * The chunk fused ({@link #runsFused}): one task per column tile pads the input its tiles read
+         * ({@link #padTileRows}; with 16-column tiles every channel is padded first instead, {@link #padsPerTask}),
+         * transforms it into its thread's buffer and runs all of the tile's GEMMs and output transforms; the same
          * operations per output as {@link #run}, so the same bits.
          */
         void runFused(Parallel par) {
-            int channelsPerBlock = ceilDiv(inC, Math.min(inC, 2 * TARGET_TASKS));
-            par.forEach(ceilDiv(inC, channelsPerBlock), task -> padChannels(task * channelsPerBlock,
-                    Math.min(inC, (task + 1) * channelsPerBlock)));
-            int xis = transform.alpha() * transform.alpha();
+            int alpha = transform.alpha();
+            int xis = alpha * alpha;
             int tileXiStride = inC * nr() + XI_PAD;
+            if (!padsPerTask(nr())) {
+                int channelsPerBlock = ceilDiv(inC, Math.min(inC, 2 * TARGET_TASKS));
+                par.forEach(ceilDiv(inC, channelsPerBlock), task -> padChannels(task * channelsPerBlock,
+                        Math.min(inC, (task + 1) * channelsPerBlock)));
+                par.forEach(colTiles, ct -> {
+                    float[] v = FUSED_SCRATCH.get().v(xis * tileXiStride);
+                    transformInput(ct, 0, inC, work(tileKernel.scratchFloats(transform)), v, 0, tileXiStride);
+                    for (int block = 0; block < channelBlocks; block++) {
+                        multiplyAndStore(block, ct, 1, v, 0, tileXiStride);
+                    }
+                });
+                return;
+            }
             par.forEach(colTiles, ct -> {
-                float[] v = FUSED_V.get();
-                if (v.length < xis * tileXiStride) {
-                    v = new float[xis * tileXiStride];
-                    FUSED_V.set(v);
+                FusedScratch fs = FUSED_SCRATCH.get();
+                float[] v = fs.v(xis * tileXiStride);
+                int width = tileWidth(ct);
+                int rowStride = padTileRows(ct, width, fs);
+                int plane = alpha * rowStride;
+                float[] work = work(tileKernel.scratchFloats(transform));
+                int lanes = tileKernel.lanes();
+                for (int g = 0; g < width / lanes; g++) {
+                    tileKernel.input(transform, fs.padded, 0, plane, rowStride, fs.base, g * lanes, inC, v, g * lanes,
+                            tileXiStride, width, work);
                 }
-                transformInput(ct, 0, inC, work(tileKernel.scratchFloats(transform)), v, 0, tileXiStride);
                 for (int block = 0; block < channelBlocks; block++) {
                     multiplyAndStore(block, ct, 1, v, 0, tileXiStride);
                 }
             });
+        }
+
+        /**
+         * The zero-padded input column tile ct's tiles read, into the thread's {@link FusedScratch}: its tiles cut into
+         * runs along tile rows, each run's alpha padded rows side by side (run after run) in rows of the returned
+         * stride, channel after channel; {@code fs.base} gets each lane's tile origin (lanes past the chunk's last
+         * column read the first lane's tile).
+         */
+        private int padTileRows(int ct, int width, FusedScratch fs) {
+            ConvShape s = geo.shape;
+            int m = geo.m;
+            int alpha = transform.alpha();
+            int[] base = fs.base(width);
+            int[] runs = fs.runs(4 * width);
+            int count = 0;
+            int rowStride = 0;
+            int real = Math.min(width, columns - ct * geo.nr);
+            for (int j = 0; j < real; j++) {
+                int c = first + ct * geo.nr + j;
+                int image = c / geo.tiles;
+                int t = c - image * geo.tiles;
+                int ty = t / geo.tilesW;
+                int tx = t - ty * geo.tilesW;
+                if (count == 0 || runs[4 * (count - 1)] != image || runs[4 * (count - 1) + 1] != ty) {
+                    runs[4 * count] = image;
+                    runs[4 * count + 1] = ty;
+                    runs[4 * count + 2] = tx;
+                    runs[4 * count + 3] = rowStride;
+                    count++;
+                    rowStride += alpha - m;
+                }
+                rowStride += m;
+                int run = count - 1;
+                base[j] = runs[4 * run + 3] + (tx - runs[4 * run + 2]) * m;
+            }
+            for (int j = real; j < width; j++) {
+                base[j] = base[0];
+            }
+            float[] buf = fs.padded(inC * alpha * rowStride);
+            int right = s.padW() + s.inW();
+            for (int run = 0; run < count; run++) {
+                int image = runs[4 * run];
+                int py0 = runs[4 * run + 1] * m;
+                int px0 = runs[4 * run + 2] * m;
+                int to0 = runs[4 * run + 3];
+                int end = run + 1 < count ? runs[4 * (run + 1) + 3] : rowStride;
+                int runWidth = end - to0;
+                // Input columns [x0, x1) of this run land at to + (x - px0) for x = ix + padW.
+                int x0 = Math.max(px0, s.padW());
+                int x1 = Math.min(px0 + runWidth, right);
+                for (int c = 0; c < inC; c++) {
+                    int src = inOff + image * s.inSize() + c * s.inH() * s.inW();
+                    for (int y = 0; y < alpha; y++) {
+                        int to = (c * alpha + y) * rowStride + to0;
+                        int iy = py0 + y - s.padH();
+                        if (iy < 0 || iy >= s.inH() || x1 <= x0) {
+                            java.util.Arrays.fill(buf, to, to + runWidth, 0f);
+                            continue;
+                        }
+                        java.util.Arrays.fill(buf, to, to + (x0 - px0), 0f);
+                        System.arraycopy(in, src + iy * s.inW() + x0 - s.padW(), buf, to + (x0 - px0), x1 - x0);
+                        java.util.Arrays.fill(buf, to + (x1 - px0), to + runWidth, 0f);
+                    }
+                }
+            }
+            return rowStride;
         }
 
         /** The padded copies of channels [c0, c1) of every image of the chunk ({@link #padPlane}). */
@@ -771,6 +869,42 @@ public final class Conv2dWinograd implements Conv2dKernel {
                     }
                 }
             }
+        }
+    }
+
+    /** A fused task's buffers, kept per thread: its column tile's V, padded input, tile origins and runs. */
+    private static final class FusedScratch {
+        private float[] v = new float[0];
+        float[] padded = new float[0];
+        private int[] base = new int[0];
+        private int[] runs = new int[0];
+
+        float[] v(int size) {
+            if (v.length < size) {
+                v = new float[size];
+            }
+            return v;
+        }
+
+        float[] padded(int size) {
+            if (padded.length < size) {
+                padded = new float[size];
+            }
+            return padded;
+        }
+
+        int[] base(int size) {
+            if (base.length < size) {
+                base = new int[size];
+            }
+            return base;
+        }
+
+        int[] runs(int size) {
+            if (runs.length < size) {
+                runs = new int[size];
+            }
+            return runs;
         }
     }
 

@@ -229,6 +229,42 @@ class Conv2dWinogradTest {
     }
 
     /**
+     * Fused tasks that pad their own tiles (32-column tiles, whatever this machine's): tiles in runs that cross tile
+     * rows and images, pads that differ per side, partial tiles; against the reference, and a batch (fused) against
+     * its images one by one (two phases where an image has too few tiles), bit for bit.
+     */
+    @ParameterizedTest
+    @MethodSource("fusedShapes")
+    void fusedTasksPadTheirOwnTiles(ConvShape s, int m, int batch) {
+        assertTrue(Conv2dWinograd.padsPerTask(32));
+        assertFalse(Conv2dWinograd.padsPerTask(16));
+        int alpha = m + 2;
+        int tiles = batch * ((s.outH() + m - 1) / m) * ((s.outW() + m - 1) / m);
+        assertTrue(Conv2dWinograd.runsFused((tiles + 31) / 32, alpha * alpha, s.inC(), s.outC(), 32));
+        Random rnd = new Random(s.hashCode() + batch);
+        float[] in = random(rnd, batch * s.inSize());
+        float[] w = random(rnd, s.weightSize());
+        float[] bias = random(rnd, s.outC());
+        Conv2dKernel kernel = new Conv2dWinograd(w, bias, s.outC(), s.inC(), 3, m, Activation.NONE,
+                new SgemmScalarKernel(32, true), new WinogradScalarTransforms(16));
+        float[] out = new float[batch * s.outSize()];
+        kernel.forward(s, batch, in, 0, out, 0, POOL);
+        for (int i = 0; i < batch; i++) {
+            float[] expected = new float[s.outSize()];
+            Conv2dReference.forward(s, in, i * s.inSize(), w, bias, expected, 0);
+            Tolerance.SCALED.assertClose("image " + i, expected, 0, out, i * s.outSize(), s.outSize());
+        }
+        Conv2dGemmTest.assertBatchEqualsSingleImages(kernel, s, in, batch, POOL);
+    }
+
+    static Stream<Arguments> fusedShapes() {
+        return Stream.of(
+                Arguments.of(new ConvShape(8, 20, 20, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1), 2, 3),   // 100 tiles an image
+                Arguments.of(new ConvShape(5, 23, 17, 7, 3, 3, 1, 1, 0, 2, 1, 1, 1), 4, 5),    // 6x5 tiles, pads 0/2
+                Arguments.of(new ConvShape(4, 40, 40, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1), 6, 3));   // 7x7 partial tiles
+    }
+
+    /**
      * (channels, map, m, batch) with 16 output channels, cut into chunks as
      * {@link #chunksAreAsFewAsFitAndOfEqualWidth} and {@link #fusedWhereOneTilesInputFitsInL2WithEnoughTasks} show,
      * for AVX-512's 32-column tiles and AVX2's 16-column ones alike. Two phases: F(6,3) with 288 channels, 2 images of
