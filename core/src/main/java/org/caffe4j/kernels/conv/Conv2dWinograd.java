@@ -446,7 +446,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
             this.images = (first + columns - 1) / geo.tiles - firstImage + 1;
             this.lastTileHalf = microKernel.endsInHalfTile(columns);
             this.colTiles = ceilDiv(columns, nr);
-            // Fused chunks of 32-column tiles pad per task instead ({@link #padsPerTask}).
+            // Fused chunks of 32-column tiles pad per task instead (padsPerTask).
             this.padded = fused && padsPerTask(nr) ? null
                     : scratch.padded(Math.multiplyExact(images, inC * geo.paddedPlane()));
             this.xiStride = colTiles * inC * nr + XI_PAD;
