@@ -540,7 +540,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
                 par.forEach(ceilDiv(inC, channelsPerBlock), task -> padChannels(task * channelsPerBlock,
                         Math.min(inC, (task + 1) * channelsPerBlock)));
                 par.forEach(colTiles, ct -> {
-                    float[] v = FUSED_SCRATCH.get().v(xis * tileXiStride);
+                    FusedScratch fs = FUSED_SCRATCH.get();
+                    fs.v = ConvScratch.atLeast(fs.v, xis * tileXiStride);
+                    float[] v = fs.v;
                     transformInput(ct, 0, inC, work(tileKernel.scratchFloats(transform)), v, 0, tileXiStride);
                     for (int block = 0; block < channelBlocks; block++) {
                         multiplyAndStore(block, ct, 1, v, 0, tileXiStride);
@@ -550,7 +552,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
             }
             par.forEach(colTiles, ct -> {
                 FusedScratch fs = FUSED_SCRATCH.get();
-                float[] v = fs.v(xis * tileXiStride);
+                fs.v = ConvScratch.atLeast(fs.v, xis * tileXiStride);
+                float[] v = fs.v;
                 int width = tileWidth(ct);
                 int rowStride = padTileRows(ct, width, fs);
                 int plane = alpha * rowStride;
@@ -576,8 +579,10 @@ public final class Conv2dWinograd implements Conv2dKernel {
             ConvShape s = geo.shape;
             int m = geo.m;
             int alpha = transform.alpha();
-            int[] base = fs.base(width);
-            int[] runs = fs.runs(4 * width);
+            fs.base = ConvScratch.atLeast(fs.base, width);
+            fs.runs = ConvScratch.atLeast(fs.runs, 4 * width);
+            int[] base = fs.base;
+            int[] runs = fs.runs;
             int count = 0;
             int rowStride = 0;
             int real = Math.min(width, columns - ct * geo.nr);
@@ -602,7 +607,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
             for (int j = real; j < width; j++) {
                 base[j] = base[0];
             }
-            float[] buf = fs.padded(inC * alpha * rowStride);
+            fs.padded = ConvScratch.atLeast(fs.padded, inC * alpha * rowStride);
+            float[] buf = fs.padded;
             int right = s.padW() + s.inW();
             for (int run = 0; run < count; run++) {
                 int image = runs[4 * run];
@@ -874,38 +880,10 @@ public final class Conv2dWinograd implements Conv2dKernel {
 
     /** A fused task's buffers, kept per thread: its column tile's V, padded input, tile origins and runs. */
     private static final class FusedScratch {
-        private float[] v = new float[0];
+        float[] v = new float[0];
         float[] padded = new float[0];
-        private int[] base = new int[0];
-        private int[] runs = new int[0];
-
-        float[] v(int size) {
-            if (v.length < size) {
-                v = new float[size];
-            }
-            return v;
-        }
-
-        float[] padded(int size) {
-            if (padded.length < size) {
-                padded = new float[size];
-            }
-            return padded;
-        }
-
-        int[] base(int size) {
-            if (base.length < size) {
-                base = new int[size];
-            }
-            return base;
-        }
-
-        int[] runs(int size) {
-            if (runs.length < size) {
-                runs = new int[size];
-            }
-            return runs;
-        }
+        int[] base = new int[0];
+        int[] runs = new int[0];
     }
 
     /** Buffers of one output pass: y and tmp for the tile kernel, and the transposed path's per-lane tables. */

@@ -18,41 +18,41 @@ final class ConvScratch {
         return CURRENT.get();
     }
 
+    /** {@code buffer}, or a new one of {@code size} floats when it is shorter: a grow-only buffer's one rule. */
+    static float[] atLeast(float[] buffer, int size) {
+        return buffer.length < size ? new float[size] : buffer;
+    }
+
+    /** As {@link #atLeast(float[], int)} for ints. */
+    static int[] atLeast(int[] buffer, int size) {
+        return buffer.length < size ? new int[size] : buffer;
+    }
+
     float[] padded(int size) {
-        if (padded.length < size) {
-            padded = new float[size];
-        }
+        padded = atLeast(padded, size);
         return padded;
     }
 
     /** The Winograd-transformed input tiles of one chunk, read by all of the GEMM's tasks. */
     float[] transformed(int size) {
-        if (transformed.length < size) {
-            transformed = new float[size];
-        }
+        transformed = atLeast(transformed, size);
         return transformed;
     }
 
     /** A strided convolution's input rearranged by {@link Conv2dSpaceToDepth}. */
     float[] rearranged(int size) {
-        if (rearranged.length < size) {
-            rearranged = new float[size];
-        }
+        rearranged = atLeast(rearranged, size);
         return rearranged;
     }
 
     /** Where each im2col row (input channel x kernel tap) of a group starts in the padded image. */
     int[] rowOffsets(int size) {
-        if (rowOffsets.length < size) {
-            rowOffsets = new int[size];
-        }
+        rowOffsets = atLeast(rowOffsets, size);
         return rowOffsets;
     }
 
     int[] columns(int size) {
-        if (columns.length < size) {
-            columns = new int[size];
-        }
+        columns = atLeast(columns, size);
         return columns;
     }
 }

@@ -247,6 +247,13 @@ class Conv2dWinogradTest {
         float[] bias = random(rnd, s.outC());
         Conv2dKernel kernel = new Conv2dWinograd(w, bias, s.outC(), s.inC(), 3, m, Activation.NONE,
                 new SgemmScalarKernel(32, true), new WinogradScalarTransforms(16));
+        assertEveryImageMatchesTheReference(kernel, s, batch, in, w, bias);
+        Conv2dGemmTest.assertBatchEqualsSingleImages(kernel, s, in, batch, POOL);
+    }
+
+    /** Runs {@code batch} images of {@code s} through the kernel and checks each against the reference convolution. */
+    private static void assertEveryImageMatchesTheReference(Conv2dKernel kernel, ConvShape s, int batch, float[] in,
+                                                            float[] w, float[] bias) {
         float[] out = new float[batch * s.outSize()];
         kernel.forward(s, batch, in, 0, out, 0, POOL);
         for (int i = 0; i < batch; i++) {
@@ -254,7 +261,6 @@ class Conv2dWinogradTest {
             Conv2dReference.forward(s, in, i * s.inSize(), w, bias, expected, 0);
             Tolerance.SCALED.assertClose("image " + i, expected, 0, out, i * s.outSize(), s.outSize());
         }
-        Conv2dGemmTest.assertBatchEqualsSingleImages(kernel, s, in, batch, POOL);
     }
 
     static Stream<Arguments> fusedShapes() {
@@ -290,13 +296,7 @@ class Conv2dWinogradTest {
         // Each chunk pads only the rows its tiles read: poison the calling thread's padded buffer, so that a tile
         // reading a row its chunk did not write shows as NaN instead of as the previous chunk's (correct) values.
         java.util.Arrays.fill(ConvScratch.forCurrentThread().padded(batch * channels * (map + 8) * (map + 8)), Float.NaN);
-        float[] out = new float[batch * s.outSize()];
-        kernel.forward(s, batch, in, 0, out, 0, POOL);
-        for (int i = 0; i < batch; i++) {
-            float[] expected = new float[s.outSize()];
-            Conv2dReference.forward(s, in, i * s.inSize(), w, null, expected, 0);
-            Tolerance.SCALED.assertClose("image " + i, expected, 0, out, i * s.outSize(), s.outSize());
-        }
+        assertEveryImageMatchesTheReference(kernel, s, batch, in, w, null);
     }
 
     @Test
