@@ -535,33 +535,27 @@ public final class Conv2dWinograd implements Conv2dKernel {
             int alpha = transform.alpha();
             int xis = alpha * alpha;
             int tileXiStride = inC * nr() + XI_PAD;
-            if (!padsPerTask(nr())) {
+            boolean ownPadding = padsPerTask(nr());
+            if (!ownPadding) {
                 int channelsPerBlock = ceilDiv(inC, Math.min(inC, 2 * TARGET_TASKS));
                 par.forEach(ceilDiv(inC, channelsPerBlock), task -> padChannels(task * channelsPerBlock,
                         Math.min(inC, (task + 1) * channelsPerBlock)));
-                par.forEach(colTiles, ct -> {
-                    FusedScratch fs = FUSED_SCRATCH.get();
-                    fs.v = ConvScratch.atLeast(fs.v, xis * tileXiStride);
-                    float[] v = fs.v;
-                    transformInput(ct, 0, inC, work(tileKernel.scratchFloats(transform)), v, 0, tileXiStride);
-                    for (int block = 0; block < channelBlocks; block++) {
-                        multiplyAndStore(block, ct, 1, v, 0, tileXiStride);
-                    }
-                });
-                return;
             }
             par.forEach(colTiles, ct -> {
                 FusedScratch fs = FUSED_SCRATCH.get();
                 fs.v = ConvScratch.atLeast(fs.v, xis * tileXiStride);
                 float[] v = fs.v;
-                int width = tileWidth(ct);
-                int rowStride = padTileRows(ct, width, fs);
-                int plane = alpha * rowStride;
                 float[] work = work(tileKernel.scratchFloats(transform));
-                int lanes = tileKernel.lanes();
-                for (int g = 0; g < width / lanes; g++) {
-                    tileKernel.input(transform, fs.padded, 0, plane, rowStride, fs.base, g * lanes, inC, v, g * lanes,
-                            tileXiStride, width, work);
+                if (ownPadding) {
+                    int width = tileWidth(ct);
+                    int rowStride = padTileRows(ct, width, fs);
+                    int lanes = tileKernel.lanes();
+                    for (int g = 0; g < width / lanes; g++) {
+                        tileKernel.input(transform, fs.padded, 0, alpha * rowStride, rowStride, fs.base, g * lanes,
+                                inC, v, g * lanes, tileXiStride, width, work);
+                    }
+                } else {
+                    transformInput(ct, 0, inC, work, v, 0, tileXiStride);
                 }
                 for (int block = 0; block < channelBlocks; block++) {
                     multiplyAndStore(block, ct, 1, v, 0, tileXiStride);
