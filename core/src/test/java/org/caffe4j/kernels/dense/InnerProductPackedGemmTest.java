@@ -45,6 +45,9 @@ class InnerProductPackedGemmTest {
         cases.add(Arguments.of(new Layer(8, 4097, 17, true, true, Activation.NONE, 101)));
         cases.add(Arguments.of(new Layer(2, 8300, 45, false, false, Activation.relu(0.1f), 102))); // 3 K slices
         cases.add(Arguments.of(new Layer(6, 300, 77, false, true, Activation.RELU, 103)));
+        // Enough panels for several groups a task, the last panel partly padding.
+        cases.add(Arguments.of(new Layer(1, 300, 2100, false, true, Activation.RELU, 104)));
+        cases.add(Arguments.of(new Layer(3, 200, 4500, true, true, Activation.NONE, 105)));
         return cases.stream();
     }
 
