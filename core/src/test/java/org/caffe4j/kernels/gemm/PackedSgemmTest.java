@@ -48,7 +48,8 @@ class PackedSgemmTest {
                 Arguments.of(1, 300, 515, 20, true, Activation.RELU),          // few columns, panels packed in parts
                 Arguments.of(2, 300, 515, 36, false, Activation.RELU),         // the same, two groups
                 Arguments.of(1, 100, 40, 20, true, Activation.relu(0.1f)),     // few columns: 24 instead of 32
-                Arguments.of(1, 300, 700, 49, false, Activation.RELU));        // 7 panels: tiles, no bias
+                Arguments.of(1, 300, 700, 49, false, Activation.RELU),         // 7 panels: tiles, no bias
+                Arguments.of(1, 16, 363, 3025, true, Activation.RELU));        // AlexNet conv1-like: 9 -> 12 B blocks
     }
 
     @ParameterizedTest
@@ -163,6 +164,24 @@ class PackedSgemmTest {
         assertFalse(SgemmMicroKernel.endsInHalfTile(36, 16, false));  // ... or a padded full one
         assertFalse(SgemmMicroKernel.endsInHalfTile(44, 16, true));   // 12 left: more than half
         assertFalse(SgemmMicroKernel.endsInHalfTile(32, 16, true));   // nothing left
+    }
+
+    @Test
+    void bSplitsIntoAMultipleOfFourTasksWhereItCan() {
+        assertEquals(8, PackedSgemm.evenSplit(95, 11, 1));  // 9 blocks of 11 -> 12 of 8 (the last 7)
+        assertEquals(11, PackedSgemm.evenSplit(95, 11, 4)); // 4 x 9 tasks already a multiple of 4
+        assertEquals(16, PackedSgemm.evenSplit(190, 22, 1)); // AVX2's tiles: 9 blocks -> 12
+        assertEquals(16, PackedSgemm.evenSplit(190, 22, 3)); // 3 x 9 tasks -> 3 x 12
+        assertEquals(3, PackedSgemm.evenSplit(9, 3, 1));    // 3 blocks, and no split of 9 tiles into 4 to 6
+        for (int tiles = 1; tiles < 300; tiles++) {
+            for (int tpt = 1; tpt <= tiles; tpt++) {
+                int even = PackedSgemm.evenSplit(tiles, tpt, 1);
+                int blocks = (tiles + tpt - 1) / tpt;
+                int evenBlocks = (tiles + even - 1) / even;
+                assertTrue(even <= tpt && evenBlocks <= Math.max(2 * blocks, blocks), tiles + " / " + tpt);
+                assertTrue(even == tpt || evenBlocks % PackedSgemm.TASK_MULTIPLE == 0, tiles + " / " + tpt);
+            }
+        }
     }
 
     @Test
