@@ -58,6 +58,11 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
     @Override
     public void max(float[] in, int inOff, float[] out, int outOff, int planes, int h, int w, int oh, int ow,
                     int kh, int kw, int sh, int sw, int ph, int pw) {
+        if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && 2 * oh <= h && 2 * ow <= w
+                && ow >= LANES) {
+            twoByTwo(in, inOff, out, outOff, planes, h, w, oh, ow);
+            return;
+        }
         float[][] scratch = SCRATCH.get();
         // Column x of the input is at pw + x; output block [ox, ox + LANES) reads up to (ox+LANES-1)*sw + kw - 1,
         // or with the stride-2 permute ox*2 + kw - 2 + 2*LANES, which the trailing LANES cells also cover.
@@ -115,6 +120,40 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
                         horizontalPass(columns, (oy - oy0) * needed, kw, sw, permuteStrideTwo, ow, index, out,
                                 op + oy * ow, outEnd, lastBlock);
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * 2x2 windows at stride 2 that need no clipping (VGG16's pools on maps of 16 or more outputs a row): each vector of
+     * outputs straight from the two input rows' vectors, the rows' maxima then the even and odd lanes' (4 loads, 2
+     * permutes and a store per vector of outputs, no column buffer; the general path takes 12 loads, 6 permutes and
+     * 3 stores). A row's last vector ends at ow, overlapping the one before (recomputed to the same values). Same rule
+     * as the general path: a value is taken if greater. VGG16's pool1 in the net: 0.55-0.56 -> 0.39-0.41 ms (JDK 25,
+     * 2 threads).
+     */
+    private void twoByTwo(float[] in, int inOff, float[] out, int outOff, int planes, int h, int w, int oh, int ow) {
+        FloatVector lowest = FloatVector.broadcast(S, LOWEST);
+        for (int c = 0; c < planes; c++) {
+            for (int oy = 0; oy < oh; oy++) {
+                int r0 = inOff + c * h * w + 2 * oy * w;
+                int r1 = r0 + w;
+                int row = outOff + (c * oh + oy) * ow;
+                for (int ox = 0; ox < ow; ox += LANES) {
+                    int at = Math.min(ox, ow - LANES);
+                    int x = 2 * at;
+                    FloatVector a0 = FloatVector.fromArray(S, in, r0 + x);
+                    FloatVector a1 = FloatVector.fromArray(S, in, r0 + x + LANES);
+                    FloatVector b0 = FloatVector.fromArray(S, in, r1 + x);
+                    FloatVector b1 = FloatVector.fromArray(S, in, r1 + x + LANES);
+                    FloatVector m0 = lowest.blend(a0, a0.compare(VectorOperators.GT, lowest));
+                    m0 = m0.blend(b0, b0.compare(VectorOperators.GT, m0));
+                    FloatVector m1 = lowest.blend(a1, a1.compare(VectorOperators.GT, lowest));
+                    m1 = m1.blend(b1, b1.compare(VectorOperators.GT, m1));
+                    FloatVector even = EvenOddSplitVector.evenLanes(m0, m1, permuteStrideTwo);
+                    FloatVector odd = EvenOddSplitVector.oddLanes(m0, m1, permuteStrideTwo);
+                    even.blend(odd, odd.compare(VectorOperators.GT, even)).intoArray(out, row + at);
                 }
             }
         }

@@ -44,6 +44,42 @@ class MaxPoolVectorKernelTest {
         }
     }
 
+    /**
+     * 2x2 windows at stride 2 without padding (VGG16's pools) take their own path where no window is clipped and a
+     * row has at least a vector of outputs: maps from 2 to 80 wide, odd sizes and ceil mode (which clips the last
+     * window of an odd row, so the general path) included.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void twoByTwoStrideTwoWindowsMatchTheReference(boolean permute) {
+        MaxPoolVectorKernel kernel = new MaxPoolVectorKernel(permute);
+        Random rnd = new Random(permute ? 31 : 32);
+        float[] special = {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f, -0f, -Float.MAX_VALUE};
+        int wide = 0;
+        for (int trial = 0; trial < 200; trial++) {
+            int planes = 1 + rnd.nextInt(3);
+            int h = 2 + rnd.nextInt(20);
+            int w = 2 + rnd.nextInt(79);
+            boolean ceil = rnd.nextBoolean();
+            int oh = Pool2dReference.outputSize(h, 2, 0, 2, ceil);
+            int ow = Pool2dReference.outputSize(w, 2, 0, 2, ceil);
+            wide += 2 * ow <= w && ow >= 16 ? 1 : 0;
+            float[] in = new float[3 + planes * h * w];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = rnd.nextInt(10) == 0 ? special[rnd.nextInt(special.length)] : rnd.nextFloat() * 2 - 1;
+            }
+            float[] expected = new float[2 + planes * oh * ow + 16];
+            float[] actual = new float[expected.length];
+            Arrays.fill(expected, 42f);
+            Arrays.fill(actual, 42f);
+            Pool2dReference.max(in, 3, expected, 2, planes, h, w, oh, ow, 2, 2, 2, 2, 0, 0);
+            kernel.max(in, 3, actual, 2, planes, h, w, oh, ow, 2, 2, 2, 2, 0, 0);
+            Tolerance.EXACT.assertClose("trial " + trial + ": " + planes + "x" + h + "x" + w + (ceil ? " ceil" : ""),
+                    expected, actual);
+        }
+        assertTrue(wide > 40, "shapes on the 2x2 path: " + wide);
+    }
+
     private static void checkAgainstReference(MaxPoolVectorKernel kernel, Random rnd, int sw) {
         checkAgainstReference(kernel, rnd, sw, 150, 1, 30, 1, 60);
     }
