@@ -33,6 +33,8 @@ class Conv2dGemmTest {
                 Arguments.of(new ConvShape(9, 13, 13, 17, 5, 5, 1, 1, 2, 2, 1, 1, 1)),     // conv2-like, odd sizes
                 Arguments.of(new ConvShape(16, 7, 7, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1)),      // conv3/4-like
                 Arguments.of(new ConvShape(5, 6, 9, 9, 3, 2, 2, 3, 1, 0, 1, 1, 1)),        // rectangular, mixed stride
+                Arguments.of(new ConvShape(3, 19, 21, 8, 7, 7, 2, 2, 3, 3, 1, 1, 1)),      // ResNet conv1-like, pad > stride
+                Arguments.of(new ConvShape(2, 9, 3, 4, 3, 3, 4, 4, 2, 2, 1, 1, 1)),        // stride wider than the row
                 Arguments.of(new ConvShape(4, 11, 10, 7, 3, 3, 1, 1, 2, 2, 2, 2, 1)),      // dilation
                 Arguments.of(new ConvShape(6, 9, 9, 12, 3, 3, 2, 2, 1, 1, 1, 1, 3)),       // groups
                 Arguments.of(new ConvShape(8, 10, 10, 8, 3, 3, 1, 1, 1, 1, 1, 1, 8)),      // depthwise
