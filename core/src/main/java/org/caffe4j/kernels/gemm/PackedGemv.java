@@ -18,10 +18,9 @@ import org.caffe4j.kernels.Parallel;
  */
 public final class PackedGemv {
     /**
-     * Split into this many tasks where there are enough panels. A task streams its weights from memory, and when the
-     * last one runs, the other threads wait: AlexNet's fc6 (151 MB) in 16 tasks left 9 MB, about 0.3 ms, to the last
-     * one. In 64 (2.4 MB each) the fc layers of AlexNet alone took 0.95-0.97 of the time (JDK 25, 2 threads); in 128
-     * (one group of panels a task) no less than in 64.
+     * Split into this many tasks where there are enough panels. A task streams its weights from memory, and while the
+     * last one runs the other threads wait: AlexNet's fc6 (151 MB) in 16 tasks left 9 MB to the last one. 64 tasks
+     * (2.4 MB each) ran AlexNet's fc layers faster than 16 and no slower than 128 (bench/HISTORY.md, session 32).
      */
     static final int TARGET_TASKS = 64;
 

@@ -559,8 +559,7 @@ public final class PackedSgemm {
      * Tiles per B block such that the task count ({@code otherBlocks} x blocks) is a multiple of
      * {@link #TASK_MULTIPLE}, with at most twice the blocks of {@code tpt}; {@code tpt} where it already is or no
      * such split exists. Equal tasks are claimed in turn, so 9 or 11 of them kept one of two threads waiting a whole
-     * task at the end: AlexNet's conv1 (95 column tiles, 9 blocks) alone took 0.95-0.96 of its time in 12 (JDK 25, 2
-     * threads).
+     * task at the end (AlexNet's conv1: 95 column tiles, 9 blocks; bench/HISTORY.md, session 32).
      */
     static int evenSplit(int colTiles, int tpt, int otherBlocks) {
         int blocks = ceilDiv(colTiles, tpt);

@@ -129,9 +129,8 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
      * 2x2 windows at stride 2 that need no clipping (VGG16's pools on maps of 16 or more outputs a row): each vector of
      * outputs straight from the two input rows' vectors, the rows' maxima then the even and odd lanes' (4 loads, 2
      * permutes and a store per vector of outputs, no column buffer; the general path takes 12 loads, 6 permutes and
-     * 3 stores). A row's last vector ends at ow, overlapping the one before (recomputed to the same values). Same rule
-     * as the general path: a value is taken if greater. VGG16's pool1 in the net: 0.55-0.56 -> 0.39-0.41 ms (JDK 25,
-     * 2 threads).
+     * 3 stores; bench/HISTORY.md, session 32). A row's last vector ends at ow, overlapping the one before (recomputed
+     * to the same values). Same rule as the general path: a value is taken if greater.
      */
     private void twoByTwo(float[] in, int inOff, float[] out, int outOff, int planes, int h, int w, int oh, int ow) {
         FloatVector lowest = FloatVector.broadcast(S, LOWEST);
