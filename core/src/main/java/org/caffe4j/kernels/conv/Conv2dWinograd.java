@@ -412,7 +412,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
         final boolean lastTileHalf;
         final float[] padded;
         final float[] transformed;
-        /** Per tile column: offset of its input tile in {@link #padded}. */
+        /** Per tile column: offset of its input tile in {@link #padded} (null where the tasks pad their own tiles). */
         final int[] inputBase;
         /** Per tile column: offset of its output tile's first value relative to outOff (channel 0). */
         final int[] outputBase;
@@ -420,7 +420,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
         final int[] valid;
         /** Per group of {@code lanes} tile columns: whether all are whole m x m tiles inside the output. */
         final boolean[] complete;
-        /** Per image of the chunk: the first padded row its tiles read, and one past the last. */
+        /** Per image of the chunk: the first padded row its tiles read, and one past the last (null with no padded). */
         final int[] bandStart;
         final int[] bandEnd;
         final int xiStride;
@@ -457,7 +457,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
             this.transformed = fused ? null : scratch.transformed(Math.multiplyExact(xis,
                     xiStride + (transposed ? colTiles * inC * nr : 0)));
             int slots = colTiles * nr;
-            this.inputBase = new int[slots];
+            // Where the fused tasks pad their own tiles (padTileRows) nothing reads a shared padded copy.
+            boolean sharedPadding = padded != null;
+            this.inputBase = sharedPadding ? new int[slots] : null;
             this.outputBase = new int[slots];
             this.valid = new int[slots];
             ConvShape s = geo.shape;
@@ -466,7 +468,9 @@ public final class Conv2dWinograd implements Conv2dKernel {
                 if (j >= columns) {
                     // Read (and discarded) like a real tile, so every lane stays in bounds: the chunk's first tile,
                     // whose rows this chunk pads.
-                    inputBase[j] = inputBase[0];
+                    if (sharedPadding) {
+                        inputBase[j] = inputBase[0];
+                    }
                     valid[j] = 0;
                     continue;
                 }
@@ -475,13 +479,15 @@ public final class Conv2dWinograd implements Conv2dKernel {
                 int t = c - image * geo.tiles;
                 int ty = t / geo.tilesW;
                 int tx = t - ty * geo.tilesW;
-                inputBase[j] = (image - firstImage) * inC * geo.paddedPlane() + ty * m * geo.paddedW + tx * m;
+                if (sharedPadding) {
+                    inputBase[j] = (image - firstImage) * inC * geo.paddedPlane() + ty * m * geo.paddedW + tx * m;
+                }
                 outputBase[j] = image * s.outSize() + ty * m * s.outW() + tx * m;
                 valid[j] = Math.min(m, s.outH() - ty * m) * 16 + Math.min(m, s.outW() - tx * m);
             }
-            this.bandStart = new int[images];
-            this.bandEnd = new int[images];
-            for (int i = 0; i < images; i++) {
+            this.bandStart = sharedPadding ? new int[images] : null;
+            this.bandEnd = sharedPadding ? new int[images] : null;
+            for (int i = 0; sharedPadding && i < images; i++) {
                 int image = firstImage + i;
                 int firstTile = Math.max(first, image * geo.tiles) - image * geo.tiles;
                 int lastTile = Math.min(first + columns, (image + 1) * geo.tiles) - 1 - image * geo.tiles;
