@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# A/B of a kernel change on one model: the working tree's core classes against another commit's, alternating in one
+# JVM (bench/ab/ABModels.java); prints each variant's median ms a pass and the median (and range) of the per-round
+# ratios working tree / commit. Below 1 means the working tree is faster.
+#   bench/ab/run.sh [--against REV] [--rounds R] [--passes P] [--threads T] [--warmup-seconds S] [--batch N]
+#                   [--jdk JAVA_HOME] NET WEIGHTS [CLASSES_DIR...]
+# REV defaults to HEAD; its core is compiled once in a worktree under target/ab/. Each CLASSES_DIR adds a variant:
+# classes compiled against core/target/classes (one changed kernel class, say) put in front of the working tree's.
+# Cut a net down to the layers a change touches where the whole model's noise would hide it (bench/HISTORY.md).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+against=HEAD rounds=20 passes=10 threads=2 warmup=6 batch=0 jdk=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --against) against="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    --passes) passes="$2"; shift 2 ;;
+    --threads) threads="$2"; shift 2 ;;
+    --warmup-seconds) warmup="$2"; shift 2 ;;
+    --batch) batch="$2"; shift 2 ;;
+    --jdk) jdk="$2"; shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -*) echo "error: unknown option $1" >&2; exit 2 ;;
+    *) break ;;
+  esac
+done
+if [ $# -lt 2 ]; then
+  echo "error: NET and WEIGHTS are required (bench/ab/run.sh --help)" >&2
+  exit 2
+fi
+net="$1" weights="$2"
+shift 2
+java="${jdk:+$jdk/bin/}java"
+
+rev="$(git rev-parse --short "$against")"
+mkdir -p target/ab
+echo "== compiling the working tree's core, and $against ($rev) in target/ab/$rev" >&2
+mvn -q -B -ntp -o compile -pl core -Dspotless.check.skip=true
+if [ ! -d "target/ab/$rev/core/target/classes" ]; then
+  rm -rf "target/ab/$rev"
+  git worktree add -f --detach "target/ab/$rev" "$rev" >/dev/null
+  (cd "target/ab/$rev" && mvn -q -B -ntp -o compile -pl core -Dspotless.check.skip=true)
+fi
+mvn -q -B -ntp -o dependency:build-classpath -pl core -Dmdep.includeScope=runtime \
+  -Dmdep.outputFile="$PWD/target/ab/dependencies.txt" >/dev/null
+deps="$(cat target/ab/dependencies.txt)"
+
+variants=("$PWD/target/ab/$rev/core/target/classes:$deps" "$PWD/core/target/classes:$deps")
+for dir in "$@"; do
+  variants+=("$(cd "$dir" && pwd):$PWD/core/target/classes:$deps")
+done
+"$java" --add-modules jdk.incubator.vector -XX:+UseSerialGC -Xmx6g -DwarmupSeconds="$warmup" -Dbatch="$batch" \
+  bench/ab/ABModels.java "$net" "$weights" "$rounds" "$passes" "$threads" "${variants[@]}" 2>&1 \
+  | grep -v -e '^WARNING: Using incubator modules' -e '^warning: using incubating module' -e '^1 warning$'
