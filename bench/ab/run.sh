@@ -36,13 +36,13 @@ java="${jdk:+$jdk/bin/}java"
 rev="$(git rev-parse --short "$against")"
 mkdir -p target/ab
 echo "== compiling the working tree's core, and $against ($rev) in target/ab/$rev" >&2
-mvn -q -B -ntp -o compile -pl core -Dspotless.check.skip=true
+mvn -q -B -ntp -o -Dstyle.color=never compile -pl core -Dspotless.check.skip=true >&2
 if [ ! -d "target/ab/$rev/core/target/classes" ]; then
   rm -rf "target/ab/$rev"
-  git worktree add -f --detach "target/ab/$rev" "$rev" >/dev/null
-  (cd "target/ab/$rev" && mvn -q -B -ntp -o compile -pl core -Dspotless.check.skip=true)
+  git worktree add -q -f --detach "target/ab/$rev" "$rev" >/dev/null
+  (cd "target/ab/$rev" && mvn -q -B -ntp -o -Dstyle.color=never compile -pl core -Dspotless.check.skip=true) >&2
 fi
-mvn -q -B -ntp -o dependency:build-classpath -pl core -Dmdep.includeScope=runtime \
+mvn -q -B -ntp -o -Dstyle.color=never dependency:build-classpath -pl core -Dmdep.includeScope=runtime \
   -Dmdep.outputFile="$PWD/target/ab/dependencies.txt" >/dev/null
 deps="$(cat target/ab/dependencies.txt)"
 
