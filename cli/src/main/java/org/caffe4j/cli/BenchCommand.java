@@ -96,10 +96,13 @@ final class BenchCommand implements Callable<Integer> {
                 feed.put(name, new Tensor(shape, x));
             }
             // What a one-shot run pays: the JIT has not compiled the kernels yet (NIN: 1.3-1.9 s against ~11 ms).
+            long a0 = allocatedBytes();
             long f0 = System.nanoTime();
             model.run(feed);
             double firstPassMs = (System.nanoTime() - f0) / 1e6;
+            long a1 = allocatedBytes();
             double runningHeapMb = retainedHeapMb();
+            long a2 = allocatedBytes();
             long macs = steps.stream().mapToLong(StepInfo::multiplyAdds).sum();
             WarmUp.Result warm = WarmUp.untilStable(() -> {
                 long p0 = System.nanoTime();
@@ -107,6 +110,7 @@ final class BenchCommand implements Callable<Integer> {
                 return (System.nanoTime() - p0) / 1e6;
             }, WarmUp::jitMillis, fixedWarmup >= 0 ? fixedWarmup : Integer.MAX_VALUE,
                     fixedWarmup >= 0 ? Double.POSITIVE_INFINITY : WARMUP_MAX_SECONDS);
+            long a3 = allocatedBytes();
             double[] ms = new double[iterations];
             double[][] perStep = new double[steps.size()][iterations];
             for (int i = 0; i < iterations; i++) {
@@ -114,6 +118,12 @@ final class BenchCommand implements Callable<Integer> {
                 model.run(feed);
                 ms[i] = (System.nanoTime() - s0) / 1e6;
             }
+            long a4 = allocatedBytes();
+            // Heap allocated by the passes (negative where this JVM cannot count it): until the JIT has compiled the
+            // vector kernels every Vector API operation is a boxed object, which the first passes pay in garbage.
+            double firstPassAllocatedMb = a0 < 0 ? -1 : (a1 - a0) / 1e6;
+            double warmupAllocatedMb = a0 < 0 ? -1 : (a3 - a2) / 1e6;
+            double allocatedKbPerPass = a0 < 0 ? -1 : (a4 - a3) / 1e3 / iterations;
             // Per-layer times come from separate passes so that the timing hook never slows the headline figure.
             for (int i = 0; i < iterations; i++) {
                 int it = i;
@@ -148,6 +158,11 @@ final class BenchCommand implements Callable<Integer> {
             o.put("warmup_passes", warm.passes());
             o.put("warmup_seconds", warm.seconds());
             o.put("warmup_settled", warm.settled());
+            if (a0 >= 0) {
+                o.put("first_pass_allocated_mb", firstPassAllocatedMb);
+                o.put("warmup_allocated_mb", warmupAllocatedMb);
+                o.put("allocated_kb_per_pass", allocatedKbPerPass);
+            }
             o.put("model_heap_mb", modelHeapMb);
             o.put("running_heap_mb", runningHeapMb);
             Footprint footprint = model.footprint(Map.of());
@@ -193,6 +208,11 @@ final class BenchCommand implements Callable<Integer> {
             } else {
                 out.printf("warm-up: stopped after %d passes, %.1f s, before the JIT settled; the figures below may "
                         + "still improve (--warmup N runs more)%n", warm.passes(), warm.seconds());
+            }
+            if (a0 >= 0) {
+                out.printf("allocated: %.0f MB in the first pass, %.0f MB in the warm-up, then %.1f KB a pass (until the "
+                        + "JIT has compiled them, the vector kernels box every operation)%n", firstPassAllocatedMb,
+                        warmupAllocatedMb, allocatedKbPerPass);
             }
             out.printf("heap after load %.0f MB, after the first pass %.0f MB (activation buffers %.1f MB per concurrent "
                             + "pass); peak heap incl. garbage %.0f MB%n", modelHeapMb, runningHeapMb,
@@ -253,6 +273,27 @@ final class BenchCommand implements Callable<Integer> {
     /** Heap still reachable after a full collection: what the loaded model (and its packed weights) keeps. */
     private static double retainedHeapMb() {
         return MemoryBudget.liveHeapBytesAfterFullCollection() / 1e6;
+    }
+
+    /**
+     * Bytes allocated on the heap by this JVM's threads so far, or -1 where it cannot tell. JDK 21 and later count the
+     * threads that have ended too (the kernels' one-off warm-up threads); on JDK 17 only the live ones are summed.
+     */
+    private static long allocatedBytes() {
+        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)
+                || !threads.isThreadAllocatedMemorySupported() || !threads.isThreadAllocatedMemoryEnabled()) {
+            return -1;
+        }
+        try {
+            return (long) com.sun.management.ThreadMXBean.class.getMethod("getTotalThreadAllocatedBytes")
+                    .invoke(threads);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            long total = 0;
+            for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+                total += Math.max(0, bytes);
+            }
+            return total;
+        }
     }
 
     private static double peakHeapMb() {

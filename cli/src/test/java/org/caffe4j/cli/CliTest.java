@@ -80,6 +80,11 @@ class CliTest {
         assertEquals(2, jsonNumber(r.out(), "warmup_passes"), r.out());
         double firstPass = jsonNumber(r.out(), "first_pass_ms");
         assertTrue(firstPass > 0 && Double.isFinite(firstPass), r.out());
+        // The first pass allocates at least the activation buffers it borrows; every figure is a count, never negative.
+        assertTrue(jsonNumber(r.out(), "first_pass_allocated_mb") * 1e6 >= jsonNumber(r.out(), "activation_bytes"),
+                r.out());
+        assertTrue(jsonNumber(r.out(), "warmup_allocated_mb") >= 0, r.out());
+        assertTrue(jsonNumber(r.out(), "allocated_kb_per_pass") >= 0, r.out());
         double stream = jsonNumber(r.out(), "stream_gbps");
         assertTrue(stream > 0.05 && stream < 1000, r.out());
         // ip1 stores its 500 x 800 weights in panels of 8 rows: 504 x 800 floats. The whole net stores at least
@@ -97,6 +102,8 @@ class CliTest {
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().lines().anyMatch(l -> l.matches("load \\d+ ms; first pass \\d+ ms .*")), text.out());
         assertTrue(text.out().contains("warm-up: 1 passes (--warmup)"), text.out());
+        assertTrue(text.out().lines().anyMatch(l -> l.matches(
+                "allocated: \\d+ MB in the first pass, \\d+ MB in the warm-up, then [0-9.]+ KB a pass .*")), text.out());
         assertTrue(text.out().contains("peak: the GEMM micro-kernel in cache"), text.out());
         assertTrue(text.out().contains("memory: streaming reads on"), text.out());
         assertTrue(text.out().lines().anyMatch(l -> l.startsWith("ip1") && l.contains("1.61 MB")), text.out());
