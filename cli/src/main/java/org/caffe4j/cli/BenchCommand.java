@@ -119,11 +119,12 @@ final class BenchCommand implements Callable<Integer> {
                 ms[i] = (System.nanoTime() - s0) / 1e6;
             }
             long a4 = allocatedBytes();
-            // Heap allocated by the passes (negative where this JVM cannot count it): until the JIT has compiled the
-            // vector kernels every Vector API operation is a boxed object, which the first passes pay in garbage.
-            double firstPassAllocatedMb = a0 < 0 ? -1 : (a1 - a0) / 1e6;
-            double warmupAllocatedMb = a0 < 0 ? -1 : (a3 - a2) / 1e6;
-            double allocatedKbPerPass = a0 < 0 ? -1 : (a4 - a3) / 1e3 / iterations;
+            // Heap allocated by the passes, where this JVM counts it: until the JIT has compiled the vector kernels
+            // every Vector API operation is a boxed object, which the first passes pay in garbage.
+            boolean allocationCounted = a0 >= 0;
+            double firstPassAllocatedMb = (a1 - a0) / 1e6;
+            double warmupAllocatedMb = (a3 - a2) / 1e6;
+            double allocatedKbPerPass = (a4 - a3) / 1e3 / iterations;
             // Per-layer times come from separate passes so that the timing hook never slows the headline figure.
             for (int i = 0; i < iterations; i++) {
                 int it = i;
@@ -158,7 +159,7 @@ final class BenchCommand implements Callable<Integer> {
             o.put("warmup_passes", warm.passes());
             o.put("warmup_seconds", warm.seconds());
             o.put("warmup_settled", warm.settled());
-            if (a0 >= 0) {
+            if (allocationCounted) {
                 o.put("first_pass_allocated_mb", firstPassAllocatedMb);
                 o.put("warmup_allocated_mb", warmupAllocatedMb);
                 o.put("allocated_kb_per_pass", allocatedKbPerPass);
@@ -209,7 +210,7 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf("warm-up: stopped after %d passes, %.1f s, before the JIT settled; the figures below may "
                         + "still improve (--warmup N runs more)%n", warm.passes(), warm.seconds());
             }
-            if (a0 >= 0) {
+            if (allocationCounted) {
                 out.printf("allocated: %.0f MB in the first pass, %.0f MB in the warm-up, then %.1f KB a pass (until the "
                         + "JIT has compiled them, the vector kernels box every operation)%n", firstPassAllocatedMb,
                         warmupAllocatedMb, allocatedKbPerPass);
@@ -275,25 +276,38 @@ final class BenchCommand implements Callable<Integer> {
         return MemoryBudget.liveHeapBytesAfterFullCollection() / 1e6;
     }
 
+    /** JDK 21's count that includes ended threads (the kernels' one-off warm-up threads); null on JDK 17. */
+    private static final java.lang.reflect.Method TOTAL_ALLOCATED = totalAllocatedMethod();
+
+    private static java.lang.reflect.Method totalAllocatedMethod() {
+        try {
+            return com.sun.management.ThreadMXBean.class.getMethod("getTotalThreadAllocatedBytes");
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+
     /**
-     * Bytes allocated on the heap by this JVM's threads so far, or -1 where it cannot tell. JDK 21 and later count the
-     * threads that have ended too (the kernels' one-off warm-up threads); on JDK 17 only the live ones are summed.
+     * Bytes allocated on the heap by this JVM's threads so far, or -1 where it cannot tell: on JDK 21 and later all
+     * threads', on JDK 17 the live ones' (the model's workers and this thread).
      */
     private static long allocatedBytes() {
         if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)
                 || !threads.isThreadAllocatedMemorySupported() || !threads.isThreadAllocatedMemoryEnabled()) {
             return -1;
         }
-        try {
-            return (long) com.sun.management.ThreadMXBean.class.getMethod("getTotalThreadAllocatedBytes")
-                    .invoke(threads);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            long total = 0;
-            for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
-                total += Math.max(0, bytes);
+        if (TOTAL_ALLOCATED != null) {
+            try {
+                return (long) TOTAL_ALLOCATED.invoke(threads);
+            } catch (ReflectiveOperationException e) {
+                // fall through to the live threads' sum
             }
-            return total;
         }
+        long total = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            total += Math.max(0, bytes);
+        }
+        return total;
     }
 
     private static double peakHeapMb() {
