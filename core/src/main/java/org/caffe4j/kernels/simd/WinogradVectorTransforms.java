@@ -1,7 +1,9 @@
 package org.caffe4j.kernels.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.CpuProfile;
@@ -10,7 +12,11 @@ import org.caffe4j.kernels.conv.WinogradTransformKernel;
 
 /**
  * The Winograd tile transforms with one tile per vector lane: input tiles are copied lane by lane into a
- * staging buffer, both matrix passes run on whole vectors, and complete output tiles are scattered back.
+ * staging buffer, both matrix passes run on whole vectors, and the output tiles go back to the output map.
+ * Where the lanes' tiles lie side by side in rows of the map (consecutive tiles of a map at least 4 tiles
+ * wide) their rows are interleaved in registers and stored as whole vectors, or as one copy per run of
+ * tiles; otherwise scattered (complete tiles) or copied lane by lane. Session 34 in bench/HISTORY.md has
+ * the figures.
  * Loaded only through {@link Simd}; {@link org.caffe4j.kernels.conv.WinogradScalarTransforms} is its twin.
  *
  * <p>Input tiles are staged by scalar copies rather than gathered (one vector gather per tile position, the
@@ -44,6 +50,13 @@ final class WinogradVectorTransforms implements WinogradTransformKernel {
                       float[] out, int outOff, int rowStride, int[] laneBase, int laneBaseOff) {
         int m = w.m();
         activate(m, y, bias, biasOff, biasStride, act);
+        if (storedSideBySide(m, y, out, outOff, rowStride, laneBase, laneBaseOff)) {
+            return;
+        }
+        if (fewRuns(m, laneBase, laneBaseOff) && interleaved(m, y)) {
+            storeRuns(m, y, out, outOff, rowStride, laneBase, laneBaseOff, null, 0);
+            return;
+        }
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < m; j++) {
                 int at = (i * m + j) * LANES;
@@ -65,6 +78,10 @@ final class WinogradVectorTransforms implements WinogradTransformKernel {
                            int validOff) {
         int m = w.m();
         activate(m, y, bias, biasOff, biasStride, act);
+        if (fewRuns(m, laneBase, laneBaseOff) && interleaved(m, y)) {
+            storeRuns(m, y, out, outOff, rowStride, laneBase, laneBaseOff, valid, validOff);
+            return;
+        }
         for (int l = 0; l < LANES; l++) {
             int v = valid[validOff + l];
             int to = outOff + laneBase[laneBaseOff + l];
@@ -72,6 +89,44 @@ final class WinogradVectorTransforms implements WinogradTransformKernel {
                 for (int j = 0; j < (v & 15); j++) {
                     out[to + i * rowStride + j] = y[(i * m + j) * LANES + l];
                 }
+            }
+        }
+    }
+
+    /**
+     * Whether the lanes' tiles form runs of 4 side-by-side tiles or more on average, for which
+     * {@link #storeRuns} beats the scatter and the lane-by-lane copy; lanes that are output channels (the
+     * transposed path) are runs of one.
+     */
+    private static boolean fewRuns(int m, int[] laneBase, int laneBaseOff) {
+        int runs = 1;
+        for (int l = 1; l < LANES; l++) {
+            runs += laneBase[laneBaseOff + l] == laneBase[laneBaseOff + l - 1] + m ? 0 : 1;
+        }
+        return 4 * runs <= LANES;
+    }
+
+    /**
+     * The stores from y rewritten by {@link #interleaved}: each run of lanes whose tiles lie side by side with
+     * the same valid rows, only its last tile short of columns, is one run of floats per row (a tile row's
+     * tiles, the rest of a row before the next row's tiles, a right-edge tile). valid null: all m x m.
+     */
+    private static void storeRuns(int m, float[] y, float[] out, int outOff, int rowStride, int[] laneBase,
+                                  int laneBaseOff, int[] valid, int validOff) {
+        int whole = m * 16 + m;
+        for (int l = 0; l < LANES; l++) {
+            int first = l;
+            int v = valid == null ? whole : valid[validOff + l];
+            while (l + 1 < LANES && (v & 15) == m
+                    && (valid == null ? whole : valid[validOff + l + 1]) >> 4 == v >> 4
+                    && laneBase[laneBaseOff + l + 1] == laneBase[laneBaseOff + l] + m) {
+                l++;
+                v = valid == null ? whole : valid[validOff + l];
+            }
+            int length = (l - first) * m + (v & 15);
+            int to = outOff + laneBase[laneBaseOff + first];
+            for (int i = 0; i < v >> 4; i++) {
+                System.arraycopy(y, i * m * LANES + first * m, out, to + i * rowStride, length);
             }
         }
     }
@@ -511,6 +566,250 @@ final class WinogradVectorTransforms implements WinogradTransformKernel {
             t6.fma(FloatVector.broadcast(S, -0.5f), t5.fma(FloatVector.broadcast(S, 0.5f), t4.fma(FloatVector.broadcast(S, -2.0f), t3.fma(FloatVector.broadcast(S, 2.0f), t1.sub(t2))))).intoArray(y, (i * 4 + 1) * LANES);
             t6.fma(FloatVector.broadcast(S, 0.25f), t5.fma(FloatVector.broadcast(S, 0.25f), t4.fma(FloatVector.broadcast(S, 4.0f), t3.fma(FloatVector.broadcast(S, 4.0f), t1.add(t2))))).intoArray(y, (i * 4 + 2) * LANES);
             t6.fma(FloatVector.broadcast(S, -0.125f), t5.fma(FloatVector.broadcast(S, 0.125f), t4.fma(FloatVector.broadcast(S, -8.0f), t3.fma(FloatVector.broadcast(S, 8.0f), t1.sub(t2))))).add(t7).intoArray(y, (i * 4 + 3) * LANES);
+        }
+    }
+
+    /** The m tiles' stores of {@link #store} when the lanes' tiles lie side by side in one output row. */
+    private static boolean storedSideBySide(int m, float[] y, float[] out, int outOff, int rowStride,
+                                            int[] laneBase, int laneBaseOff) {
+        int first = laneBase[laneBaseOff];
+        for (int l = 1; l < LANES; l++) {
+            if (laneBase[laneBaseOff + l] != first + l * m) {
+                return false;
+            }
+        }
+        switch (m) {
+            case 2 -> sideBySide2(y, out, outOff + first, rowStride);
+            case 3 -> sideBySide3(y, out, outOff + first, rowStride);
+            case 4 -> sideBySide4(y, out, outOff + first, rowStride);
+            case 6 -> sideBySide6(y, out, outOff + first, rowStride);
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Rewrites y in place as rows of side-by-side tiles (row i of lane l's tile at {@code y[i*m*LANES + l*m ..]}, m
+     * floats), for the sizes that have such a store; false (y unchanged) for the others.
+     */
+    private static boolean interleaved(int m, float[] y) {
+        switch (m) {
+            case 2 -> sideBySide2(y, y, 0, 2 * LANES);
+            case 3 -> sideBySide3(y, y, 0, 3 * LANES);
+            case 4 -> sideBySide4(y, y, 0, 4 * LANES);
+            case 6 -> sideBySide6(y, y, 0, 6 * LANES);
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Lane e of output vector q of a row of side-by-side m x m tiles comes from lane (q*LANES + e) / m. */
+    private static VectorShuffle<Float> sideBySideShuffle(int m, int q) {
+        int[] lanes = new int[LANES];
+        for (int e = 0; e < LANES; e++) {
+            lanes[e] = (q * LANES + e) / m;
+        }
+        return VectorShuffle.fromArray(S, lanes, 0);
+    }
+
+    /** The lanes of output vector q that hold tile column j. */
+    private static VectorMask<Float> sideBySideMask(int m, int q, int j) {
+        boolean[] set = new boolean[LANES];
+        for (int e = 0; e < LANES; e++) {
+            set[e] = (q * LANES + e) % m == j;
+        }
+        return VectorMask.fromArray(S, set, 0);
+    }
+
+    private static final VectorShuffle<Float> SIDE2_0 = sideBySideShuffle(2, 0);
+    private static final VectorMask<Float> SIDE2_0_1 = sideBySideMask(2, 0, 1);
+    private static final VectorShuffle<Float> SIDE2_1 = sideBySideShuffle(2, 1);
+    private static final VectorMask<Float> SIDE2_1_1 = sideBySideMask(2, 1, 1);
+
+    /** Row i's vectors are all loaded before any is stored, so out may be y itself (rows m * LANES apart). */
+    private static void sideBySide2(float[] y, float[] out, int to, int rowStride) {
+        for (int i = 0; i < 2; i++, to += rowStride) {
+            FloatVector y0 = FloatVector.fromArray(S, y, (i * 2 + 0) * LANES);
+            FloatVector y1 = FloatVector.fromArray(S, y, (i * 2 + 1) * LANES);
+            y0.rearrange(SIDE2_0)
+                    .blend(y1.rearrange(SIDE2_0), SIDE2_0_1)
+                    .intoArray(out, to);
+            y0.rearrange(SIDE2_1)
+                    .blend(y1.rearrange(SIDE2_1), SIDE2_1_1)
+                    .intoArray(out, to + 1 * LANES);
+        }
+    }
+
+    private static final VectorShuffle<Float> SIDE3_0 = sideBySideShuffle(3, 0);
+    private static final VectorMask<Float> SIDE3_0_1 = sideBySideMask(3, 0, 1);
+    private static final VectorMask<Float> SIDE3_0_2 = sideBySideMask(3, 0, 2);
+    private static final VectorShuffle<Float> SIDE3_1 = sideBySideShuffle(3, 1);
+    private static final VectorMask<Float> SIDE3_1_1 = sideBySideMask(3, 1, 1);
+    private static final VectorMask<Float> SIDE3_1_2 = sideBySideMask(3, 1, 2);
+    private static final VectorShuffle<Float> SIDE3_2 = sideBySideShuffle(3, 2);
+    private static final VectorMask<Float> SIDE3_2_1 = sideBySideMask(3, 2, 1);
+    private static final VectorMask<Float> SIDE3_2_2 = sideBySideMask(3, 2, 2);
+
+    /** Row i's vectors are all loaded before any is stored, so out may be y itself (rows m * LANES apart). */
+    private static void sideBySide3(float[] y, float[] out, int to, int rowStride) {
+        for (int i = 0; i < 3; i++, to += rowStride) {
+            FloatVector y0 = FloatVector.fromArray(S, y, (i * 3 + 0) * LANES);
+            FloatVector y1 = FloatVector.fromArray(S, y, (i * 3 + 1) * LANES);
+            FloatVector y2 = FloatVector.fromArray(S, y, (i * 3 + 2) * LANES);
+            y0.rearrange(SIDE3_0)
+                    .blend(y1.rearrange(SIDE3_0), SIDE3_0_1)
+                    .blend(y2.rearrange(SIDE3_0), SIDE3_0_2)
+                    .intoArray(out, to);
+            y0.rearrange(SIDE3_1)
+                    .blend(y1.rearrange(SIDE3_1), SIDE3_1_1)
+                    .blend(y2.rearrange(SIDE3_1), SIDE3_1_2)
+                    .intoArray(out, to + 1 * LANES);
+            y0.rearrange(SIDE3_2)
+                    .blend(y1.rearrange(SIDE3_2), SIDE3_2_1)
+                    .blend(y2.rearrange(SIDE3_2), SIDE3_2_2)
+                    .intoArray(out, to + 2 * LANES);
+        }
+    }
+
+    private static final VectorShuffle<Float> SIDE4_0 = sideBySideShuffle(4, 0);
+    private static final VectorMask<Float> SIDE4_0_1 = sideBySideMask(4, 0, 1);
+    private static final VectorMask<Float> SIDE4_0_2 = sideBySideMask(4, 0, 2);
+    private static final VectorMask<Float> SIDE4_0_3 = sideBySideMask(4, 0, 3);
+    private static final VectorShuffle<Float> SIDE4_1 = sideBySideShuffle(4, 1);
+    private static final VectorMask<Float> SIDE4_1_1 = sideBySideMask(4, 1, 1);
+    private static final VectorMask<Float> SIDE4_1_2 = sideBySideMask(4, 1, 2);
+    private static final VectorMask<Float> SIDE4_1_3 = sideBySideMask(4, 1, 3);
+    private static final VectorShuffle<Float> SIDE4_2 = sideBySideShuffle(4, 2);
+    private static final VectorMask<Float> SIDE4_2_1 = sideBySideMask(4, 2, 1);
+    private static final VectorMask<Float> SIDE4_2_2 = sideBySideMask(4, 2, 2);
+    private static final VectorMask<Float> SIDE4_2_3 = sideBySideMask(4, 2, 3);
+    private static final VectorShuffle<Float> SIDE4_3 = sideBySideShuffle(4, 3);
+    private static final VectorMask<Float> SIDE4_3_1 = sideBySideMask(4, 3, 1);
+    private static final VectorMask<Float> SIDE4_3_2 = sideBySideMask(4, 3, 2);
+    private static final VectorMask<Float> SIDE4_3_3 = sideBySideMask(4, 3, 3);
+
+    /** Row i's vectors are all loaded before any is stored, so out may be y itself (rows m * LANES apart). */
+    private static void sideBySide4(float[] y, float[] out, int to, int rowStride) {
+        for (int i = 0; i < 4; i++, to += rowStride) {
+            FloatVector y0 = FloatVector.fromArray(S, y, (i * 4 + 0) * LANES);
+            FloatVector y1 = FloatVector.fromArray(S, y, (i * 4 + 1) * LANES);
+            FloatVector y2 = FloatVector.fromArray(S, y, (i * 4 + 2) * LANES);
+            FloatVector y3 = FloatVector.fromArray(S, y, (i * 4 + 3) * LANES);
+            y0.rearrange(SIDE4_0)
+                    .blend(y1.rearrange(SIDE4_0), SIDE4_0_1)
+                    .blend(y2.rearrange(SIDE4_0), SIDE4_0_2)
+                    .blend(y3.rearrange(SIDE4_0), SIDE4_0_3)
+                    .intoArray(out, to);
+            y0.rearrange(SIDE4_1)
+                    .blend(y1.rearrange(SIDE4_1), SIDE4_1_1)
+                    .blend(y2.rearrange(SIDE4_1), SIDE4_1_2)
+                    .blend(y3.rearrange(SIDE4_1), SIDE4_1_3)
+                    .intoArray(out, to + 1 * LANES);
+            y0.rearrange(SIDE4_2)
+                    .blend(y1.rearrange(SIDE4_2), SIDE4_2_1)
+                    .blend(y2.rearrange(SIDE4_2), SIDE4_2_2)
+                    .blend(y3.rearrange(SIDE4_2), SIDE4_2_3)
+                    .intoArray(out, to + 2 * LANES);
+            y0.rearrange(SIDE4_3)
+                    .blend(y1.rearrange(SIDE4_3), SIDE4_3_1)
+                    .blend(y2.rearrange(SIDE4_3), SIDE4_3_2)
+                    .blend(y3.rearrange(SIDE4_3), SIDE4_3_3)
+                    .intoArray(out, to + 3 * LANES);
+        }
+    }
+
+    private static final VectorShuffle<Float> SIDE6_0 = sideBySideShuffle(6, 0);
+    private static final VectorMask<Float> SIDE6_0_1 = sideBySideMask(6, 0, 1);
+    private static final VectorMask<Float> SIDE6_0_2 = sideBySideMask(6, 0, 2);
+    private static final VectorMask<Float> SIDE6_0_3 = sideBySideMask(6, 0, 3);
+    private static final VectorMask<Float> SIDE6_0_4 = sideBySideMask(6, 0, 4);
+    private static final VectorMask<Float> SIDE6_0_5 = sideBySideMask(6, 0, 5);
+    private static final VectorShuffle<Float> SIDE6_1 = sideBySideShuffle(6, 1);
+    private static final VectorMask<Float> SIDE6_1_1 = sideBySideMask(6, 1, 1);
+    private static final VectorMask<Float> SIDE6_1_2 = sideBySideMask(6, 1, 2);
+    private static final VectorMask<Float> SIDE6_1_3 = sideBySideMask(6, 1, 3);
+    private static final VectorMask<Float> SIDE6_1_4 = sideBySideMask(6, 1, 4);
+    private static final VectorMask<Float> SIDE6_1_5 = sideBySideMask(6, 1, 5);
+    private static final VectorShuffle<Float> SIDE6_2 = sideBySideShuffle(6, 2);
+    private static final VectorMask<Float> SIDE6_2_1 = sideBySideMask(6, 2, 1);
+    private static final VectorMask<Float> SIDE6_2_2 = sideBySideMask(6, 2, 2);
+    private static final VectorMask<Float> SIDE6_2_3 = sideBySideMask(6, 2, 3);
+    private static final VectorMask<Float> SIDE6_2_4 = sideBySideMask(6, 2, 4);
+    private static final VectorMask<Float> SIDE6_2_5 = sideBySideMask(6, 2, 5);
+    private static final VectorShuffle<Float> SIDE6_3 = sideBySideShuffle(6, 3);
+    private static final VectorMask<Float> SIDE6_3_1 = sideBySideMask(6, 3, 1);
+    private static final VectorMask<Float> SIDE6_3_2 = sideBySideMask(6, 3, 2);
+    private static final VectorMask<Float> SIDE6_3_3 = sideBySideMask(6, 3, 3);
+    private static final VectorMask<Float> SIDE6_3_4 = sideBySideMask(6, 3, 4);
+    private static final VectorMask<Float> SIDE6_3_5 = sideBySideMask(6, 3, 5);
+    private static final VectorShuffle<Float> SIDE6_4 = sideBySideShuffle(6, 4);
+    private static final VectorMask<Float> SIDE6_4_1 = sideBySideMask(6, 4, 1);
+    private static final VectorMask<Float> SIDE6_4_2 = sideBySideMask(6, 4, 2);
+    private static final VectorMask<Float> SIDE6_4_3 = sideBySideMask(6, 4, 3);
+    private static final VectorMask<Float> SIDE6_4_4 = sideBySideMask(6, 4, 4);
+    private static final VectorMask<Float> SIDE6_4_5 = sideBySideMask(6, 4, 5);
+    private static final VectorShuffle<Float> SIDE6_5 = sideBySideShuffle(6, 5);
+    private static final VectorMask<Float> SIDE6_5_1 = sideBySideMask(6, 5, 1);
+    private static final VectorMask<Float> SIDE6_5_2 = sideBySideMask(6, 5, 2);
+    private static final VectorMask<Float> SIDE6_5_3 = sideBySideMask(6, 5, 3);
+    private static final VectorMask<Float> SIDE6_5_4 = sideBySideMask(6, 5, 4);
+    private static final VectorMask<Float> SIDE6_5_5 = sideBySideMask(6, 5, 5);
+
+    /** Row i's vectors are all loaded before any is stored, so out may be y itself (rows m * LANES apart). */
+    private static void sideBySide6(float[] y, float[] out, int to, int rowStride) {
+        for (int i = 0; i < 6; i++, to += rowStride) {
+            FloatVector y0 = FloatVector.fromArray(S, y, (i * 6 + 0) * LANES);
+            FloatVector y1 = FloatVector.fromArray(S, y, (i * 6 + 1) * LANES);
+            FloatVector y2 = FloatVector.fromArray(S, y, (i * 6 + 2) * LANES);
+            FloatVector y3 = FloatVector.fromArray(S, y, (i * 6 + 3) * LANES);
+            FloatVector y4 = FloatVector.fromArray(S, y, (i * 6 + 4) * LANES);
+            FloatVector y5 = FloatVector.fromArray(S, y, (i * 6 + 5) * LANES);
+            y0.rearrange(SIDE6_0)
+                    .blend(y1.rearrange(SIDE6_0), SIDE6_0_1)
+                    .blend(y2.rearrange(SIDE6_0), SIDE6_0_2)
+                    .blend(y3.rearrange(SIDE6_0), SIDE6_0_3)
+                    .blend(y4.rearrange(SIDE6_0), SIDE6_0_4)
+                    .blend(y5.rearrange(SIDE6_0), SIDE6_0_5)
+                    .intoArray(out, to);
+            y0.rearrange(SIDE6_1)
+                    .blend(y1.rearrange(SIDE6_1), SIDE6_1_1)
+                    .blend(y2.rearrange(SIDE6_1), SIDE6_1_2)
+                    .blend(y3.rearrange(SIDE6_1), SIDE6_1_3)
+                    .blend(y4.rearrange(SIDE6_1), SIDE6_1_4)
+                    .blend(y5.rearrange(SIDE6_1), SIDE6_1_5)
+                    .intoArray(out, to + 1 * LANES);
+            y0.rearrange(SIDE6_2)
+                    .blend(y1.rearrange(SIDE6_2), SIDE6_2_1)
+                    .blend(y2.rearrange(SIDE6_2), SIDE6_2_2)
+                    .blend(y3.rearrange(SIDE6_2), SIDE6_2_3)
+                    .blend(y4.rearrange(SIDE6_2), SIDE6_2_4)
+                    .blend(y5.rearrange(SIDE6_2), SIDE6_2_5)
+                    .intoArray(out, to + 2 * LANES);
+            y0.rearrange(SIDE6_3)
+                    .blend(y1.rearrange(SIDE6_3), SIDE6_3_1)
+                    .blend(y2.rearrange(SIDE6_3), SIDE6_3_2)
+                    .blend(y3.rearrange(SIDE6_3), SIDE6_3_3)
+                    .blend(y4.rearrange(SIDE6_3), SIDE6_3_4)
+                    .blend(y5.rearrange(SIDE6_3), SIDE6_3_5)
+                    .intoArray(out, to + 3 * LANES);
+            y0.rearrange(SIDE6_4)
+                    .blend(y1.rearrange(SIDE6_4), SIDE6_4_1)
+                    .blend(y2.rearrange(SIDE6_4), SIDE6_4_2)
+                    .blend(y3.rearrange(SIDE6_4), SIDE6_4_3)
+                    .blend(y4.rearrange(SIDE6_4), SIDE6_4_4)
+                    .blend(y5.rearrange(SIDE6_4), SIDE6_4_5)
+                    .intoArray(out, to + 4 * LANES);
+            y0.rearrange(SIDE6_5)
+                    .blend(y1.rearrange(SIDE6_5), SIDE6_5_1)
+                    .blend(y2.rearrange(SIDE6_5), SIDE6_5_2)
+                    .blend(y3.rearrange(SIDE6_5), SIDE6_5_3)
+                    .blend(y4.rearrange(SIDE6_5), SIDE6_5_4)
+                    .blend(y5.rearrange(SIDE6_5), SIDE6_5_5)
+                    .intoArray(out, to + 5 * LANES);
         }
     }
 }

@@ -23,6 +23,8 @@ import org.caffe4j.kernels.conv.WinogradMatrices;
 public final class WinogradVectorCodegen {
     /** Input tile sizes alpha with a written-out input transform. */
     static final int[] INPUT_SIZES = {4, 5, 6, 8};
+    /** Output tile sizes m whose side-by-side tiles are stored as whole vectors ({@link #generateSideBySide}). */
+    static final int[] SIDE_BY_SIDE_SIZES = {2, 3, 4, 6};
     /** (m, r) pairs with a written-out output transform. */
     static final int[][] OUTPUT_SIZES = {{2, 3}, {3, 3}, {4, 3}, {6, 3}, {2, 5}, {4, 5}};
 
@@ -70,8 +72,103 @@ public final class WinogradVectorCodegen {
         for (int[] mr : OUTPUT_SIZES) {
             generateOutput(s, WinogradMatrices.of(mr[0], mr[1]));
         }
+        generateSideBySide(s);
         s.append("}\n");
         return s.toString();
+    }
+
+    /**
+     * The stores of lanes whose tiles lie side by side in one output row: row i of the LANES tiles is then
+     * m * LANES consecutive floats, position p = l*m + j holding lane l's column j, which m vectors cover. Output
+     * vector q takes, for each source column j, {@code y_ij} rearranged by one shuffle (lane e gets lane
+     * (q*LANES + e) / m) and blended in where (q*LANES + e) % m == j: m rearranges and m - 1 blends a vector, m
+     * stores a row, where the scatter takes m stores of LANES scattered floats (or LANES scalar stores each without a
+     * scatter instruction). The shuffles and masks are constants per (m, q, j), built for this machine's LANES.
+     */
+    private static void generateSideBySide(StringBuilder s) {
+        s.append("\n    /** The m tiles' stores of {@link #store} when the lanes' tiles lie side by side in one output row. */\n");
+        s.append("    private static boolean storedSideBySide(int m, float[] y, float[] out, int outOff, int rowStride,\n");
+        s.append("                                            int[] laneBase, int laneBaseOff) {\n");
+        s.append("        int first = laneBase[laneBaseOff];\n");
+        s.append("        for (int l = 1; l < LANES; l++) {\n");
+        s.append("            if (laneBase[laneBaseOff + l] != first + l * m) {\n");
+        s.append("                return false;\n");
+        s.append("            }\n");
+        s.append("        }\n");
+        s.append("        switch (m) {\n");
+        for (int m : SIDE_BY_SIDE_SIZES) {
+            s.append("            case ").append(m).append(" -> sideBySide").append(m)
+                    .append("(y, out, outOff + first, rowStride);\n");
+        }
+        s.append("            default -> {\n");
+        s.append("                return false;\n");
+        s.append("            }\n");
+        s.append("        }\n");
+        s.append("        return true;\n");
+        s.append("    }\n\n");
+        s.append("    /**\n");
+        s.append("     * Rewrites y in place as rows of side-by-side tiles (row i of lane l's tile at {@code y[i*m*LANES + l*m ..]}, m\n");
+        s.append("     * floats), for the sizes that have such a store; false (y unchanged) for the others.\n");
+        s.append("     */\n");
+        s.append("    private static boolean interleaved(int m, float[] y) {\n");
+        s.append("        switch (m) {\n");
+        for (int m : SIDE_BY_SIDE_SIZES) {
+            s.append("            case ").append(m).append(" -> sideBySide").append(m).append("(y, y, 0, ").append(m)
+                    .append(" * LANES);\n");
+        }
+        s.append("            default -> {\n");
+        s.append("                return false;\n");
+        s.append("            }\n");
+        s.append("        }\n");
+        s.append("        return true;\n");
+        s.append("    }\n\n");
+        s.append("    /** Lane e of output vector q of a row of side-by-side m x m tiles comes from lane (q*LANES + e) / m. */\n");
+        s.append("    private static VectorShuffle<Float> sideBySideShuffle(int m, int q) {\n");
+        s.append("        int[] lanes = new int[LANES];\n");
+        s.append("        for (int e = 0; e < LANES; e++) {\n");
+        s.append("            lanes[e] = (q * LANES + e) / m;\n");
+        s.append("        }\n");
+        s.append("        return VectorShuffle.fromArray(S, lanes, 0);\n");
+        s.append("    }\n\n");
+        s.append("    /** The lanes of output vector q that hold tile column j. */\n");
+        s.append("    private static VectorMask<Float> sideBySideMask(int m, int q, int j) {\n");
+        s.append("        boolean[] set = new boolean[LANES];\n");
+        s.append("        for (int e = 0; e < LANES; e++) {\n");
+        s.append("            set[e] = (q * LANES + e) % m == j;\n");
+        s.append("        }\n");
+        s.append("        return VectorMask.fromArray(S, set, 0);\n");
+        s.append("    }\n");
+        for (int m : SIDE_BY_SIDE_SIZES) {
+            s.append('\n');
+            for (int q = 0; q < m; q++) {
+                s.append("    private static final VectorShuffle<Float> SIDE").append(m).append('_').append(q)
+                        .append(" = sideBySideShuffle(").append(m).append(", ").append(q).append(");\n");
+                for (int j = 1; j < m; j++) {
+                    s.append("    private static final VectorMask<Float> SIDE").append(m).append('_').append(q).append('_')
+                            .append(j).append(" = sideBySideMask(").append(m).append(", ").append(q).append(", ")
+                            .append(j).append(");\n");
+                }
+            }
+            s.append("\n    /** Row i's vectors are all loaded before any is stored, so out may be y itself (rows m * LANES apart). */");
+            s.append("\n    private static void sideBySide").append(m)
+                    .append("(float[] y, float[] out, int to, int rowStride) {\n");
+            s.append("        for (int i = 0; i < ").append(m).append("; i++, to += rowStride) {\n");
+            for (int j = 0; j < m; j++) {
+                s.append("            FloatVector y").append(j).append(" = FloatVector.fromArray(S, y, (i * ").append(m)
+                        .append(" + ").append(j).append(") * LANES);\n");
+            }
+            for (int q = 0; q < m; q++) {
+                s.append("            y0.rearrange(SIDE").append(m).append('_').append(q).append(')');
+                for (int j = 1; j < m; j++) {
+                    s.append("\n                    .blend(y").append(j).append(".rearrange(SIDE").append(m).append('_')
+                            .append(q).append("), SIDE").append(m).append('_').append(q).append('_').append(j).append(')');
+                }
+                s.append("\n                    .intoArray(out, to").append(q == 0 ? "" : " + " + q + " * LANES")
+                        .append(");\n");
+            }
+            s.append("        }\n");
+            s.append("    }\n");
+        }
     }
 
     /**
@@ -179,7 +276,9 @@ public final class WinogradVectorCodegen {
             package org.caffe4j.kernels.simd;
 
             import jdk.incubator.vector.FloatVector;
+            import jdk.incubator.vector.VectorMask;
             import jdk.incubator.vector.VectorOperators;
+            import jdk.incubator.vector.VectorShuffle;
             import jdk.incubator.vector.VectorSpecies;
             import org.caffe4j.kernels.Activation;
             import org.caffe4j.kernels.CpuProfile;
@@ -188,7 +287,11 @@ public final class WinogradVectorCodegen {
 
             /**
              * The Winograd tile transforms with one tile per vector lane: input tiles are copied lane by lane into a
-             * staging buffer, both matrix passes run on whole vectors, and complete output tiles are scattered back.
+             * staging buffer, both matrix passes run on whole vectors, and the output tiles go back to the output map.
+             * Where the lanes' tiles lie side by side in rows of the map (consecutive tiles of a map at least 4 tiles
+             * wide) their rows are interleaved in registers and stored as whole vectors, or as one copy per run of
+             * tiles; otherwise scattered (complete tiles) or copied lane by lane. Session 34 in bench/HISTORY.md has
+             * the figures.
              * Loaded only through {@link Simd}; {@link org.caffe4j.kernels.conv.WinogradScalarTransforms} is its twin.
              *
              * <p>Input tiles are staged by scalar copies rather than gathered (one vector gather per tile position, the
@@ -222,6 +325,13 @@ public final class WinogradVectorCodegen {
                                   float[] out, int outOff, int rowStride, int[] laneBase, int laneBaseOff) {
                     int m = w.m();
                     activate(m, y, bias, biasOff, biasStride, act);
+                    if (storedSideBySide(m, y, out, outOff, rowStride, laneBase, laneBaseOff)) {
+                        return;
+                    }
+                    if (fewRuns(m, laneBase, laneBaseOff) && interleaved(m, y)) {
+                        storeRuns(m, y, out, outOff, rowStride, laneBase, laneBaseOff, null, 0);
+                        return;
+                    }
                     for (int i = 0; i < m; i++) {
                         for (int j = 0; j < m; j++) {
                             int at = (i * m + j) * LANES;
@@ -243,6 +353,10 @@ public final class WinogradVectorCodegen {
                                        int validOff) {
                     int m = w.m();
                     activate(m, y, bias, biasOff, biasStride, act);
+                    if (fewRuns(m, laneBase, laneBaseOff) && interleaved(m, y)) {
+                        storeRuns(m, y, out, outOff, rowStride, laneBase, laneBaseOff, valid, validOff);
+                        return;
+                    }
                     for (int l = 0; l < LANES; l++) {
                         int v = valid[validOff + l];
                         int to = outOff + laneBase[laneBaseOff + l];
@@ -250,6 +364,44 @@ public final class WinogradVectorCodegen {
                             for (int j = 0; j < (v & 15); j++) {
                                 out[to + i * rowStride + j] = y[(i * m + j) * LANES + l];
                             }
+                        }
+                    }
+                }
+
+                /**
+                 * Whether the lanes' tiles form runs of 4 side-by-side tiles or more on average, for which
+                 * {@link #storeRuns} beats the scatter and the lane-by-lane copy; lanes that are output channels (the
+                 * transposed path) are runs of one.
+                 */
+                private static boolean fewRuns(int m, int[] laneBase, int laneBaseOff) {
+                    int runs = 1;
+                    for (int l = 1; l < LANES; l++) {
+                        runs += laneBase[laneBaseOff + l] == laneBase[laneBaseOff + l - 1] + m ? 0 : 1;
+                    }
+                    return 4 * runs <= LANES;
+                }
+
+                /**
+                 * The stores from y rewritten by {@link #interleaved}: each run of lanes whose tiles lie side by side with
+                 * the same valid rows, only its last tile short of columns, is one run of floats per row (a tile row's
+                 * tiles, the rest of a row before the next row's tiles, a right-edge tile). valid null: all m x m.
+                 */
+                private static void storeRuns(int m, float[] y, float[] out, int outOff, int rowStride, int[] laneBase,
+                                              int laneBaseOff, int[] valid, int validOff) {
+                    int whole = m * 16 + m;
+                    for (int l = 0; l < LANES; l++) {
+                        int first = l;
+                        int v = valid == null ? whole : valid[validOff + l];
+                        while (l + 1 < LANES && (v & 15) == m
+                                && (valid == null ? whole : valid[validOff + l + 1]) >> 4 == v >> 4
+                                && laneBase[laneBaseOff + l + 1] == laneBase[laneBaseOff + l] + m) {
+                            l++;
+                            v = valid == null ? whole : valid[validOff + l];
+                        }
+                        int length = (l - first) * m + (v & 15);
+                        int to = outOff + laneBase[laneBaseOff + first];
+                        for (int i = 0; i < v >> 4; i++) {
+                            System.arraycopy(y, i * m * LANES + first * m, out, to + i * rowStride, length);
                         }
                     }
                 }
