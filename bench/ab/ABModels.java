@@ -12,10 +12,14 @@ import java.util.Random;
  * loaded in its own class loader; after a common warm-up the variants run in alternating rounds of PASSES forward
  * passes, and each variant's per-round median is divided by the first variant's of the same round. On a shared
  * machine whose speed moves by 10-50% from minute to minute, the median of those per-round ratios resolves changes of
- * a few percent that separate runs cannot (bench/HISTORY.md, sessions 30-33). Run by bench/ab/run.sh.
+ * a few percent that separate runs cannot (bench/HISTORY.md, sessions 30-33). The variants are loaded (and their
+ * weights allocated) in the order given, or the reverse with {@code -DloadOrder=reversed}: on JDK 17 the variant
+ * loaded second ran 1.20-1.23x slower with the very same classes (VGG16, ResNet-50; session 34), so run.sh runs both
+ * orders and combines them. Run by bench/ab/run.sh.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -XX:+UseSerialGC -Xmx6g [-DwarmupSeconds=6] [-Dbatch=N] \
+ *     [-DloadOrder=reversed] \
  *     bench/ab/ABModels.java NET WEIGHTS ROUNDS PASSES THREADS CLASSPATH_A CLASSPATH_B...
  * </pre>
  */
@@ -36,7 +40,9 @@ public final class ABModels {
         Object[] models = new Object[n];
         Object[] inputs = new Object[n];
         Method[] run = new Method[n];
-        for (int v = 0; v < n; v++) {
+        boolean reversed = "reversed".equals(System.getProperty("loadOrder"));
+        for (int k = 0; k < n; k++) {
+            int v = reversed ? n - 1 - k : k;
             List<URL> urls = new ArrayList<>();
             for (String entry : variants[v].split(":")) {
                 urls.add(Path.of(entry).toUri().toURL());

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # A/B of a kernel change on one model: the working tree's core classes against another commit's, alternating in one
 # JVM (bench/ab/ABModels.java); prints each variant's median ms a pass and the median (and range) of the per-round
-# ratios working tree / commit. Below 1 means the working tree is faster.
+# ratios working tree / commit. Below 1 means the working tree is faster. It runs two JVMs, the first loading the
+# commit's build first, the second the working tree's, and prints the geometric mean of their two medians: on JDK 17
+# one build can run 1.2x slower than the same classes in the other loader, by JVM (bench/HISTORY.md, session 34), and
+# two runs that disagree say so. --one-order runs only the first JVM.
 #   bench/ab/run.sh [--against REV] [--rounds R] [--passes P] [--threads T] [--warmup-seconds S] [--batch N]
-#                   [--jdk JAVA_HOME] NET WEIGHTS [CLASSES_DIR...]
+#                   [--jdk JAVA_HOME] [--one-order] NET WEIGHTS [CLASSES_DIR...]
 # REV defaults to HEAD; its core is compiled once in a worktree under target/ab/. Each CLASSES_DIR adds a variant:
 # classes compiled against core/target/classes (one changed kernel class, say) put in front of the working tree's.
 # Cut a net down to the layers a change touches where the whole model's noise would hide it (bench/HISTORY.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-against=HEAD rounds=20 passes=10 threads=2 warmup=6 batch=0 jdk=""
+against=HEAD rounds=20 passes=10 threads=2 warmup=6 batch=0 jdk="" orders="forward reversed"
 while [ $# -gt 0 ]; do
   case "$1" in
     --against) against="$2"; shift 2 ;;
@@ -20,7 +23,8 @@ while [ $# -gt 0 ]; do
     --warmup-seconds) warmup="$2"; shift 2 ;;
     --batch) batch="$2"; shift 2 ;;
     --jdk) jdk="$2"; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --one-order) orders="forward"; shift ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     -*) echo "error: unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
@@ -50,6 +54,32 @@ variants=("$PWD/target/ab/$rev/core/target/classes:$deps" "$PWD/core/target/clas
 for dir in "$@"; do
   variants+=("$(cd "$dir" && pwd):$PWD/core/target/classes:$deps")
 done
-"$java" --add-modules jdk.incubator.vector -XX:+UseSerialGC -Xmx6g -DwarmupSeconds="$warmup" -Dbatch="$batch" \
-  bench/ab/ABModels.java "$net" "$weights" "$rounds" "$passes" "$threads" "${variants[@]}" 2>&1 \
-  | grep -v -e '^WARNING: Using incubator modules' -e '^warning: using incubating module' -e '^1 warning$'
+results="$(mktemp)"
+trap 'rm -f "$results"' EXIT
+for order in $orders; do
+  if [ "$orders" != forward ]; then
+    [ "$order" = forward ] && echo "== $rev's build loaded first" || echo "== the working tree's build loaded first"
+  fi
+  "$java" --add-modules jdk.incubator.vector -XX:+UseSerialGC -Xmx6g -DwarmupSeconds="$warmup" -Dbatch="$batch" \
+    -DloadOrder="$order" bench/ab/ABModels.java "$net" "$weights" "$rounds" "$passes" "$threads" "${variants[@]}" 2>&1 \
+    | grep -v -e '^WARNING: ' -e '^warning: using incubating module' -e '^1 warning$' \
+    | tee -a "$results"
+done
+if [ "$orders" != forward ]; then
+  echo "== both load orders (geometric mean of the two medians):"
+  # Lines "VARIANT / REFERENCE: median R (range)", one per variant and order.
+  awk -F': median ' '/ \/ .*: median / {
+      split($2, r, " "); key = $1
+      if (count[key]++) { second[key] = r[1] } else { first[key] = r[1]; keys[++n] = key }
+    }
+    END {
+      for (i = 1; i <= n; i++) {
+        k = keys[i]
+        if (count[k] != 2) continue
+        g = sqrt(first[k] * second[k])
+        printf "%s: %.3f\n", k, g
+        d = first[k] > second[k] ? first[k] / second[k] : second[k] / first[k]
+        if (d > 1.1) printf "  (the two JVMs disagree by %.0f%%: their JIT outcomes differ more than the change; repeat, or measure on JDK 25)\n", (d - 1) * 100
+      }
+    }' "$results"
+fi
