@@ -20,6 +20,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -174,17 +175,37 @@ public final class Model implements AutoCloseable {
 
     /** Runs the net and returns its output blobs (blobs no layer consumes), by name. */
     public Map<String, Tensor> run(Map<String, Tensor> inputs) {
-        return execute(inputs, null, null);
+        return execute(inputs, null, null, null);
     }
 
     /** Runs the net and returns the given blobs' final values. */
     public Map<String, Tensor> run(Map<String, Tensor> inputs, Set<String> blobs) {
-        return execute(inputs, new LinkedHashSet<>(blobs), null);
+        return execute(inputs, new LinkedHashSet<>(blobs), null, null);
+    }
+
+    /**
+     * Runs the net and writes the named blobs' final values into the caller's tensors, each of the shape this pass
+     * gives the blob (as {@link #run} would return it): no output array is allocated, so a loop over many inputs
+     * makes no garbage (ONNX Runtime's I/O binding, OpenCV's forward into existing Mats). The names are output blobs
+     * or, as for {@link #run(Map, Set)}, any blob. Checked before the pass: an unknown name or a tensor of another
+     * shape is a {@link ShapeException}.
+     */
+    public void runInto(Map<String, Tensor> inputs, Map<String, Tensor> outputs) {
+        if (outputs.isEmpty()) {
+            throw new ShapeException("no output tensors given (the net's outputs: " + outputNames() + ")");
+        }
+        Set<String> names = new LinkedHashSet<>(outputs.keySet());
+        for (String name : names) {
+            if (!graph.finalValues().containsKey(name)) {
+                throw new ShapeException("the net has no blob named '" + name + "' (its outputs: " + outputNames() + ")");
+            }
+        }
+        execute(inputs, new HashSet<>(outputNames()).containsAll(names) ? null : names, null, outputs);
     }
 
     /** Runs the net and returns every blob's value after the whole pass (after in-place layers), in network order. */
     public Map<String, Tensor> runAllBlobs(Map<String, Tensor> inputs) {
-        return execute(inputs, new LinkedHashSet<>(graph.finalValues().keySet()), null);
+        return execute(inputs, new LinkedHashSet<>(graph.finalValues().keySet()), null, null);
     }
 
     /** Per-step timing hook for benchmarks: receives (step index in {@link #steps}, nanoseconds) after each step. */
@@ -194,7 +215,7 @@ public final class Model implements AutoCloseable {
 
     /** Runs the net, reporting each step's time; the indices are those of {@link #steps} for the inputs' shapes. */
     public Map<String, Tensor> runTimed(Map<String, Tensor> inputs, StepListener listener) {
-        return execute(inputs, null, listener);
+        return execute(inputs, null, listener, null);
     }
 
     /** The execution plan's steps for these input shapes (missing inputs: the declared shapes), as values. */
@@ -258,7 +279,9 @@ public final class Model implements AutoCloseable {
         return new Footprint(loaded, kernels, 4 * activations);
     }
 
-    private Map<String, Tensor> execute(Map<String, Tensor> inputs, Set<String> keep, StepListener listener) {
+    /** @param into the caller's tensors to write the kept blobs named in it into (then null is returned), or null */
+    private Map<String, Tensor> execute(Map<String, Tensor> inputs, Set<String> keep, StepListener listener,
+                                        Map<String, Tensor> into) {
         List<Shape> shapes = new ArrayList<>();
         for (Value v : graph.inputs()) {
             Tensor t = inputs.get(v.blob());
@@ -274,6 +297,20 @@ public final class Model implements AutoCloseable {
         }
         PlanState state = planFor(shapes, keep);
         ExecutionPlan plan = state.plan();
+        Map<String, Value> finals = plan.graph().finalValues();
+        if (into != null) {
+            for (Map.Entry<String, Tensor> e : into.entrySet()) {
+                Value value = finals.get(e.getKey());
+                if (value == null || !plan.keptSlots().containsKey(e.getKey())) {
+                    throw new ShapeException("the net has no blob named '" + e.getKey() + "' (its outputs: "
+                            + outputNames() + ")");
+                }
+                if (!Arrays.equals(value.shape().dims(), e.getValue().shape())) {
+                    throw new ShapeException("output '" + e.getKey() + "' is " + value.shape() + " for these inputs, "
+                            + "the tensor given for it " + e.getValue().shapeString());
+                }
+            }
+        }
         ImageByImagePrefix prefix = keep == null ? prefixFor(shapes, plan) : null;
         float[][] buffers = state.borrowBuffers(graph.source());
         try {
@@ -293,8 +330,14 @@ public final class Model implements AutoCloseable {
                     listener.stepDone(index, nanos);
                 }
             }
+            if (into != null) {
+                for (Map.Entry<String, Tensor> e : into.entrySet()) {
+                    float[] to = e.getValue().data();
+                    System.arraycopy(buffers[plan.keptSlots().get(e.getKey())], 0, to, 0, to.length);
+                }
+                return null;
+            }
             Map<String, Tensor> result = new LinkedHashMap<>();
-            Map<String, Value> finals = plan.graph().finalValues();
             for (Map.Entry<String, Integer> e : plan.keptSlots().entrySet()) {
                 Shape s = finals.get(e.getKey()).shape();
                 result.put(e.getKey(), new Tensor(s.dims(), Arrays.copyOf(buffers[e.getValue()], (int) s.count())));

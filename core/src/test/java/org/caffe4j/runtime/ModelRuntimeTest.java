@@ -61,6 +61,71 @@ class ModelRuntimeTest {
     }
 
     @Test
+    void runIntoWritesRunsValuesIntoTheCallersTensors() throws Exception {
+        try (Model m = Model.load(LENET, LENET_WEIGHTS)) {
+            Tensor out = new Tensor(new int[]{2, 10}, new float[20]);
+            Tensor conv1 = new Tensor(new int[]{2, 20, 24, 24}, new float[2 * 20 * 24 * 24]);
+            float[] outArray = out.data();
+            for (int seed = 1; seed <= 2; seed++) {
+                Map<String, Tensor> in = Map.of("data", new Tensor(new int[]{2, 1, 28, 28},
+                        RandomWeights.input(seed, 2 * 784)));
+                m.runInto(in, Map.of("prob", out));
+                assertArrayEquals(m.run(in).get("prob").data(), outArray, "seed " + seed);
+                // Any blob, as run(inputs, blobs) keeps it.
+                m.runInto(in, Map.of("conv1", conv1));
+                assertArrayEquals(m.run(in, java.util.Set.of("conv1")).get("conv1").data(), conv1.data());
+            }
+            Map<String, Tensor> in = Map.of("data", new Tensor(new int[]{2, 1, 28, 28}, new float[2 * 784]));
+            var unknown = assertThrows(ShapeException.class,
+                    () -> m.runInto(in, Map.of("score", new Tensor(new int[]{2, 10}, new float[20]))));
+            assertTrue(unknown.getMessage().contains("'score'") && unknown.getMessage().contains("prob"),
+                    unknown.getMessage());
+            var shape = assertThrows(ShapeException.class,
+                    () -> m.runInto(in, Map.of("prob", new Tensor(new int[]{1, 10}, new float[10]))));
+            assertTrue(shape.getMessage().contains("2x10") && shape.getMessage().contains("1x10"), shape.getMessage());
+            assertThrows(ShapeException.class, () -> m.runInto(in, Map.of()));
+        }
+    }
+
+    /**
+     * The point of runInto: a pass allocates no output array. With the plain reference kernels (no vector boxes
+     * before the JIT) a run of this 1 MB output allocates at least the output on the calling thread, runInto a
+     * small fraction of it.
+     */
+    @Test
+    void runIntoAllocatesNoOutputArray() throws Exception {
+        Path net = java.nio.file.Files.writeString(dir.resolve("wide.prototxt"), """
+                name: "wide"
+                input: "data" input_shape { dim: 1 dim: 3 dim: 64 dim: 64 }
+                layer { name: "conv" type: "Convolution" bottom: "data" top: "conv"
+                        convolution_param { num_output: 64 kernel_size: 3 pad: 1 } }
+                """);
+        Path w = RandomWeights.write(net, opts(1), 3, dir.resolve("wide.caffemodel"));
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long outputBytes = 4L * 64 * 64 * 64;
+        try (Model m = Model.load(net, w, opts(1).withReference(true).withThreads(1))) {
+            Map<String, Tensor> in = Map.of("data", new Tensor(new int[]{1, 3, 64, 64}, RandomWeights.input(1, 3 * 4096)));
+            Map<String, Tensor> into = Map.of("conv", new Tensor(new int[]{1, 64, 64, 64}, new float[64 * 4096]));
+            for (int i = 0; i < 3; i++) {
+                m.run(in);
+                m.runInto(in, into);
+            }
+            int passes = 5;
+            long a0 = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < passes; i++) {
+                m.run(in);
+            }
+            long a1 = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < passes; i++) {
+                m.runInto(in, into);
+            }
+            long a2 = threads.getCurrentThreadAllocatedBytes();
+            assertTrue((a1 - a0) / passes >= outputBytes, "run allocates its output: " + (a1 - a0) / passes);
+            assertTrue((a2 - a1) / passes < outputBytes / 8, "runInto allocated " + (a2 - a1) / passes + " bytes a pass");
+        }
+    }
+
+    @Test
     void fullyConvolutionalNetReshapesToAnotherSpatialSize() throws Exception {
         // NIN-CIFAR pools 48 -> 24 -> 12, then averages 8x8 windows at stride 1: a 5x5 map of class scores.
         Path w = RandomWeights.write(NIN_CIFAR, opts(1), 11, dir.resolve("w.caffemodel"));
