@@ -596,10 +596,10 @@ final class WinogradVectorTransforms implements WinogradTransformKernel {
      */
     private static boolean interleaved(int m, float[] y) {
         switch (m) {
-            case 2 -> sideBySide2(y, y, 0, 2 * LANES);
-            case 3 -> sideBySide3(y, y, 0, 3 * LANES);
-            case 4 -> sideBySide4(y, y, 0, 4 * LANES);
-            case 6 -> sideBySide6(y, y, 0, 6 * LANES);
+            case 2 -> sideBySide2(y, y, 0, m * LANES);
+            case 3 -> sideBySide3(y, y, 0, m * LANES);
+            case 4 -> sideBySide4(y, y, 0, m * LANES);
+            case 6 -> sideBySide6(y, y, 0, m * LANES);
             default -> {
                 return false;
             }

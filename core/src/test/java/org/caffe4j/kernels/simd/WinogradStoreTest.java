@@ -31,20 +31,12 @@ class WinogradStoreTest {
         for (int l = 0; l < lanes; l++) {
             laneBase[2 + l] = l * m + (l % 2) * m * rowStride; // tiles side by side, every other one a tile row down
         }
-        float[] bias = new float[lanes + 5];
-        for (int i = 0; i < bias.length; i++) {
-            bias[i] = rnd.nextFloat() - 0.5f;
-        }
+        float[] bias = randomBias(rnd, lanes + 5);
         for (Activation act : new Activation[] {Activation.NONE, Activation.RELU, Activation.relu(0.25f)}) {
             for (int biasStride : new int[] {-1, 0, 1}) {
                 float[] b = biasStride < 0 ? null : bias;
                 int stride = Math.max(biasStride, 0);
-                float[] y = new float[m * m * lanes];
-                for (int i = 0; i < y.length; i++) {
-                    int kind = rnd.nextInt(8);
-                    y[i] = kind == 0 ? -0f : kind == 1 ? 0f : kind == 2 ? Float.NaN : kind == 3 ? -bias[3 + i % lanes]
-                            : rnd.nextFloat() * 4 - 2;
-                }
+                float[] y = randomSums(rnd, m * m * lanes, bias, 3, lanes);
                 int[] valid = new int[lanes + 1];
                 for (int l = 0; l < lanes; l++) {
                     valid[1 + l] = l == 0 ? m * 16 + m : l == 1 ? 0 : (1 + rnd.nextInt(m)) * 16 + 1 + rnd.nextInt(m);
@@ -86,10 +78,7 @@ class WinogradStoreTest {
         int lanes = VECTOR.lanes();
         Random rnd = new Random(m * 17 + r);
         int rowStride = (lanes + 2) * m + 5;
-        float[] bias = new float[lanes + 5];
-        for (int i = 0; i < bias.length; i++) {
-            bias[i] = rnd.nextFloat() - 0.5f;
-        }
+        float[] bias = randomBias(rnd, lanes + 5);
         for (int layout = 0; layout < 3; layout++) {
             int[] laneBase = new int[lanes + 1];
             for (int l = 0; l < lanes; l++) {
@@ -101,12 +90,7 @@ class WinogradStoreTest {
                 for (int biasStride : new int[] {-1, 0, 1}) {
                     float[] b = biasStride < 0 ? null : bias;
                     int stride = Math.max(biasStride, 0);
-                    float[] y = new float[m * m * lanes];
-                    for (int i = 0; i < y.length; i++) {
-                        int kind = rnd.nextInt(8);
-                        y[i] = kind == 0 ? -0f : kind == 1 ? 0f : kind == 2 ? Float.NaN
-                                : kind == 3 ? -bias[2 + i % lanes] : rnd.nextFloat() * 4 - 2;
-                    }
+                    float[] y = randomSums(rnd, m * m * lanes, bias, 2, lanes);
                     int size = 2 * m * rowStride + 9;
                     float[] vectorOut = filled(size);
                     float[] scalarOut = filled(size);
@@ -187,6 +171,28 @@ class WinogradStoreTest {
                 }
             }
         }
+    }
+
+    private static float[] randomBias(Random rnd, int size) {
+        float[] bias = new float[size];
+        for (int i = 0; i < size; i++) {
+            bias[i] = rnd.nextFloat() - 0.5f;
+        }
+        return bias;
+    }
+
+    /**
+     * Tile values as the output transform leaves them, with the cases the activation must keep apart: -0, +0, NaN,
+     * and the negated bias of the lane's channel (bias[biasOff + i % lanes]), whose sum with the bias is exactly 0.
+     */
+    private static float[] randomSums(Random rnd, int size, float[] bias, int biasOff, int lanes) {
+        float[] y = new float[size];
+        for (int i = 0; i < size; i++) {
+            int kind = rnd.nextInt(8);
+            y[i] = kind == 0 ? -0f : kind == 1 ? 0f : kind == 2 ? Float.NaN : kind == 3 ? -bias[biasOff + i % lanes]
+                    : rnd.nextFloat() * 4 - 2;
+        }
+        return y;
     }
 
     private static float[] filled(int size) {

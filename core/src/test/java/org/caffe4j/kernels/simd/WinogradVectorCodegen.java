@@ -95,33 +95,13 @@ public final class WinogradVectorCodegen {
         s.append("                return false;\n");
         s.append("            }\n");
         s.append("        }\n");
-        s.append("        switch (m) {\n");
-        for (int m : SIDE_BY_SIDE_SIZES) {
-            s.append("            case ").append(m).append(" -> sideBySide").append(m)
-                    .append("(y, out, outOff + first, rowStride);\n");
-        }
-        s.append("            default -> {\n");
-        s.append("                return false;\n");
-        s.append("            }\n");
-        s.append("        }\n");
-        s.append("        return true;\n");
-        s.append("    }\n\n");
+        sideBySideSwitch(s, "(y, out, outOff + first, rowStride)");
         s.append("    /**\n");
         s.append("     * Rewrites y in place as rows of side-by-side tiles (row i of lane l's tile at {@code y[i*m*LANES + l*m ..]}, m\n");
         s.append("     * floats), for the sizes that have such a store; false (y unchanged) for the others.\n");
         s.append("     */\n");
         s.append("    private static boolean interleaved(int m, float[] y) {\n");
-        s.append("        switch (m) {\n");
-        for (int m : SIDE_BY_SIDE_SIZES) {
-            s.append("            case ").append(m).append(" -> sideBySide").append(m).append("(y, y, 0, ").append(m)
-                    .append(" * LANES);\n");
-        }
-        s.append("            default -> {\n");
-        s.append("                return false;\n");
-        s.append("            }\n");
-        s.append("        }\n");
-        s.append("        return true;\n");
-        s.append("    }\n\n");
+        sideBySideSwitch(s, "(y, y, 0, m * LANES)");
         s.append("    /** Lane e of output vector q of a row of side-by-side m x m tiles comes from lane (q*LANES + e) / m. */\n");
         s.append("    private static VectorShuffle<Float> sideBySideShuffle(int m, int q) {\n");
         s.append("        int[] lanes = new int[LANES];\n");
@@ -169,6 +149,20 @@ public final class WinogradVectorCodegen {
             s.append("        }\n");
             s.append("    }\n");
         }
+    }
+
+    /** The end of a method on m: {@code sideBySide<m>} with these arguments for the sizes that have one, else false. */
+    private static void sideBySideSwitch(StringBuilder s, String arguments) {
+        s.append("        switch (m) {\n");
+        for (int m : SIDE_BY_SIDE_SIZES) {
+            s.append("            case ").append(m).append(" -> sideBySide").append(m).append(arguments).append(";\n");
+        }
+        s.append("            default -> {\n");
+        s.append("                return false;\n");
+        s.append("            }\n");
+        s.append("        }\n");
+        s.append("        return true;\n");
+        s.append("    }\n\n");
     }
 
     /**
