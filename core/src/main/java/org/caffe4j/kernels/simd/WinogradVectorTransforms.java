@@ -13,10 +13,11 @@ import org.caffe4j.kernels.conv.WinogradTransformKernel;
 /**
  * The Winograd tile transforms with one tile per vector lane: input tiles are copied lane by lane into a
  * staging buffer, both matrix passes run on whole vectors, and the output tiles go back to the output map.
- * Where the lanes' tiles lie side by side in rows of the map (consecutive tiles of a map at least 4 tiles
- * wide) their rows are interleaved in registers and stored as whole vectors, or as one copy per run of
- * tiles; otherwise scattered (complete tiles) or copied lane by lane. Session 34 in bench/HISTORY.md has
- * the figures.
+ * Where all lanes' tiles lie side by side in one row of the map, each row of the tiles is interleaved in
+ * registers and stored as m whole vectors; where they form runs of side-by-side tiles, 4 or more on average
+ * (consecutive tiles of a map at least 4 tiles wide), it is interleaved in place and copied run by run;
+ * otherwise scattered (complete tiles) or copied lane by lane. Session 34 in bench/HISTORY.md has the
+ * figures.
  * Loaded only through {@link Simd}; {@link org.caffe4j.kernels.conv.WinogradScalarTransforms} is its twin.
  *
  * <p>Input tiles are staged by scalar copies rather than gathered (one vector gather per tile position, the
