@@ -96,10 +96,10 @@ final class BenchCommand implements Callable<Integer> {
                 feed.put(name, new Tensor(shape, x));
             }
             // What a one-shot run pays: the JIT has not compiled the kernels yet (NIN: 1.3-1.9 s against ~11 ms).
+            // Later passes write into this pass's output tensors (Model.runInto), so that an output of megabytes (a
+            // segmentation map) is not a new array, and garbage, in every timed pass.
             long a0 = allocatedBytes();
             long f0 = System.nanoTime();
-            // Later passes write into the first pass's output tensors (Model.runInto), so that an output of
-            // megabytes (a segmentation map) is not a new array, and garbage, in every timed pass.
             Map<String, Tensor> outputs = model.run(feed);
             double firstPassMs = (System.nanoTime() - f0) / 1e6;
             long a1 = allocatedBytes();

@@ -20,7 +20,6 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -194,13 +193,15 @@ public final class Model implements AutoCloseable {
         if (outputs.isEmpty()) {
             throw new ShapeException("no output tensors given (the net's outputs: " + outputNames() + ")");
         }
-        Set<String> names = new LinkedHashSet<>(outputs.keySet());
-        for (String name : names) {
+        List<String> outputNames = outputNames();
+        for (String name : outputs.keySet()) {
             if (!graph.finalValues().containsKey(name)) {
-                throw new ShapeException("the net has no blob named '" + name + "' (its outputs: " + outputNames() + ")");
+                throw new ShapeException("the net has no blob named '" + name + "' (its outputs: " + outputNames + ")");
             }
         }
-        execute(inputs, new HashSet<>(outputNames()).containsAll(names) ? null : names, null, outputs);
+        // The default outputs keep run's plan; other blobs need a plan that keeps them, as run(inputs, blobs) builds.
+        execute(inputs, outputNames.containsAll(outputs.keySet()) ? null : new LinkedHashSet<>(outputs.keySet()), null,
+                outputs);
     }
 
     /** Runs the net and returns every blob's value after the whole pass (after in-place layers), in network order. */
@@ -298,13 +299,9 @@ public final class Model implements AutoCloseable {
         PlanState state = planFor(shapes, keep);
         ExecutionPlan plan = state.plan();
         Map<String, Value> finals = plan.graph().finalValues();
-        if (into != null) {
+        if (into != null) { // runInto checked the names; the shapes are known only now
             for (Map.Entry<String, Tensor> e : into.entrySet()) {
                 Value value = finals.get(e.getKey());
-                if (value == null || !plan.keptSlots().containsKey(e.getKey())) {
-                    throw new ShapeException("the net has no blob named '" + e.getKey() + "' (its outputs: "
-                            + outputNames() + ")");
-                }
                 if (!Arrays.equals(value.shape().dims(), e.getValue().shape())) {
                     throw new ShapeException("output '" + e.getKey() + "' is " + value.shape() + " for these inputs, "
                             + "the tensor given for it " + e.getValue().shapeString());
