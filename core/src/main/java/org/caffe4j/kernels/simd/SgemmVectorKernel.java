@@ -169,6 +169,14 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
 
     /** Whether {@link #warmTransposedTile} has seen the 12-row tile compiled, so {@link #transposedRows} says 12. */
     private volatile boolean tallTileWarm;
+
+    /**
+     * For tests of the 12-row path's results: {@link #transposedRows} says 12 from now on, compiled or not (the same
+     * bits either way; only the speed waits for the JIT, which a test JVM's compile queue may delay for long).
+     */
+    void useTwelveRowPanels() {
+        tallTileWarm = true;
+    }
     private final AtomicBoolean tallTileWarmUpStarted = new AtomicBoolean();
     /** The warm-up thread's outcome, for tests: whether it saw the tile compiled. */
     final CompletableFuture<Boolean> tallTileWarmUp = new CompletableFuture<>();
