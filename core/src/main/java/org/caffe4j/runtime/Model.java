@@ -10,6 +10,7 @@ import org.caffe4j.ir.Value;
 import org.caffe4j.kernels.ThreadPoolParallel;
 import org.caffe4j.plan.ExecutionPlan;
 import org.caffe4j.ops.registry.OpRegistry;
+import org.caffe4j.kernels.simd.CompileDirectives;
 import org.caffe4j.kernels.simd.Simd;
 import org.caffe4j.plan.Planner;
 import org.caffe4j.plan.Step;
@@ -78,6 +79,11 @@ public final class Model implements AutoCloseable {
         this.parallel = new ThreadPoolParallel(Math.max(1, options.threads()));
         this.ops = imported.ops();
         this.planner = new Planner(options.reference(), oneShotTwins(options) ? Simd.twins() : Simd.kernels(), ops);
+        if (Simd.enabled() && !options.reference() && !planner.kernels().twins()) {
+            // A model that keeps running warms the vector kernels up: with far less garbage where the user asked
+            // for their C2 compilations in the foreground (-Dcaffe4j.jitDirectives=true).
+            CompileDirectives.addInBackground();
+        }
     }
 
     /** Loading in one chain: {@code Model.builder().files(net, weights).threads(2).batch(8).build()}. */
