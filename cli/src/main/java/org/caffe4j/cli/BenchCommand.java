@@ -214,8 +214,11 @@ final class BenchCommand implements Callable<Integer> {
             }
             if (allocationCounted) {
                 out.printf("allocated: %.0f MB in the first pass, %.0f MB in the warm-up, then %.1f KB a pass (until the "
-                        + "JIT has compiled them, the vector kernels box every operation)%n", firstPassAllocatedMb,
-                        warmupAllocatedMb, allocatedKbPerPass);
+                        + "JIT has compiled them, the vector kernels box every operation%s)%n", firstPassAllocatedMb,
+                        warmupAllocatedMb, allocatedKbPerPass, Boolean.getBoolean("caffe4j.jitDirectives")
+                                ? "; compiled in the foreground, -Dcaffe4j.jitDirectives=true"
+                                : "; -Dcaffe4j.jitDirectives=true compiles them in the foreground: less garbage, a later "
+                                        + "start");
             }
             out.printf("heap after load %.0f MB, after the first pass %.0f MB (activation buffers %.1f MB per concurrent "
                             + "pass); peak heap incl. garbage %.0f MB%n", modelHeapMb, runningHeapMb,
