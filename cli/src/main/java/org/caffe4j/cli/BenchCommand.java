@@ -216,7 +216,7 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf("allocated: %.0f MB in the first pass, %.0f MB in the warm-up, then %.1f KB a pass (until the "
                         + "JIT has compiled them, the vector kernels box every operation%s)%n", firstPassAllocatedMb,
                         warmupAllocatedMb, allocatedKbPerPass, Boolean.getBoolean("caffe4j.jitDirectives")
-                                ? "; compiled in the foreground, -Dcaffe4j.jitDirectives=true"
+                                ? "; foreground compilation asked for by -Dcaffe4j.jitDirectives=true"
                                 : "; -Dcaffe4j.jitDirectives=true compiles them in the foreground: less garbage, a later "
                                         + "start");
             }
