@@ -80,8 +80,10 @@ public final class Model implements AutoCloseable {
         this.ops = imported.ops();
         this.planner = new Planner(options.reference(), oneShotTwins(options) ? Simd.twins() : Simd.kernels(), ops);
         if (Simd.enabled() && !options.reference() && !planner.kernels().twins()) {
-            // A model that keeps running warms the vector kernels up: with far less garbage where the user asked
-            // for their C2 compilations in the foreground (-Dcaffe4j.jitDirectives=true).
+            // A model that keeps running warms the vector kernels up: from complete Vector API profiles, so that
+            // C2 compiles them without boxing (JDK 17), and with far less garbage where the user asked for their C2
+            // compilations in the foreground (-Dcaffe4j.jitDirectives=true).
+            Simd.primeVectorProfiles();
             CompileDirectives.addInBackground();
         }
     }

@@ -17,8 +17,7 @@ import javax.management.ObjectName;
  * one-shot one, which runs the scalar twins): its warm-up then allocates a fraction of the garbage, but its first pass
  * and its compiled speed come later, partly because starting the platform MBean server takes a cold JVM some tenths
  * of a second (figures in bench/HISTORY.md, session 35). Worth it where the garbage costs more than the time: a tight
- * heap, several models warming up at once. Meant for JDK 25: on JDK 17 some JVMs keep boxing a few Winograd operations
- * after the warm-up, with or without the directive, and more often with it.
+ * heap, several models warming up at once.
  *
  * <p>It is a JVM compiler directive (JEP 165) added once per JVM through the DiagnosticCommand MBean, as {@code jcmd
  * PID Compiler.directives_add} would, on a daemon thread. It matches {@code org/caffe4j/kernels/simd/*} and

@@ -99,6 +99,17 @@ public final class Simd {
         return TWINS;
     }
 
+    /**
+     * Before a model that keeps running first calls the vector kernels: completes the Vector API's branch profiles so
+     * that C2 compiles the kernels without boxing ({@link VectorProfilePrimer}; below JDK 25, once per JVM, a few
+     * tens of milliseconds). Nothing where the vector kernels are off or the JIT cannot compile them.
+     */
+    public static void primeVectorProfiles() {
+        if (VECTOR_SGEMM != null && OPTIMIZING_JIT) {
+            VectorProfilePrimer.primeOnce();
+        }
+    }
+
     /** The host's machine profile (scalar when the vector kernels are off or cannot be linked). */
     public static CpuProfile profile() {
         return PROFILE;
