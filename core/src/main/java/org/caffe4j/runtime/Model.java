@@ -39,6 +39,9 @@ public final class Model implements AutoCloseable {
     /** The deploy net's layers, one per graph node, which re-inferring shapes reads. */
     private final List<Caffe.LayerParameter> layers;
     private final List<String> notes;
+    /** The graph's input and output blob names, once: runInto checks against them on every pass. */
+    private final List<String> inputNames;
+    private final List<String> outputNames;
     private final ThreadPoolParallel parallel;
     private final OpRegistry ops;
     private final Planner planner;
@@ -74,6 +77,8 @@ public final class Model implements AutoCloseable {
 
     private Model(ModelFiles.Imported imported, LoadOptions options) {
         this.graph = imported.graph();
+        this.inputNames = graph.inputs().stream().map(Value::blob).toList();
+        this.outputNames = graph.outputs().stream().map(Value::blob).toList();
         this.layers = imported.deploy().getLayerList();
         this.notes = List.copyOf(imported.notes());
         this.parallel = new ThreadPoolParallel(Math.max(1, options.threads()));
@@ -156,7 +161,7 @@ public final class Model implements AutoCloseable {
     }
 
     public List<String> inputNames() {
-        return graph.inputs().stream().map(Value::blob).toList();
+        return inputNames;
     }
 
     public int[] inputShape(String name) {
@@ -168,7 +173,7 @@ public final class Model implements AutoCloseable {
     }
 
     public List<String> outputNames() {
-        return graph.outputs().stream().map(Value::blob).toList();
+        return outputNames;
     }
 
     /** Runs a net with one input. */
@@ -201,7 +206,6 @@ public final class Model implements AutoCloseable {
         if (outputs.isEmpty()) {
             throw new ShapeException("no output tensors given (the net's outputs: " + outputNames() + ")");
         }
-        List<String> outputNames = outputNames();
         for (String name : outputs.keySet()) {
             if (!graph.finalValues().containsKey(name)) {
                 throw new ShapeException("the net has no blob named '" + name + "' (its outputs: " + outputNames + ")");
