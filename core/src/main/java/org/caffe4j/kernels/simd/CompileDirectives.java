@@ -68,10 +68,7 @@ public final class CompileDirectives {
         try {
             file = Files.createTempFile("caffe4j-jit-", ".json");
             Files.writeString(file, DIRECTIVE, StandardCharsets.UTF_8);
-            Object answer = ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesAdd",
-                    new Object[] {new String[] {file.toString()}}, new String[] {String[].class.getName()});
-            return String.valueOf(answer).contains("1 compiler directives added");
+            return diagnosticCommand("compilerDirectivesAdd", file.toString()).contains("1 compiler directives added");
         } catch (IOException | JMException | RuntimeException | LinkageError e) {
             return false; // the JVM keeps its default: background compilation, more garbage while warming up
         } finally {
@@ -87,8 +84,13 @@ public final class CompileDirectives {
 
     /** The JVM's directive stack as {@code jcmd PID Compiler.directives_print} shows it, for tests. */
     static String printed() throws JMException {
+        return diagnosticCommand("compilerDirectivesPrint");
+    }
+
+    /** A jcmd command through the DiagnosticCommand MBean ({@code Compiler.directives_add} is compilerDirectivesAdd). */
+    private static String diagnosticCommand(String operation, String... arguments) throws JMException {
         return String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(
-                new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesPrint",
-                new Object[] {new String[0]}, new String[] {String[].class.getName()}));
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), operation, new Object[] {arguments},
+                new String[] {String[].class.getName()}));
     }
 }
