@@ -95,7 +95,7 @@ public final class InnerProductOp implements OpDefinition<InnerProductOp.Params>
         Activation act = slope == null ? Activation.NONE : Activation.relu(slope);
         InnerProductPackedGemm kernel = ctx.memo("packed-gemm relu=" + slope, () -> new InnerProductPackedGemm(
                 ctx.weights().get(0).data(), p.biasTerm() ? ctx.weights().get(1).data() : null, n, k, p.transpose(),
-                act, ctx.kernels().sgemm(), ctx.kernels().gemv()));
+                act, m, ctx.kernels().sgemm(), ctx.kernels().gemv()));
         ctx.weightsKeptByKernel(0, kernel::unpackWeights);
         return LayerKernel.readingWeights(kernel.weightBytes(),
                 (inputs, outputs, par) -> kernel.forward(inputs[0], 0, m, outputs[0], 0, par));

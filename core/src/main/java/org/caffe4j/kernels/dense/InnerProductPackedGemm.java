@@ -8,6 +8,7 @@ import org.caffe4j.kernels.gemm.PackedGemv;
 import org.caffe4j.kernels.gemm.PackedSgemm;
 import org.caffe4j.kernels.gemm.PackedWeights;
 import org.caffe4j.kernels.gemm.PanelSource;
+import org.caffe4j.kernels.gemm.RowBlockGemv;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 
 /**
@@ -15,11 +16,14 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
  * W as N rows of K; a {@code transpose: true} K x N blob is repacked at construction). Bias and the fused ReLU are
  * applied as outputs leave the registers.
  *
- * <p>Two paths, chosen by the number of input rows M (the batch): up to {@link #GEMV_MAX_ROWS} rows run as a GEMV
- * ({@link PackedGemv}), which streams each weight once at memory speed and writes the M x N output directly; more
+ * <p>Two paths, chosen by the number of input rows M (the batch): up to {@link #GEMV_MAX_ROWS} rows run as a GEMV,
+ * which streams each weight once at memory speed and writes the M x N output directly (one row on row blocks,
+ * {@link RowBlockGemv}, skipping the weights that meet a zero input, where the GEMV kernel prefers them; otherwise on
+ * panels, {@link PackedGemv}); more
  * rows run as the SGEMM outᵀ (N x M) = W · inᵀ ({@link PackedSgemm}, the input transposed tile by tile as it is
- * packed), followed by a transpose into Caffe's M x N layout. Both sum each output in the same order (one running
- * sum per K slice, the same slices), so a row gives the same bits in a batch of any size and on any thread count.
+ * packed), followed by a transpose into Caffe's M x N layout. All sum each output in the same order (one running
+ * sum per K slice, the same slices; a skipped zero adds nothing), so a row gives the same bits in a batch of any size
+ * and on any thread count (but for the sign of a zero, see {@link RowBlockGemv}).
  */
 public final class InnerProductPackedGemm {
     /**
@@ -38,22 +42,29 @@ public final class InnerProductPackedGemm {
     private final int gemvMaxRows;
     private final SgemmMicroKernel sgemmKernel;
     private final GemvMicroKernel gemvKernel;
+    /** Whether one input row runs on row blocks ({@link RowBlockGemv}) rather than panels. */
+    private final boolean singleRowOnBlocks;
 
     /**
-     * @param weights     N x K values, or K x N when {@code transpose} (Caffe's inner_product_param.transpose)
-     * @param bias        N values or null
-     * @param sgemmKernel the SGEMM register tile and {@code gemvKernel} the GEMV one: the Vector API's or their
-     *                    scalar twins (bit-identical)
+     * @param weights      N x K values, or K x N when {@code transpose} (Caffe's inner_product_param.transpose)
+     * @param bias         N values or null
+     * @param expectedRows the batch the first plan runs: the weights are packed for its path (row blocks for one row,
+     *                     if the GEMV kernel prefers them, else panels); the other layout is built when a batch
+     *                     first needs it
+     * @param sgemmKernel  the SGEMM register tile and {@code gemvKernel} the GEMV one: the Vector API's or their
+     *                     scalar twins (bit-identical)
      */
     public InnerProductPackedGemm(float[] weights, float[] bias, int numOutput, int depth, boolean transpose,
-                                  Activation activation, SgemmMicroKernel sgemmKernel, GemvMicroKernel gemvKernel) {
-        this(weights, bias, numOutput, depth, transpose, activation, GEMV_MAX_ROWS, sgemmKernel, gemvKernel);
+                                  Activation activation, int expectedRows, SgemmMicroKernel sgemmKernel,
+                                  GemvMicroKernel gemvKernel) {
+        this(weights, bias, numOutput, depth, transpose, activation, expectedRows, GEMV_MAX_ROWS, sgemmKernel,
+                gemvKernel);
     }
 
     /** With an explicit GEMV/SGEMM threshold: for tests (to cover both paths) and benchmarks. */
     public InnerProductPackedGemm(float[] weights, float[] bias, int numOutput, int depth, boolean transpose,
-                                  Activation activation, int gemvMaxRows, SgemmMicroKernel sgemmKernel,
-                                  GemvMicroKernel gemvKernel) {
+                                  Activation activation, int expectedRows, int gemvMaxRows,
+                                  SgemmMicroKernel sgemmKernel, GemvMicroKernel gemvKernel) {
         if (numOutput <= 0 || depth <= 0) {
             throw new IllegalArgumentException("numOutput and depth must be positive: " + numOutput + ", " + depth);
         }
@@ -61,9 +72,14 @@ public final class InnerProductPackedGemm {
             throw new IllegalArgumentException("weights have " + weights.length + " values; expected "
                     + (long) numOutput * depth + " (" + numOutput + "x" + depth + ")");
         }
-        this.weights = transpose
-                ? PackedWeights.packTransposed(weights, 0, numOutput, depth, bias)
-                : PackedWeights.pack(weights, 0, 1, numOutput, depth, bias);
+        this.singleRowOnBlocks = gemvMaxRows >= 1 && gemvKernel.prefersRowBlocks();
+        if (expectedRows == 1 && singleRowOnBlocks) {
+            this.weights = PackedWeights.packRowBlocks(weights, 0, numOutput, depth, transpose, bias);
+        } else {
+            this.weights = transpose
+                    ? PackedWeights.packTransposed(weights, 0, numOutput, depth, bias)
+                    : PackedWeights.pack(weights, 0, 1, numOutput, depth, bias);
+        }
         this.numOutput = numOutput;
         this.depth = depth;
         this.activation = activation;
@@ -84,6 +100,10 @@ public final class InnerProductPackedGemm {
 
     /** out[outOff + m*N + n] for the {@code rows} input rows {@code in[inOff + m*K + k]}. */
     public void forward(float[] in, int inOff, int rows, float[] out, int outOff, Parallel par) {
+        if (rows == 1 && singleRowOnBlocks) {
+            RowBlockGemv.multiply(weights, in, inOff, out, outOff, activation, par, gemvKernel);
+            return;
+        }
         if (rows <= gemvMaxRows) {
             PackedGemv.multiply(weights, in, inOff, rows, out, outOff, activation, par, gemvKernel);
             return;

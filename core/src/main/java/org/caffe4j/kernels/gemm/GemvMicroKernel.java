@@ -30,6 +30,26 @@ public interface GemvMicroKernel {
     void panels(int kc, float[] a, int aOff, int panelStride, int panels, float[] x, int xOff, int rows, float[] out,
                 int outOff, int ldo, boolean accumulate, float[] bias, int biasOff, boolean relu, float slope);
 
+    /**
+     * The inner loop of {@link RowBlockGemv}: running sums over the listed k of {@code blocks} consecutive row blocks
+     * ({@link PackedWeights#rowBlocks}: block b's value k of row r at {@code w[wOff + b*blockStride + k*BLOCK_ROWS + r]})
+     * times one activation row ({@code x[xOff + k]}). For each block row r, with s the value at
+     * {@code acc[accOff + b*BLOCK_ROWS + r]} (the caller zeroes it to start a sum): for j from {@code from} to
+     * {@code to - 1}, s = fma(w at k = ks[j], x[xOff + ks[j]], s); then s is stored back. Both twins run exactly that
+     * sequence, so they give the same bits, and the same as {@link #panels} and the SGEMM summing over all k when the
+     * skipped k have zero inputs and finite weights.
+     */
+    void rowBlocks(float[] w, int wOff, int blockStride, int blocks, int[] ks, int from, int to, float[] x, int xOff,
+                   float[] acc, int accOff);
+
+    /**
+     * Whether a single activation row runs faster on row blocks, skipping its zero inputs ({@link RowBlockGemv}),
+     * than on panels ({@link #panels}): the InnerProduct kernel packs its weights for the path this picks.
+     */
+    default boolean prefersRowBlocks() {
+        return true;
+    }
+
     /** The activation both twins apply to a finished sum, as the SGEMM kernels do. */
     static float relu(float v, float slope) {
         return slope == 0f ? Math.max(v, 0f) : v > 0f ? v : v * slope;

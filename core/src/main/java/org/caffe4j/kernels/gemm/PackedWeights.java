@@ -13,6 +13,14 @@ public final class PackedWeights {
      * kernel's 16-float loads on AVX-512) stays inside the array.
      */
     public static final int TAIL_FLOATS = 8;
+    /**
+     * Rows per block of the {@link #rowBlocks} layout. A block's values of one k take 512 bytes, eight cache lines, so
+     * a GEMV that skips the k whose input is zero skips whole lines (in 8-row panels a k is half a line, which the
+     * prefetchers fetch anyway: bench/HISTORY.md, session 35).
+     */
+    public static final int BLOCK_ROWS = 128;
+    /** Values of k packed per pass over a block's rows: 64 k rows of a block are 32 KB. */
+    private static final int PACK_RUN = 64;
 
     /**
      * The panels, or null while only the {@link #channelTiles} copy is kept (the few-columns path runs on that
@@ -29,6 +37,10 @@ public final class PackedWeights {
     private final boolean transposedSource;
     /** The same weights as column tiles for {@link PackedSgemm}'s few-column path; built on first use. */
     private volatile ChannelTiles channelTiles;
+    /** The same weights as {@link #BLOCK_ROWS}-row blocks for {@link RowBlockGemv}; see {@link #rowBlocks}. */
+    private volatile float[] rowBlocks;
+    /** Whether every weight is finite, so that a zero input adds nothing (w x 0 is NaN for an infinite w). */
+    private final boolean allFinite;
 
     /**
      * Weights transposed into B-operand tiles of {@code nr} output rows: group g, tile t, k, lane j at
@@ -38,10 +50,13 @@ public final class PackedWeights {
     public record ChannelTiles(int nr, int tilesPerGroup, float[] data, float[] bias) {
     }
 
-    private PackedWeights(float[] panels, float[] paddedBias, int groups, int rows, int depth,
-                          boolean transposedSource) {
+    private PackedWeights(float[] panels, float[] rowBlocks, float[] paddedBias, int groups, int rows, int depth,
+                          boolean transposedSource, boolean allFinite) {
         this.panels = panels;
-        this.panelFloats = panels.length;
+        this.rowBlocks = rowBlocks;
+        this.allFinite = allFinite;
+        this.panelFloats = Math.addExact(Math.multiplyExact(Math.multiplyExact(groups * ((rows + MR - 1) / MR), MR),
+                depth), TAIL_FLOATS);
         this.transposedSource = transposedSource;
         this.paddedBias = paddedBias;
         this.groups = groups;
@@ -69,7 +84,28 @@ public final class PackedWeights {
         if (bias != null && bias.length != groups * rows) {
             throw new IllegalArgumentException("bias has " + bias.length + " values; expected " + groups * rows);
         }
-        return packStrided(src, srcOff, groups, rows, depth, depth, 1, bias);
+        return packStrided(src, srcOff, groups, rows, depth, depth, 1, bias, false);
+    }
+
+    /**
+     * Packs one {@code rows x depth} matrix (row-major, or transposed as for {@link #packTransposed}) straight into
+     * the {@link #rowBlocks} layout, for a fully connected layer whose batch runs as a GEMV: the panels are built
+     * only if a larger batch needs them.
+     */
+    public static PackedWeights packRowBlocks(float[] src, int srcOff, int rows, int depth, boolean transposed,
+                                              float[] bias) {
+        if (rows <= 0 || depth <= 0) {
+            throw new IllegalArgumentException("rows and depth must be positive: " + rows + ", " + depth);
+        }
+        if (srcOff < 0 || (long) srcOff + (long) rows * depth > src.length) {
+            throw new IllegalArgumentException("weights array too short: need " + (long) rows * depth
+                    + " values from offset " + srcOff + ", have " + src.length);
+        }
+        if (bias != null && bias.length != rows) {
+            throw new IllegalArgumentException("bias has " + bias.length + " values; expected " + rows);
+        }
+        return transposed ? packStrided(src, srcOff, 1, rows, depth, 1, rows, bias, true)
+                : packStrided(src, srcOff, 1, rows, depth, depth, 1, bias, true);
     }
 
     /**
@@ -87,12 +123,15 @@ public final class PackedWeights {
         if (bias != null && bias.length != rows) {
             throw new IllegalArgumentException("bias has " + bias.length + " values; expected " + rows);
         }
-        return packStrided(src, srcOff, 1, rows, depth, 1, rows, bias);
+        return packStrided(src, srcOff, 1, rows, depth, 1, rows, bias, false);
     }
 
-    /** Row r, column k of group g at {@code src[srcOff + (g*rows + r)*rowStride + k*colStride]}. */
+    /**
+     * Row r, column k of group g at {@code src[srcOff + (g*rows + r)*rowStride + k*colStride]}, into panels or (one
+     * group only) row blocks.
+     */
     private static PackedWeights packStrided(float[] src, int srcOff, int groups, int rows, int depth, int rowStride,
-                                             int colStride, float[] bias) {
+                                             int colStride, float[] bias, boolean asRowBlocks) {
         int ppg = (rows + MR - 1) / MR;
         // Padded to whole panels so the micro-kernel can read MR bias values for an edge panel too.
         float[] paddedBias = null;
@@ -101,6 +140,37 @@ public final class PackedWeights {
             for (int g = 0; g < groups; g++) {
                 System.arraycopy(bias, g * rows, paddedBias, g * ppg * MR, rows);
             }
+        }
+        boolean finite = true;
+        for (int g = 0; g < groups && finite; g++) {
+            for (int r = 0; r < rows && finite; r++) {
+                long first = srcOff + (long) (g * rows + r) * rowStride;
+                for (int k = 0; k < depth; k++) {
+                    if (!Float.isFinite(src[(int) (first + (long) k * colStride)])) {
+                        finite = false;
+                        break;
+                    }
+                }
+            }
+        }
+        if (asRowBlocks) {
+            float[] blocks = new float[rowBlockFloats(rows, depth)];
+            // In runs of k whose block rows (32 KB) stay in L1 while every row writes into them: a block's whole
+            // depth (4.7 MB for AlexNet's fc6) would miss on nearly every write.
+            for (int r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
+                int r1 = Math.min(rows, r0 + BLOCK_ROWS);
+                for (int k0 = 0; k0 < depth; k0 += PACK_RUN) {
+                    int k1 = Math.min(depth, k0 + PACK_RUN);
+                    for (int r = r0; r < r1; r++) {
+                        long first = srcOff + (long) r * rowStride;
+                        int to = rowBlockOffset(r, depth);
+                        for (int k = k0; k < k1; k++) {
+                            blocks[to + k * BLOCK_ROWS] = src[(int) (first + (long) k * colStride)];
+                        }
+                    }
+                }
+            }
+            return new PackedWeights(null, blocks, paddedBias, 1, rows, depth, colStride != 1, finite);
         }
         float[] panels = new float[Math.addExact(Math.multiplyExact(Math.multiplyExact(groups * ppg, MR), depth),
                 TAIL_FLOATS)];
@@ -127,7 +197,17 @@ public final class PackedWeights {
                 }
             }
         }
-        return new PackedWeights(panels, paddedBias, groups, rows, depth, colStride != 1);
+        return new PackedWeights(panels, null, paddedBias, groups, rows, depth, colStride != 1, finite);
+    }
+
+    /** Floats of the row-block layout: whole blocks, the last padded with zero rows. */
+    private static int rowBlockFloats(int rows, int depth) {
+        return Math.multiplyExact(Math.multiplyExact((rows + BLOCK_ROWS - 1) / BLOCK_ROWS, BLOCK_ROWS), depth);
+    }
+
+    /** Where row r's value at k = 0 sits in the row-block layout (value k is {@code k*BLOCK_ROWS} further). */
+    private static int rowBlockOffset(int r, int depth) {
+        return (r / BLOCK_ROWS) * BLOCK_ROWS * depth + r % BLOCK_ROWS;
     }
 
     /**
@@ -136,8 +216,18 @@ public final class PackedWeights {
      * exactly the source's: the planner drops the loaded weights and rebuilds them from here when asked.
      */
     public float[] unpack() {
-        float[] panels = data();
         float[] out = new float[Math.multiplyExact(Math.multiplyExact(groups, rows), depth)];
+        float[] blocks = rowBlocks;
+        if (panels == null && blocks != null) {
+            for (int r = 0; r < rows; r++) {
+                int from = rowBlockOffset(r, depth);
+                for (int k = 0; k < depth; k++) {
+                    out[transposedSource ? k * rows + r : r * depth + k] = blocks[from + k * BLOCK_ROWS];
+                }
+            }
+            return out;
+        }
+        float[] panels = data();
         for (int g = 0; g < groups; g++) {
             for (int p = 0; p < panelsPerGroup; p++) {
                 int base = (g * panelsPerGroup + p) * MR * depth;
@@ -177,8 +267,8 @@ public final class PackedWeights {
     }
 
     /**
-     * The packed panels; panel p of group g starts at {@link #offset}. Rebuilt from the channel tiles (exactly: both
-     * only place the same values) when those had replaced them.
+     * The packed panels; panel p of group g starts at {@link #offset}. Rebuilt from the row blocks or the channel
+     * tiles (exactly: all only place the same values) when those had replaced them.
      */
     public float[] data() {
         float[] p = panels;
@@ -187,16 +277,66 @@ public final class PackedWeights {
         }
         synchronized (this) {
             if (panels == null) {
-                panels = unpackChannelTiles(channelTiles);
+                panels = rowBlocks != null ? panelsFromRowBlocks(rowBlocks) : unpackChannelTiles(channelTiles);
             }
             return panels;
         }
     }
 
-    /** Floats of weights this object holds now: the panels, the channel tiles, or (after a rebuild) both. */
+    /**
+     * The weights as {@link #BLOCK_ROWS}-row blocks (one group only): row r's value k at
+     * {@code ((r / BLOCK_ROWS) * depth + k) * BLOCK_ROWS + r % BLOCK_ROWS}, rows past the last zero. Built from the
+     * panels on first call, which then drops them (the GEMV reads only the blocks); a later {@link #data} call
+     * rebuilds the panels and both are kept, so that batches alternating between the paths do not repack each time.
+     */
+    public float[] rowBlocks() {
+        float[] b = rowBlocks;
+        if (b != null) {
+            return b;
+        }
+        if (groups != 1) {
+            throw new IllegalStateException("row blocks hold one group of weights, not " + groups);
+        }
+        synchronized (this) {
+            if (rowBlocks == null) {
+                float[] from = data();
+                float[] blocks = new float[rowBlockFloats(rows, depth)];
+                for (int r = 0; r < rows; r++) {
+                    int at = offset(0, r / MR, 0) + r % MR;
+                    int to = rowBlockOffset(r, depth);
+                    for (int k = 0; k < depth; k++) {
+                        blocks[to + k * BLOCK_ROWS] = from[at + k * MR];
+                    }
+                }
+                rowBlocks = blocks;
+                panels = null;
+            }
+            return rowBlocks;
+        }
+    }
+
+    private float[] panelsFromRowBlocks(float[] blocks) {
+        float[] out = new float[panelFloats];
+        for (int r = 0; r < rows; r++) {
+            int from = rowBlockOffset(r, depth);
+            int to = offset(0, r / MR, 0) + r % MR;
+            for (int k = 0; k < depth; k++) {
+                out[to + k * MR] = blocks[from + k * BLOCK_ROWS];
+            }
+        }
+        return out;
+    }
+
+    /** Whether every weight is finite: then a zero input contributes exactly nothing to any sum and may be skipped. */
+    public boolean allFinite() {
+        return allFinite;
+    }
+
+    /** Floats of weights this object holds now: the panels, the channel tiles, the row blocks, or (after a rebuild) more than one. */
     public long heldFloats() {
         ChannelTiles t = channelTiles;
-        return (panels == null ? 0 : panelFloats) + (t == null ? 0 : t.data().length);
+        float[] b = rowBlocks;
+        return (panels == null ? 0 : panelFloats) + (t == null ? 0 : t.data().length) + (b == null ? 0 : b.length);
     }
 
     /**

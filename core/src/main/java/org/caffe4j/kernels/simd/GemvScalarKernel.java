@@ -1,6 +1,7 @@
 package org.caffe4j.kernels.simd;
 
 import org.caffe4j.kernels.gemm.GemvMicroKernel;
+import org.caffe4j.kernels.gemm.PackedWeights;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 
 /**
@@ -11,6 +12,9 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
  */
 public final class GemvScalarKernel implements GemvMicroKernel {
     private static final int MR = SgemmMicroKernel.MR;
+    private static final int BR = PackedWeights.BLOCK_ROWS;
+    /** Listed k per run of {@link #rowBlocks}: 256 k rows of a block are 128 KB. */
+    private static final int RUN = 256;
 
     @Override
     public void panels(int kc, float[] a, int aOff, int panelStride, int panels, float[] x, int xOff, int rows,
@@ -46,6 +50,59 @@ public final class GemvScalarKernel implements GemvMicroKernel {
                 out[at + 7] = finish(s7, out, at + 7, accumulate, bias, b + 7, relu, slope);
             }
         }
+    }
+
+    /**
+     * Eight rows at a time in locals (8 independent chains), over runs of {@link #RUN} listed k so that the run of the
+     * block the 16 groups of rows take turns reading (at most 128 KB) stays in L2. Every value takes the float steps
+     * of {@link GemvMicroKernel#rowBlocks}: a sum parked in {@code acc} between runs is stored exactly. Slower than
+     * {@link #panels} on the same layer (see {@link #prefersRowBlocks}): this is the vector kernel's test oracle.
+     */
+    @Override
+    public void rowBlocks(float[] w, int wOff, int blockStride, int blocks, int[] ks, int from, int to, float[] x,
+                          int xOff, float[] acc, int accOff) {
+        for (int b = 0; b < blocks; b++) {
+            int base = wOff + b * blockStride;
+            for (int j0 = from; j0 < to; j0 += RUN) {
+                int j1 = Math.min(to, j0 + RUN);
+                for (int r = 0; r < BR; r += MR) {
+                    int at = accOff + b * BR + r;
+                    float s0 = acc[at], s1 = acc[at + 1], s2 = acc[at + 2], s3 = acc[at + 3];
+                    float s4 = acc[at + 4], s5 = acc[at + 5], s6 = acc[at + 6], s7 = acc[at + 7];
+                    for (int j = j0; j < j1; j++) {
+                        int k = ks[j];
+                        float xv = x[xOff + k];
+                        int o = base + k * BR + r;
+                        s0 = Math.fma(w[o], xv, s0);
+                        s1 = Math.fma(w[o + 1], xv, s1);
+                        s2 = Math.fma(w[o + 2], xv, s2);
+                        s3 = Math.fma(w[o + 3], xv, s3);
+                        s4 = Math.fma(w[o + 4], xv, s4);
+                        s5 = Math.fma(w[o + 5], xv, s5);
+                        s6 = Math.fma(w[o + 6], xv, s6);
+                        s7 = Math.fma(w[o + 7], xv, s7);
+                    }
+                    acc[at] = s0;
+                    acc[at + 1] = s1;
+                    acc[at + 2] = s2;
+                    acc[at + 3] = s3;
+                    acc[at + 4] = s4;
+                    acc[at + 5] = s5;
+                    acc[at + 6] = s6;
+                    acc[at + 7] = s7;
+                }
+            }
+        }
+    }
+
+    /**
+     * No: scalar loads take a row block's k rows in strided sweeps whose gaps (the skipped k) the prefetchers do not
+     * follow. AlexNet's fc layers with {@code -Dcaffe4j.simd=false} took 1.4x the panels' time on row blocks, and
+     * 1.5-2x in the other loop orders tried (bench/HISTORY.md, session 36).
+     */
+    @Override
+    public boolean prefersRowBlocks() {
+        return false;
     }
 
     private static float finish(float acc, float[] out, int at, boolean accumulate, float[] bias, int biasAt,

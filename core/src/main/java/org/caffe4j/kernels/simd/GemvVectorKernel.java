@@ -30,13 +30,19 @@ final class GemvVectorKernel implements GemvMicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = S.length();
     private static final int MR = SgemmMicroKernel.MR;
+    /** Rows of a row-block strip: 8 vectors, the sums kept per memory stream. */
+    private static final int STRIP = 8 * LANES;
+    private static final int BR = PackedWeights.BLOCK_ROWS;
+    private static final int STRIPS_PER_BLOCK = BR / STRIP;
+    /** Whether three strips' 24 sums fit the registers beside the loads (32 registers: AVX-512). */
+    private static final boolean THREE_STRIPS = LANES >= 16;
     /** Most accumulators a method keeps: four rows of two panels. */
     private static final int MAX_SUMS = 8;
     /** Per thread: the accumulators' lanes on their way to the outputs ({@link #finish}). */
     private static final ThreadLocal<float[]> LANE_SCRATCH = ThreadLocal.withInitial(() -> new float[MAX_SUMS * LANES]);
 
     GemvVectorKernel() {
-        if (LANES < MR || LANES - MR > PackedWeights.TAIL_FLOATS) {
+        if (LANES < MR || LANES - MR > PackedWeights.TAIL_FLOATS || BR % STRIP != 0) {
             // Without native 8-float vectors the Vector API would emulate them, slower than the scalar twin.
             throw new IllegalStateException("GEMV kernel needs native vectors of " + MR + " to "
                     + (MR + PackedWeights.TAIL_FLOATS) + " floats, not " + LANES);
@@ -85,6 +91,217 @@ final class GemvVectorKernel implements GemvMicroKernel {
             }
         }
     }
+
+
+    /**
+     * Strips of 8 vectors (one block on AVX-512, half a block on AVX2), three at a time where the registers hold their
+     * 24 sums beside the loads (32 vector registers).
+     */
+    @Override
+    public void rowBlocks(float[] w, int wOff, int blockStride, int blocks, int[] ks, int from, int to, float[] x,
+                          int xOff, float[] acc, int accOff) {
+        int strips = blocks * STRIPS_PER_BLOCK;
+        int t = 0;
+        if (THREE_STRIPS) {
+            for (; t + 3 <= strips; t += 3) {
+                oneRowThreeStrips(w, stripAt(wOff, blockStride, t), stripAt(wOff, blockStride, t + 1),
+                        stripAt(wOff, blockStride, t + 2), ks, from, to, x, xOff, acc, accOff + t * STRIP,
+                        accOff + (t + 1) * STRIP, accOff + (t + 2) * STRIP);
+            }
+        }
+        if (THREE_STRIPS && t + 2 <= strips) {
+            oneRowTwoStrips(w, stripAt(wOff, blockStride, t), stripAt(wOff, blockStride, t + 1), ks, from, to, x,
+                    xOff, acc, accOff + t * STRIP, accOff + (t + 1) * STRIP);
+            t += 2;
+        }
+        for (; t < strips; t++) {
+            oneRowOneStrip(w, stripAt(wOff, blockStride, t), ks, from, to, x, xOff, acc, accOff + t * STRIP);
+        }
+    }
+
+    private static int stripAt(int wOff, int blockStride, int strip) {
+        return wOff + (strip / STRIPS_PER_BLOCK) * blockStride + (strip % STRIPS_PER_BLOCK) * STRIP;
+    }
+
+    /**
+     * Three strips of 8 vectors (three blocks on AVX-512): 24 chains, three memory streams. The sums start
+     * from and end in {@code acc} (strip t at {@code s0}, {@code s1}, {@code s2}).
+     */
+    private static void oneRowThreeStrips(float[] w, int w0, int w1, int w2, int[] ks, int from, int to, float[] x,
+                                          int xOff, float[] acc, int s0, int s1, int s2) {
+        FloatVector a0 = FloatVector.fromArray(S, acc, s0);
+        FloatVector a1 = FloatVector.fromArray(S, acc, s0 + 1 * LANES);
+        FloatVector a2 = FloatVector.fromArray(S, acc, s0 + 2 * LANES);
+        FloatVector a3 = FloatVector.fromArray(S, acc, s0 + 3 * LANES);
+        FloatVector a4 = FloatVector.fromArray(S, acc, s0 + 4 * LANES);
+        FloatVector a5 = FloatVector.fromArray(S, acc, s0 + 5 * LANES);
+        FloatVector a6 = FloatVector.fromArray(S, acc, s0 + 6 * LANES);
+        FloatVector a7 = FloatVector.fromArray(S, acc, s0 + 7 * LANES);
+        FloatVector c0 = FloatVector.fromArray(S, acc, s1);
+        FloatVector c1 = FloatVector.fromArray(S, acc, s1 + 1 * LANES);
+        FloatVector c2 = FloatVector.fromArray(S, acc, s1 + 2 * LANES);
+        FloatVector c3 = FloatVector.fromArray(S, acc, s1 + 3 * LANES);
+        FloatVector c4 = FloatVector.fromArray(S, acc, s1 + 4 * LANES);
+        FloatVector c5 = FloatVector.fromArray(S, acc, s1 + 5 * LANES);
+        FloatVector c6 = FloatVector.fromArray(S, acc, s1 + 6 * LANES);
+        FloatVector c7 = FloatVector.fromArray(S, acc, s1 + 7 * LANES);
+        FloatVector d0 = FloatVector.fromArray(S, acc, s2);
+        FloatVector d1 = FloatVector.fromArray(S, acc, s2 + 1 * LANES);
+        FloatVector d2 = FloatVector.fromArray(S, acc, s2 + 2 * LANES);
+        FloatVector d3 = FloatVector.fromArray(S, acc, s2 + 3 * LANES);
+        FloatVector d4 = FloatVector.fromArray(S, acc, s2 + 4 * LANES);
+        FloatVector d5 = FloatVector.fromArray(S, acc, s2 + 5 * LANES);
+        FloatVector d6 = FloatVector.fromArray(S, acc, s2 + 6 * LANES);
+        FloatVector d7 = FloatVector.fromArray(S, acc, s2 + 7 * LANES);
+        for (int j = from; j < to; j++) {
+            int k = ks[j];
+            FloatVector xv = FloatVector.broadcast(S, x[xOff + k]);
+            int o0 = w0 + k * BR, o1 = w1 + k * BR, o2 = w2 + k * BR;
+            a0 = FloatVector.fromArray(S, w, o0).fma(xv, a0);
+            c0 = FloatVector.fromArray(S, w, o1).fma(xv, c0);
+            d0 = FloatVector.fromArray(S, w, o2).fma(xv, d0);
+            a1 = FloatVector.fromArray(S, w, o0 + 1 * LANES).fma(xv, a1);
+            c1 = FloatVector.fromArray(S, w, o1 + 1 * LANES).fma(xv, c1);
+            d1 = FloatVector.fromArray(S, w, o2 + 1 * LANES).fma(xv, d1);
+            a2 = FloatVector.fromArray(S, w, o0 + 2 * LANES).fma(xv, a2);
+            c2 = FloatVector.fromArray(S, w, o1 + 2 * LANES).fma(xv, c2);
+            d2 = FloatVector.fromArray(S, w, o2 + 2 * LANES).fma(xv, d2);
+            a3 = FloatVector.fromArray(S, w, o0 + 3 * LANES).fma(xv, a3);
+            c3 = FloatVector.fromArray(S, w, o1 + 3 * LANES).fma(xv, c3);
+            d3 = FloatVector.fromArray(S, w, o2 + 3 * LANES).fma(xv, d3);
+            a4 = FloatVector.fromArray(S, w, o0 + 4 * LANES).fma(xv, a4);
+            c4 = FloatVector.fromArray(S, w, o1 + 4 * LANES).fma(xv, c4);
+            d4 = FloatVector.fromArray(S, w, o2 + 4 * LANES).fma(xv, d4);
+            a5 = FloatVector.fromArray(S, w, o0 + 5 * LANES).fma(xv, a5);
+            c5 = FloatVector.fromArray(S, w, o1 + 5 * LANES).fma(xv, c5);
+            d5 = FloatVector.fromArray(S, w, o2 + 5 * LANES).fma(xv, d5);
+            a6 = FloatVector.fromArray(S, w, o0 + 6 * LANES).fma(xv, a6);
+            c6 = FloatVector.fromArray(S, w, o1 + 6 * LANES).fma(xv, c6);
+            d6 = FloatVector.fromArray(S, w, o2 + 6 * LANES).fma(xv, d6);
+            a7 = FloatVector.fromArray(S, w, o0 + 7 * LANES).fma(xv, a7);
+            c7 = FloatVector.fromArray(S, w, o1 + 7 * LANES).fma(xv, c7);
+            d7 = FloatVector.fromArray(S, w, o2 + 7 * LANES).fma(xv, d7);
+        }
+        a0.intoArray(acc, s0);
+        a1.intoArray(acc, s0 + 1 * LANES);
+        a2.intoArray(acc, s0 + 2 * LANES);
+        a3.intoArray(acc, s0 + 3 * LANES);
+        a4.intoArray(acc, s0 + 4 * LANES);
+        a5.intoArray(acc, s0 + 5 * LANES);
+        a6.intoArray(acc, s0 + 6 * LANES);
+        a7.intoArray(acc, s0 + 7 * LANES);
+        c0.intoArray(acc, s1);
+        c1.intoArray(acc, s1 + 1 * LANES);
+        c2.intoArray(acc, s1 + 2 * LANES);
+        c3.intoArray(acc, s1 + 3 * LANES);
+        c4.intoArray(acc, s1 + 4 * LANES);
+        c5.intoArray(acc, s1 + 5 * LANES);
+        c6.intoArray(acc, s1 + 6 * LANES);
+        c7.intoArray(acc, s1 + 7 * LANES);
+        d0.intoArray(acc, s2);
+        d1.intoArray(acc, s2 + 1 * LANES);
+        d2.intoArray(acc, s2 + 2 * LANES);
+        d3.intoArray(acc, s2 + 3 * LANES);
+        d4.intoArray(acc, s2 + 4 * LANES);
+        d5.intoArray(acc, s2 + 5 * LANES);
+        d6.intoArray(acc, s2 + 6 * LANES);
+        d7.intoArray(acc, s2 + 7 * LANES);
+    }
+
+    /** Two strips of 8 vectors: 16 chains, two memory streams. */
+    private static void oneRowTwoStrips(float[] w, int w0, int w1, int[] ks, int from, int to, float[] x, int xOff,
+                                        float[] acc, int s0, int s1) {
+        FloatVector a0 = FloatVector.fromArray(S, acc, s0);
+        FloatVector a1 = FloatVector.fromArray(S, acc, s0 + 1 * LANES);
+        FloatVector a2 = FloatVector.fromArray(S, acc, s0 + 2 * LANES);
+        FloatVector a3 = FloatVector.fromArray(S, acc, s0 + 3 * LANES);
+        FloatVector a4 = FloatVector.fromArray(S, acc, s0 + 4 * LANES);
+        FloatVector a5 = FloatVector.fromArray(S, acc, s0 + 5 * LANES);
+        FloatVector a6 = FloatVector.fromArray(S, acc, s0 + 6 * LANES);
+        FloatVector a7 = FloatVector.fromArray(S, acc, s0 + 7 * LANES);
+        FloatVector c0 = FloatVector.fromArray(S, acc, s1);
+        FloatVector c1 = FloatVector.fromArray(S, acc, s1 + 1 * LANES);
+        FloatVector c2 = FloatVector.fromArray(S, acc, s1 + 2 * LANES);
+        FloatVector c3 = FloatVector.fromArray(S, acc, s1 + 3 * LANES);
+        FloatVector c4 = FloatVector.fromArray(S, acc, s1 + 4 * LANES);
+        FloatVector c5 = FloatVector.fromArray(S, acc, s1 + 5 * LANES);
+        FloatVector c6 = FloatVector.fromArray(S, acc, s1 + 6 * LANES);
+        FloatVector c7 = FloatVector.fromArray(S, acc, s1 + 7 * LANES);
+        for (int j = from; j < to; j++) {
+            int k = ks[j];
+            FloatVector xv = FloatVector.broadcast(S, x[xOff + k]);
+            int o0 = w0 + k * BR, o1 = w1 + k * BR;
+            a0 = FloatVector.fromArray(S, w, o0).fma(xv, a0);
+            c0 = FloatVector.fromArray(S, w, o1).fma(xv, c0);
+            a1 = FloatVector.fromArray(S, w, o0 + 1 * LANES).fma(xv, a1);
+            c1 = FloatVector.fromArray(S, w, o1 + 1 * LANES).fma(xv, c1);
+            a2 = FloatVector.fromArray(S, w, o0 + 2 * LANES).fma(xv, a2);
+            c2 = FloatVector.fromArray(S, w, o1 + 2 * LANES).fma(xv, c2);
+            a3 = FloatVector.fromArray(S, w, o0 + 3 * LANES).fma(xv, a3);
+            c3 = FloatVector.fromArray(S, w, o1 + 3 * LANES).fma(xv, c3);
+            a4 = FloatVector.fromArray(S, w, o0 + 4 * LANES).fma(xv, a4);
+            c4 = FloatVector.fromArray(S, w, o1 + 4 * LANES).fma(xv, c4);
+            a5 = FloatVector.fromArray(S, w, o0 + 5 * LANES).fma(xv, a5);
+            c5 = FloatVector.fromArray(S, w, o1 + 5 * LANES).fma(xv, c5);
+            a6 = FloatVector.fromArray(S, w, o0 + 6 * LANES).fma(xv, a6);
+            c6 = FloatVector.fromArray(S, w, o1 + 6 * LANES).fma(xv, c6);
+            a7 = FloatVector.fromArray(S, w, o0 + 7 * LANES).fma(xv, a7);
+            c7 = FloatVector.fromArray(S, w, o1 + 7 * LANES).fma(xv, c7);
+        }
+        a0.intoArray(acc, s0);
+        a1.intoArray(acc, s0 + 1 * LANES);
+        a2.intoArray(acc, s0 + 2 * LANES);
+        a3.intoArray(acc, s0 + 3 * LANES);
+        a4.intoArray(acc, s0 + 4 * LANES);
+        a5.intoArray(acc, s0 + 5 * LANES);
+        a6.intoArray(acc, s0 + 6 * LANES);
+        a7.intoArray(acc, s0 + 7 * LANES);
+        c0.intoArray(acc, s1);
+        c1.intoArray(acc, s1 + 1 * LANES);
+        c2.intoArray(acc, s1 + 2 * LANES);
+        c3.intoArray(acc, s1 + 3 * LANES);
+        c4.intoArray(acc, s1 + 4 * LANES);
+        c5.intoArray(acc, s1 + 5 * LANES);
+        c6.intoArray(acc, s1 + 6 * LANES);
+        c7.intoArray(acc, s1 + 7 * LANES);
+    }
+
+    /** One strip of 8 vectors: 8 chains. */
+    private static void oneRowOneStrip(float[] w, int w0, int[] ks, int from, int to, float[] x, int xOff, float[] acc,
+                                       int s0) {
+        FloatVector a0 = FloatVector.fromArray(S, acc, s0);
+        FloatVector a1 = FloatVector.fromArray(S, acc, s0 + 1 * LANES);
+        FloatVector a2 = FloatVector.fromArray(S, acc, s0 + 2 * LANES);
+        FloatVector a3 = FloatVector.fromArray(S, acc, s0 + 3 * LANES);
+        FloatVector a4 = FloatVector.fromArray(S, acc, s0 + 4 * LANES);
+        FloatVector a5 = FloatVector.fromArray(S, acc, s0 + 5 * LANES);
+        FloatVector a6 = FloatVector.fromArray(S, acc, s0 + 6 * LANES);
+        FloatVector a7 = FloatVector.fromArray(S, acc, s0 + 7 * LANES);
+        for (int j = from; j < to; j++) {
+            int k = ks[j];
+            FloatVector xv = FloatVector.broadcast(S, x[xOff + k]);
+            int o = w0 + k * BR;
+            a0 = FloatVector.fromArray(S, w, o).fma(xv, a0);
+            a1 = FloatVector.fromArray(S, w, o + 1 * LANES).fma(xv, a1);
+            a2 = FloatVector.fromArray(S, w, o + 2 * LANES).fma(xv, a2);
+            a3 = FloatVector.fromArray(S, w, o + 3 * LANES).fma(xv, a3);
+            a4 = FloatVector.fromArray(S, w, o + 4 * LANES).fma(xv, a4);
+            a5 = FloatVector.fromArray(S, w, o + 5 * LANES).fma(xv, a5);
+            a6 = FloatVector.fromArray(S, w, o + 6 * LANES).fma(xv, a6);
+            a7 = FloatVector.fromArray(S, w, o + 7 * LANES).fma(xv, a7);
+        }
+        a0.intoArray(acc, s0);
+        a1.intoArray(acc, s0 + 1 * LANES);
+        a2.intoArray(acc, s0 + 2 * LANES);
+        a3.intoArray(acc, s0 + 3 * LANES);
+        a4.intoArray(acc, s0 + 4 * LANES);
+        a5.intoArray(acc, s0 + 5 * LANES);
+        a6.intoArray(acc, s0 + 6 * LANES);
+        a7.intoArray(acc, s0 + 7 * LANES);
+    }
+
+
+
 
     /**
      * The outputs of a rows x panels tile, each accumulator's low MR lanes having been stored to {@code sums} (row r,

@@ -1,6 +1,7 @@
 package org.caffe4j.kernels.dense;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,12 +49,22 @@ class InnerProductPackedGemmTest {
         // Enough panels for several groups a task, the last panel partly padding.
         cases.add(Arguments.of(new Layer(1, 300, 2100, false, true, Activation.RELU, 104)));
         cases.add(Arguments.of(new Layer(3, 200, 4500, true, true, Activation.NONE, 105)));
+        // One row with ReLU zeros on row blocks: three K slices, several tasks of three blocks, a partial last block.
+        cases.add(Arguments.of(new Layer(1, 9216, 1500, false, true, Activation.RELU, 107)));
+        cases.add(Arguments.of(new Layer(1, 8300, 700, true, false, Activation.relu(0.1f), 109)));
         return cases.stream();
     }
 
     record Layer(int m, int k, int n, boolean transpose, boolean bias, Activation act, long seed) {
+        /** Odd seeds give a ReLU's output: the negative half zero (some -0), the k the GEMV skips. */
         float[] input() {
-            return random(new Random(seed * 31 + 1), m * k);
+            float[] x = random(new Random(seed * 31 + 1), m * k);
+            if (seed % 2 == 1) {
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = x[i] > 0 ? x[i] : i % 5 == 0 ? -0f : 0f;
+                }
+            }
+            return x;
         }
 
         float[] weights() {
@@ -65,7 +76,8 @@ class InnerProductPackedGemmTest {
         }
 
         InnerProductPackedGemm kernel(int gemvMaxRows, SgemmMicroKernel sgemm, GemvMicroKernel gemv) {
-            return new InnerProductPackedGemm(weights(), biasValues(), n, k, transpose, act, gemvMaxRows, sgemm, gemv);
+            return new InnerProductPackedGemm(weights(), biasValues(), n, k, transpose, act, m, gemvMaxRows, sgemm,
+                    gemv);
         }
 
         float[] reference() {
@@ -92,7 +104,7 @@ class InnerProductPackedGemmTest {
     @MethodSource("layers")
     void defaultPathMatchesReference(Layer l) {
         InnerProductPackedGemm fast = new InnerProductPackedGemm(l.weights(), l.biasValues(), l.n(), l.k(),
-                l.transpose(), l.act(), Simd.sgemmKernel(), Simd.gemvKernel());
+                l.transpose(), l.act(), l.m(), Simd.sgemmKernel(), Simd.gemvKernel());
         Tolerance.APPROX.assertClose("fast vs reference", l.reference(), l.run(fast, POOL));
     }
 
@@ -158,6 +170,68 @@ class InnerProductPackedGemmTest {
             fast.forward(Arrays.copyOfRange(in, row * l.k(), (row + 1) * l.k()), 0, 1, one, 0, POOL);
             assertArrayEquals(Arrays.copyOfRange(batch, row * l.n(), (row + 1) * l.n()), one, "row " + row);
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("layers")
+    void eitherPathRunsOnWeightsPackedForTheOther(Layer l) {
+        // Packed for the GEMV (row blocks), then a batch for the SGEMM rebuilds panels, and the reverse: the same bits
+        // as a kernel packed for the path that runs.
+        float[] gemv = l.run(l.kernel(Integer.MAX_VALUE, Simd.sgemmKernel(), Simd.gemvKernel()), POOL);
+        float[] sgemm = l.run(l.kernel(0, Simd.sgemmKernel(), Simd.gemvKernel()), POOL);
+        for (int packedFor : new int[] {1, Integer.MAX_VALUE}) {
+            InnerProductPackedGemm kernel = new InnerProductPackedGemm(l.weights(), l.biasValues(), l.n(), l.k(),
+                    l.transpose(), l.act(), packedFor, 8, Simd.sgemmKernel(), Simd.gemvKernel());
+            float[] in = l.input();
+            float[] many = new float[9 * l.n()];
+            float[] manyIn = new float[9 * l.k()];
+            for (int i = 0; i < 9; i++) {
+                System.arraycopy(in, (i % l.m()) * l.k(), manyIn, i * l.k(), l.k());
+            }
+            for (int round = 0; round < 2; round++) {
+                assertArrayEquals(gemv, l.run(kernel, POOL), "GEMV, packed for " + packedFor);
+                kernel.forward(manyIn, 0, 9, many, 0, POOL);
+                for (int i = 0; i < 9; i++) {
+                    int row = i % l.m();
+                    assertArrayEquals(Arrays.copyOfRange(sgemm, row * l.n(), (row + 1) * l.n()),
+                            Arrays.copyOfRange(many, i * l.n(), (i + 1) * l.n()), "SGEMM row " + i);
+                }
+            }
+            assertArrayEquals(l.weights(), kernel.unpackWeights());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("nonFiniteWeights")
+    void zeroInputsMeetingInfiniteWeightsGiveNaNAsTheReferenceDoes(int rows, float bad) {
+        // w x 0 is NaN for an infinite w: a zero input must not be skipped when any weight is not finite.
+        int k = 300;
+        int n = 140;
+        float[] w = random(new Random(7), n * k);
+        w[37 * k + 120] = bad;
+        float[] x = random(new Random(8), rows * k);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Math.max(x[i], 0f);
+        }
+        for (int i = 0; i < rows; i++) {
+            x[i * k + 120] = 0f;
+        }
+        float[] expected = new float[rows * n];
+        InnerProductReference.forward(x, w, null, expected, rows, n, k, false);
+        for (GemvMicroKernel gemv : List.of(Simd.gemvKernel(), Simd.scalarGemvKernel())) {
+            float[] out = new float[rows * n];
+            new InnerProductPackedGemm(w, null, n, k, false, Activation.NONE, rows, Simd.sgemmKernel(), gemv)
+                    .forward(x, 0, rows, out, 0, POOL);
+            for (int i = 0; i < rows; i++) {
+                assertTrue(Float.isNaN(out[i * n + 37]), "row " + i + " output 37 must be NaN");
+            }
+            Tolerance.APPROX.assertClose(gemv.getClass().getSimpleName(), expected, out);
+        }
+    }
+
+    static Stream<Arguments> nonFiniteWeights() {
+        return Stream.of(Arguments.of(1, Float.POSITIVE_INFINITY), Arguments.of(1, Float.NEGATIVE_INFINITY),
+                Arguments.of(1, Float.NaN), Arguments.of(3, Float.POSITIVE_INFINITY));
     }
 
     private static float[] random(Random rnd, int size) {

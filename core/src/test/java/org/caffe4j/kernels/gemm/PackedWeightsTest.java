@@ -74,4 +74,57 @@ class PackedWeightsTest {
         assertEquals(tiles, a.channelTiles(nr));
         assertEquals(panelFloats + tiles.data().length, a.heldFloats());
     }
+
+    @ParameterizedTest
+    @CsvSource({"1, 1, false", "8, 3, true", "130, 27, false", "300, 5, true", "128, 9, false"})
+    void rowBlocksHoldTheSameValuesAsThePanels(int rows, int depth, boolean transposed) {
+        float[] src = random(rows * depth, rows * 11L + depth);
+        float[] bias = random(rows, 9);
+        PackedWeights blocks = PackedWeights.packRowBlocks(src, 0, rows, depth, transposed, bias);
+        PackedWeights panels = transposed ? PackedWeights.packTransposed(src, 0, rows, depth, bias)
+                : PackedWeights.pack(src, 0, 1, rows, depth, bias);
+        int blockFloats = (rows + 127) / 128 * 128 * depth;
+        assertEquals(blockFloats, blocks.heldFloats(), "packed straight into blocks: no panels");
+        assertBitsEqual(src, blocks.unpack());
+        assertEquals(blockFloats, blocks.heldFloats(), "unpacking builds no panels");
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < depth; k++) {
+                float expected = transposed ? src[k * rows + r] : src[r * depth + k];
+                assertEquals(Float.floatToRawIntBits(expected),
+                        Float.floatToRawIntBits(blocks.rowBlocks()[((r / 128) * depth + k) * 128 + r % 128]));
+            }
+        }
+        // Panels rebuilt from the blocks are the packed panels; both are kept from then on.
+        assertBitsEqual(panels.data(), blocks.data());
+        assertEquals(panels.heldFloats() + blockFloats, blocks.heldFloats());
+        // Blocks built from panels drop the panels.
+        float[] fromPanels = panels.rowBlocks();
+        assertBitsEqual(blocks.rowBlocks(), fromPanels);
+        assertEquals(blockFloats, panels.heldFloats());
+        assertBitsEqual(src, panels.unpack());
+        assertEquals(!containsNonFinite(src), blocks.allFinite());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, true", "5, false", "6, false"})
+    void allFiniteIsFalseForAnyInfinityOrNaN(int badAt, boolean finite) {
+        float[] src = new float[40];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = i * 0.25f - 3;
+        }
+        if (!finite) {
+            src[badAt * 3] = badAt == 5 ? Float.NaN : Float.POSITIVE_INFINITY;
+        }
+        assertEquals(finite, PackedWeights.pack(src, 0, 1, 8, 5, null).allFinite());
+        assertEquals(finite, PackedWeights.packRowBlocks(src, 0, 8, 5, true, null).allFinite());
+    }
+
+    private static boolean containsNonFinite(float[] v) {
+        for (float f : v) {
+            if (!Float.isFinite(f)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

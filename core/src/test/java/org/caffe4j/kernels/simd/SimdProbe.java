@@ -28,7 +28,7 @@ public final class SimdProbe {
         // y[n] = relu(sum_k x[k] * W[n][k] + b[n]) with x = {1, 2, 3}: W rows {1,1,1} and {-1,0,0}, bias {0, -1}.
         float[] y = new float[2];
         new InnerProductPackedGemm(new float[] {1, 1, 1, -1, 0, 0}, new float[] {0, -1}, 2, 3, false,
-                Activation.RELU, Simd.sgemmKernel(), Simd.gemvKernel()).forward(new float[] {1, 2, 3}, 0, 1, y, 0, Parallel.SERIAL);
+                Activation.RELU, 1, Simd.sgemmKernel(), Simd.gemvKernel()).forward(new float[] {1, 2, 3}, 0, 1, y, 0, Parallel.SERIAL);
         sb.append(" ip=");
         for (float v : y) {
             sb.append((int) v).append(',');
