@@ -39,8 +39,11 @@ public final class PackedWeights {
     private volatile ChannelTiles channelTiles;
     /** The same weights as {@link #BLOCK_ROWS}-row blocks for {@link RowBlockGemv}; see {@link #rowBlocks}. */
     private volatile float[] rowBlocks;
-    /** Whether every weight is finite, so that a zero input adds nothing (w x 0 is NaN for an infinite w). */
-    private final boolean allFinite;
+    /**
+     * Whether every weight is finite, so that a zero input adds nothing (w x 0 is NaN for an infinite w): null until
+     * {@link #allFinite} first scans the weights (only the GEMV that skips zero inputs asks).
+     */
+    private volatile Boolean allFinite;
 
     /**
      * Weights transposed into B-operand tiles of {@code nr} output rows: group g, tile t, k, lane j at
@@ -51,10 +54,9 @@ public final class PackedWeights {
     }
 
     private PackedWeights(float[] panels, float[] rowBlocks, float[] paddedBias, int groups, int rows, int depth,
-                          boolean transposedSource, boolean allFinite) {
+                          boolean transposedSource) {
         this.panels = panels;
         this.rowBlocks = rowBlocks;
-        this.allFinite = allFinite;
         this.panelFloats = Math.addExact(Math.multiplyExact(Math.multiplyExact(groups * ((rows + MR - 1) / MR), MR),
                 depth), TAIL_FLOATS);
         this.transposedSource = transposedSource;
@@ -141,18 +143,6 @@ public final class PackedWeights {
                 System.arraycopy(bias, g * rows, paddedBias, g * ppg * MR, rows);
             }
         }
-        boolean finite = true;
-        for (int g = 0; g < groups && finite; g++) {
-            for (int r = 0; r < rows && finite; r++) {
-                long first = srcOff + (long) (g * rows + r) * rowStride;
-                for (int k = 0; k < depth; k++) {
-                    if (!Float.isFinite(src[(int) (first + (long) k * colStride)])) {
-                        finite = false;
-                        break;
-                    }
-                }
-            }
-        }
         if (asRowBlocks) {
             float[] blocks = new float[rowBlockFloats(rows, depth)];
             // In runs of k whose block rows (32 KB) stay in L1 while every row writes into them: a block's whole
@@ -170,7 +160,7 @@ public final class PackedWeights {
                     }
                 }
             }
-            return new PackedWeights(null, blocks, paddedBias, 1, rows, depth, colStride != 1, finite);
+            return new PackedWeights(null, blocks, paddedBias, 1, rows, depth, colStride != 1);
         }
         float[] panels = new float[Math.addExact(Math.multiplyExact(Math.multiplyExact(groups * ppg, MR), depth),
                 TAIL_FLOATS)];
@@ -197,7 +187,7 @@ public final class PackedWeights {
                 }
             }
         }
-        return new PackedWeights(panels, null, paddedBias, groups, rows, depth, colStride != 1, finite);
+        return new PackedWeights(panels, null, paddedBias, groups, rows, depth, colStride != 1);
     }
 
     /** Floats of the row-block layout: whole blocks, the last padded with zero rows. */
@@ -327,9 +317,24 @@ public final class PackedWeights {
         return out;
     }
 
-    /** Whether every weight is finite: then a zero input contributes exactly nothing to any sum and may be skipped. */
+    /**
+     * Whether every weight is finite: then a zero input contributes exactly nothing to any sum and may be skipped.
+     * Scanned on first call, in whichever layout is held (their padding is zeros, finite).
+     */
     public boolean allFinite() {
-        return allFinite;
+        Boolean finite = allFinite;
+        if (finite == null) {
+            float[] b = rowBlocks;
+            float[] p = panels;
+            float[] values = b != null ? b : p != null ? p : channelTiles.data();
+            boolean all = true;
+            for (int i = 0; i < values.length && all; i++) {
+                all = Float.isFinite(values[i]);
+            }
+            finite = all;
+            allFinite = finite;
+        }
+        return finite;
     }
 
     /** Floats of weights this object holds now: the panels, the channel tiles, the row blocks, or (after a rebuild) more than one. */
