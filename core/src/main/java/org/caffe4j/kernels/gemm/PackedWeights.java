@@ -75,17 +75,7 @@ public final class PackedWeights {
      * @param bias null, or {@code groups*rows} values added to the matching output rows
      */
     public static PackedWeights pack(float[] src, int srcOff, int groups, int rows, int depth, float[] bias) {
-        if (groups <= 0 || rows <= 0 || depth <= 0) {
-            throw new IllegalArgumentException("groups, rows and depth must be positive: " + groups + ", " + rows
-                    + ", " + depth);
-        }
-        if (srcOff < 0 || (long) srcOff + (long) groups * rows * depth > src.length) {
-            throw new IllegalArgumentException("weights array too short: need " + (long) groups * rows * depth
-                    + " values from offset " + srcOff + ", have " + src.length);
-        }
-        if (bias != null && bias.length != groups * rows) {
-            throw new IllegalArgumentException("bias has " + bias.length + " values; expected " + groups * rows);
-        }
+        checkSource(src, srcOff, groups, rows, depth, bias);
         return packStrided(src, srcOff, groups, rows, depth, depth, 1, bias, false);
     }
 
@@ -96,16 +86,7 @@ public final class PackedWeights {
      */
     public static PackedWeights packRowBlocks(float[] src, int srcOff, int rows, int depth, boolean transposed,
                                               float[] bias) {
-        if (rows <= 0 || depth <= 0) {
-            throw new IllegalArgumentException("rows and depth must be positive: " + rows + ", " + depth);
-        }
-        if (srcOff < 0 || (long) srcOff + (long) rows * depth > src.length) {
-            throw new IllegalArgumentException("weights array too short: need " + (long) rows * depth
-                    + " values from offset " + srcOff + ", have " + src.length);
-        }
-        if (bias != null && bias.length != rows) {
-            throw new IllegalArgumentException("bias has " + bias.length + " values; expected " + rows);
-        }
+        checkSource(src, srcOff, 1, rows, depth, bias);
         return transposed ? packStrided(src, srcOff, 1, rows, depth, 1, rows, bias, true)
                 : packStrided(src, srcOff, 1, rows, depth, depth, 1, bias, true);
     }
@@ -115,17 +96,23 @@ public final class PackedWeights {
      * (Caffe's InnerProduct weights with {@code transpose: true}), without a transposed copy of the source.
      */
     public static PackedWeights packTransposed(float[] src, int srcOff, int rows, int depth, float[] bias) {
-        if (rows <= 0 || depth <= 0) {
-            throw new IllegalArgumentException("rows and depth must be positive: " + rows + ", " + depth);
+        checkSource(src, srcOff, 1, rows, depth, bias);
+        return packStrided(src, srcOff, 1, rows, depth, 1, rows, bias, false);
+    }
+
+    /** The checks every packing makes on its source: a positive shape that fits the array, and one bias per row. */
+    private static void checkSource(float[] src, int srcOff, int groups, int rows, int depth, float[] bias) {
+        if (groups <= 0 || rows <= 0 || depth <= 0) {
+            throw new IllegalArgumentException("groups, rows and depth must be positive: " + groups + ", " + rows
+                    + ", " + depth);
         }
-        if (srcOff < 0 || (long) srcOff + (long) rows * depth > src.length) {
-            throw new IllegalArgumentException("weights array too short: need " + (long) rows * depth
+        if (srcOff < 0 || (long) srcOff + (long) groups * rows * depth > src.length) {
+            throw new IllegalArgumentException("weights array too short: need " + (long) groups * rows * depth
                     + " values from offset " + srcOff + ", have " + src.length);
         }
-        if (bias != null && bias.length != rows) {
-            throw new IllegalArgumentException("bias has " + bias.length + " values; expected " + rows);
+        if (bias != null && bias.length != (long) groups * rows) {
+            throw new IllegalArgumentException("bias has " + bias.length + " values; expected " + (long) groups * rows);
         }
-        return packStrided(src, srcOff, 1, rows, depth, 1, rows, bias, false);
     }
 
     /**

@@ -12,10 +12,11 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
  * 8-float vectors the arithmetic is a small fraction of what streaming the weights from memory costs.
  *
  * <p>Each output has one running sum (the SGEMM's order, see {@link GemvMicroKernel}); to keep enough FMA chains
- * in flight, one activation row runs four panels at a time and two to four rows two panels. The ReLU pass is scalar ({@link GemvMicroKernel#relu}): it runs once per
- * 8 outputs per K-long loop, and keeping vectors out of helper methods avoids C2 boxing them. Loaded only through
- * {@link Simd}. The one- to four-row methods repeat one another on purpose: their accumulators must be named locals
- * for C2 to keep them in registers, and four short variants do not need the SGEMM tiles' generator.
+ * in flight, one activation row runs four panels at a time and two to four rows two panels; on row blocks, strips of
+ * 8 vectors, three at a time. The ReLU pass is scalar ({@link GemvMicroKernel#relu}): it runs once per 8 outputs per
+ * K-long loop, and keeping vectors out of helper methods avoids C2 boxing them. Loaded only through {@link Simd}. The
+ * one- to four-row methods, and the one- to three-strip ones, repeat one another on purpose: their accumulators must
+ * be named locals for C2 to keep them in registers, and a few short variants do not need the SGEMM tiles' generator.
  */
 final class GemvVectorKernel implements GemvMicroKernel {
     /**
