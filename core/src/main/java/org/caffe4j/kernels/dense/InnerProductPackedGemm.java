@@ -18,8 +18,8 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
  *
  * <p>Two paths, chosen by the number of input rows M (the batch): up to {@link #GEMV_MAX_ROWS} rows run as a GEMV,
  * which streams each weight once at memory speed and writes the M x N output directly (one row on row blocks,
- * {@link RowBlockGemv}, skipping the weights that meet a zero input, where the GEMV kernel prefers them; otherwise on
- * panels, {@link PackedGemv}); more
+ * {@link RowBlockGemv}, skipping the weights that meet a zero input, where the GEMV kernel prefers them and the
+ * layer has outputs enough to fill the blocks; otherwise on panels, {@link PackedGemv}); more
  * rows run as the SGEMM outᵀ (N x M) = W · inᵀ ({@link PackedSgemm}, the input transposed tile by tile as it is
  * packed), followed by a transpose into Caffe's M x N layout. All sum each output in the same order (one running
  * sum per K slice, the same slices; a skipped zero adds nothing), so a row gives the same bits in a batch of any size
@@ -72,7 +72,7 @@ public final class InnerProductPackedGemm {
             throw new IllegalArgumentException("weights have " + weights.length + " values; expected "
                     + (long) numOutput * depth + " (" + numOutput + "x" + depth + ")");
         }
-        this.singleRowOnBlocks = gemvMaxRows >= 1 && gemvKernel.prefersRowBlocks();
+        this.singleRowOnBlocks = gemvMaxRows >= 1 && gemvKernel.prefersRowBlocks() && RowBlockGemv.suits(numOutput);
         if (expectedRows == 1 && singleRowOnBlocks) {
             this.weights = PackedWeights.packRowBlocks(weights, 0, numOutput, depth, transpose, bias);
         } else {
@@ -93,9 +93,12 @@ public final class InnerProductPackedGemm {
         return weights.unpack();
     }
 
-    /** Bytes of packed weights one call reads (see {@link PackedWeights#bytes}). */
+    /**
+     * Bytes of packed weights this kernel holds: one layout, padding included, which is what a call reads (zero inputs
+     * aside); both after batches have needed both (see {@link PackedWeights#rowBlocks}).
+     */
     public long weightBytes() {
-        return weights.bytes();
+        return weights.heldBytes();
     }
 
     /** out[outOff + m*N + n] for the {@code rows} input rows {@code in[inOff + m*K + k]}. */

@@ -332,6 +332,14 @@ public final class PackedWeights {
     }
 
     /**
+     * Bytes of weights held in all the layouts this object keeps now ({@link #heldFloats} without the panels' unused
+     * tail): one layout's {@link #bytes} until a multiplication has needed another.
+     */
+    public long heldBytes() {
+        return 4 * (heldFloats() - (panels == null ? 0 : TAIL_FLOATS));
+    }
+
+    /**
      * Bytes of weights one multiplication reads: the packed panels, padding included (the channel-tile layout,
      * when a multiplication uses it instead, holds the same values padded to tiles instead of panels).
      */

@@ -32,6 +32,16 @@ public final class RowBlockGemv {
     private RowBlockGemv() {
     }
 
+    /**
+     * Whether a layer of {@code rows} outputs suits row blocks: its rows padded to whole blocks are at most an eighth
+     * more. A 10-class head would otherwise read 128 rows of weights for its 10 (a 25088 -> 2 classifier on VGG16's
+     * features, 64x what it needs), and hold them.
+     */
+    public static boolean suits(int rows) {
+        long padded = (long) (rows + BR - 1) / BR * BR;
+        return padded * 8 <= (long) rows * 9;
+    }
+
     /** {@code y[yOff + r]} for the input row {@code x[xOff + k]}. */
     public static void multiply(PackedWeights a, float[] x, int xOff, float[] y, int yOff, Activation act,
                                 Parallel par, GemvMicroKernel kernel) {

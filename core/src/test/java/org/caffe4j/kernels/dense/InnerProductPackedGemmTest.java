@@ -1,6 +1,7 @@
 package org.caffe4j.kernels.dense;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import org.caffe4j.testing.Tolerance;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The packed InnerProduct kernel (GEMV and SGEMM paths, vector and scalar) against InnerProductReference. */
@@ -199,6 +201,19 @@ class InnerProductPackedGemmTest {
             }
             assertArrayEquals(l.weights(), kernel.unpackWeights());
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1000, 1, true, 1024", "4096, 1, true, 4096", "10, 1, false, 16", "300, 1, false, 304",
+        "1000, 2, false, 1000", "1000, 9, false, 1000"})
+    void heldWeightsArePaddedToBlocksOnlyWhereBlocksSuitTheLayer(int n, int batch, boolean onBlocks, int paddedRows) {
+        // Row blocks hold whole blocks of 128 rows (a 10-class head would keep 128 rows of weights); panels pad to 8.
+        int k = 200;
+        InnerProductPackedGemm kernel = new InnerProductPackedGemm(random(new Random(1), n * k), null, n, k, false,
+                Activation.RELU, batch, Simd.sgemmKernel(), Simd.gemvKernel());
+        long expected = onBlocks && Simd.gemvKernel().prefersRowBlocks() ? 4L * paddedRows * k
+                : 4L * ((n + 7) / 8 * 8) * k;
+        assertEquals(expected, kernel.weightBytes());
     }
 
     @ParameterizedTest

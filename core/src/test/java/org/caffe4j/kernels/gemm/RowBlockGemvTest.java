@@ -1,6 +1,7 @@
 package org.caffe4j.kernels.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,6 +83,13 @@ class RowBlockGemvTest {
             }
             Tolerance.APPROX.assertClose("reference", expected, vector);
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"4096, true", "1000, true", "2100, true", "500, true", "1024, true", "128, true", "1, false",
+        "10, false", "100, false", "300, false", "129, false", "1100, true", "640, true", "1025, true", "900, false"})
+    void rowBlocksSuitLayersTheyPadByAtMostAnEighth(int rows, boolean suits) {
+        assertEquals(suits, RowBlockGemv.suits(rows));
     }
 
     @Test
