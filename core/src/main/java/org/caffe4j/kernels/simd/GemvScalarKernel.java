@@ -97,8 +97,7 @@ public final class GemvScalarKernel implements GemvMicroKernel {
 
     /**
      * No: scalar loads take a row block's k rows in strided sweeps whose gaps (the skipped k) the prefetchers do not
-     * follow. AlexNet's fc layers with {@code -Dcaffe4j.simd=false} took 1.4x the panels' time on row blocks, and
-     * 1.5-2x in the other loop orders tried (bench/HISTORY.md, session 36).
+     * follow, slower than the panels in every loop order tried (bench/HISTORY.md, session 36).
      */
     @Override
     public boolean prefersRowBlocks() {

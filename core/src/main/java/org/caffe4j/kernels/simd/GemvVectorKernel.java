@@ -122,8 +122,8 @@ final class GemvVectorKernel implements GemvMicroKernel {
 
     /**
      * Only where three blocks' sums fit the registers (AVX-512). With AVX2's 16 registers a strip is half a block, read
-     * in strided sweeps with gaps, and AlexNet's fc layers took 1.6x the panels' time (-XX:UseAVX=2; two strips at once,
-     * spilling, 1.5x: bench/HISTORY.md, session 36). There {@link #rowBlocks} runs only in tests.
+     * in strided sweeps, which ran AlexNet's fc layers slower than the panels, one half or both at a time
+     * (bench/HISTORY.md, session 36). There {@link #rowBlocks} runs only in tests.
      */
     @Override
     public boolean prefersRowBlocks() {
