@@ -24,8 +24,8 @@ public final class RowBlockGemv {
      * stream, and more streams read faster (AlexNet's fc6 in tasks of 1, 2 and 3 blocks: bench/HISTORY.md, session 36).
      */
     static final int BLOCKS_PER_TASK = 3;
-    /** The calling thread's list of the k with a nonzero input. */
-    private static final ThreadLocal<int[]> LISTED = ThreadLocal.withInitial(() -> new int[0]);
+    /** The calling thread's list of the k with a nonzero input, and where each K slice's k start in it. */
+    private static final ThreadLocal<Listing> LISTING = ThreadLocal.withInitial(Listing::new);
     /** Per thread: a task's running sums, blocks x BLOCK_ROWS. */
     private static final ThreadLocal<float[]> SUMS = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -56,19 +56,10 @@ public final class RowBlockGemv {
                     + ", have " + y.length);
         }
         float[] w = a.rowBlocks();
-        int[] ks = LISTED.get();
-        if (ks.length < depth) {
-            ks = new int[depth];
-            LISTED.set(ks);
-        }
-        boolean skipZeros = a.allFinite();
-        int listed = 0;
-        for (int k = 0; k < depth; k++) {
-            ks[listed] = k; // kept by counting it: a branch on ReLU zeros would be mispredicted half the time
-            listed += !skipZeros || x[xOff + k] != 0f ? 1 : 0;
-        }
         int slices = PackedSgemm.kSlices(depth);
-        int kc = PackedSgemm.kSliceLength(depth);
+        Listing listing = LISTING.get();
+        int[] list = listing.list(x, xOff, depth, a.allFinite(), slices, PackedSgemm.kSliceLength(depth));
+        int[] sliceStart = listing.sliceStart;
         int blocks = (rows + BR - 1) / BR;
         // As many blocks a task as the kernel reads at once, while there are enough tasks to balance the threads.
         int perTask = blocks >= 4 * BLOCKS_PER_TASK ? BLOCKS_PER_TASK : blocks >= 4 ? 2 : 1;
@@ -77,8 +68,6 @@ public final class RowBlockGemv {
         boolean relu = act.relu();
         float slope = act.negativeSlope();
         float[] bias = a.paddedBias();
-        int[] list = ks;
-        int count = listed;
         par.forEach(tasks, task -> {
             int b0 = task * perTask;
             int nb = Math.min(perTask, blocks - b0);
@@ -89,15 +78,10 @@ public final class RowBlockGemv {
             }
             int row0 = b0 * BR;
             int valid = Math.min(nb * BR, rows - row0);
-            int from = 0;
             for (int s = 0; s < slices; s++) {
-                int end = Math.min(depth, (s + 1) * kc);
-                int to = from;
-                while (to < count && list[to] < end) {
-                    to++;
-                }
                 Arrays.fill(sums, 0, nb * BR, 0f);
-                kernel.rowBlocks(w, b0 * blockStride, blockStride, nb, list, from, to, x, xOff, sums, 0);
+                kernel.rowBlocks(w, b0 * blockStride, blockStride, nb, list, sliceStart[s], sliceStart[s + 1], x, xOff,
+                        sums, 0);
                 // The SGEMM tile's output pass: sum + (the earlier slices' result, or the bias), ReLU after the last.
                 boolean last = s == slices - 1;
                 int at = yOff + row0;
@@ -106,8 +90,37 @@ public final class RowBlockGemv {
                     float v = sums[r] + start;
                     y[at + r] = relu && last ? GemvMicroKernel.relu(v, slope) : v;
                 }
-                from = to;
             }
         });
+    }
+
+    /** One calling thread's buffers: the listed k, and where each K slice's start in the list. */
+    private static final class Listing {
+        int[] ks = new int[0];
+        int[] sliceStart = new int[0];
+
+        /**
+         * Lists the k at which x is not zero (every k when not skipping zeros), ascending, and fills
+         * {@code sliceStart[s]} with the first list index of slice s (slices of {@code kc} k; the last entry is the
+         * list's length). Returns the list.
+         */
+        int[] list(float[] x, int xOff, int depth, boolean skipZeros, int slices, int kc) {
+            if (ks.length < depth) {
+                ks = new int[depth];
+            }
+            if (sliceStart.length < slices + 1) {
+                sliceStart = new int[slices + 1];
+            }
+            int listed = 0;
+            for (int s = 0; s < slices; s++) {
+                sliceStart[s] = listed;
+                for (int k = s * kc, end = Math.min(depth, k + kc); k < end; k++) {
+                    ks[listed] = k; // kept by counting it: a branch on ReLU zeros would be mispredicted half the time
+                    listed += !skipZeros || x[xOff + k] != 0f ? 1 : 0;
+                }
+            }
+            sliceStart[slices] = listed;
+            return ks;
+        }
     }
 }
