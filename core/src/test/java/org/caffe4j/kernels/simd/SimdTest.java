@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.caffe4j.kernels.CpuProfile;
 import org.junit.jupiter.api.Test;
 
 /** The SIMD switch: on by default with the module, off by property, and a silent scalar fallback without it. */
@@ -27,6 +28,14 @@ class SimdTest {
         // Surefire runs with --add-modules=jdk.incubator.vector and no caffe4j.simd property.
         assertTrue(Simd.enabled());
         assertEquals(Simd.sgemmKernel().nr(), Simd.scalarSgemmKernel().nr());
+    }
+
+    @Test
+    void onlyTheAvx512GemvTakesRowBlocksForOneRow() {
+        // AVX-512 (32 registers: three blocks' sums) yes; AVX2 (a strip is half a block, strided) and the scalar twin no.
+        CpuProfile profile = Simd.profile();
+        assertEquals(profile.vectorBits() >= 512, Simd.gemvKernel().prefersRowBlocks(), profile.toString());
+        assertEquals(false, Simd.scalarGemvKernel().prefersRowBlocks());
     }
 
     @Test
