@@ -1,6 +1,7 @@
 package org.caffe4j.kernels.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.caffe4j.kernels.CpuProfile;
@@ -52,6 +53,10 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
     /** Per thread: [0] padded column maxima, [1] one vector's worth of output for a short last block. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{
             new float[0], new float[LANES]});
+    /** Per thread: which lanes of the stride-2 path's edge vectors lie inside the row (4 vectors a side). */
+    private static final ThreadLocal<boolean[]> INSIDE = ThreadLocal.withInitial(() -> new boolean[8 * LANES]);
+    /** Per thread: where the stride-2 path's vectors of a row start (at most one per LANES outputs, plus two). */
+    private static final ThreadLocal<int[]> STARTS = ThreadLocal.withInitial(() -> new int[0]);
     /** Per thread: gather offsets 0, sw, 2sw, ... for the stride of the current call. */
     private static final ThreadLocal<int[]> INDEX = ThreadLocal.withInitial(() -> new int[LANES]);
 
@@ -61,6 +66,11 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
         if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && 2 * oh <= h && 2 * ow <= w
                 && ow >= LANES) {
             twoByTwo(in, inOff, out, outOff, planes, h, w, oh, ow);
+            return;
+        }
+        if (permuteStrideTwo && sw == 2 && (kw == 2 || kw == 3) && kh <= 3 && ow >= LANES
+                && strideTwoCoverEnd(w, ow, pw) - LANES >= strideTwoFirst(pw)) {
+            strideTwoFromRows(in, inOff, out, outOff, planes, h, w, oh, ow, kh, kw, sh, ph, pw);
             return;
         }
         float[][] scratch = SCRATCH.get();
@@ -156,6 +166,157 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
                 }
             }
         }
+    }
+
+    /** The first output of a row whose window starts inside the row (the ones before it read left padding). */
+    static int strideTwoFirst(int pw) {
+        return (pw + 1) / 2;
+    }
+
+    /**
+     * The end of the outputs {@link #strideTwoFromRows} computes as whole vectors: a vector of outputs from {@code at}
+     * reads columns 2 at - pw to 2 at - pw + 2 LANES + 1, which must lie inside the row.
+     */
+    static int strideTwoCoverEnd(int w, int ow, int pw) {
+        int lastStart = Math.floorDiv(w - 2 * LANES - 2 + pw, 2);
+        return Math.min(ow, lastStart + LANES);
+    }
+
+    /**
+     * Windows 2 or 3 wide at stride 2 and at most 3 high (the 3x3 stride-2 pools of NIN, SqueezeNet, AlexNet,
+     * GoogLeNet and ResNet-50) on rows of at least 2 LANES + 2: each vector of outputs straight from the input rows,
+     * without the buffer of column maxima. Its window rows' maxima at the vector's first column and two columns on
+     * (a vector pair each), then the even lanes of the first pair, its odd lanes, and the even lanes of the second
+     * (the windows' third columns): 12 loads, 3 permutes and one store per vector of outputs, where the buffer takes 12
+     * loads, 2 stores and 3 permutes, and its loads wait for the stores (bench/HISTORY.md, session 37). The outputs whose
+     * windows are clipped at a row's ends or read its padding come from a vector at that end whose columns outside
+     * the row count as -FLT_MAX (never taken). Only where the two-vector permute compiles to permutes (JDK 25 on;
+     * on JDK 17 C2 boxed this path's vectors).
+     */
+    private void strideTwoFromRows(float[] in, int inOff, float[] out, int outOff, int planes, int h, int w, int oh,
+                                   int ow, int kh, int kw, int sh, int ph, int pw) {
+        int first = strideTwoFirst(pw);
+        int coverEnd = strideTwoCoverEnd(w, ow, pw);
+        // A row's vectors, the same for every row: one from output 0 if windows read left padding, one ending at ow
+        // if windows near the end are clipped, and in between vectors from first (or LANES) on that read inside the
+        // row, none starting past coverEnd - LANES (the last may overlap the one before, recomputed to the same
+        // values). NIN's 27 outputs a row take two vectors.
+        int[] starts = STARTS.get();
+        if (starts.length < ow / LANES + 3) {
+            starts = new int[ow / LANES + 3];
+            STARTS.set(starts);
+        }
+        int from = first > 0 ? LANES : 0;
+        int to = coverEnd < ow ? ow - LANES : ow;
+        int blocks = 0;
+        if (first > 0) {
+            starts[blocks++] = 0;
+        }
+        for (int ox = from; ox < to; ox += LANES) {
+            starts[blocks++] = Math.min(ox, coverEnd - LANES);
+        }
+        int interiorEnd = blocks;
+        if (coverEnd < ow) {
+            starts[blocks++] = ow - LANES;
+        }
+        // Which lanes of an edge vector's four column vectors (from x = 2 at - pw: x, x + LANES, x + 2,
+        // x + 2 + LANES) lie inside the row.
+        boolean[] inside = INSIDE.get();
+        for (int side = 0; side < 2; side++) {
+            int x = 2 * (side == 0 ? 0 : ow - LANES) - pw;
+            for (int v = 0; v < 4; v++) {
+                int col = x + (v % 2) * LANES + (v / 2) * 2;
+                for (int l = 0; l < LANES; l++) {
+                    inside[(side * 4 + v) * LANES + l] = col + l >= 0 && col + l < w;
+                }
+            }
+        }
+        int firstInterior = first > 0 ? 1 : 0;
+        FloatVector lowest = FloatVector.broadcast(S, LOWEST);
+        for (int c = 0; c < planes; c++) {
+            int ip = inOff + c * h * w;
+            for (int oy = 0; oy < oh; oy++) {
+                int y0 = oy * sh - ph;
+                int ys = Math.max(y0, 0);
+                int ye = Math.min(y0 + kh, h);
+                int row = outOff + (c * oh + oy) * ow;
+                if (ye <= ys) {
+                    // Ceil mode without padding can leave a row of windows below the input (Caffe clips only when
+                    // padded): empty windows, as in the reference.
+                    java.util.Arrays.fill(out, row, row + ow, LOWEST);
+                    continue;
+                }
+                int r0 = ip + ys * w;
+                // A window of fewer rows takes its last row again, which changes nothing.
+                int r1 = ye - ys >= 2 ? r0 + w : r0;
+                int r2 = ye - ys == 3 ? r1 + w : r1;
+                for (int block = 0; block < blocks; block++) {
+                    int at = starts[block];
+                    int x = 2 * at - pw;
+                    boolean edge = block < firstInterior || block >= interiorEnd;
+                    if (edge && (r0 + x < 0 || r2 + x + 2 * LANES + 2 > in.length)) {
+                        edgeOneByOne(in, ip, w, ys, ye, at, pw, kw, out, row);
+                        continue;
+                    }
+                    int mask = block < firstInterior ? 0 : 4 * LANES;
+                    FloatVector a = rowsMax(in, r0 + x, r1 + x, r2 + x, lowest);
+                    FloatVector b = rowsMax(in, r0 + x + LANES, r1 + x + LANES, r2 + x + LANES, lowest);
+                    if (edge) {
+                        a = lowest.blend(a, VectorMask.fromArray(S, inside, mask));
+                        b = lowest.blend(b, VectorMask.fromArray(S, inside, mask + LANES));
+                    }
+                    FloatVector even = EvenOddSplitVector.evenLanes(a, b, true);
+                    FloatVector odd = EvenOddSplitVector.oddLanes(a, b, true);
+                    FloatVector m = even.blend(odd, odd.compare(VectorOperators.GT, even));
+                    if (kw == 3) {
+                        int x2 = x + 2;
+                        FloatVector a2 = rowsMax(in, r0 + x2, r1 + x2, r2 + x2, lowest);
+                        FloatVector b2 = rowsMax(in, r0 + x2 + LANES, r1 + x2 + LANES, r2 + x2 + LANES, lowest);
+                        if (edge) {
+                            a2 = lowest.blend(a2, VectorMask.fromArray(S, inside, mask + 2 * LANES));
+                            b2 = lowest.blend(b2, VectorMask.fromArray(S, inside, mask + 3 * LANES));
+                        }
+                        FloatVector next = EvenOddSplitVector.evenLanes(a2, b2, true);
+                        m = m.blend(next, next.compare(VectorOperators.GT, m));
+                    }
+                    m.intoArray(out, row + at);
+                }
+            }
+        }
+    }
+
+    /** Outputs at to at + LANES - 1 of one row, one window at a time (where an edge vector would leave the array). */
+    private static void edgeOneByOne(float[] in, int ip, int w, int ys, int ye, int at, int pw, int kw, float[] out,
+                                     int row) {
+        for (int ox = at; ox < at + LANES; ox++) {
+            out[row + ox] = clippedWindowMax(in, ip, w, ys, ye, 2 * ox - pw, kw);
+        }
+    }
+
+    /** The lane-wise maximum of three rows' vectors (the reference's rule, from -FLT_MAX: a NaN is never taken). */
+    private static FloatVector rowsMax(float[] in, int p0, int p1, int p2, FloatVector lowest) {
+        FloatVector a = FloatVector.fromArray(S, in, p0);
+        FloatVector b = FloatVector.fromArray(S, in, p1);
+        FloatVector c = FloatVector.fromArray(S, in, p2);
+        FloatVector m = lowest.blend(a, a.compare(VectorOperators.GT, lowest));
+        m = m.blend(b, b.compare(VectorOperators.GT, m));
+        return m.blend(c, c.compare(VectorOperators.GT, m));
+    }
+
+    /** One window's maximum over rows ys..ye-1 and columns x0..x0+kw-1 clipped to the row, by the reference's rule. */
+    private static float clippedWindowMax(float[] in, int ip, int w, int ys, int ye, int x0, int kw) {
+        int xs = Math.max(x0, 0);
+        int xe = Math.min(x0 + kw, w);
+        float m = LOWEST;
+        for (int y = ys; y < ye; y++) {
+            for (int x = xs; x < xe; x++) {
+                float v = in[ip + y * w + x];
+                if (v > m) {
+                    m = v;
+                }
+            }
+        }
+        return m;
     }
 
     /** Most floats of column maxima computed ahead of their windows (32 KB, inside L1). */

@@ -80,6 +80,54 @@ class MaxPoolVectorKernelTest {
         assertTrue(wide > 40, "shapes on the 2x2 path: " + wide);
     }
 
+    /**
+     * Windows 2 or 3 wide at stride 2 on rows of at least 2 LANES + 2 ({@code strideTwoFromRows}, taken with the
+     * two-vector permute): window heights 1-3 at strides 1-3, padding on either axis, ceil mode (whose last row of
+     * windows may lie below an unpadded input, and whose last windows are clipped), widths from the path's least to
+     * four vectors and more. Half the inputs end exactly at the last plane, so a right-edge vector that would read past
+     * the array goes window by window; the other half are followed by +inf and NaN, which must never win.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {41, 42})
+    void strideTwoWindowsReadFromTheRowsMatchTheReference(int seed) {
+        MaxPoolVectorKernel kernel = new MaxPoolVectorKernel(true);
+        Random rnd = new Random(seed);
+        int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        float[] special = {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f, -0f, -Float.MAX_VALUE};
+        int onPath = 0;
+        for (int trial = 0; trial < 150; trial++) {
+            int planes = 1 + rnd.nextInt(3);
+            int h = 1 + rnd.nextInt(12);
+            int w = 2 * lanes + 2 + rnd.nextInt(3 * lanes);
+            int kh = 1 + rnd.nextInt(Math.min(3, h));
+            int kw = 2 + rnd.nextInt(2);
+            int ph = rnd.nextInt(kh);
+            int pw = rnd.nextInt(kw);
+            int sh = 1 + rnd.nextInt(3);
+            boolean ceil = rnd.nextBoolean();
+            int oh = Pool2dReference.outputSize(h, kh, ph, sh, ceil);
+            int ow = Pool2dReference.outputSize(w, kw, pw, 2, ceil);
+            boolean path = ow >= lanes && MaxPoolVectorKernel.strideTwoCoverEnd(w, ow, pw) - lanes
+                    >= MaxPoolVectorKernel.strideTwoFirst(pw);
+            onPath += path ? 1 : 0;
+            int inputEnd = 3 + planes * h * w;
+            float[] in = new float[inputEnd + (trial % 2 == 0 ? 0 : 2 * lanes + 8)];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = i >= inputEnd ? (i % 2 == 0 ? Float.POSITIVE_INFINITY : Float.NaN)
+                        : rnd.nextInt(10) == 0 ? special[rnd.nextInt(special.length)] : rnd.nextFloat() * 2 - 1;
+            }
+            float[] expected = new float[2 + planes * oh * ow + 16];
+            float[] actual = new float[expected.length];
+            Arrays.fill(expected, 42f);
+            Arrays.fill(actual, 42f);
+            Pool2dReference.max(in, 3, expected, 2, planes, h, w, oh, ow, kh, kw, sh, 2, ph, pw);
+            kernel.max(in, 3, actual, 2, planes, h, w, oh, ow, kh, kw, sh, 2, ph, pw);
+            Tolerance.EXACT.assertClose("trial " + trial + ": " + planes + "x" + h + "x" + w + " k" + kh + "x" + kw
+                    + " s" + sh + "x2 p" + ph + "x" + pw + (ceil ? " ceil" : " floor"), expected, actual);
+        }
+        assertTrue(onPath > 120, "shapes on the stride-2 row path: " + onPath);
+    }
+
     private static void checkAgainstReference(MaxPoolVectorKernel kernel, Random rnd, int sw) {
         checkAgainstReference(kernel, rnd, sw, 150, 1, 30, 1, 60);
     }
