@@ -1,6 +1,7 @@
 package org.caffe4j.kernels.conv;
 
 import java.util.Arrays;
+import org.caffe4j.kernels.layout.EvenOddSplit;
 import java.util.function.IntConsumer;
 import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
@@ -131,8 +132,9 @@ public final class Conv2dIm2colGemm extends GemmConvolution {
                 this.srcOff = 0;
                 int perChannel = channelStride;
                 // Plane p is channel p % inC of image p / inC, in the input and in the copy.
+                EvenOddSplit split = kernel.evenOddSplit();
                 forEachPlane(images * s.inC(), par, p -> padAndSplit(s, in, inOff + p * s.inH() * s.inW(), dst,
-                        p * perChannel, paddedH, phaseW));
+                        p * perChannel, paddedH, phaseW, split));
             }
             int outH = s.outH(), outW = s.outW();
             this.columnOffset = scratch.columns(images * outH * outW);
@@ -162,7 +164,7 @@ public final class Conv2dIm2colGemm extends GemmConvolution {
 
         /** Writes one channel zero-padded, as strideW planes of paddedH x phaseW (column phases). */
         private static void padAndSplit(ConvShape s, float[] in, int inOff, float[] dst, int dstOff, int paddedH,
-                                        int phaseW) {
+                                        int phaseW, EvenOddSplit split) {
             int inH = s.inH(), inW = s.inW(), padH = s.padH(), padW = s.padW(), sw = s.strideW();
             int d = dstOff;
             for (int phase = 0; phase < sw; phase++) {
@@ -177,6 +179,10 @@ public final class Conv2dIm2colGemm extends GemmConvolution {
                         Arrays.fill(dst, d, d + padW, 0f);
                         System.arraycopy(in, row, dst, d + padW, inW);
                         Arrays.fill(dst, d + padW + inW, d + phaseW, 0f);
+                    } else if (sw == 2 && phase == 0) {
+                        splitRow(in, row, inW, padW, dst, d, d + paddedH * phaseW, phaseW, split);
+                    } else if (sw == 2) {
+                        continue; // written with phase 0's row
                     } else {
                         for (int q = 0; q < phaseW; q++) {
                             int ix = q * sw + phase - padW;
@@ -185,6 +191,30 @@ public final class Conv2dIm2colGemm extends GemmConvolution {
                     }
                 }
             }
+        }
+
+        /**
+         * One input row of a stride-2 layer into its two phase rows (at phase0 and phase1), zero-padded: column ix is
+         * padded column ix + padW, so the even columns go to phase padW % 2 from position padW / 2 and the odd ones to
+         * the other phase from (padW + 1) / 2, each a sequential run; the vector kernel splits a row with permutes
+         * instead of a strided loop (SqueezeNet's, GoogLeNet's and ResNet-50's first layers).
+         */
+        private static void splitRow(float[] in, int row, int inW, int padW, float[] dst, int phase0, int phase1,
+                                     int phaseW, EvenOddSplit split) {
+            int evenRow = padW % 2 == 0 ? phase0 : phase1;
+            int oddRow = padW % 2 == 0 ? phase1 : phase0;
+            int evenStart = padW / 2;
+            int oddStart = (padW + 1) / 2;
+            int evens = (inW + 1) / 2;
+            int odds = inW / 2;
+            Arrays.fill(dst, evenRow, evenRow + evenStart, 0f);
+            Arrays.fill(dst, oddRow, oddRow + oddStart, 0f);
+            split.split(in, row, odds, dst, evenRow + evenStart, oddRow + oddStart);
+            if (evens > odds) {
+                dst[evenRow + evenStart + odds] = in[row + inW - 1];
+            }
+            Arrays.fill(dst, evenRow + evenStart + evens, evenRow + phaseW, 0f);
+            Arrays.fill(dst, oddRow + oddStart + odds, oddRow + phaseW, 0f);
         }
 
         @Override

@@ -163,6 +163,14 @@ public interface SgemmMicroKernel {
     }
 
     /**
+     * How the im2col path splits stride-2 input rows into their even and odd columns (the column phases it reads
+     * from): the vector kernel with permutes, the others element by element.
+     */
+    default org.caffe4j.kernels.layout.EvenOddSplit evenOddSplit() {
+        return org.caffe4j.kernels.layout.EvenOddSplit.SCALAR;
+    }
+
+    /**
      * The im2col copy of one packed block: for each of {@code rows} rows kk, the {@code runCount} runs of source
      * floats (run r starts at {@code src[srcBase + rowOffsets[row0 + kk] + runs[2r]]} and is {@code runs[2r + 1]}
      * long) go one after another to {@code dst[dstOff + kk*width ..]}, {@code valid} floats in all, and zeros fill

@@ -79,6 +79,15 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
         this.halfTilePays = halfTilePays;
     }
 
+    /** Stride-2 rows split with permutes, in the form this JDK compiles well (see {@link EvenOddSplitVector}). */
+    private static final org.caffe4j.kernels.layout.EvenOddSplit SPLIT =
+            new EvenOddSplitVector(CpuProfile.thisJvm(S.vectorBitSize()).permuteStrideTwo());
+
+    @Override
+    public org.caffe4j.kernels.layout.EvenOddSplit evenOddSplit() {
+        return SPLIT;
+    }
+
     @Override
     public int nr() {
         return 2 * LANES;

@@ -35,6 +35,11 @@ class Conv2dGemmTest {
                 Arguments.of(new ConvShape(5, 6, 9, 9, 3, 2, 2, 3, 1, 0, 1, 1, 1)),        // rectangular, mixed stride
                 Arguments.of(new ConvShape(3, 19, 21, 8, 7, 7, 2, 2, 3, 3, 1, 1, 1)),      // ResNet conv1-like, pad > stride
                 Arguments.of(new ConvShape(2, 9, 3, 4, 3, 3, 4, 4, 2, 2, 1, 1, 1)),        // stride wider than the row
+                // Stride 2 on rows of several vectors, split into column phases with permutes: odd and even widths,
+                // no, even and odd padding (SqueezeNet's conv1, a padded 3x3, GoogLeNet's and ResNet's 7x7 conv1).
+                Arguments.of(new ConvShape(3, 7, 71, 6, 3, 3, 2, 2, 0, 0, 1, 1, 1)),
+                Arguments.of(new ConvShape(2, 6, 67, 4, 3, 3, 2, 2, 2, 2, 1, 1, 1)),
+                Arguments.of(new ConvShape(2, 9, 80, 5, 7, 7, 2, 2, 3, 3, 1, 1, 1)),
                 Arguments.of(new ConvShape(4, 11, 10, 7, 3, 3, 1, 1, 2, 2, 2, 2, 1)),      // dilation
                 Arguments.of(new ConvShape(6, 9, 9, 12, 3, 3, 2, 2, 1, 1, 1, 1, 3)),       // groups
                 Arguments.of(new ConvShape(8, 10, 10, 8, 3, 3, 1, 1, 1, 1, 1, 1, 8)),      // depthwise
