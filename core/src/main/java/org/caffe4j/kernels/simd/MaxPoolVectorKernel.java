@@ -13,7 +13,9 @@ import org.caffe4j.kernels.pool.Pool2dDirect;
  * vertical pass takes the column maxima of the window's rows, then a horizontal pass takes each window's maximum
  * over those columns, a vector of outputs at a time (stride-2 windows read two vectors and keep their even lanes,
  * through one two-vector permute, or where that compiles slowly two one-vector permutes and a blend; other strides
- * one gather per kernel column).
+ * one gather per kernel column). Two shapes skip the buffer of column maxima: 2x2 windows at stride 2 without
+ * clipping ({@link #twoByTwo}), and windows up to 3x3 at stride 2 on rows of at least 2 LANES + 2 where the
+ * two-vector permute compiles well ({@link #strideTwoFromRows}).
  *
  * <p>Caffe's semantics without special cases: every max is "take v if v > m" (compare + blend), starting from
  * -FLT_MAX, exactly the reference's rule, so a NaN or -inf never wins and no plane has to be redone. A row's column
@@ -22,8 +24,8 @@ import org.caffe4j.kernels.pool.Pool2dDirect;
  * {@link org.caffe4j.kernels.pool.Pool2dReference#max} (a zero maximum may differ in sign, as with the scalar kernel).
  *
  * <p>Loaded only through {@link Simd}. Scratch: one buffer of column maxima for a batch of output rows (at most
- * {@link #BATCH_FLOATS}, computed before any of their windows), one vector of output and one gather index map per
- * thread.
+ * {@link #BATCH_FLOATS}, computed before any of their windows), one vector of output, one gather index map, and
+ * the stride-2 path's vector starts and edge lane masks, per thread.
  */
 final class MaxPoolVectorKernel implements MaxPoolKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -187,8 +189,9 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
      * GoogLeNet and ResNet-50) on rows of at least 2 LANES + 2: each vector of outputs straight from the input rows,
      * without the buffer of column maxima. Its window rows' maxima at the vector's first column and two columns on
      * (a vector pair each), then the even lanes of the first pair, its odd lanes, and the even lanes of the second
-     * (the windows' third columns): 12 loads, 3 permutes and one store per vector of outputs, where the buffer takes 12
-     * loads, 2 stores and 3 permutes, and its loads wait for the stores (bench/HISTORY.md, session 37). The outputs whose
+     * (the windows' third columns): 12 loads, 3 permutes and one store per vector of outputs, where the buffer path
+     * stores two vectors of column maxima and reads them back (slower on NIN's pool0 and SqueezeNet's pool1
+     * shapes, one thread, JDK 25; bench/HISTORY.md, session 37). The outputs whose
      * windows are clipped at a row's ends or read its padding come from a vector at that end whose columns outside
      * the row count as -FLT_MAX (never taken). Only where the two-vector permute compiles to permutes (JDK 25 on;
      * on JDK 17 C2 boxed this path's vectors).
