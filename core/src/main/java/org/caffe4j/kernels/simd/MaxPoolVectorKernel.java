@@ -194,7 +194,8 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
      * shapes, one thread, JDK 25; bench/HISTORY.md, session 37). The outputs whose
      * windows are clipped at a row's ends or read its padding come from a vector at that end whose columns outside
      * the row count as -FLT_MAX (never taken). Only where the two-vector permute compiles to permutes (JDK 25 on;
-     * on JDK 17 C2 boxed this path's vectors).
+     * on JDK 17 C2 boxed this path's vectors). Its vectors never cross a call C2 might not inline (rowsMax is small
+     * and hot): a vector passed to or returned from one is boxed, and the edge code, run twice a row, was not inlined.
      */
     private void strideTwoFromRows(float[] in, int inOff, float[] out, int outOff, int planes, int h, int w, int oh,
                                    int ow, int kh, int kw, int sh, int ph, int pw) {
