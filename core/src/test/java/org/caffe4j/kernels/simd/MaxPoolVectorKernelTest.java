@@ -110,20 +110,10 @@ class MaxPoolVectorKernelTest {
             boolean path = ow >= lanes && MaxPoolVectorKernel.strideTwoCoverEnd(w, ow, pw) - lanes
                     >= MaxPoolVectorKernel.strideTwoFirst(pw);
             onPath += path ? 1 : 0;
-            int inputEnd = 3 + planes * h * w;
-            float[] in = new float[inputEnd + (trial % 2 == 0 ? 0 : 2 * lanes + 8)];
-            for (int i = 0; i < in.length; i++) {
-                in[i] = i >= inputEnd ? (i % 2 == 0 ? Float.POSITIVE_INFINITY : Float.NaN)
-                        : rnd.nextInt(10) == 0 ? special[rnd.nextInt(special.length)] : rnd.nextFloat() * 2 - 1;
-            }
-            float[] expected = new float[2 + planes * oh * ow + 16];
-            float[] actual = new float[expected.length];
-            Arrays.fill(expected, 42f);
-            Arrays.fill(actual, 42f);
-            Pool2dReference.max(in, 3, expected, 2, planes, h, w, oh, ow, kh, kw, sh, 2, ph, pw);
-            kernel.max(in, 3, actual, 2, planes, h, w, oh, ow, kh, kw, sh, 2, ph, pw);
-            Tolerance.EXACT.assertClose("trial " + trial + ": " + planes + "x" + h + "x" + w + " k" + kh + "x" + kw
-                    + " s" + sh + "x2 p" + ph + "x" + pw + (ceil ? " ceil" : " floor"), expected, actual);
+            float[] in = guardedInput(rnd, 3 + planes * h * w, trial % 2 == 0 ? 0 : 2 * lanes + 8, special, 10);
+            assertMatchesReference(kernel, in, 3, planes, h, w, oh, ow, kh, kw, sh, 2, ph, pw, "trial " + trial
+                    + ": " + planes + "x" + h + "x" + w + " k" + kh + "x" + kw + " s" + sh + "x2 p" + ph + "x" + pw
+                    + (ceil ? " ceil" : " floor"));
         }
         assertTrue(onPath > 120, "shapes on the stride-2 row path: " + onPath);
     }
@@ -151,24 +141,40 @@ class MaxPoolVectorKernelTest {
             int sh = 1 + rnd.nextInt(2);
             int oh = Pool2dReference.outputSize(h, kh, ph, sh, ceil);
             int ow = Pool2dReference.outputSize(w, kw, pw, sw, ceil);
-            int inputEnd = 1 + planes * h * w;
-            float[] in = new float[inputEnd + (trial % 2 == 0 ? 0 : 64)];
-            for (int i = 0; i < in.length; i++) {
-                in[i] = i >= inputEnd ? (i % 2 == 0 ? Float.POSITIVE_INFINITY : Float.NaN)
-                        : rnd.nextInt(20) == 0 ? special[rnd.nextInt(special.length)] : rnd.nextFloat() * 2 - 1;
-            }
-            float[] expected = new float[2 + planes * oh * ow + 16];
-            float[] actual = new float[expected.length];
-            Arrays.fill(expected, 42f);
-            Arrays.fill(actual, 42f);
-            Pool2dReference.max(in, 1, expected, 2, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
-            kernel.max(in, 1, actual, 2, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
+            float[] in = guardedInput(rnd, 1 + planes * h * w, trial % 2 == 0 ? 0 : 64, special, 20);
             if (minH > 1) {
                 // What this case is for: more output rows than a batch holds (a row's buffer is over pw + w floats).
                 assertTrue(oh > MaxPoolVectorKernel.BATCH_FLOATS / (pw + w), "trial " + trial + " fits one batch");
             }
-            Tolerance.EXACT.assertClose("trial " + trial + ": " + planes + "x" + h + "x" + w + " k" + kh + "x" + kw
-                    + " s" + sh + "x" + sw + " p" + ph + "x" + pw + (ceil ? " ceil" : " floor"), expected, actual);
+            assertMatchesReference(kernel, in, 1, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw, "trial " + trial
+                    + ": " + planes + "x" + h + "x" + w + " k" + kh + "x" + kw + " s" + sh + "x" + sw + " p" + ph + "x"
+                    + pw + (ceil ? " ceil" : " floor"));
         }
+    }
+
+    /**
+     * An input of {@code inputEnd} floats (one in {@code specialOneIn} a special value, the rest in [-1, 1)) followed by
+     * {@code slack} floats of +inf and NaN, which no window may read as its own.
+     */
+    private static float[] guardedInput(Random rnd, int inputEnd, int slack, float[] special, int specialOneIn) {
+        float[] in = new float[inputEnd + slack];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = i >= inputEnd ? (i % 2 == 0 ? Float.POSITIVE_INFINITY : Float.NaN)
+                    : rnd.nextInt(specialOneIn) == 0 ? special[rnd.nextInt(special.length)] : rnd.nextFloat() * 2 - 1;
+        }
+        return in;
+    }
+
+    /** The kernel against the reference bit for bit, with guard values on both sides of the call's output. */
+    private static void assertMatchesReference(MaxPoolVectorKernel kernel, float[] in, int inOff, int planes, int h,
+                                               int w, int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw,
+                                               String label) {
+        float[] expected = new float[2 + planes * oh * ow + 16];
+        float[] actual = new float[expected.length];
+        Arrays.fill(expected, 42f);
+        Arrays.fill(actual, 42f);
+        Pool2dReference.max(in, inOff, expected, 2, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
+        kernel.max(in, inOff, actual, 2, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
+        Tolerance.EXACT.assertClose(label, expected, actual);
     }
 }
