@@ -1,13 +1,13 @@
 package org.caffe4j.kernels.conv;
 
 import java.util.Arrays;
-import org.caffe4j.kernels.layout.EvenOddSplit;
 import java.util.function.IntConsumer;
 import org.caffe4j.kernels.Activation;
 import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.gemm.PackedSgemm;
 import org.caffe4j.kernels.gemm.PanelSource;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
+import org.caffe4j.kernels.layout.EvenOddSplit;
 
 /**
  * Any 2-D convolution (kernel size, stride, padding, dilation, groups) as a GEMM per group whose B operand is the

@@ -55,6 +55,8 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     private static final VectorMask<Float> NO_LANES = S.maskAll(false);
     /** Whether column remainders take half tiles ({@link CpuProfile#halfTilePays()}). */
     private static final boolean HALF_TILE_PAYS = CPU.halfTilePays();
+    /** im2col's stride-2 row split: permutes, in the form this JDK compiles well (see {@link EvenOddSplitVector}). */
+    private static final org.caffe4j.kernels.layout.EvenOddSplit SPLIT = new EvenOddSplitVector(CPU.permuteStrideTwo());
 
     SgemmVectorKernel() {
         this(FOUR_ROW_PASSES, FOUR_ROW_PASSES && FUSED_FOUR_ROWS);
@@ -78,10 +80,6 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
         this.fusedFourRows = fourRowPasses && fusedFourRows;
         this.halfTilePays = halfTilePays;
     }
-
-    /** Stride-2 rows split with permutes, in the form this JDK compiles well (see {@link EvenOddSplitVector}). */
-    private static final org.caffe4j.kernels.layout.EvenOddSplit SPLIT =
-            new EvenOddSplitVector(CpuProfile.thisJvm(S.vectorBitSize()).permuteStrideTwo());
 
     @Override
     public org.caffe4j.kernels.layout.EvenOddSplit evenOddSplit() {
