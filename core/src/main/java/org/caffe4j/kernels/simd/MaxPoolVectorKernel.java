@@ -59,6 +59,9 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
     private static final ThreadLocal<boolean[]> INSIDE = ThreadLocal.withInitial(() -> new boolean[8 * LANES]);
     /** Per thread: where the stride-2 path's vectors of a row start (at most one per LANES outputs, plus two). */
     private static final ThreadLocal<int[]> STARTS = ThreadLocal.withInitial(() -> new int[0]);
+    /** Per thread: for each cell of a plane, whether it has a left and a right neighbour in its row. */
+    private static final ThreadLocal<boolean[][]> SIDES = ThreadLocal.withInitial(() -> new boolean[][]{
+            new boolean[0], new boolean[0]});
     /** Per thread: gather offsets 0, sw, 2sw, ... for the stride of the current call. */
     private static final ThreadLocal<int[]> INDEX = ThreadLocal.withInitial(() -> new int[LANES]);
 
@@ -68,6 +71,11 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
         if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && 2 * oh <= h && 2 * ow <= w
                 && ow >= LANES) {
             twoByTwo(in, inOff, out, outOff, planes, h, w, oh, ow);
+            return;
+        }
+        if (kh == 3 && kw == 3 && sh == 1 && sw == 1 && ph == 1 && pw == 1 && oh == h && ow == w && h >= 3
+                && (long) h * w >= LANES + w && (h - 2) * w >= LANES) {
+            sameThreeByThree(in, inOff, out, outOff, planes, h, w);
             return;
         }
         if (permuteStrideTwo && sw == 2 && (kw == 2 || kw == 3) && kh <= 3 && ow >= LANES
@@ -166,6 +174,79 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
                     FloatVector odd = EvenOddSplitVector.oddLanes(m0, m1, permuteStrideTwo);
                     even.blend(odd, odd.compare(VectorOperators.GT, even)).intoArray(out, row + at);
                 }
+            }
+        }
+    }
+
+    /**
+     * 3x3 windows at stride 1 with padding 1, output the size of the input (GoogLeNet's inception pools on 28², 14² and
+     * 7² maps), over each plane as one flat run of h * w floats, so rows narrower than a vector cost nothing extra.
+     * First the column maxima of every row's window rows into a scratch plane: the rows above and below at flat
+     * offsets -w and +w, which for rows 1 to h - 2 is one uniform pass over the flat run; rows 0 and h - 1 (two
+     * window rows) go first, so that the lanes their vectors spill into other rows are overwritten by the uniform
+     * pass. Then each output is the maximum of its column maxima at flat offsets -1, 0 and +1, where the left one
+     * counts only off column 0 and the right one only off column w - 1 (lane masks loaded from per-call arrays).
+     */
+    private static void sameThreeByThree(float[] in, int inOff, float[] out, int outOff, int planes, int h, int w) {
+        int n = h * w;
+        float[][] scratch = SCRATCH.get();
+        // The column maxima at [LANES, LANES + n), one -FLT_MAX cell on either side read by the masked-off lanes.
+        if (scratch[0].length < n + 2 * LANES) {
+            scratch[0] = new float[n + 2 * LANES];
+        }
+        float[] columns = scratch[0];
+        columns[LANES - 1] = LOWEST;
+        columns[LANES + n] = LOWEST;
+        boolean[][] sides = SIDES.get();
+        if (sides[0].length < n) {
+            sides[0] = new boolean[n];
+            sides[1] = new boolean[n];
+        }
+        boolean[] hasLeft = sides[0];
+        boolean[] hasRight = sides[1];
+        for (int j = 0; j < n; j++) {
+            hasLeft[j] = j % w != 0;
+            hasRight[j] = j % w != w - 1;
+        }
+        for (int c = 0; c < planes; c++) {
+            int ip = inOff + c * n;
+            // Row 0: rows 0 and 1 (a vector may run into later rows; the uniform pass below rewrites them).
+            for (int j = 0; j < w; j += LANES) {
+                FloatVector a = FloatVector.fromArray(S, in, ip + j);
+                FloatVector b = FloatVector.fromArray(S, in, ip + j + w);
+                FloatVector lowest = FloatVector.broadcast(S, LOWEST);
+                FloatVector m = lowest.blend(a, a.compare(VectorOperators.GT, lowest));
+                m.blend(b, b.compare(VectorOperators.GT, m)).intoArray(columns, LANES + j);
+            }
+            // Row h - 1: rows h - 2 and h - 1, vectors ending at n (the first may start in earlier rows).
+            for (int end = n; end > n - w; end -= LANES) {
+                int j = end - LANES;
+                FloatVector a = FloatVector.fromArray(S, in, ip + j - w);
+                FloatVector b = FloatVector.fromArray(S, in, ip + j);
+                FloatVector lowest = FloatVector.broadcast(S, LOWEST);
+                FloatVector m = lowest.blend(a, a.compare(VectorOperators.GT, lowest));
+                m.blend(b, b.compare(VectorOperators.GT, m)).intoArray(columns, LANES + j);
+            }
+            // Rows 1 to h - 2: three rows each, the last vector ending at n - w.
+            for (int j0 = w; j0 < n - w; j0 += LANES) {
+                int j = Math.min(j0, n - w - LANES);
+                FloatVector a = FloatVector.fromArray(S, in, ip + j - w);
+                FloatVector b = FloatVector.fromArray(S, in, ip + j);
+                FloatVector d = FloatVector.fromArray(S, in, ip + j + w);
+                FloatVector lowest = FloatVector.broadcast(S, LOWEST);
+                FloatVector m = lowest.blend(a, a.compare(VectorOperators.GT, lowest));
+                m = m.blend(b, b.compare(VectorOperators.GT, m));
+                m.blend(d, d.compare(VectorOperators.GT, m)).intoArray(columns, LANES + j);
+            }
+            int op = outOff + c * n;
+            for (int j0 = 0; j0 < n; j0 += LANES) {
+                int j = Math.min(j0, n - LANES);
+                FloatVector m = FloatVector.fromArray(S, columns, LANES + j);
+                FloatVector left = FloatVector.fromArray(S, columns, LANES + j - 1);
+                FloatVector right = FloatVector.fromArray(S, columns, LANES + j + 1);
+                m = m.blend(left, left.compare(VectorOperators.GT, m).and(VectorMask.fromArray(S, hasLeft, j)));
+                m = m.blend(right, right.compare(VectorOperators.GT, m).and(VectorMask.fromArray(S, hasRight, j)));
+                m.intoArray(out, op + j);
             }
         }
     }

@@ -118,6 +118,31 @@ class MaxPoolVectorKernelTest {
         assertTrue(onPath > 120, "shapes on the stride-2 row path: " + onPath);
     }
 
+    /**
+     * 3x3 windows at stride 1 with padding 1 ({@code sameThreeByThree}, over each plane as one flat run): maps from 3
+     * to 30 rows and 1 to 40 columns, narrower and wider than a vector, several planes, inputs ending at the last
+     * plane or followed by +inf and NaN.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {51, 52})
+    void sameSizeThreeByThreeWindowsMatchTheReference(int seed) {
+        MaxPoolVectorKernel kernel = new MaxPoolVectorKernel();
+        Random rnd = new Random(seed);
+        int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        float[] special = {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f, -0f, -Float.MAX_VALUE};
+        int onPath = 0;
+        for (int trial = 0; trial < 150; trial++) {
+            int planes = 1 + rnd.nextInt(4);
+            int h = 3 + rnd.nextInt(28);
+            int w = 1 + rnd.nextInt(40);
+            onPath += h * w >= lanes + w && (h - 2) * w >= lanes ? 1 : 0;
+            float[] in = guardedInput(rnd, 3 + planes * h * w, trial % 2 == 0 ? 0 : 16, special, 10);
+            assertMatchesReference(kernel, in, 3, planes, h, w, h, w, 3, 3, 1, 1, 1, 1,
+                    "trial " + trial + ": " + planes + "x" + h + "x" + w);
+        }
+        assertTrue(onPath > 100, "shapes on the flat 3x3 path: " + onPath);
+    }
+
     private static void checkAgainstReference(MaxPoolVectorKernel kernel, Random rnd, int sw) {
         checkAgainstReference(kernel, rnd, sw, 150, 1, 30, 1, 60);
     }
