@@ -13,9 +13,10 @@ import org.caffe4j.kernels.pool.Pool2dDirect;
  * vertical pass takes the column maxima of the window's rows, then a horizontal pass takes each window's maximum
  * over those columns, a vector of outputs at a time (stride-2 windows read two vectors and keep their even lanes,
  * through one two-vector permute, or where that compiles slowly two one-vector permutes and a blend; other strides
- * one gather per kernel column). Two shapes skip the buffer of column maxima: 2x2 windows at stride 2 without
- * clipping ({@link #twoByTwo}), and windows up to 3x3 at stride 2 on rows of at least 2 LANES + 2 where the
- * two-vector permute compiles well ({@link #strideTwoFromRows}).
+ * one gather per kernel column). Three shapes skip the buffer of column maxima: 2x2 windows at stride 2 without
+ * clipping ({@link #twoByTwo}), windows up to 3x3 at stride 2 on rows of at least 2 LANES + 2 where the two-vector
+ * permute compiles well ({@link #strideTwoFromRows}), and 3x3 windows at stride 1 with padding 1 over the flat plane
+ * ({@link #sameThreeByThree}).
  *
  * <p>Caffe's semantics without special cases: every max is "take v if v > m" (compare + blend), starting from
  * -FLT_MAX, exactly the reference's rule, so a NaN or -inf never wins and no plane has to be redone. A row's column
@@ -25,7 +26,7 @@ import org.caffe4j.kernels.pool.Pool2dDirect;
  *
  * <p>Loaded only through {@link Simd}. Scratch: one buffer of column maxima for a batch of output rows (at most
  * {@link #BATCH_FLOATS}, computed before any of their windows), one vector of output, one gather index map, and
- * the stride-2 path's vector starts and edge lane masks, per thread.
+ * the stride-2 path's vector starts and edge lane masks, and the flat path's row-neighbour masks, per thread.
  */
 final class MaxPoolVectorKernel implements MaxPoolKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
