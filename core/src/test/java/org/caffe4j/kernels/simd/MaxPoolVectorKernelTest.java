@@ -18,6 +18,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * next: half the trials put +inf and NaN there, which must never win a window.
  */
 class MaxPoolVectorKernelTest {
+    private static final int LANES = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+    /** Values a window must handle as the reference does: NaN and -inf never win, signed zeros, the lowest float. */
+    private static final float[] SPECIAL = {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f, -0f,
+            -Float.MAX_VALUE};
+
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void strideTwoWindowsMatchTheReference(boolean permute) {
@@ -54,7 +59,6 @@ class MaxPoolVectorKernelTest {
     void twoByTwoStrideTwoWindowsMatchTheReference(boolean permute) {
         MaxPoolVectorKernel kernel = new MaxPoolVectorKernel(permute);
         Random rnd = new Random(permute ? 31 : 32);
-        float[] special = {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f, -0f, -Float.MAX_VALUE};
         int wide = 0;
         for (int trial = 0; trial < 200; trial++) {
             int planes = 1 + rnd.nextInt(3);
@@ -66,7 +70,7 @@ class MaxPoolVectorKernelTest {
             wide += 2 * ow <= w && ow >= 16 ? 1 : 0;
             float[] in = new float[3 + planes * h * w];
             for (int i = 0; i < in.length; i++) {
-                in[i] = rnd.nextInt(10) == 0 ? special[rnd.nextInt(special.length)] : rnd.nextFloat() * 2 - 1;
+                in[i] = rnd.nextInt(10) == 0 ? SPECIAL[rnd.nextInt(SPECIAL.length)] : rnd.nextFloat() * 2 - 1;
             }
             float[] expected = new float[2 + planes * oh * ow + 16];
             float[] actual = new float[expected.length];
@@ -92,13 +96,11 @@ class MaxPoolVectorKernelTest {
     void strideTwoWindowsReadFromTheRowsMatchTheReference(int seed) {
         MaxPoolVectorKernel kernel = new MaxPoolVectorKernel(true);
         Random rnd = new Random(seed);
-        int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
-        float[] special = {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f, -0f, -Float.MAX_VALUE};
         int onPath = 0;
         for (int trial = 0; trial < 150; trial++) {
             int planes = 1 + rnd.nextInt(3);
             int h = 1 + rnd.nextInt(12);
-            int w = 2 * lanes + 2 + rnd.nextInt(3 * lanes);
+            int w = 2 * LANES + 2 + rnd.nextInt(3 * LANES);
             int kh = 1 + rnd.nextInt(Math.min(3, h));
             int kw = 2 + rnd.nextInt(2);
             int ph = rnd.nextInt(kh);
@@ -107,10 +109,10 @@ class MaxPoolVectorKernelTest {
             boolean ceil = rnd.nextBoolean();
             int oh = Pool2dReference.outputSize(h, kh, ph, sh, ceil);
             int ow = Pool2dReference.outputSize(w, kw, pw, 2, ceil);
-            boolean path = ow >= lanes && MaxPoolVectorKernel.strideTwoCoverEnd(w, ow, pw) - lanes
+            boolean path = ow >= LANES && MaxPoolVectorKernel.strideTwoCoverEnd(w, ow, pw) - LANES
                     >= MaxPoolVectorKernel.strideTwoFirst(pw);
             onPath += path ? 1 : 0;
-            float[] in = guardedInput(rnd, 3 + planes * h * w, trial % 2 == 0 ? 0 : 2 * lanes + 8, special, 10);
+            float[] in = guardedInput(rnd, 3 + planes * h * w, trial % 2 == 0 ? 0 : 2 * LANES + 8, SPECIAL, 10);
             assertMatchesReference(kernel, in, 3, planes, h, w, oh, ow, kh, kw, sh, 2, ph, pw, "trial " + trial
                     + ": " + planes + "x" + h + "x" + w + " k" + kh + "x" + kw + " s" + sh + "x2 p" + ph + "x" + pw
                     + (ceil ? " ceil" : " floor"));
@@ -128,15 +130,13 @@ class MaxPoolVectorKernelTest {
     void sameSizeThreeByThreeWindowsMatchTheReference(int seed) {
         MaxPoolVectorKernel kernel = new MaxPoolVectorKernel();
         Random rnd = new Random(seed);
-        int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
-        float[] special = {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f, -0f, -Float.MAX_VALUE};
         int onPath = 0;
         for (int trial = 0; trial < 150; trial++) {
             int planes = 1 + rnd.nextInt(4);
             int h = 3 + rnd.nextInt(28);
             int w = 1 + rnd.nextInt(40);
-            onPath += h * w >= lanes + w && (h - 2) * w >= lanes ? 1 : 0;
-            float[] in = guardedInput(rnd, 3 + planes * h * w, trial % 2 == 0 ? 0 : 16, special, 10);
+            onPath += h * w >= LANES + w && (h - 2) * w >= LANES ? 1 : 0;
+            float[] in = guardedInput(rnd, 3 + planes * h * w, trial % 2 == 0 ? 0 : 16, SPECIAL, 10);
             assertMatchesReference(kernel, in, 3, planes, h, w, h, w, 3, 3, 1, 1, 1, 1,
                     "trial " + trial + ": " + planes + "x" + h + "x" + w);
         }
