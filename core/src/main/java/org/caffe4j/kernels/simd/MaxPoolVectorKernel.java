@@ -61,8 +61,34 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
     /** Per thread: where the stride-2 path's vectors of a row start (at most one per LANES outputs, plus two). */
     private static final ThreadLocal<int[]> STARTS = ThreadLocal.withInitial(() -> new int[0]);
     /** Per thread: for each cell of a plane, whether it has a left and a right neighbour in its row. */
-    private static final ThreadLocal<boolean[][]> SIDES = ThreadLocal.withInitial(() -> new boolean[][]{
-            new boolean[0], new boolean[0]});
+    private static final ThreadLocal<RowSides> SIDES = ThreadLocal.withInitial(RowSides::new);
+
+    /**
+     * Which cells of an h x w plane, read as one flat run, have a left and a right neighbour in their row; rebuilt
+     * only when a call's plane differs from the last one's, since a layer calls once per task with the same shape.
+     */
+    private static final class RowSides {
+        boolean[] hasLeft = new boolean[0];
+        boolean[] hasRight = new boolean[0];
+        int width = -1;
+        int cells = -1;
+
+        RowSides of(int w, int n) {
+            if (w != width || n != cells) {
+                if (hasLeft.length < n) {
+                    hasLeft = new boolean[n];
+                    hasRight = new boolean[n];
+                }
+                for (int j = 0, col = 0; j < n; j++, col = col == w - 1 ? 0 : col + 1) {
+                    hasLeft[j] = col != 0;
+                    hasRight[j] = col != w - 1;
+                }
+                width = w;
+                cells = n;
+            }
+            return this;
+        }
+    }
     /** Per thread: gather offsets 0, sw, 2sw, ... for the stride of the current call. */
     private static final ThreadLocal<int[]> INDEX = ThreadLocal.withInitial(() -> new int[LANES]);
 
@@ -198,17 +224,9 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
         float[] columns = scratch[0];
         columns[LANES - 1] = LOWEST;
         columns[LANES + n] = LOWEST;
-        boolean[][] sides = SIDES.get();
-        if (sides[0].length < n) {
-            sides[0] = new boolean[n];
-            sides[1] = new boolean[n];
-        }
-        boolean[] hasLeft = sides[0];
-        boolean[] hasRight = sides[1];
-        for (int j = 0; j < n; j++) {
-            hasLeft[j] = j % w != 0;
-            hasRight[j] = j % w != w - 1;
-        }
+        RowSides sides = SIDES.get().of(w, n);
+        boolean[] hasLeft = sides.hasLeft;
+        boolean[] hasRight = sides.hasRight;
         for (int c = 0; c < planes; c++) {
             int ip = inOff + c * n;
             // Row 0: rows 0 and 1 (a vector may run into later rows; the uniform pass below rewrites them).
