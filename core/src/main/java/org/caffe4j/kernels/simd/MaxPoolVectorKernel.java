@@ -14,9 +14,9 @@ import org.caffe4j.kernels.pool.Pool2dDirect;
  * over those columns, a vector of outputs at a time (stride-2 windows read two vectors and keep their even lanes,
  * through one two-vector permute, or where that compiles slowly two one-vector permutes and a blend; other strides
  * one gather per kernel column). Three shapes skip the buffer of column maxima: 2x2 windows at stride 2 without
- * clipping ({@link #twoByTwo}), windows up to 3x3 at stride 2 on rows of at least 2 LANES + 2 where the two-vector
- * permute compiles well ({@link #strideTwoFromRows}), and 3x3 windows at stride 1 with padding 1 over the flat plane
- * ({@link #sameThreeByThree}).
+ * clipping ({@link #twoByTwo}), windows up to 3x3 at stride 2 on rows of at least 2 LANES + 2 or of fewer outputs
+ * than a vector, where the two-vector permute compiles well ({@link #strideTwoFromRows}), and 3x3 windows at stride 1
+ * with padding 1 over the flat plane ({@link #sameThreeByThree}).
  *
  * <p>Caffe's semantics without special cases: every max is "take v if v > m" (compare + blend), starting from
  * -FLT_MAX, exactly the reference's rule, so a NaN or -inf never wins and no plane has to be redone. A row's column
@@ -105,8 +105,8 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
             sameThreeByThree(in, inOff, out, outOff, planes, h, w);
             return;
         }
-        if (permuteStrideTwo && sw == 2 && (kw == 2 || kw == 3) && kh <= 3 && ow >= LANES
-                && strideTwoCoverEnd(w, ow, pw) - LANES >= strideTwoFirst(pw)) {
+        if (permuteStrideTwo && sw == 2 && (kw == 2 || kw == 3) && kh <= 3 && (ow < LANES
+                || strideTwoCoverEnd(w, ow, pw) - LANES >= strideTwoFirst(pw))) {
             strideTwoFromRows(in, inOff, out, outOff, planes, h, w, oh, ow, kh, kw, sh, ph, pw);
             return;
         }
@@ -286,16 +286,17 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
 
     /**
      * Windows 2 or 3 wide at stride 2 and at most 3 high (the 3x3 stride-2 pools of NIN, SqueezeNet, AlexNet,
-     * GoogLeNet and ResNet-50) on rows of at least 2 LANES + 2: each vector of outputs straight from the input rows,
-     * without the buffer of column maxima. Its window rows' maxima at the vector's first column and two columns on
-     * (a vector pair each), then the even lanes of the first pair, its odd lanes, and the even lanes of the second
-     * (the windows' third columns): 12 loads, 3 permutes and one store per vector of outputs, where the buffer path
-     * stores two vectors of column maxima and reads them back (slower on NIN's pool0 and SqueezeNet's pool1
-     * shapes, one thread, JDK 25; bench/HISTORY.md, session 37). The outputs whose
-     * windows are clipped at a row's ends or read its padding come from a vector at that end whose columns outside
-     * the row count as -FLT_MAX (never taken). Only where the two-vector permute compiles to permutes (JDK 25 on;
-     * on JDK 17 C2 boxed this path's vectors). Its vectors never cross a call C2 might not inline (rowsMax is small
-     * and hot): a vector passed to or returned from one is boxed, and the edge code, run twice a row, was not inlined.
+     * GoogLeNet and ResNet-50) on rows of at least 2 LANES + 2, or of fewer outputs than a vector (NIN's pool2 and
+     * pool3, GoogLeNet's pool3 and pool4 with AVX-512; bench/HISTORY.md, session 38): each vector of outputs straight
+     * from the input rows, without the buffer of column maxima. Its window rows' maxima at the vector's first column
+     * and two columns on (a vector pair each), then the even lanes of the first pair, its odd lanes, and the even
+     * lanes of the second (the windows' third columns): 12 loads, 3 permutes and one store per vector of outputs,
+     * where the buffer path stores two vectors of column maxima and reads them back (slower on NIN's pool0 and
+     * SqueezeNet's pool1 shapes, one thread, JDK 25; bench/HISTORY.md, session 37). The outputs whose windows are
+     * clipped at a row's ends or read its padding come from a vector at that end whose columns outside the row count
+     * as -FLT_MAX (never taken). Only where the two-vector permute compiles to permutes (JDK 25 on; on JDK 17 C2
+     * boxed this path's vectors). Its vectors never cross a call C2 might not inline (rowsMax is small and hot): a
+     * vector passed to or returned from one is boxed, and the edge code, run twice a row, was not inlined.
      */
     private void strideTwoFromRows(float[] in, int inOff, float[] out, int outOff, int planes, int h, int w, int oh,
                                    int ow, int kh, int kw, int sh, int ph, int pw) {
@@ -310,17 +311,20 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
             starts = new int[ow / LANES + 3];
             STARTS.set(starts);
         }
-        int from = first > 0 ? LANES : 0;
+        // Rows of fewer outputs than a vector (NIN's 13 and 6, GoogLeNet's 14 and 7 with AVX-512) take one vector
+        // from output 0, an edge vector at both ends: the left end's masks also mask off the columns past the row.
+        boolean narrow = ow < LANES;
+        int from = first > 0 || narrow ? LANES : 0;
         int to = coverEnd < ow ? ow - LANES : ow;
         int blocks = 0;
-        if (first > 0) {
+        if (first > 0 || narrow) {
             starts[blocks++] = 0;
         }
         for (int ox = from; ox < to; ox += LANES) {
             starts[blocks++] = Math.min(ox, coverEnd - LANES);
         }
         int interiorEnd = blocks;
-        if (coverEnd < ow) {
+        if (coverEnd < ow && !narrow) {
             starts[blocks++] = ow - LANES;
         }
         // Which lanes of an edge vector's four column vectors (from x = 2 at - pw: x, x + LANES, x + 2,
@@ -335,7 +339,10 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
                 }
             }
         }
-        int firstInterior = first > 0 ? 1 : 0;
+        int firstInterior = first > 0 || narrow ? 1 : 0;
+        // A narrow row's vector is stored whole where the lanes past the row land on later rows of this call (which
+        // overwrite them), else only its first ow lanes.
+        int outEnd = outOff + planes * oh * ow;
         FloatVector lowest = FloatVector.broadcast(S, LOWEST);
         for (int c = 0; c < planes; c++) {
             int ip = inOff + c * h * w;
@@ -359,7 +366,7 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
                     int x = 2 * at - pw;
                     boolean edge = block < firstInterior || block >= interiorEnd;
                     if (edge && (r0 + x < 0 || r2 + x + 2 * LANES + 2 > in.length)) {
-                        edgeOneByOne(in, ip, w, ys, ye, at, pw, kw, out, row);
+                        edgeOneByOne(in, ip, w, ys, ye, at, Math.min(at + LANES, ow), pw, kw, out, row);
                         continue;
                     }
                     int mask = block < firstInterior ? 0 : 4 * LANES;
@@ -383,16 +390,27 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
                         FloatVector next = EvenOddSplitVector.evenLanes(a2, b2, true);
                         m = m.blend(next, next.compare(VectorOperators.GT, m));
                     }
-                    m.intoArray(out, row + at);
+                    if (narrow && row + LANES > outEnd) {
+                        m.intoArray(out, row, VectorMask.fromArray(S, FIRST_LANES, LANES - ow));
+                    } else {
+                        m.intoArray(out, row + at);
+                    }
                 }
             }
         }
     }
 
-    /** Outputs at to at + LANES - 1 of one row, one window at a time (where an edge vector would leave the array). */
-    private static void edgeOneByOne(float[] in, int ip, int w, int ys, int ye, int at, int pw, int kw, float[] out,
-                                     int row) {
-        for (int ox = at; ox < at + LANES; ox++) {
+    /** LANES trues, then LANES falses: from offset LANES - n, the mask of a vector's first n lanes. */
+    private static final boolean[] FIRST_LANES = new boolean[2 * LANES];
+
+    static {
+        java.util.Arrays.fill(FIRST_LANES, 0, LANES, true);
+    }
+
+    /** Outputs at to end - 1 of one row, one window at a time (where an edge vector would leave the array). */
+    private static void edgeOneByOne(float[] in, int ip, int w, int ys, int ye, int at, int end, int pw, int kw,
+                                     float[] out, int row) {
+        for (int ox = at; ox < end; ox++) {
             out[row + ox] = clippedWindowMax(in, ip, w, ys, ye, 2 * ox - pw, kw);
         }
     }

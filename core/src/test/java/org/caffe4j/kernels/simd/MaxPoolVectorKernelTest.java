@@ -85,11 +85,13 @@ class MaxPoolVectorKernelTest {
     }
 
     /**
-     * Windows 2 or 3 wide at stride 2 on rows of at least 2 LANES + 2 ({@code strideTwoFromRows}, taken with the
-     * two-vector permute): window heights 1-3 at strides 1-3, padding on either axis, ceil mode (whose last row of
-     * windows may lie below an unpadded input, and whose last windows are clipped), widths from the path's least to
-     * four vectors and more. Half the inputs end exactly at the last plane, so a right-edge vector that would read past
-     * the array goes window by window; the other half are followed by +inf and NaN, which must never win.
+     * Windows 2 or 3 wide at stride 2 ({@code strideTwoFromRows}, taken with the two-vector permute): window heights
+     * 1-3 at strides 1-3, padding on either axis, ceil mode (whose last row of windows may lie below an unpadded
+     * input, and whose last windows are clipped), rows of 3 columns to five vectors: fewer outputs than a vector (one
+     * vector a row, stored whole only where its extra lanes land on later rows of the call; the guard cells after the
+     * output catch a store past it), a few vectors, and rows too narrow for the path that take the buffer path. Half
+     * the inputs end exactly at the last plane, so a vector that would read past the array goes window by window; the
+     * other half are followed by +inf and NaN, which must never win.
      */
     @ParameterizedTest
     @ValueSource(ints = {41, 42})
@@ -97,10 +99,11 @@ class MaxPoolVectorKernelTest {
         MaxPoolVectorKernel kernel = new MaxPoolVectorKernel(true);
         Random rnd = new Random(seed);
         int onPath = 0;
+        int narrow = 0;
         for (int trial = 0; trial < 150; trial++) {
             int planes = 1 + rnd.nextInt(3);
             int h = 1 + rnd.nextInt(12);
-            int w = 2 * LANES + 2 + rnd.nextInt(3 * LANES);
+            int w = 3 + rnd.nextInt(5 * LANES);
             int kh = 1 + rnd.nextInt(Math.min(3, h));
             int kw = 2 + rnd.nextInt(2);
             int ph = rnd.nextInt(kh);
@@ -109,15 +112,17 @@ class MaxPoolVectorKernelTest {
             boolean ceil = rnd.nextBoolean();
             int oh = Pool2dReference.outputSize(h, kh, ph, sh, ceil);
             int ow = Pool2dReference.outputSize(w, kw, pw, 2, ceil);
-            boolean path = ow >= LANES && MaxPoolVectorKernel.strideTwoCoverEnd(w, ow, pw) - LANES
+            boolean path = ow < LANES || MaxPoolVectorKernel.strideTwoCoverEnd(w, ow, pw) - LANES
                     >= MaxPoolVectorKernel.strideTwoFirst(pw);
             onPath += path ? 1 : 0;
+            narrow += ow < LANES ? 1 : 0;
             float[] in = guardedInput(rnd, 3 + planes * h * w, trial % 2 == 0 ? 0 : 2 * LANES + 8, SPECIAL, 10);
             assertMatchesReference(kernel, in, 3, planes, h, w, oh, ow, kh, kw, sh, 2, ph, pw, "trial " + trial
                     + ": " + planes + "x" + h + "x" + w + " k" + kh + "x" + kw + " s" + sh + "x2 p" + ph + "x" + pw
                     + (ceil ? " ceil" : " floor"));
         }
         assertTrue(onPath > 120, "shapes on the stride-2 row path: " + onPath);
+        assertTrue(narrow > 30, "shapes with fewer outputs a row than a vector: " + narrow);
     }
 
     /**
