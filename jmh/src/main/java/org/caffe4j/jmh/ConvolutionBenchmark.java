@@ -10,17 +10,10 @@ import org.caffe4j.kernels.conv.Conv2dWinograd;
 import org.caffe4j.kernels.conv.ConvShape;
 import org.caffe4j.kernels.simd.Simd;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.Map;
 import java.util.Random;
@@ -33,13 +26,8 @@ import java.util.concurrent.TimeUnit;
  * 3x3), 2, 4 for 5x5. Per image; {@code threads} workers. For example
  * {@code java -jar jmh/target/benchmarks.jar ConvolutionBenchmark -p layer=conv2,conv3 -p winograd=0,2,4}.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
-public class ConvolutionBenchmark {
+public class ConvolutionBenchmark extends KernelBenchmark {
     private static final Map<String, ConvShape> NIN = Map.ofEntries(
             Map.entry("conv1", new ConvShape(3, 224, 224, 96, 11, 11, 4, 4, 0, 0, 1, 1, 1)),
             Map.entry("cccp1", pointwise(96, 54, 96)),

@@ -3,31 +3,16 @@ package org.caffe4j.jmh;
 import org.caffe4j.kernels.act.ElementwiseKernels;
 import org.caffe4j.kernels.simd.Simd;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The elementwise kernels on AlexNet conv1's output (96 x 55 x 55, 1.1 MB), one thread: the scalar twin against the
  * Vector API ({@code kernels=scalar|vector}).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
-public class ElementwiseBenchmark {
+public class ElementwiseBenchmark extends KernelBenchmark {
     private static final int N = 96 * 55 * 55;
 
     @Param({"scalar", "vector"})

@@ -6,15 +6,11 @@ import org.caffe4j.kernels.dense.InnerProductPackedGemm;
 import org.caffe4j.kernels.dense.InnerProductReference;
 import org.caffe4j.kernels.simd.Simd;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -27,13 +23,11 @@ import java.util.concurrent.TimeUnit;
  * path forced (GEMV, SGEMM), to show where the switch between them belongs. The input is a ReLU's output: random
  * values with the negative half set to zero, which the GEMV skips.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g"})
-public class InnerProductBenchmark {
+public class InnerProductBenchmark extends KernelBenchmark {
     private static final int K = 9216;
     private static final int N = 4096;
 

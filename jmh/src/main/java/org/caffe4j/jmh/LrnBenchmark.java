@@ -4,16 +4,9 @@ import org.caffe4j.kernels.norm.LrnAcrossChannels;
 import org.caffe4j.kernels.norm.LrnReference;
 import org.caffe4j.kernels.simd.Simd;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -22,13 +15,8 @@ import java.util.concurrent.TimeUnit;
  * ACROSS_CHANNELS LRN (local_size 5, alpha 1e-4, beta 0.75) on AlexNet's norm1 (96 x 55²) and norm2 (256 x 27²), one
  * image, one thread: the double-precision reference against the running-sum kernel.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
-public class LrnBenchmark {
+public class LrnBenchmark extends KernelBenchmark {
     /** channels x plane */
     @Param({"96x3025", "256x729"})
     public String shape;

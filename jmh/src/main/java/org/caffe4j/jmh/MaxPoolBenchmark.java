@@ -4,32 +4,17 @@ import org.caffe4j.kernels.pool.MaxPoolKernel;
 import org.caffe4j.kernels.pool.Pool2dReference;
 import org.caffe4j.kernels.simd.Simd;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * MAX pooling of one image on one thread, input in cache: the vector kernel against its scalar twin. Shapes: NIN's
  * pool0 (96 x 54², 3x3 stride 2), SqueezeNet's pool1 (64 x 113²), GoogLeNet's pool3 (480 x 28²) and an inception pool
  * (256 x 28², 3x3 stride 1, pad 1); ceil mode, as Caffe.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
-public class MaxPoolBenchmark {
+public class MaxPoolBenchmark extends KernelBenchmark {
     /** planes x side, kernel, stride, pad */
     @Param({"96x54-k3s2p0", "64x113-k3s2p0", "480x28-k3s2p0", "256x28-k3s1p1"})
     public String shape;

@@ -4,32 +4,17 @@ import org.caffe4j.kernels.Parallel;
 import org.caffe4j.kernels.layout.BatchedTranspose;
 import org.caffe4j.kernels.layout.PermuteCopy;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * SSD's Permute 0,2,3,1 (channels last) of one image: the reference odometer copy against the tiled batched
  * transpose on one thread and on two.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
-public class PermuteBenchmark {
+public class PermuteBenchmark extends KernelBenchmark {
     /** channels x height x width: SSD-VGG16's conv4_3 head and MobileNet-SSD's conv11 head, and a 512-channel map. */
     @Param({"84x38x38", "63x19x19", "512x38x38"})
     public String shape;

@@ -8,21 +8,15 @@ import org.caffe4j.kernels.gemm.RowMajorPanels;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
 import org.caffe4j.kernels.simd.Simd;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The transposed few-columns GEMM of NIN's 6x6 layers at batch 1 (36 columns) with the vector kernel's own column
@@ -32,13 +26,10 @@ import java.util.concurrent.TimeUnit;
  * out of the way or not: {@code -p evict=true} reads 64 MB before each call (untimed), so that the weights come
  * from memory, as they do in a pass at batch 1.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g"})
-public class TransposedPanelsBenchmark {
+public class TransposedPanelsBenchmark extends KernelBenchmark {
     @Param({"3456", "1024"})
     public int depth;
 
