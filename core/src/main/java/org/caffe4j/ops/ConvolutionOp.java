@@ -229,7 +229,10 @@ public final class ConvolutionOp implements OpDefinition<ConvolutionOp.Params> {
             ctx.weightsCopiedByKernel(0);
         }
         int bottoms = ctx.inputShapes().size();
-        return LayerKernel.writingAtOffset(kernel.weightBytes(), (inputs, outputs, offset, par) -> {
+        int nr = ctx.cpu().sgemmTileWidth();
+        boolean batchesBetter = grouped == 0 && (tile > 0 ? Conv2dWinograd.fewColumnTilesPerImage(s, tile, nr)
+                : strided > 0 && Conv2dWinograd.fewColumnTilesPerImage(Conv2dSpaceToDepth.rewritten(s), strided, nr));
+        return LayerKernel.writingAtOffset(kernel.weightBytes(), batchesBetter, (inputs, outputs, offset, par) -> {
             for (int b = 0; b < bottoms; b++) {
                 kernel.forward(s, batch, inputs[b], 0, outputs[b], b == 0 ? offset : 0, par);
             }

@@ -38,8 +38,22 @@ public interface LayerKernel {
         return 0;
     }
 
+    /**
+     * Whether a batch runs markedly faster through this kernel whole than one image at a time, so that a batch run
+     * must not take it image by image (the runtime's image-by-image prefix stops before it): a kernel whose work for
+     * one image splits into too few tasks to keep the threads busy.
+     */
+    default boolean batchesBetter() {
+        return false;
+    }
+
     /** {@code body}, which writes output 0 at any offset, reporting {@code weightBytes} of weights read per run. */
     static LayerKernel writingAtOffset(long weightBytes, AtOffset body) {
+        return writingAtOffset(weightBytes, false, body);
+    }
+
+    /** As {@link #writingAtOffset(long, AtOffset)}, reporting {@code batchesBetter} ({@link #batchesBetter()}). */
+    static LayerKernel writingAtOffset(long weightBytes, boolean batchesBetter, AtOffset body) {
         return new LayerKernel() {
             @Override
             public void run(float[][] inputs, float[][] outputs, Parallel parallel) {
@@ -54,6 +68,11 @@ public interface LayerKernel {
             @Override
             public long weightBytes() {
                 return weightBytes;
+            }
+
+            @Override
+            public boolean batchesBetter() {
+                return batchesBetter;
             }
         };
     }

@@ -17,6 +17,8 @@ import org.caffe4j.plan.Step;
  *
  * <p>Only a prefix of per-image layer types is taken, only for a net with one input, and only when exactly one value
  * crosses from the prefix to the rest (checked on the batch plan's buffers), so that one copy per image joins them.
+ * It stops before a layer that runs a batch much faster whole ({@link org.caffe4j.ops.LayerKernel#batchesBetter}),
+ * such as NIN's conv1, whose prefix this leaves empty (bench/HISTORY.md, session 38).
  *
  * @param perImage the batch-1 plan and its buffer sets
  * @param steps    how many leading steps run image by image
@@ -66,7 +68,7 @@ record ImageByImagePrefix(Model.PlanState perImage, int steps, int inputFloats, 
             weights += s.kernel().weightBytes();
             if (!s.node().name().equals(alone.node().name()) || !PER_IMAGE_TYPES.contains(s.node().type())
                     || s.outputSlots().length != 1 || alone.outputSlots().length != 1 || alone.outputOffset() != 0
-                    || weights > MAX_WEIGHT_BYTES) {
+                    || weights > MAX_WEIGHT_BYTES || s.kernel().batchesBetter()) {
                 break;
             }
             longest++;

@@ -1,7 +1,9 @@
 package org.caffe4j.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -204,6 +206,40 @@ class ConvolutionOpTest {
         Object prepared = ctx.memo.values().iterator().next();
         op.lower(p, new Context(p, Shape.of(1, 2, 4, 4), null, op, ctx.memo));
         assertSame(prepared, ctx.memo.values().iterator().next());
+    }
+
+    /**
+     * A Winograd layer with fewer column tiles per image than a fused chunk needs reports that it batches better
+     * (so a batch run does not take it image by image): NIN's conv1, rewritten to 48 channels of 56x56 and F(6,3),
+     * has 81 tiles, 3 column tiles of 32 with AVX-512 but 6 of 16 with AVX2; a 3x3 layer on 56x56 maps has enough
+     * tiles on both; im2col layers never report it. Each profile is named, whatever the host.
+     */
+    @Test
+    void fewWinogradColumnTilesPerImageBatchBetter() {
+        ConvolutionOp op = new ConvolutionOp();
+        ConvolutionOp.Params ninConv1 = new ConvolutionOp.Params(96, 11, 11, 4, 4, 0, 0, 1, 1, 1, true);
+        Shape ninInput = Shape.of(8, 3, 224, 224);
+        Context avx512 = new Context(ninConv1, ninInput, 0f, op, new HashMap<>(), CpuProfile.AVX512_JDK25);
+        LayerKernel kernel = op.lower(ninConv1, avx512);
+        assertEquals(Conv2dSpaceToDepth.class, avx512.memo.values().iterator().next().getClass());
+        assertTrue(kernel.batchesBetter(), "NIN's conv1 with AVX-512: 3 column tiles an image");
+        Context avx2 = new Context(ninConv1, ninInput, 0f, op, new HashMap<>(), CpuProfile.AVX2_JDK25);
+        LayerKernel onAvx2 = op.lower(ninConv1, avx2);
+        assertFalse(onAvx2.batchesBetter(),
+                "NIN's conv1 with AVX2: 6 column tiles an image");
+        assertTrue(Conv2dWinograd.fewColumnTilesPerImage(Conv2dSpaceToDepth.rewritten(
+                ninConv1.shape(3, 224, 224)), 6, 32));
+        assertFalse(Conv2dWinograd.fewColumnTilesPerImage(Conv2dSpaceToDepth.rewritten(
+                ninConv1.shape(3, 224, 224)), 6, 16));
+        ConvolutionOp.Params wide = new ConvolutionOp.Params(64, 3, 3, 1, 1, 1, 1, 1, 1, 1, true);
+        Context wideAvx512 = new Context(wide, Shape.of(8, 64, 56, 56), 0f, op, new HashMap<>(),
+                CpuProfile.AVX512_JDK25);
+        LayerKernel wideKernel = op.lower(wide, wideAvx512);
+        assertTrue(wideAvx512.memo.values().iterator().next() instanceof Conv2dWinograd);
+        assertFalse(wideKernel.batchesBetter(), "64 -> 64 on 56x56: 100 tiles of F(6,3) or more an image");
+        ConvolutionOp.Params pointwise = new ConvolutionOp.Params(96, 1, 1, 1, 1, 0, 0, 1, 1, 1, true);
+        assertFalse(op.lower(pointwise, new Context(pointwise, Shape.of(8, 96, 6, 6), 0f, op, new HashMap<>(),
+                CpuProfile.AVX512_JDK25)).batchesBetter(), "a 1x1 layer on a 6x6 map (GEMM)");
     }
 
     private static float[] run(LayerKernel kernel, float[] input, int outCount, Parallel par) {

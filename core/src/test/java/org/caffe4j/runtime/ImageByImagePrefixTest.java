@@ -6,13 +6,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.caffe4j.kernels.Parallel;
+import org.caffe4j.ops.LayerKernel;
+import org.caffe4j.plan.ExecutionPlan;
+import org.caffe4j.plan.Step;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * A large batch runs its leading layers with few weights one image at a time, then the rest on the whole batch: the
@@ -81,6 +88,45 @@ class ImageByImagePrefixTest {
             assertEquals(0, model.imageByImageSteps(Map.of("data", new int[]{4, 3, 64, 64})));
             assertBatchEqualsImagesAlone(model, 4, "fc");
         }
+    }
+
+    /**
+     * A step whose kernel runs a batch much faster whole ({@code LayerKernel.batchesBetter}: a Winograd layer with few
+     * column tiles per image) ends the prefix before it, and leaves none when it is the first. The batch plan's steps
+     * are given such a kernel here, so the check does not depend on the kernels this host's profile picks.
+     */
+    @Test
+    void thePrefixStopsBeforeALayerThatBatchesBetter() throws Exception {
+        try (Model model = load("residual", RESIDUAL)) {
+            ExecutionPlan batch = model.plan(Map.of("data", new int[]{20, 3, 64, 64}));
+            Model.PlanState one = new Model.PlanState(model.plan(Map.of("data", new int[]{1, 3, 64, 64})),
+                    new ConcurrentLinkedQueue<>());
+            assertEquals(2, ImageByImagePrefix.find(batch, one, 20).steps(), "conv1+relu1 and pool1");
+            assertEquals(1, ImageByImagePrefix.find(batchingBetterAt(batch, 1), one, 20).steps(),
+                    "pool1 batches better: conv1 alone");
+            assertNull(ImageByImagePrefix.find(batchingBetterAt(batch, 0), one, 20), "conv1 batches better");
+        }
+    }
+
+    /** The plan with step {@code index}'s kernel reporting that it batches better, running as before. */
+    private static ExecutionPlan batchingBetterAt(ExecutionPlan plan, int index) {
+        List<Step> steps = new ArrayList<>(plan.steps());
+        Step s = steps.get(index);
+        LayerKernel kernel = s.kernel();
+        LayerKernel batching = new LayerKernel() {
+            @Override
+            public void run(float[][] inputs, float[][] outputs, Parallel parallel) {
+                kernel.run(inputs, outputs, parallel);
+            }
+
+            @Override
+            public boolean batchesBetter() {
+                return true;
+            }
+        };
+        steps.set(index, new Step(s.node(), batching, s.inputSlots(), s.outputSlots(), s.outputOffset(), s.concat(),
+                s.folded(), s.fusedRelu(), s.multiplyAdds()));
+        return new ExecutionPlan(plan.graph(), steps, plan.slotSizes(), plan.inputSlots(), plan.keptSlots());
     }
 
     @Test

@@ -258,6 +258,17 @@ public final class Conv2dWinograd implements Conv2dKernel {
         return (x + multiple - 1) / multiple * multiple;
     }
 
+    /**
+     * Whether one image of {@code shape} gives fewer column tiles (of {@code nr} Winograd tiles of m x m outputs)
+     * than a fused chunk needs ({@link #FUSED_MIN_COLUMN_TILES}): its chunk then runs as two phases of few, uneven
+     * tasks, and a batch, whose images' tiles share the chunks, runs much faster per image (NIN's conv1 after its
+     * space-to-depth rewrite: 81 tiles, 3 column tiles of 32; bench/HISTORY.md, session 38).
+     */
+    public static boolean fewColumnTilesPerImage(ConvShape shape, int m, int nr) {
+        long tiles = (long) ceilDiv(shape.outH(), m) * ceilDiv(shape.outW(), m);
+        return (tiles + nr - 1) / nr < FUSED_MIN_COLUMN_TILES;
+    }
+
     /** The output tile size m of F(m x m, r x r). */
     public int tileSize() {
         return transform.m();
