@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.caffe4j.kernels.Parallel;
 import org.caffe4j.ops.LayerKernel;
 import org.caffe4j.plan.ExecutionPlan;
 import org.caffe4j.plan.Step;
@@ -112,18 +111,7 @@ class ImageByImagePrefixTest {
     private static ExecutionPlan batchingBetterAt(ExecutionPlan plan, int index) {
         List<Step> steps = new ArrayList<>(plan.steps());
         Step s = steps.get(index);
-        LayerKernel kernel = s.kernel();
-        LayerKernel batching = new LayerKernel() {
-            @Override
-            public void run(float[][] inputs, float[][] outputs, Parallel parallel) {
-                kernel.run(inputs, outputs, parallel);
-            }
-
-            @Override
-            public boolean batchesBetter() {
-                return true;
-            }
-        };
+        LayerKernel batching = LayerKernel.writingAtOffset(s.kernel().weightBytes(), true, s.kernel()::run);
         steps.set(index, new Step(s.node(), batching, s.inputSlots(), s.outputSlots(), s.outputOffset(), s.concat(),
                 s.folded(), s.fusedRelu(), s.multiplyAdds()));
         return new ExecutionPlan(plan.graph(), steps, plan.slotSizes(), plan.inputSlots(), plan.keptSlots());
