@@ -3,7 +3,6 @@ package org.caffe4j.kernels.simd;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import org.caffe4j.kernels.CpuProfile;
 import org.caffe4j.kernels.conv.DepthwiseRowKernel;
 import org.caffe4j.kernels.layout.EvenOddSplit;
 
@@ -22,10 +21,6 @@ final class DepthwiseVectorKernel implements DepthwiseRowKernel {
     private static final int LANES = S.length();
     private static final DepthwiseRowKernel TAIL = new DepthwiseScalarKernel();
 
-    /** Stride-2 planes split with permutes, in the form this JDK compiles well (see {@link EvenOddSplitVector}). */
-    private static final EvenOddSplit SPLIT =
-            new EvenOddSplitVector(CpuProfile.thisJvm(S.vectorBitSize()).permuteStrideTwo());
-
     @Override
     public int width() {
         return LANES;
@@ -33,7 +28,7 @@ final class DepthwiseVectorKernel implements DepthwiseRowKernel {
 
     @Override
     public EvenOddSplit evenOddSplit() {
-        return SPLIT;
+        return EvenOddSplitVector.FOR_THIS_JVM; // stride-2 planes split with permutes
     }
 
     @Override

@@ -4,14 +4,15 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
+import org.caffe4j.kernels.CpuProfile;
 import org.caffe4j.kernels.layout.EvenOddSplit;
 
 /**
  * {@link EvenOddSplit} with permutes: two loads give LANES pairs, and the even and the odd lanes are picked out of
- * them by one two-vector rearrange each where {@link org.caffe4j.kernels.CpuProfile#permuteStrideTwo()} says that
- * compiles well (JDK 25 on), else by two one-vector rearranges and a blend each (JDK 17, where the two-vector form
- * took 2-7x the scalar split's time and this one 0.5-0.9x; on JDK 25 both forms run alike). The tail goes element by
- * element. Loaded only through {@link Simd}.
+ * them by one two-vector rearrange each where {@link CpuProfile#permuteStrideTwo()} says that compiles well (JDK 25
+ * on), else by two one-vector rearranges and a blend each (JDK 17, where the two-vector form took 2-7x the scalar
+ * split's time and this one 0.5-0.9x; on JDK 25 both forms run alike). The tail goes element by element. Loaded only
+ * through {@link Simd}.
  */
 final class EvenOddSplitVector implements EvenOddSplit {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -29,6 +30,13 @@ final class EvenOddSplitVector implements EvenOddSplit {
             VectorShuffle.fromOp(S, i -> i < LANES / 2 ? 0 : 2 * i + 1 - LANES);
     private static final VectorMask<Float> UPPER_HALF =
             VectorMask.fromLong(S, (-1L << (LANES / 2)) & ((1L << LANES) - 1));
+
+    /**
+     * The split in the form this JVM compiles well ({@link CpuProfile#permuteStrideTwo()}), which
+     * the vector kernels that split stride-2 rows (im2col's and the depthwise kernel's) share.
+     */
+    static final EvenOddSplit FOR_THIS_JVM =
+            new EvenOddSplitVector(CpuProfile.thisJvm(S.vectorBitSize()).permuteStrideTwo());
 
     private final boolean twoVectorPermute;
 

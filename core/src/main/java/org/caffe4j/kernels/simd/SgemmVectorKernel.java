@@ -55,8 +55,6 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     private static final VectorMask<Float> NO_LANES = S.maskAll(false);
     /** Whether column remainders take half tiles ({@link CpuProfile#halfTilePays()}). */
     private static final boolean HALF_TILE_PAYS = CPU.halfTilePays();
-    /** im2col's stride-2 row split: permutes, in the form this JDK compiles well (see {@link EvenOddSplitVector}). */
-    private static final org.caffe4j.kernels.layout.EvenOddSplit SPLIT = new EvenOddSplitVector(CPU.permuteStrideTwo());
 
     SgemmVectorKernel() {
         this(FOUR_ROW_PASSES, FOUR_ROW_PASSES && FUSED_FOUR_ROWS);
@@ -83,7 +81,7 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
 
     @Override
     public org.caffe4j.kernels.layout.EvenOddSplit evenOddSplit() {
-        return SPLIT;
+        return EvenOddSplitVector.FOR_THIS_JVM; // im2col's stride-2 rows split with permutes
     }
 
     @Override
