@@ -89,6 +89,13 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
             return this;
         }
     }
+    /** LANES trues, then LANES falses: from offset LANES - n, the mask of a vector's first n lanes. */
+    private static final boolean[] FIRST_LANES = new boolean[2 * LANES];
+
+    static {
+        java.util.Arrays.fill(FIRST_LANES, 0, LANES, true);
+    }
+
     /** Per thread: gather offsets 0, sw, 2sw, ... for the stride of the current call. */
     private static final ThreadLocal<int[]> INDEX = ThreadLocal.withInitial(() -> new int[LANES]);
 
@@ -398,13 +405,6 @@ final class MaxPoolVectorKernel implements MaxPoolKernel {
                 }
             }
         }
-    }
-
-    /** LANES trues, then LANES falses: from offset LANES - n, the mask of a vector's first n lanes. */
-    private static final boolean[] FIRST_LANES = new boolean[2 * LANES];
-
-    static {
-        java.util.Arrays.fill(FIRST_LANES, 0, LANES, true);
     }
 
     /** Outputs at to end - 1 of one row, one window at a time (where an edge vector would leave the array). */
