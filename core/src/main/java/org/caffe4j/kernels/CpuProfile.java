@@ -96,7 +96,18 @@ public record CpuProfile(int jdkFeature, int vectorBits) {
 
     /** Whether F(m x m, r x r) runs at full speed (the sizes the runtime picks have written-out transforms). */
     public boolean winogradTileFast(int m, int r) {
-        return m + r - 1 <= 6 || r != 3 || f63Fast();
+        return winogradTileFast(m, r, false);
+    }
+
+    /**
+     * As {@link #winogradTileFast(int, int)}, for the stride-1 rewrite of a strided layer when {@code spaceToDepth}:
+     * there F(6,3) is a candidate on every machine. Where {@link #f63Fast()} is false it still beats the other
+     * rewrites on a batch, and im2col of the strided original by far (NIN's conv1 on JDK 17 with AVX-512,
+     * bench/HISTORY.md session 39), while the cost model, fitted on stride-1 layers, rates the rewrite's F(4,3) and
+     * F(3,3) below im2col.
+     */
+    public boolean winogradTileFast(int m, int r, boolean spaceToDepth) {
+        return m + r - 1 <= 6 || r != 3 || f63Fast() || spaceToDepth;
     }
 
     /**

@@ -19,6 +19,8 @@ class CpuProfileTest {
         // JDK 17 with AVX-512 is the one machine where F(6,3) and the transforms' vector moves are slow; F(4,5) is not.
         assertFalse(CpuProfile.AVX512_JDK17.f63Fast());
         assertFalse(CpuProfile.AVX512_JDK17.winogradTileFast(6, 3));
+        assertFalse(CpuProfile.AVX512_JDK17.winogradTileFast(6, 3, false));
+        assertTrue(CpuProfile.AVX512_JDK17.winogradTileFast(6, 3, true), "a space-to-depth rewrite keeps F(6,3)");
         assertTrue(CpuProfile.AVX512_JDK17.winogradTileFast(4, 5));
         assertTrue(CpuProfile.AVX512_JDK17.winogradTileFast(4, 3));
         assertTrue(CpuProfile.AVX512_JDK25.winogradTileFast(6, 3));

@@ -196,7 +196,7 @@ public final class Conv2dWinograd implements Conv2dKernel {
         eight[0] = im2colNanos(baseline, 8, nr);
         double bestOne = one[0];
         for (int i = 0; i < sizes.length; i++) {
-            boolean fast = cpu.winogradTileFast(sizes[i], r);
+            boolean fast = cpu.winogradTileFast(sizes[i], r, baseline != s);
             one[i + 1] = fast ? winogradNanos(s, sizes[i], 1, cpu) : Double.POSITIVE_INFINITY;
             eight[i + 1] = fast ? winogradNanos(s, sizes[i], 8, cpu) : Double.POSITIVE_INFINITY;
             bestOne = Math.min(bestOne, one[i + 1]);
