@@ -19,26 +19,35 @@ import org.caffe4j.kernels.pool.Pool2dDirect;
  * stored.
  *
  * <p>Narrow outputs (global pooling, small maps): a row would fill less than half a vector, so LANES planes are
- * pooled at once instead, each lane summing its own plane with the reference's clipped loops (one gather per window
- * cell); leftover planes go to the scalar {@link Pool2dDirect#average}, which is bit-identical too.
+ * pooled at once instead, each lane summing its own plane with the reference's clipped loops (one vector load per
+ * window cell from a cell-major copy of the LANES planes); leftover planes go to the scalar
+ * {@link Pool2dDirect#average}, which is bit-identical too.
  *
- * <p>Loaded only through {@link Simd}. Scratch: a padded plane, the divisor widths and gather offsets per thread.
+ * <p>Loaded only through {@link Simd}. Scratch: a padded plane (or a cell-major block of planes), the divisor widths
+ * and the window columns' offsets per thread.
  */
 final class AveragePoolVectorKernel implements AveragePoolKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = S.length();
 
-    /** Per thread: [0] the padded plane, [1] divisor width per output column, [2] one vector's worth of output. */
+    /**
+     * Per thread: [0] the padded plane (or the cell-major block of {@link #acrossPlanes}), [1] divisor width per
+     * output column, [2] one vector's worth of output.
+     */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{
             new float[0], new float[0], new float[LANES]});
-    /** Per thread: [0] gather offsets of LANES consecutive planes, [1] where each window column starts. */
-    private static final ThreadLocal<int[][]> INDEX = ThreadLocal.withInitial(() -> new int[][]{
-            new int[LANES], new int[0]});
+    /**
+     * The largest cell-major block {@link #acrossPlanes} copies LANES planes into (1 MB): planes larger than that (a
+     * global pool over a map of more than 128 x 128 with AVX-512) pool along their rows instead.
+     */
+    private static final long ACROSS_PLANES_MAX_FLOATS = 1 << 18;
+    /** Per thread: where each window column starts. */
+    private static final ThreadLocal<int[][]> TAPS = ThreadLocal.withInitial(() -> new int[][]{new int[0]});
 
     @Override
     public void average(float[] in, int inOff, float[] out, int outOff, int planes, int h, int w, int oh, int ow,
                         int kh, int kw, int sh, int sw, int ph, int pw) {
-        if (2 * ow <= LANES && planes >= LANES) {
+        if (2 * ow <= LANES && planes >= LANES && (long) h * w * LANES <= ACROSS_PLANES_MAX_FLOATS) {
             int vectorPlanes = planes - planes % LANES;
             acrossPlanes(in, inOff, out, outOff, vectorPlanes, h, w, oh, ow, kh, kw, sh, sw, ph, pw);
             Pool2dDirect.average(in, inOff + vectorPlanes * h * w, out, outOff + vectorPlanes * oh * ow,
@@ -63,11 +72,11 @@ final class AveragePoolVectorKernel implements AveragePoolKernel {
         float[] plane = grow(scratch, 0, layout.size());
         float[] widths = grow(scratch, 1, columns);
         float[] lastBlock = scratch[2];
-        int[][] index = INDEX.get();
-        if (index[1].length < kw) {
-            index[1] = new int[kw];
+        int[][] tapsHolder = TAPS.get();
+        if (tapsHolder[0].length < kw) {
+            tapsHolder[0] = new int[kw];
         }
-        int[] taps = index[1];
+        int[] taps = tapsHolder[0];
         for (int kx = 0; kx < kw; kx++) {
             taps[kx] = layout.offset(0, kx);
         }
@@ -97,17 +106,26 @@ final class AveragePoolVectorKernel implements AveragePoolKernel {
         }
     }
 
-    /** {@code planes} is a multiple of LANES; lane i pools plane first + i. */
+    /**
+     * {@code planes} is a multiple of LANES; lane i pools plane first + i. Each group of LANES planes is first copied
+     * cell-major into a scratch block (cell (y, x) of lane i at {@code ((y * w + x) * LANES + i)}), reading the planes
+     * front to back, so that each window cell is one vector load: a gather per cell instead read LANES planes at once
+     * with a stride, which the hardware prefetchers do not follow once the input has left the caches.
+     */
     private static void acrossPlanes(float[] in, int inOff, float[] out, int outOff, int planes, int h, int w,
                                      int oh, int ow, int kh, int kw, int sh, int sw, int ph, int pw) {
-        int[] index = INDEX.get()[0];
-        for (int i = 0; i < LANES; i++) {
-            index[i] = i * h * w;
-        }
-        float[] lanes = SCRATCH.get()[2];
+        float[][] scratch = SCRATCH.get();
+        int cells = h * w;
+        float[] block = grow(scratch, 0, cells * LANES);
+        float[] lanes = scratch[2];
         for (int first = 0; first < planes; first += LANES) {
-            int ip = inOff + first * h * w;
+            int ip = inOff + first * cells;
             int op = outOff + first * oh * ow;
+            for (int i = 0; i < LANES; i++) {
+                for (int c = 0, from = ip + i * cells, to = i; c < cells; c++, to += LANES) {
+                    block[to] = in[from + c];
+                }
+            }
             for (int oy = 0; oy < oh; oy++) {
                 int y0 = oy * sh - ph;
                 int poolH = Pool2dDirect.divisorSpan(oy, kh, sh, ph, h);
@@ -118,7 +136,7 @@ final class AveragePoolVectorKernel implements AveragePoolKernel {
                     int poolSize = poolH * Pool2dDirect.divisorSpan(ox, kw, sw, pw, w);
                     int xs = Math.max(x0, 0);
                     int xe = Math.min(x0 + kw, w);
-                    averagePlanes(in, ip, w, ys, ye, xs, xe, index, poolSize, lanes);
+                    averagePlanes(block, w, ys, ye, xs, xe, poolSize, lanes);
                     for (int i = 0; i < LANES; i++) {
                         out[op + i * oh * ow + oy * ow + ox] = lanes[i];
                     }
@@ -149,17 +167,17 @@ final class AveragePoolVectorKernel implements AveragePoolKernel {
         sum.div(FloatVector.fromArray(S, widths, ox).mul(poolH)).intoArray(dst, at);
     }
 
-    /** The average of one window in LANES planes at once (lane i reads in[ip + index[i] + ...]) into lanes[0..]. */
-    private static void averagePlanes(float[] in, int ip, int w, int ys, int ye, int xs, int xe, int[] index,
-                                      int poolSize, float[] lanes) {
+    /** The average of one window in LANES planes at once (cell-major, see {@link #acrossPlanes}) into lanes[0..]. */
+    private static void averagePlanes(float[] block, int w, int ys, int ye, int xs, int xe, int poolSize,
+                                      float[] lanes) {
         FloatVector sum = FloatVector.zero(S);
-        int at = ip + ys * w + xs;
+        int at = (ys * w + xs) * LANES;
         for (int i = 0, x = xs, cells = Math.max(0, ye - ys) * Math.max(0, xe - xs); i < cells; i++) {
-            sum = sum.add(FloatVector.fromArray(S, in, at, index, 0));
-            at++;
+            sum = sum.add(FloatVector.fromArray(S, block, at));
+            at += LANES;
             if (++x == xe) {
                 x = xs;
-                at += w - (xe - xs);
+                at += (w - (xe - xs)) * LANES;
             }
         }
         sum.div(poolSize).intoArray(lanes, 0);

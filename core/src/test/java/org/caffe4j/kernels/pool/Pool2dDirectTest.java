@@ -118,6 +118,9 @@ class Pool2dDirectTest {
             checkAverage(Simd.averagePoolKernel(), planes, 6, 6, 6, 6, 1, 1, 0, 0, true, true);
             checkAverage(Simd.averagePoolKernel(), planes, 5, 7, 5, 7, 1, 1, 0, 0, true, false);
         }
+        // Planes too large for the vector kernel's block of LANES planes take its path along the rows.
+        checkAverage(Simd.averagePoolKernel(), 17, 181, 183, 181, 183, 1, 1, 0, 0, true, true);
+        checkAverage(Simd.averagePoolKernel(), 17, 181, 183, 100, 100, 90, 90, 2, 3, true, false);
     }
 
     @Test
