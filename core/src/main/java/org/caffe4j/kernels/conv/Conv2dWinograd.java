@@ -179,7 +179,8 @@ public final class Conv2dWinograd implements Conv2dKernel {
 
     /**
      * As {@link #chooseTileSize(ConvShape, CpuProfile)} for {@code s}, but weighed against im2col on {@code baseline}
-     * (the original strided layer when {@code s} is its {@link Conv2dSpaceToDepth} rewrite).
+     * (the original strided layer when {@code s} is its {@link Conv2dSpaceToDepth} rewrite, which has F(6,3) among its
+     * candidates on every machine: {@link CpuProfile#winogradTileFast(int, int, boolean)}).
      */
     public static int chooseTileSize(ConvShape s, ConvShape baseline, CpuProfile cpu) {
         if (!enabled() || !supports(s)) {
