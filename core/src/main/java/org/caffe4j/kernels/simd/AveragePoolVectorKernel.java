@@ -42,7 +42,7 @@ final class AveragePoolVectorKernel implements AveragePoolKernel {
      */
     private static final long ACROSS_PLANES_MAX_FLOATS = 1 << 18;
     /** Per thread: where each window column starts. */
-    private static final ThreadLocal<int[][]> TAPS = ThreadLocal.withInitial(() -> new int[][]{new int[0]});
+    private static final ThreadLocal<int[]> TAPS = ThreadLocal.withInitial(() -> new int[0]);
 
     @Override
     public void average(float[] in, int inOff, float[] out, int outOff, int planes, int h, int w, int oh, int ow,
@@ -72,11 +72,11 @@ final class AveragePoolVectorKernel implements AveragePoolKernel {
         float[] plane = grow(scratch, 0, layout.size());
         float[] widths = grow(scratch, 1, columns);
         float[] lastBlock = scratch[2];
-        int[][] tapsHolder = TAPS.get();
-        if (tapsHolder[0].length < kw) {
-            tapsHolder[0] = new int[kw];
+        int[] taps = TAPS.get();
+        if (taps.length < kw) {
+            taps = new int[kw];
+            TAPS.set(taps);
         }
-        int[] taps = tapsHolder[0];
         for (int kx = 0; kx < kw; kx++) {
             taps[kx] = layout.offset(0, kx);
         }
