@@ -23,8 +23,9 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
  *
  * <p>The output pass. On JDK 17 a vector operation on a path the profile calls rare is compiled as a call into
  * the Vector API's Java fallback, which allocates on every call (JFR: up to 2 GB/s of garbage from the fused
- * bias/ReLU branches), so no vector operation sits behind a branch: the start value is picked by blend, ReLU is a
- * max with 0 or -infinity, and leaky ReLU runs afterwards in its own method. With AVX2's 16 registers that pass
+ * bias/ReLU branches), so no vector operation sits behind a branch: a later K slice (accumulate) calls a tile of its
+ * own that adds C, the first reads no C at all, ReLU is a max with 0 or -infinity, and leaky ReLU runs afterwards in
+ * its own method. With AVX2's 16 registers that pass
  * moves to {@link #finish}, run after the sums are stored, because its inputs (start values, mask, floor) were
  * otherwise computed ahead of the k loop and made some JDK 17 compilations spill accumulators inside it. JDK 25
  * compiles the fused 4-row pass without spilling, so there it adds the bias and applies ReLU as it stores
@@ -100,10 +101,10 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     private static final float NO_FLOOR = Float.NEGATIVE_INFINITY;
 
     /**
-     * The fused tiles take their flags as values (start row, keep-C factor, floor), decided here: a flag that first
-     * changes late in a run (the first layer summing over channel blocks, the first without bias) then deoptimises
-     * this small method, not the large tile, which C2 otherwise compiled again (NIN's first pass, JDK 25: the
-     * 8-row tile compiled four times, 0.7 s of compilation).
+     * The fused tiles take their flags as values (start row, floor), decided here, and accumulate picks the tile: a
+     * flag that first changes late in a run (the first layer without bias, the first K slice after the first) then
+     * deoptimises this small method, not the large tile, which C2 otherwise compiled again (NIN's first pass, JDK 25:
+     * the 8-row tile compiled four times, 0.7 s of compilation).
      */
     private static float floor(boolean relu, float slope) {
         return relu && slope == 0f ? 0f : NO_FLOOR;
@@ -114,8 +115,12 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     public void tile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
                      boolean accumulate, float[] bias, int biasOff, boolean relu, float slope) {
         if (!fourRowPasses) {
-            SgemmVectorTiles.tileEightRows(kc, a, aOff, b, bOff, c, cOff, ldc, accumulate ? 1f : 0f,
-                    bias == null ? ZERO_START : bias, bias == null ? 0 : biasOff, floor(relu, slope));
+            if (accumulate) {
+                SgemmVectorTiles.tileEightRowsOnto(kc, a, aOff, b, bOff, c, cOff, ldc, floor(relu, slope));
+            } else {
+                SgemmVectorTiles.tileEightRows(kc, a, aOff, b, bOff, c, cOff, ldc, bias == null ? ZERO_START : bias,
+                        bias == null ? 0 : biasOff, floor(relu, slope));
+            }
             if (relu && slope != 0f) {
                 SgemmVectorTiles.leakyRelu(c, cOff, ldc, MR, 2 * LANES, slope);
             }
@@ -271,7 +276,7 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     @Override
     public void sums(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
         if (!fourRowPasses) {
-            SgemmVectorTiles.tileEightRows(kc, a, aOff, b, bOff, c, cOff, ldc, 0f, ZERO_START, 0, NO_FLOOR);
+            SgemmVectorTiles.tileEightRows(kc, a, aOff, b, bOff, c, cOff, ldc, ZERO_START, 0, NO_FLOOR);
             return;
         }
         SgemmVectorTiles.sumFourRows(kc, a, aOff, b, bOff, c, cOff, ldc);
@@ -281,7 +286,7 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     @Override
     public void halfSums(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
         if (!fourRowPasses) {
-            SgemmVectorTiles.halfTileFused(kc, a, aOff, b, bOff, c, cOff, ldc, 0f, ZERO_START, 0, NO_FLOOR);
+            SgemmVectorTiles.halfTileFused(kc, a, aOff, b, bOff, c, cOff, ldc, ZERO_START, 0, NO_FLOOR);
             return;
         }
         SgemmVectorTiles.sumHalf(kc, a, aOff, b, bOff, c, cOff, ldc);
@@ -464,8 +469,12 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     public void halfTile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
                          boolean accumulate, float[] bias, int biasOff, boolean relu, float slope) {
         if (!fourRowPasses) {
-            SgemmVectorTiles.halfTileFused(kc, a, aOff, b, bOff, c, cOff, ldc, accumulate ? 1f : 0f,
-                    bias == null ? ZERO_START : bias, bias == null ? 0 : biasOff, floor(relu, slope));
+            if (accumulate) {
+                SgemmVectorTiles.halfTileOnto(kc, a, aOff, b, bOff, c, cOff, ldc, floor(relu, slope));
+            } else {
+                SgemmVectorTiles.halfTileFused(kc, a, aOff, b, bOff, c, cOff, ldc, bias == null ? ZERO_START : bias,
+                        bias == null ? 0 : biasOff, floor(relu, slope));
+            }
             if (relu && slope != 0f) {
                 SgemmVectorTiles.leakyRelu(c, cOff, ldc, MR, LANES, slope);
             }
