@@ -23,9 +23,8 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
  *
  * <p>The output pass. On JDK 17 a vector operation on a path the profile calls rare is compiled as a call into
  * the Vector API's Java fallback, which allocates on every call (JFR: up to 2 GB/s of garbage from the fused
- * bias/ReLU branches), so no vector operation sits behind a branch: a later K slice (accumulate) calls a tile of its
- * own that adds C, the first reads no C at all, ReLU is a max with 0 or -infinity, and leaky ReLU runs afterwards in
- * its own method. With AVX2's 16 registers that pass
+ * bias/ReLU branches), so no vector operation sits behind a branch: the start value (or C, for a later K slice) is
+ * picked by blend, ReLU is a max with 0 or -infinity, and leaky ReLU runs afterwards in its own method. With AVX2's 16 registers that pass
  * moves to {@link #finish}, run after the sums are stored, because its inputs (start values, mask, floor) were
  * otherwise computed ahead of the k loop and made some JDK 17 compilations spill accumulators inside it. JDK 25
  * compiles the fused 4-row pass without spilling, so there it adds the bias and applies ReLU as it stores
@@ -97,14 +96,20 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
 
     /** The start values of a tile without bias. */
     private static final float[] ZERO_START = new float[MR];
+    /**
+     * What a tile that starts from the bias reads where a later K slice reads C (its blend discards it): one row of
+     * zeros, in L1, instead of C's lines, which may not be in cache and stalled the tile (bench/HISTORY.md, session
+     * 40).
+     */
+    private static final float[] ZERO_KEPT = new float[2 * LANES];
     /** The ReLU floor when there is no (plain) ReLU: max with it keeps every value. */
     private static final float NO_FLOOR = Float.NEGATIVE_INFINITY;
 
     /**
-     * The fused tiles take their flags as values (start row, floor), decided here, and accumulate picks the tile: a
-     * flag that first changes late in a run (the first layer without bias, the first K slice after the first) then
-     * deoptimises this small method, not the large tile, which C2 otherwise compiled again (NIN's first pass, JDK 25:
-     * the 8-row tile compiled four times, 0.7 s of compilation).
+     * The fused tiles take their flags as values (start row, keep-C factor, floor), decided here: a flag that first
+     * changes late in a run (the first layer summing over channel blocks, the first without bias) then deoptimises
+     * this small method, not the large tile, which C2 otherwise compiled again (NIN's first pass, JDK 25: the
+     * 8-row tile compiled four times, 0.7 s of compilation).
      */
     private static float floor(boolean relu, float slope) {
         return relu && slope == 0f ? 0f : NO_FLOOR;
@@ -115,12 +120,9 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     public void tile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
                      boolean accumulate, float[] bias, int biasOff, boolean relu, float slope) {
         if (!fourRowPasses) {
-            if (accumulate) {
-                SgemmVectorTiles.tileEightRowsOnto(kc, a, aOff, b, bOff, c, cOff, ldc, floor(relu, slope));
-            } else {
-                SgemmVectorTiles.tileEightRows(kc, a, aOff, b, bOff, c, cOff, ldc, bias == null ? ZERO_START : bias,
-                        bias == null ? 0 : biasOff, floor(relu, slope));
-            }
+            SgemmVectorTiles.tileEightRows(kc, a, aOff, b, bOff, c, cOff, ldc, accumulate ? 1f : 0f,
+                    accumulate ? c : ZERO_KEPT, accumulate ? cOff : 0, accumulate ? ldc : 0,
+                    bias == null ? ZERO_START : bias, bias == null ? 0 : biasOff, floor(relu, slope));
             if (relu && slope != 0f) {
                 SgemmVectorTiles.leakyRelu(c, cOff, ldc, MR, 2 * LANES, slope);
             }
@@ -276,7 +278,7 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     @Override
     public void sums(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
         if (!fourRowPasses) {
-            SgemmVectorTiles.tileEightRows(kc, a, aOff, b, bOff, c, cOff, ldc, ZERO_START, 0, NO_FLOOR);
+            SgemmVectorTiles.tileEightRows(kc, a, aOff, b, bOff, c, cOff, ldc, 0f, ZERO_KEPT, 0, 0, ZERO_START, 0, NO_FLOOR);
             return;
         }
         SgemmVectorTiles.sumFourRows(kc, a, aOff, b, bOff, c, cOff, ldc);
@@ -286,7 +288,7 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     @Override
     public void halfSums(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
         if (!fourRowPasses) {
-            SgemmVectorTiles.halfTileFused(kc, a, aOff, b, bOff, c, cOff, ldc, ZERO_START, 0, NO_FLOOR);
+            SgemmVectorTiles.halfTileFused(kc, a, aOff, b, bOff, c, cOff, ldc, 0f, ZERO_KEPT, 0, 0, ZERO_START, 0, NO_FLOOR);
             return;
         }
         SgemmVectorTiles.sumHalf(kc, a, aOff, b, bOff, c, cOff, ldc);
@@ -469,12 +471,9 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     public void halfTile(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
                          boolean accumulate, float[] bias, int biasOff, boolean relu, float slope) {
         if (!fourRowPasses) {
-            if (accumulate) {
-                SgemmVectorTiles.halfTileOnto(kc, a, aOff, b, bOff, c, cOff, ldc, floor(relu, slope));
-            } else {
-                SgemmVectorTiles.halfTileFused(kc, a, aOff, b, bOff, c, cOff, ldc, bias == null ? ZERO_START : bias,
-                        bias == null ? 0 : biasOff, floor(relu, slope));
-            }
+            SgemmVectorTiles.halfTileFused(kc, a, aOff, b, bOff, c, cOff, ldc, accumulate ? 1f : 0f,
+                    accumulate ? c : ZERO_KEPT, accumulate ? cOff : 0, accumulate ? ldc : 0,
+                    bias == null ? ZERO_START : bias, bias == null ? 0 : biasOff, floor(relu, slope));
             if (relu && slope != 0f) {
                 SgemmVectorTiles.leakyRelu(c, cOff, ldc, MR, LANES, slope);
             }

@@ -1,6 +1,7 @@
 package org.caffe4j.kernels.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.caffe4j.kernels.gemm.SgemmMicroKernel;
@@ -201,7 +202,7 @@ final class SgemmVectorTiles {
 
     /** MR x 2 vectors in one pass: 16 accumulators, for the 32 registers of AVX-512. */
     static void tileEightRows(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
-            float[] start, int startOff, float floor) {
+            float keep, float[] kept, int keptOff, int keptLd, float[] start, int startOff, float floor) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
@@ -238,6 +239,10 @@ final class SgemmVectorTiles {
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
         }
+        // Output pass with no branch at all (see SgemmVectorKernel): kept (C when keep != 0) or the start
+        // value by blend, ReLU as max with the floor (0, or -infinity when off); the caller turns its flags
+        // into these values, so no flag seen late in the run can trap this compiled method.
+        VectorMask<Float> fromC = FloatVector.broadcast(S, keep).compare(VectorOperators.NE, 0f);
         float start0 = start[startOff + 0];
         float start1 = start[startOff + 1];
         float start2 = start[startOff + 2];
@@ -246,83 +251,59 @@ final class SgemmVectorTiles {
         float start5 = start[startOff + 5];
         float start6 = start[startOff + 6];
         float start7 = start[startOff + 7];
-        c00.add(start0).max(floor).intoArray(c, cOff + 0 * ldc);
-        c01.add(start0).max(floor).intoArray(c, cOff + 0 * ldc + 1 * LANES);
-        c10.add(start1).max(floor).intoArray(c, cOff + 1 * ldc);
-        c11.add(start1).max(floor).intoArray(c, cOff + 1 * ldc + 1 * LANES);
-        c20.add(start2).max(floor).intoArray(c, cOff + 2 * ldc);
-        c21.add(start2).max(floor).intoArray(c, cOff + 2 * ldc + 1 * LANES);
-        c30.add(start3).max(floor).intoArray(c, cOff + 3 * ldc);
-        c31.add(start3).max(floor).intoArray(c, cOff + 3 * ldc + 1 * LANES);
-        c40.add(start4).max(floor).intoArray(c, cOff + 4 * ldc);
-        c41.add(start4).max(floor).intoArray(c, cOff + 4 * ldc + 1 * LANES);
-        c50.add(start5).max(floor).intoArray(c, cOff + 5 * ldc);
-        c51.add(start5).max(floor).intoArray(c, cOff + 5 * ldc + 1 * LANES);
-        c60.add(start6).max(floor).intoArray(c, cOff + 6 * ldc);
-        c61.add(start6).max(floor).intoArray(c, cOff + 6 * ldc + 1 * LANES);
-        c70.add(start7).max(floor).intoArray(c, cOff + 7 * ldc);
-        c71.add(start7).max(floor).intoArray(c, cOff + 7 * ldc + 1 * LANES);
-    }
-
-    /** As {@link #tileEightRows}, adding each sum to what C holds (a later K slice). */
-    static void tileEightRowsOnto(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, float floor) {
-        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S); FloatVector c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S); FloatVector c51 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S); FloatVector c61 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S); FloatVector c71 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff, bk = bOff; k < kc; k++, ak += MR, bk += 2 * LANES) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bk);
-            FloatVector b1 = FloatVector.fromArray(S, b, bk + 1 * LANES);
-            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
-            c60 = a6.fma(b0, c60);
-            c61 = a6.fma(b1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
-            c70 = a7.fma(b0, c70);
-            c71 = a7.fma(b1, c71);
-        }
-        c00.add(FloatVector.fromArray(S, c, cOff + 0 * ldc)).max(floor).intoArray(c, cOff + 0 * ldc);
-        c01.add(FloatVector.fromArray(S, c, cOff + 0 * ldc + 1 * LANES)).max(floor).intoArray(c, cOff + 0 * ldc + 1 * LANES);
-        c10.add(FloatVector.fromArray(S, c, cOff + 1 * ldc)).max(floor).intoArray(c, cOff + 1 * ldc);
-        c11.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 1 * LANES)).max(floor).intoArray(c, cOff + 1 * ldc + 1 * LANES);
-        c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).max(floor).intoArray(c, cOff + 2 * ldc);
-        c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 1 * LANES)).max(floor).intoArray(c, cOff + 2 * ldc + 1 * LANES);
-        c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).max(floor).intoArray(c, cOff + 3 * ldc);
-        c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 1 * LANES)).max(floor).intoArray(c, cOff + 3 * ldc + 1 * LANES);
-        c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).max(floor).intoArray(c, cOff + 4 * ldc);
-        c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 1 * LANES)).max(floor).intoArray(c, cOff + 4 * ldc + 1 * LANES);
-        c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).max(floor).intoArray(c, cOff + 5 * ldc);
-        c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 1 * LANES)).max(floor).intoArray(c, cOff + 5 * ldc + 1 * LANES);
-        c60.add(FloatVector.fromArray(S, c, cOff + 6 * ldc)).max(floor).intoArray(c, cOff + 6 * ldc);
-        c61.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 1 * LANES)).max(floor).intoArray(c, cOff + 6 * ldc + 1 * LANES);
-        c70.add(FloatVector.fromArray(S, c, cOff + 7 * ldc)).max(floor).intoArray(c, cOff + 7 * ldc);
-        c71.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 1 * LANES)).max(floor).intoArray(c, cOff + 7 * ldc + 1 * LANES);
+        c00 = c00.add(FloatVector.broadcast(S, start0).blend(FloatVector.fromArray(S, kept, keptOff + 0 * keptLd), fromC))
+                .max(floor);
+        c01 = c01.add(FloatVector.broadcast(S, start0).blend(FloatVector.fromArray(S, kept, keptOff + 0 * keptLd + 1 * LANES), fromC))
+                .max(floor);
+        c10 = c10.add(FloatVector.broadcast(S, start1).blend(FloatVector.fromArray(S, kept, keptOff + 1 * keptLd), fromC))
+                .max(floor);
+        c11 = c11.add(FloatVector.broadcast(S, start1).blend(FloatVector.fromArray(S, kept, keptOff + 1 * keptLd + 1 * LANES), fromC))
+                .max(floor);
+        c20 = c20.add(FloatVector.broadcast(S, start2).blend(FloatVector.fromArray(S, kept, keptOff + 2 * keptLd), fromC))
+                .max(floor);
+        c21 = c21.add(FloatVector.broadcast(S, start2).blend(FloatVector.fromArray(S, kept, keptOff + 2 * keptLd + 1 * LANES), fromC))
+                .max(floor);
+        c30 = c30.add(FloatVector.broadcast(S, start3).blend(FloatVector.fromArray(S, kept, keptOff + 3 * keptLd), fromC))
+                .max(floor);
+        c31 = c31.add(FloatVector.broadcast(S, start3).blend(FloatVector.fromArray(S, kept, keptOff + 3 * keptLd + 1 * LANES), fromC))
+                .max(floor);
+        c40 = c40.add(FloatVector.broadcast(S, start4).blend(FloatVector.fromArray(S, kept, keptOff + 4 * keptLd), fromC))
+                .max(floor);
+        c41 = c41.add(FloatVector.broadcast(S, start4).blend(FloatVector.fromArray(S, kept, keptOff + 4 * keptLd + 1 * LANES), fromC))
+                .max(floor);
+        c50 = c50.add(FloatVector.broadcast(S, start5).blend(FloatVector.fromArray(S, kept, keptOff + 5 * keptLd), fromC))
+                .max(floor);
+        c51 = c51.add(FloatVector.broadcast(S, start5).blend(FloatVector.fromArray(S, kept, keptOff + 5 * keptLd + 1 * LANES), fromC))
+                .max(floor);
+        c60 = c60.add(FloatVector.broadcast(S, start6).blend(FloatVector.fromArray(S, kept, keptOff + 6 * keptLd), fromC))
+                .max(floor);
+        c61 = c61.add(FloatVector.broadcast(S, start6).blend(FloatVector.fromArray(S, kept, keptOff + 6 * keptLd + 1 * LANES), fromC))
+                .max(floor);
+        c70 = c70.add(FloatVector.broadcast(S, start7).blend(FloatVector.fromArray(S, kept, keptOff + 7 * keptLd), fromC))
+                .max(floor);
+        c71 = c71.add(FloatVector.broadcast(S, start7).blend(FloatVector.fromArray(S, kept, keptOff + 7 * keptLd + 1 * LANES), fromC))
+                .max(floor);
+        c00.intoArray(c, cOff + 0 * ldc);
+        c01.intoArray(c, cOff + 0 * ldc + 1 * LANES);
+        c10.intoArray(c, cOff + 1 * ldc);
+        c11.intoArray(c, cOff + 1 * ldc + 1 * LANES);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c21.intoArray(c, cOff + 2 * ldc + 1 * LANES);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c31.intoArray(c, cOff + 3 * ldc + 1 * LANES);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c41.intoArray(c, cOff + 4 * ldc + 1 * LANES);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c51.intoArray(c, cOff + 5 * ldc + 1 * LANES);
+        c60.intoArray(c, cOff + 6 * ldc);
+        c61.intoArray(c, cOff + 6 * ldc + 1 * LANES);
+        c70.intoArray(c, cOff + 7 * ldc);
+        c71.intoArray(c, cOff + 7 * ldc + 1 * LANES);
     }
 
     /** MR x 1 vector in one pass with the output pass fused (AVX-512). */
     static void halfTileFused(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc,
-            float[] start, int startOff, float floor) {
+            float keep, float[] kept, int keptOff, int keptLd, float[] start, int startOff, float floor) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S);
@@ -350,6 +331,10 @@ final class SgemmVectorTiles {
             FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
             c70 = a7.fma(b0, c70);
         }
+        // Output pass with no branch at all (see SgemmVectorKernel): kept (C when keep != 0) or the start
+        // value by blend, ReLU as max with the floor (0, or -infinity when off); the caller turns its flags
+        // into these values, so no flag seen late in the run can trap this compiled method.
+        VectorMask<Float> fromC = FloatVector.broadcast(S, keep).compare(VectorOperators.NE, 0f);
         float start0 = start[startOff + 0];
         float start1 = start[startOff + 1];
         float start2 = start[startOff + 2];
@@ -358,53 +343,30 @@ final class SgemmVectorTiles {
         float start5 = start[startOff + 5];
         float start6 = start[startOff + 6];
         float start7 = start[startOff + 7];
-        c00.add(start0).max(floor).intoArray(c, cOff + 0 * ldc);
-        c10.add(start1).max(floor).intoArray(c, cOff + 1 * ldc);
-        c20.add(start2).max(floor).intoArray(c, cOff + 2 * ldc);
-        c30.add(start3).max(floor).intoArray(c, cOff + 3 * ldc);
-        c40.add(start4).max(floor).intoArray(c, cOff + 4 * ldc);
-        c50.add(start5).max(floor).intoArray(c, cOff + 5 * ldc);
-        c60.add(start6).max(floor).intoArray(c, cOff + 6 * ldc);
-        c70.add(start7).max(floor).intoArray(c, cOff + 7 * ldc);
-    }
-
-    /** As {@link #halfTileFused}, adding each sum to what C holds (a later K slice). */
-    static void halfTileOnto(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc, float floor) {
-        FloatVector c00 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S);
-        for (int k = 0, ak = aOff, bk = bOff; k < kc; k++, ak += MR, bk += 1 * LANES) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bk);
-            FloatVector a0 = FloatVector.broadcast(S, a[ak + 0]);
-            c00 = a0.fma(b0, c00);
-            FloatVector a1 = FloatVector.broadcast(S, a[ak + 1]);
-            c10 = a1.fma(b0, c10);
-            FloatVector a2 = FloatVector.broadcast(S, a[ak + 2]);
-            c20 = a2.fma(b0, c20);
-            FloatVector a3 = FloatVector.broadcast(S, a[ak + 3]);
-            c30 = a3.fma(b0, c30);
-            FloatVector a4 = FloatVector.broadcast(S, a[ak + 4]);
-            c40 = a4.fma(b0, c40);
-            FloatVector a5 = FloatVector.broadcast(S, a[ak + 5]);
-            c50 = a5.fma(b0, c50);
-            FloatVector a6 = FloatVector.broadcast(S, a[ak + 6]);
-            c60 = a6.fma(b0, c60);
-            FloatVector a7 = FloatVector.broadcast(S, a[ak + 7]);
-            c70 = a7.fma(b0, c70);
-        }
-        c00.add(FloatVector.fromArray(S, c, cOff + 0 * ldc)).max(floor).intoArray(c, cOff + 0 * ldc);
-        c10.add(FloatVector.fromArray(S, c, cOff + 1 * ldc)).max(floor).intoArray(c, cOff + 1 * ldc);
-        c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).max(floor).intoArray(c, cOff + 2 * ldc);
-        c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).max(floor).intoArray(c, cOff + 3 * ldc);
-        c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).max(floor).intoArray(c, cOff + 4 * ldc);
-        c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).max(floor).intoArray(c, cOff + 5 * ldc);
-        c60.add(FloatVector.fromArray(S, c, cOff + 6 * ldc)).max(floor).intoArray(c, cOff + 6 * ldc);
-        c70.add(FloatVector.fromArray(S, c, cOff + 7 * ldc)).max(floor).intoArray(c, cOff + 7 * ldc);
+        c00 = c00.add(FloatVector.broadcast(S, start0).blend(FloatVector.fromArray(S, kept, keptOff + 0 * keptLd), fromC))
+                .max(floor);
+        c10 = c10.add(FloatVector.broadcast(S, start1).blend(FloatVector.fromArray(S, kept, keptOff + 1 * keptLd), fromC))
+                .max(floor);
+        c20 = c20.add(FloatVector.broadcast(S, start2).blend(FloatVector.fromArray(S, kept, keptOff + 2 * keptLd), fromC))
+                .max(floor);
+        c30 = c30.add(FloatVector.broadcast(S, start3).blend(FloatVector.fromArray(S, kept, keptOff + 3 * keptLd), fromC))
+                .max(floor);
+        c40 = c40.add(FloatVector.broadcast(S, start4).blend(FloatVector.fromArray(S, kept, keptOff + 4 * keptLd), fromC))
+                .max(floor);
+        c50 = c50.add(FloatVector.broadcast(S, start5).blend(FloatVector.fromArray(S, kept, keptOff + 5 * keptLd), fromC))
+                .max(floor);
+        c60 = c60.add(FloatVector.broadcast(S, start6).blend(FloatVector.fromArray(S, kept, keptOff + 6 * keptLd), fromC))
+                .max(floor);
+        c70 = c70.add(FloatVector.broadcast(S, start7).blend(FloatVector.fromArray(S, kept, keptOff + 7 * keptLd), fromC))
+                .max(floor);
+        c00.intoArray(c, cOff + 0 * ldc);
+        c10.intoArray(c, cOff + 1 * ldc);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c60.intoArray(c, cOff + 6 * ldc);
+        c70.intoArray(c, cOff + 7 * ldc);
     }
 
     /** {@link #TRANSPOSED_ROWS} columns of a column panel (its rows, that many floats apart) x 2 vectors of output channels: 24 accumulators, for the 32 registers of AVX-512 ({@link SgemmVectorKernel#transposedTile}). */

@@ -28,11 +28,12 @@ public final class SgemmVectorCodegen {
         /** C = max(sums + bias, floor): JDK 25's fused 4-row pass. */
         BIAS_FLOOR,
         /**
-         * C = max(sums + start, floor): the AVX-512 tiles' first (or only) K slice. C is not read: a load of C that
-         * misses the cache stalls the tile, where a store does not (1x1 layers 2-6% faster, bench/HISTORY.md).
+         * C = max(sums + (kept or start), floor): the AVX-512 tiles, no branch. Kept is C for a later K slice, else a
+         * small array of zeros in L1 that the blend discards: loading C there only to discard it stalled the tile on
+         * every C line not in cache (bench/HISTORY.md, session 40).
          */
-        START_FLOOR,
-        /** C = max(sums + C, floor): the AVX-512 tiles' later K slices, and the transposed tile (C starts as the bias). */
+        BLEND,
+        /** C = max(sums + C, floor): the transposed tile, whose C starts as the bias. */
         ONTO_FLOOR
     }
 
@@ -53,13 +54,9 @@ public final class SgemmVectorCodegen {
                 "sumHalf", 8, 1, Epilogue.STORE);
         tile(s, "As {@link #sumHalf}, adding each sum to what C holds.", "sumHalfOnto", 8, 1, Epilogue.ONTO);
         tile(s, "MR x 2 vectors in one pass: 16 accumulators, for the 32 registers of AVX-512.", "tileEightRows", 8, 2,
-                Epilogue.START_FLOOR);
-        tile(s, "As {@link #tileEightRows}, adding each sum to what C holds (a later K slice).", "tileEightRowsOnto", 8,
-                2, Epilogue.ONTO_FLOOR);
+                Epilogue.BLEND);
         tile(s, "MR x 1 vector in one pass with the output pass fused (AVX-512).", "halfTileFused", 8, 1,
-                Epilogue.START_FLOOR);
-        tile(s, "As {@link #halfTileFused}, adding each sum to what C holds (a later K slice).", "halfTileOnto", 8, 1,
-                Epilogue.ONTO_FLOOR);
+                Epilogue.BLEND);
         tile(s, "{@link #TRANSPOSED_ROWS} columns of a column panel (its rows, that many floats apart) x 2 vectors "
                 + "of output channels: 24 accumulators, for the 32 registers of AVX-512 ({@link "
                 + "SgemmVectorKernel#transposedTile}).", "transposedTwelveRows", 12, 2, Epilogue.ONTO_FLOOR,
@@ -120,7 +117,7 @@ public final class SgemmVectorCodegen {
                 .append("int cOff, int ldc");
         switch (e) {
             case BIAS_FLOOR -> s.append(",\n            float[] bias, int biasOff, float floor");
-            case START_FLOOR -> s.append(",\n            float[] start, int startOff, float floor");
+            case BLEND -> s.append(",\n            float keep, float[] kept, int keptOff, int keptLd, float[] start, int startOff, float floor");
             case ONTO_FLOOR -> s.append(", float floor");
             default -> { }
         }
@@ -184,16 +181,25 @@ public final class SgemmVectorCodegen {
                     }
                 }
             }
-            case START_FLOOR -> {
-                // The start values (bias, or zeros) and the floor (0, or -infinity when ReLU is off) come as values
-                // the caller picked, so no flag seen late in a run can trap this compiled method.
+            case BLEND -> {
+                s.append("        // Output pass with no branch at all (see SgemmVectorKernel): kept (C when keep != 0) or the start\n");
+                s.append("        // value by blend, ReLU as max with the floor (0, or -infinity when off); the caller turns its flags\n");
+                s.append("        // into these values, so no flag seen late in the run can trap this compiled method.\n");
+                s.append("        VectorMask<Float> fromC = FloatVector.broadcast(S, keep).compare(VectorOperators.NE, 0f);\n");
                 for (int r = 0; r < rows; r++) {
                     s.append("        float start").append(r).append(" = start[startOff + ").append(r).append("];\n");
                 }
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < vectors; j++) {
-                        s.append("        ").append(acc(r, j)).append(".add(start").append(r)
-                                .append(").max(floor).intoArray(c, ").append(at(r, j)).append(");\n");
+                        s.append("        ").append(acc(r, j)).append(" = ").append(acc(r, j))
+                                .append(".add(FloatVector.broadcast(S, start").append(r)
+                                .append(").blend(FloatVector.fromArray(S, kept, ").append(keptAt(r, j)).append("), fromC))\n")
+                                .append("                .max(floor);\n");
+                    }
+                }
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < vectors; j++) {
+                        s.append("        ").append(acc(r, j)).append(".intoArray(c, ").append(at(r, j)).append(");\n");
                     }
                 }
             }
@@ -205,6 +211,11 @@ public final class SgemmVectorCodegen {
         return "c" + row + vector;
     }
 
+    /** The kept values' index of row r, vector j of the tile. */
+    private static String keptAt(int row, int vector) {
+        return "keptOff + " + row + " * keptLd" + (vector == 0 ? "" : " + " + vector + " * LANES");
+    }
+
     /** C's index of row r, vector j of the tile. */
     private static String at(int row, int vector) {
         return "cOff + " + row + " * ldc" + (vector == 0 ? "" : " + " + vector + " * LANES");
@@ -214,6 +225,7 @@ public final class SgemmVectorCodegen {
             package org.caffe4j.kernels.simd;
 
             import jdk.incubator.vector.FloatVector;
+            import jdk.incubator.vector.VectorMask;
             import jdk.incubator.vector.VectorOperators;
             import jdk.incubator.vector.VectorSpecies;
             import org.caffe4j.kernels.gemm.SgemmMicroKernel;
