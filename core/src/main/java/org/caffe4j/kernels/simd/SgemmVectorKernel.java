@@ -24,11 +24,11 @@ import org.caffe4j.kernels.gemm.SgemmMicroKernel;
  * <p>The output pass. On JDK 17 a vector operation on a path the profile calls rare is compiled as a call into
  * the Vector API's Java fallback, which allocates on every call (JFR: up to 2 GB/s of garbage from the fused
  * bias/ReLU branches), so no vector operation sits behind a branch: the start value (or C, for a later K slice) is
- * picked by blend, ReLU is a max with 0 or -infinity, and leaky ReLU runs afterwards in its own method. With AVX2's 16 registers that pass
- * moves to {@link #finish}, run after the sums are stored, because its inputs (start values, mask, floor) were
- * otherwise computed ahead of the k loop and made some JDK 17 compilations spill accumulators inside it. JDK 25
- * compiles the fused 4-row pass without spilling, so there it adds the bias and applies ReLU as it stores
- * ({@link #FUSED_FOUR_ROWS}); a later K slice (accumulate) still takes the separate sweep.
+ * picked by blend, ReLU is a max with 0 or -infinity, and leaky ReLU runs afterwards in its own method. With AVX2's
+ * 16 registers that pass moves to {@link #finish}, run after the sums are stored, because its inputs (start values,
+ * mask, floor) were otherwise computed ahead of the k loop and made some JDK 17 compilations spill accumulators
+ * inside it. JDK 25 compiles the fused 4-row pass without spilling, so there it adds the bias and applies ReLU as it
+ * stores ({@link #FUSED_FOUR_ROWS}); a later K slice (accumulate) still takes the separate sweep.
  */
 final class SgemmVectorKernel implements SgemmMicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -278,7 +278,8 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     @Override
     public void sums(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
         if (!fourRowPasses) {
-            SgemmVectorTiles.tileEightRows(kc, a, aOff, b, bOff, c, cOff, ldc, 0f, ZERO_KEPT, 0, 0, ZERO_START, 0, NO_FLOOR);
+            SgemmVectorTiles.tileEightRows(kc, a, aOff, b, bOff, c, cOff, ldc, 0f, ZERO_KEPT, 0, 0, ZERO_START, 0,
+                    NO_FLOOR);
             return;
         }
         SgemmVectorTiles.sumFourRows(kc, a, aOff, b, bOff, c, cOff, ldc);
@@ -288,7 +289,8 @@ final class SgemmVectorKernel implements SgemmMicroKernel {
     @Override
     public void halfSums(int kc, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int ldc) {
         if (!fourRowPasses) {
-            SgemmVectorTiles.halfTileFused(kc, a, aOff, b, bOff, c, cOff, ldc, 0f, ZERO_KEPT, 0, 0, ZERO_START, 0, NO_FLOOR);
+            SgemmVectorTiles.halfTileFused(kc, a, aOff, b, bOff, c, cOff, ldc, 0f, ZERO_KEPT, 0, 0, ZERO_START, 0,
+                    NO_FLOOR);
             return;
         }
         SgemmVectorTiles.sumHalf(kc, a, aOff, b, bOff, c, cOff, ldc);

@@ -117,7 +117,8 @@ public final class SgemmVectorCodegen {
                 .append("int cOff, int ldc");
         switch (e) {
             case BIAS_FLOOR -> s.append(",\n            float[] bias, int biasOff, float floor");
-            case BLEND -> s.append(",\n            float keep, float[] kept, int keptOff, int keptLd, float[] start, int startOff, float floor");
+            case BLEND -> s.append(",\n            float keep, float[] kept, int keptOff, int keptLd, float[] start, ")
+                    .append("int startOff, float floor");
             case ONTO_FLOOR -> s.append(", float floor");
             default -> { }
         }
