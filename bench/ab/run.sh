@@ -62,6 +62,8 @@ if [ "$first_pass" -gt 0 ]; then
   # The launcher's JVM settings (./caffe4j), so that the figures are what a user's first pass costs.
   opts=(--add-modules=jdk.incubator.vector -XX:+UseSerialGC -Xms16m -XX:MaxNewSize=64m -XX:PretenureSizeThreshold=1m
     -Xmx4g)
+  size=""
+  [ "$batch" -gt 0 ] && size="$batch"
   runs="$(mktemp)"
   trap 'rm -f "$runs"' EXIT
   for ((r = 0; r < first_pass; r++)); do
@@ -70,7 +72,6 @@ if [ "$first_pass" -gt 0 ]; then
     for side in $sides; do
       classes="$PWD/core/target/classes"
       [ "$side" = tree ] || classes="$PWD/target/ab/$rev/core/target/classes"
-      [ "$batch" -gt 0 ] && size="$batch" || size=""
       line="$("$java" "${opts[@]}" -cp "target/ab/firstpass:$classes:$deps" FirstPass "$net" "$weights" "$threads" \
         ${size:+"$size"} 2>/dev/null | tail -1)"
       echo "$side: $line" | tee -a "$runs"
